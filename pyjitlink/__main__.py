@@ -1,0 +1,5 @@
+"""`python -m pyjitlink`: the same command as the `pyjitlink` console script."""
+
+from pyjitlink.tool.cli import main
+
+main()

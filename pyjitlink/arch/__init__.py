@@ -1,0 +1,1 @@
+"""Fixup semantics per CPU, shared by the ELF and Mach-O builders."""

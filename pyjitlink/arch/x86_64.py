@@ -1,0 +1,341 @@
+"""x86-64 edge kinds, their fixups, GOT and PLT managers, and GOT/stub relaxation.
+
+Semantics follow the System V x86-64 psABI (relocation formulas) and LLVM's
+llvm/ExecutionEngine/JITLink/x86_64.h (edge kind names and their formulas). S is the target
+symbol's address, A the signed addend, P the fixup's address, GOT the graph's GOT base.
+"""
+
+from __future__ import annotations
+
+import struct
+from enum import IntEnum
+
+from pyjitlink.errors import FixupOutOfRange, InstructionMismatch
+from pyjitlink.jitlink.graph import (
+    FIRST_RELOCATION,
+    Block,
+    Edge,
+    LinkGraph,
+    Linkage,
+    MemProt,
+    Scope,
+    Symbol,
+    SymbolKind,
+)
+from pyjitlink.jitlink.tables import TableManager
+
+GOT_SECTION = "$__GOT"
+PLT_SECTION = "$__STUBS"
+GOT_BASE_NAME = "_GLOBAL_OFFSET_TABLE_"
+
+U64 = (1 << 64) - 1
+
+
+class EdgeKind(IntEnum):
+    """x86-64 edge kinds; each member's docstring-like comment gives its fixup expression."""
+
+    Pointer64 = FIRST_RELOCATION  # S + A : 64 bits
+    Pointer32 = FIRST_RELOCATION + 1  # S + A : uint32
+    Pointer32Signed = FIRST_RELOCATION + 2  # S + A : int32
+    Pointer16 = FIRST_RELOCATION + 3  # S + A : int16 or uint16
+    Pointer8 = FIRST_RELOCATION + 4  # S + A : int8 or uint8
+    Delta64 = FIRST_RELOCATION + 5  # S + A - P : 64 bits
+    Delta32 = FIRST_RELOCATION + 6  # S + A - P : int32
+    Delta16 = FIRST_RELOCATION + 7  # S + A - P : int16
+    Delta8 = FIRST_RELOCATION + 8  # S + A - P : int8
+    NegDelta64 = FIRST_RELOCATION + 9  # P - S + A : 64 bits
+    NegDelta32 = FIRST_RELOCATION + 10  # P - S + A : int32
+    Delta64FromGOT = FIRST_RELOCATION + 11  # S + A - GOT : 64 bits
+    BranchPCRel32 = FIRST_RELOCATION + 12  # S + A - (P + 4) : int32
+    BranchPCRel32ToPtrJumpStub = FIRST_RELOCATION + 13  # as BranchPCRel32; S is a stub
+    BranchPCRel32ToPtrJumpStubBypassable = FIRST_RELOCATION + 14  # stub may be bypassed
+    RequestGOTAndTransformToDelta32 = FIRST_RELOCATION + 15  # becomes Delta32 to a GOT entry
+    RequestGOTAndTransformToDelta64 = FIRST_RELOCATION + 16  # becomes Delta64 to a GOT entry
+    RequestGOTAndTransformToDelta64FromGOT = FIRST_RELOCATION + 17  # Delta64FromGOT to entry
+    RequestGOTAndTransformToPCRel32GOTLoadRelaxable = FIRST_RELOCATION + 18
+    RequestGOTAndTransformToPCRel32GOTLoadREXRelaxable = FIRST_RELOCATION + 19
+    PCRel32GOTLoadRelaxable = FIRST_RELOCATION + 20  # S + A - (P + 4) : int32, S a GOT entry
+    PCRel32GOTLoadREXRelaxable = FIRST_RELOCATION + 21  # same, instruction has a REX prefix
+    Size64 = FIRST_RELOCATION + 22  # Z + A (Z = target symbol size) : 64 bits
+    Size32 = FIRST_RELOCATION + 23  # Z + A : uint32
+
+
+def edge_kind_name(kind: int) -> str:
+    try:
+        return EdgeKind(kind).name
+    except ValueError:
+        return f"EdgeKind({kind})"
+
+
+# Edges whose target must lie within 2 GiB of the fixup (PC-relative, 32-bit) or below 4 GiB
+# (32-bit absolute): the kinds a far external target breaks.
+NEAR_TARGET_KINDS = frozenset({
+    EdgeKind.Pointer32, EdgeKind.Pointer32Signed, EdgeKind.Delta32, EdgeKind.BranchPCRel32,
+    EdgeKind.PCRel32GOTLoadRelaxable, EdgeKind.PCRel32GOTLoadREXRelaxable,
+})
+
+
+def _out_of_range(graph: LinkGraph, block: Block, edge: Edge, value: int) -> FixupOutOfRange:
+    return FixupOutOfRange(graph.name, block.section.name, block.address + edge.offset
+                           - _section_start(block), block.address + edge.offset,
+                           edge_kind_name(edge.kind), edge.target.display_name(), value)
+
+
+def _section_start(block: Block) -> int:
+    blocks = block.section.blocks
+    return min(b.address for b in blocks) if blocks else block.address
+
+
+def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
+    """Write ``edge``'s value into ``block``'s working memory.
+
+    Raises FixupOutOfRange when the value does not fit the field (it never writes a truncated
+    value); formulas per the x86-64 psABI table 4.10 as expressed by LLVM's x86_64.h kinds.
+    """
+    kind = edge.kind
+    content = block.content
+    assert content is not None
+    off = edge.offset
+    p = block.address + off
+    s = edge.target.address
+    a = edge.addend
+    if kind == EdgeKind.Pointer64:
+        struct.pack_into("<Q", content, off, (s + a) & U64)
+    elif kind == EdgeKind.Delta32:
+        value = s + a - p
+        if not -0x80000000 <= value <= 0x7FFFFFFF:
+            raise _out_of_range(graph, block, edge, value)
+        struct.pack_into("<i", content, off, value)
+    elif kind in (EdgeKind.BranchPCRel32, EdgeKind.BranchPCRel32ToPtrJumpStub,
+                  EdgeKind.BranchPCRel32ToPtrJumpStubBypassable,
+                  EdgeKind.PCRel32GOTLoadRelaxable, EdgeKind.PCRel32GOTLoadREXRelaxable):
+        value = s + a - (p + 4)
+        if not -0x80000000 <= value <= 0x7FFFFFFF:
+            raise _out_of_range(graph, block, edge, value)
+        struct.pack_into("<i", content, off, value)
+    elif kind == EdgeKind.Pointer32:
+        value = s + a
+        if not 0 <= value <= 0xFFFFFFFF:
+            raise _out_of_range(graph, block, edge, value)
+        struct.pack_into("<I", content, off, value)
+    elif kind == EdgeKind.Pointer32Signed:
+        value = s + a
+        if not -0x80000000 <= value <= 0x7FFFFFFF:
+            raise _out_of_range(graph, block, edge, value)
+        struct.pack_into("<i", content, off, value)
+    elif kind == EdgeKind.Delta64:
+        struct.pack_into("<Q", content, off, (s + a - p) & U64)
+    elif kind == EdgeKind.Delta16:
+        value = s + a - p
+        if not -0x8000 <= value <= 0x7FFF:
+            raise _out_of_range(graph, block, edge, value)
+        struct.pack_into("<h", content, off, value)
+    elif kind == EdgeKind.Delta8:
+        value = s + a - p
+        if not -0x80 <= value <= 0x7F:
+            raise _out_of_range(graph, block, edge, value)
+        struct.pack_into("<b", content, off, value)
+    elif kind == EdgeKind.Pointer16:
+        value = s + a
+        if not -0x8000 <= value <= 0xFFFF:
+            raise _out_of_range(graph, block, edge, value)
+        struct.pack_into("<H", content, off, value & 0xFFFF)
+    elif kind == EdgeKind.Pointer8:
+        value = s + a
+        if not -0x80 <= value <= 0xFF:
+            raise _out_of_range(graph, block, edge, value)
+        struct.pack_into("<B", content, off, value & 0xFF)
+    elif kind == EdgeKind.NegDelta64:
+        struct.pack_into("<Q", content, off, (p - s + a) & U64)
+    elif kind == EdgeKind.NegDelta32:
+        value = p - s + a
+        if not -0x80000000 <= value <= 0x7FFFFFFF:
+            raise _out_of_range(graph, block, edge, value)
+        struct.pack_into("<i", content, off, value)
+    elif kind == EdgeKind.Delta64FromGOT:
+        struct.pack_into("<Q", content, off, (s + a - got_base(graph).address) & U64)
+    elif kind == EdgeKind.Size64:
+        struct.pack_into("<Q", content, off, (edge.target.size + a) & U64)
+    elif kind == EdgeKind.Size32:
+        value = edge.target.size + a
+        if not 0 <= value <= 0xFFFFFFFF:
+            raise _out_of_range(graph, block, edge, value)
+        struct.pack_into("<I", content, off, value)
+    else:
+        raise InstructionMismatch(
+            f"edge kind {edge_kind_name(kind)} at {block.section.name}+{edge.offset:#x} was "
+            f"not lowered before fixup", graph.name)
+
+
+# ---------------------------------------------------------------------------- GOT and PLT
+
+NULL_POINTER = bytes(8)
+# jmp *disp32(%rip): the PLT stub of JITLink's x86_64::createPointerJumpStubBlock.
+POINTER_JUMP_STUB = bytes([0xFF, 0x25, 0, 0, 0, 0])
+
+
+def got_base(graph: LinkGraph) -> Symbol:
+    """The graph's GOT base symbol (``_GLOBAL_OFFSET_TABLE_``), made on first use.
+
+    It sits at the start of the graph's GOT section, as ld places it for x86-64 (psABI 4.4.2
+    leaves its position to the linker; code only ever uses differences from it).
+    """
+    section = graph.sections.get(GOT_SECTION)
+    if section is None:
+        section = graph.create_section(GOT_SECTION, MemProt.READ)
+    for sym in section.symbols:
+        if sym.name == GOT_BASE_NAME:
+            return sym
+    if section.blocks:
+        first = min(section.blocks, key=lambda b: b.address)
+    else:
+        first = graph.create_content_block(section, b"", alignment=8)
+    return graph.add_defined_symbol(first, 0, GOT_BASE_NAME, 0, Linkage.STRONG, Scope.LOCAL,
+                                    live=True)
+
+
+class GOTTableManager(TableManager):
+    """Makes a pointer-sized GOT entry (a Pointer64 edge to the target) per target."""
+
+    section_name = GOT_SECTION
+
+    def create_entry(self, graph: LinkGraph, target: Symbol) -> Symbol:
+        section = graph.sections.get(GOT_SECTION) or graph.create_section(GOT_SECTION,
+                                                                          MemProt.READ)
+        # Entries get increasing pseudo-addresses so layout keeps creation order.
+        block = graph.create_content_block(section, NULL_POINTER, alignment=8,
+                                           address=8 * (len(section.blocks) + 1))
+        block.add_edge(EdgeKind.Pointer64, 0, target, 0)
+        return graph.add_anonymous_symbol(block, 0, 8)
+
+    def visit_edge(self, graph: LinkGraph, block: Block, edge: Edge) -> bool:
+        kind = edge.kind
+        if kind == EdgeKind.RequestGOTAndTransformToDelta32:
+            edge.kind = EdgeKind.Delta32
+        elif kind == EdgeKind.RequestGOTAndTransformToDelta64:
+            edge.kind = EdgeKind.Delta64
+        elif kind == EdgeKind.RequestGOTAndTransformToDelta64FromGOT:
+            edge.kind = EdgeKind.Delta64FromGOT
+        elif kind == EdgeKind.RequestGOTAndTransformToPCRel32GOTLoadRelaxable:
+            edge.kind = EdgeKind.PCRel32GOTLoadRelaxable
+        elif kind == EdgeKind.RequestGOTAndTransformToPCRel32GOTLoadREXRelaxable:
+            edge.kind = EdgeKind.PCRel32GOTLoadREXRelaxable
+        else:
+            return False
+        edge.target = self.get_entry_for_target(graph, edge.target)
+        return True
+
+
+class PLTTableManager(TableManager):
+    """Makes a ``jmp *GOT(%rip)`` stub per external call target; the call may bypass it later."""
+
+    section_name = PLT_SECTION
+
+    def __init__(self, got: GOTTableManager) -> None:
+        super().__init__()
+        self.got = got
+
+    def create_entry(self, graph: LinkGraph, target: Symbol) -> Symbol:
+        section = graph.sections.get(PLT_SECTION) or graph.create_section(
+            PLT_SECTION, MemProt.READ | MemProt.EXEC)
+        block = graph.create_content_block(section, POINTER_JUMP_STUB, alignment=1,
+                                           address=6 * (len(section.blocks) + 1))
+        block.add_edge(EdgeKind.BranchPCRel32, 2, self.got.get_entry_for_target(graph, target), 0)
+        return graph.add_anonymous_symbol(block, 0, 6, callable=True)
+
+    def visit_edge(self, graph: LinkGraph, block: Block, edge: Edge) -> bool:
+        # Calls to externals go through a stub (bypassed later if the target is near); calls
+        # to definitions in this graph are always in range of each other and stay direct.
+        if edge.kind == EdgeKind.BranchPCRel32 and edge.target.kind is not SymbolKind.DEFINED:
+            edge.kind = EdgeKind.BranchPCRel32ToPtrJumpStubBypassable
+            edge.target = self.get_entry_for_target(graph, edge.target)
+            return True
+        return False
+
+
+def build_got_and_plt(graph: LinkGraph) -> None:
+    """Post-prune pass: give GOT-requesting edges entries and external calls stubs."""
+    got = GOTTableManager()
+    plt = PLTTableManager(got)
+    for block in list(graph.blocks()):
+        for edge in block.edges:
+            if not got.visit_edge(graph, block, edge):
+                plt.visit_edge(graph, block, edge)
+    if GOT_BASE_NAME in graph.external_symbols or any(
+            e.kind == EdgeKind.Delta64FromGOT for b in graph.blocks() for e in b.edges):
+        base = got_base(graph)
+        ext = graph.external_symbols.pop(GOT_BASE_NAME, None)
+        if ext is not None:
+            for b in graph.blocks():
+                for e in b.edges:
+                    if e.target is ext:
+                        e.target = base
+
+
+def _is_int32(value: int) -> bool:
+    return -0x80000000 <= value <= 0x7FFFFFFF
+
+
+def _got_entry_target(entry: Symbol) -> Symbol | None:
+    block = entry.block
+    if block is None or not block.edges:
+        return None
+    return block.edges[0].target
+
+
+def optimize_got_and_stub_accesses(graph: LinkGraph) -> None:
+    """Pre-fixup pass: relax GOT loads and stub calls whose final target is in range.
+
+    As lld and JITLink do (x86-64 psABI B.2, "Optimize GOTPCRELX Relocations"):
+    ``mov foo@GOTPCREL(%rip), %reg`` -> ``lea foo(%rip), %reg``;
+    ``call *foo@GOTPCREL(%rip)`` -> ``addr32 call foo``; ``jmp *foo@GOTPCREL(%rip)`` ->
+    ``jmp foo; nop``; a call through a PLT stub -> a direct call. Relaxation applies only when
+    the target is within +-2 GiB of the instruction; otherwise the GOT or stub stays.
+    """
+    for block in graph.blocks():
+        content = block.content
+        for edge in block.edges:
+            kind = edge.kind
+            if kind in (EdgeKind.PCRel32GOTLoadRelaxable, EdgeKind.PCRel32GOTLoadREXRelaxable):
+                target = _got_entry_target(edge.target)
+                off = edge.offset
+                if target is None or off < 2 or content is None or edge.addend != 0:
+                    continue
+                if target.is_external and target.address == 0:
+                    continue  # unresolved weak reference: keep the null GOT entry
+                p = block.address + off
+                if not _is_int32(target.address - (p + 4)):
+                    continue
+                op, modrm = content[off - 2], content[off - 1]
+                if op == 0x8B:  # mov disp(%rip), %reg -> lea disp(%rip), %reg
+                    block.mutable_content()[off - 2] = 0x8D
+                    edge.kind = EdgeKind.Delta32
+                    edge.target = target
+                    edge.addend = -4
+                elif op == 0xFF and modrm == 0x15 and kind == EdgeKind.PCRel32GOTLoadRelaxable:
+                    buf = block.mutable_content()  # call *disp(%rip) -> addr32 call rel32
+                    buf[off - 2] = 0x67
+                    buf[off - 1] = 0xE8
+                    edge.kind = EdgeKind.BranchPCRel32
+                    edge.target = target
+                elif op == 0xFF and modrm == 0x25 and kind == EdgeKind.PCRel32GOTLoadRelaxable:
+                    buf = block.mutable_content()  # jmp *disp(%rip) -> jmp rel32; nop
+                    buf[off - 2] = 0xE9
+                    buf[off - 1:off + 3] = bytes(content[off:off + 4])
+                    buf[off + 3] = 0x90
+                    edge.offset = off - 1
+                    edge.kind = EdgeKind.BranchPCRel32
+                    edge.target = target
+                    if not _is_int32(target.address - (p - 1 + 4)):  # pragma: no cover
+                        raise _out_of_range(graph, block, edge, target.address - (p + 3))
+            elif kind == EdgeKind.BranchPCRel32ToPtrJumpStubBypassable:
+                stub_block = edge.target.block
+                if stub_block is None or not stub_block.edges:
+                    continue
+                target = _got_entry_target(stub_block.edges[0].target)
+                if target is None or (target.is_external and target.address == 0):
+                    continue
+                p = block.address + edge.offset
+                if _is_int32(target.address + edge.addend - (p + 4)):
+                    edge.kind = EdgeKind.BranchPCRel32
+                    edge.target = target

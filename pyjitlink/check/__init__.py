@@ -1,0 +1,1 @@
+"""The jitlink-check expression checker."""

@@ -1,0 +1,116 @@
+"""The error families of pyjitlink; every error carries its data and turns into text only here."""
+
+from __future__ import annotations
+
+
+class PyJITLinkError(Exception):
+    """Root of every error pyjitlink raises on purpose.
+
+    ``file`` names the input the error is about (or None); ``str(err)`` is the message without
+    the file, so the CLI can print ``pyjitlink: error: <file>: <message>``.
+    """
+
+    def __init__(self, message: str, file: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+
+
+# ---------------------------------------------------------------- JITLink (graph, formats, fixups)
+
+
+class JITLinkError(PyJITLinkError):
+    """An error in building, laying out or fixing up a LinkGraph."""
+
+
+class MalformedObject(JITLinkError):
+    """The object file is truncated, not of a known format, or internally inconsistent."""
+
+
+class UnsupportedObject(JITLinkError):
+    """The object is well formed but uses a format, machine or feature pyjitlink lacks."""
+
+
+class UnsupportedRelocation(JITLinkError):
+    """A relocation type the format x architecture table does not map to an edge kind.
+
+    Fields: ``section`` (name), ``offset`` (bytes into the section), ``type_name``.
+    """
+
+    def __init__(self, file: str | None, section: str, offset: int, type_name: str,
+                 why: str = "unsupported relocation") -> None:
+        super().__init__(f"{why} {type_name} in section {section} at offset {offset:#x}", file)
+        self.section = section
+        self.offset = offset
+        self.type_name = type_name
+
+
+class FixupOutOfRange(JITLinkError):
+    """A fixup value does not fit its field.
+
+    Fields: ``section``, ``offset`` (bytes into the section), ``address`` (of the fixup),
+    ``kind`` (edge kind name), ``target`` (symbol name), ``value`` (the computed value).
+    """
+
+    def __init__(self, file: str | None, section: str, offset: int, address: int, kind: str,
+                 target: str, value: int) -> None:
+        super().__init__(
+            f"fixup {kind} at {section}+{offset:#x} (address {address:#x}) is out of range: "
+            f"target {target}, value {value:#x}" if value >= 0 else
+            f"fixup {kind} at {section}+{offset:#x} (address {address:#x}) is out of range: "
+            f"target {target}, value -{-value:#x}", file)
+        self.section = section
+        self.offset = offset
+        self.address = address
+        self.kind = kind
+        self.target = target
+        self.value = value
+
+
+class InstructionMismatch(JITLinkError):
+    """A relocation sits on an instruction it cannot apply to (e.g. GOTPCRELX not on a mov)."""
+
+
+# ---------------------------------------------------------------- ORC (session, lookup)
+
+
+class OrcError(PyJITLinkError):
+    """An error of the session layer."""
+
+
+class SymbolsNotFound(OrcError):
+    """A lookup named symbols that no JITDylib in the search order defines."""
+
+    def __init__(self, symbols: list[str], file: str | None = None) -> None:
+        names = ", ".join(sorted(symbols))
+        super().__init__(f"Symbols not found: [ {names} ]", file)
+        self.symbols = sorted(symbols)
+
+
+class DuplicateDefinition(OrcError):
+    """Two strong definitions of one name in one JITDylib."""
+
+    def __init__(self, name: str, file: str | None = None, other: str | None = None) -> None:
+        where = f" (first defined in {other})" if other else ""
+        super().__init__(f"Duplicate definition of symbol '{name}'{where}", file)
+        self.name = name
+        self.other = other
+
+
+class MaterializationFailed(OrcError):
+    """A symbol could not be materialized because something it depends on failed."""
+
+
+class LibraryNotFound(OrcError):
+    """A ``-l NAME`` library was found neither as a shared library nor as an archive."""
+
+
+# ---------------------------------------------------------------- execution
+
+
+class ExecutionError(PyJITLinkError):
+    """Running linked code failed (no entry point, a bad argument, a fault)."""
+
+
+class CheckError(PyJITLinkError):
+    """A jitlink-check rule is malformed or failed."""

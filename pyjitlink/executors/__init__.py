@@ -1,0 +1,1 @@
+"""Where linked code lives and runs: native (mmap + ctypes) or nowhere (-noexec)."""

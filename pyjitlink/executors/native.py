@@ -1,0 +1,502 @@
+"""Native execution on an x86-64 host: mmap'd memory, mprotect'd segments, ctypes calls.
+
+Placement. All JIT'd memory comes from one arena mapped in the low 2 GiB of the address space
+(``MAP_32BIT``). That satisfies both kinds of 32-bit references real gcc objects make:
+``-fno-pic`` code uses R_X86_64_32/32S absolute addresses of its own code and data (which must
+lie below 2 GiB), and every object reaches its own and other objects' code and data with
+R_X86_64_PC32 (which must lie within 2 GiB of each other: one arena guarantees it).
+
+What one arena cannot place is the C library: it is mapped near the top of the address space,
+yet non-PIC and PIE code reads libc's variables (``stdout``, ``stderr``, ``optind``) with
+PC32, relying on ld's *copy relocations*. pyjitlink does what ld and ld.so do: for an external
+variable a 32-bit reference cannot reach, it makes a copy inside the arena (size and type from
+the defining library's symbol table, via ``dladdr1``), binds the whole graph to the copy, and
+redirects the GOT slots of every loaded library that refers to that variable (R_X86_64_GLOB_DAT
+and R_X86_64_64 relocations) to the copy, so libc and the program share one variable, as
+after a copy relocation. A far *function* gets a jump stub in the arena instead (a canonical
+PLT entry). On removal the slots are restored and the copy's value written back.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import struct
+import sys
+import threading
+from collections.abc import Sequence
+
+from pyjitlink.arch.x86_64 import NEAR_TARGET_KINDS, EdgeKind
+from pyjitlink.errors import ExecutionError, JITLinkError
+from pyjitlink.jitlink.graph import LinkGraph, MemProt
+from pyjitlink.jitlink.memory import ArenaMemoryManager, FinalizedAlloc, align_up
+from pyjitlink.jitlink.passes import PassConfiguration
+
+PROT_NONE, PROT_READ, PROT_WRITE, PROT_EXEC = 0, 1, 2, 4
+MAP_PRIVATE, MAP_ANONYMOUS, MAP_32BIT, MAP_NORESERVE = 0x2, 0x20, 0x40, 0x4000
+MADV_DONTNEED = 4
+MAP_FAILED = ctypes.c_void_p(-1).value
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_mmap = _libc.mmap
+_mmap.restype = ctypes.c_void_p
+_mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                  ctypes.c_long]
+_mprotect = _libc.mprotect
+_mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+_munmap = _libc.munmap
+_munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+_madvise = _libc.madvise
+_madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+_fflush = _libc.fflush
+_fflush.argtypes = [ctypes.c_void_p]
+
+
+def _prot_bits(prot: MemProt) -> int:
+    bits = 0
+    if prot & MemProt.READ:
+        bits |= PROT_READ
+    if prot & MemProt.WRITE:
+        bits |= PROT_WRITE
+    if prot & MemProt.EXEC:
+        bits |= PROT_EXEC
+    assert bits & (PROT_WRITE | PROT_EXEC) != (PROT_WRITE | PROT_EXEC), "W^X"
+    return bits
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        err = ctypes.get_errno()
+        raise JITLinkError(f"{what} failed: {os.strerror(err)}")
+
+
+class NativeArena:
+    """A reserved range of host address space below 2 GiB, handed out page by page.
+
+    Pages are PROT_NONE until committed; ``commit`` makes them writable just long enough to copy
+    working memory in, then applies the final protection (never writable and executable at
+    once). Released ranges are returned to the kernel (MADV_DONTNEED) and reused.
+    """
+
+    def __init__(self, size: int = 512 << 20) -> None:
+        self.page_size = os.sysconf("SC_PAGE_SIZE")
+        base = None
+        while size >= (16 << 20):
+            addr = _mmap(None, size, PROT_NONE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_32BIT, -1, 0)
+            if addr not in (None, MAP_FAILED):
+                base = addr
+                break
+            size //= 2
+        if base is None:
+            raise JITLinkError("could not reserve JIT memory below 2 GiB (mmap MAP_32BIT)")
+        self.base = base
+        self.size = size
+        self.next = base
+        self.free: list[tuple[int, int]] = []  # (address, size) of released ranges
+        self.lock = threading.Lock()
+
+    def reserve(self, size: int) -> int:
+        size = align_up(size, self.page_size)
+        with self.lock:
+            for i, (address, length) in enumerate(self.free):
+                if length >= size:
+                    if length == size:
+                        del self.free[i]
+                    else:
+                        self.free[i] = (address + size, length - size)
+                    return address
+            address = self.next
+            if address + size > self.base + self.size:
+                raise JITLinkError(f"out of JIT memory: {size:#x} bytes requested, "
+                                   f"{self.base + self.size - address:#x} left in the arena")
+            self.next = address + size
+            return address
+
+    def commit(self, address: int, data: bytes | bytearray, size: int, prot: MemProt) -> None:
+        _check(_mprotect(address, size, PROT_READ | PROT_WRITE), "mprotect")
+        if data:
+            buf = (ctypes.c_char * len(data)).from_buffer(data) if isinstance(
+                data, bytearray) else data
+            ctypes.memmove(address, buf, len(data))
+        if len(data) < size:
+            ctypes.memset(address + len(data), 0, size - len(data))
+        _check(_mprotect(address, size, _prot_bits(prot)), "mprotect")
+
+    def release(self, address: int, size: int) -> None:
+        size = align_up(size, self.page_size)
+        _mprotect(address, size, PROT_NONE)
+        _madvise(address, size, MADV_DONTNEED)
+        with self.lock:
+            self.free.append((address, size))
+
+
+# ---------------------------------------------------------------------------- dladdr1
+
+
+class _DlInfo(ctypes.Structure):
+    _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p),
+                ("dli_sname", ctypes.c_char_p), ("dli_saddr", ctypes.c_void_p)]
+
+
+class _Elf64Sym(ctypes.Structure):
+    _fields_ = [("st_name", ctypes.c_uint32), ("st_info", ctypes.c_ubyte),
+                ("st_other", ctypes.c_ubyte), ("st_shndx", ctypes.c_uint16),
+                ("st_value", ctypes.c_uint64), ("st_size", ctypes.c_uint64)]
+
+
+_dladdr1 = _libc.dladdr1
+_dladdr1.argtypes = [ctypes.c_void_p, ctypes.POINTER(_DlInfo), ctypes.POINTER(ctypes.c_void_p),
+                     ctypes.c_int]
+RTLD_DL_SYMENT = 1
+STT_OBJECT, STT_FUNC, STT_GNU_IFUNC = 1, 2, 10
+
+
+def host_symbol_info(address: int) -> tuple[int, int] | None:
+    """(ELF symbol type, size in bytes) of the host symbol at ``address``, if the loader knows."""
+    info = _DlInfo()
+    extra = ctypes.c_void_p()
+    if not _dladdr1(address, ctypes.byref(info), ctypes.byref(extra), RTLD_DL_SYMENT):
+        return None
+    if not extra.value or info.dli_saddr != address:
+        return None
+    sym = ctypes.cast(extra, ctypes.POINTER(_Elf64Sym)).contents
+    return sym.st_info & 0xF, sym.st_size
+
+
+# ---------------------------------------------------------------------------- GOT redirection
+
+
+class _DlPhdrInfo(ctypes.Structure):
+    _fields_ = [("dlpi_addr", ctypes.c_uint64), ("dlpi_name", ctypes.c_char_p),
+                ("dlpi_phdr", ctypes.c_void_p), ("dlpi_phnum", ctypes.c_uint16)]
+
+
+_PHDR_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(_DlPhdrInfo), ctypes.c_size_t,
+                                  ctypes.c_void_p)
+_dl_iterate_phdr = _libc.dl_iterate_phdr
+_dl_iterate_phdr.argtypes = [_PHDR_CALLBACK, ctypes.c_void_p]
+
+PT_DYNAMIC = 2
+DT_NULL, DT_PLTRELSZ, DT_STRTAB, DT_SYMTAB, DT_RELA, DT_RELASZ, DT_JMPREL = 0, 2, 5, 6, 7, 8, 23
+R_X86_64_64, R_X86_64_GLOB_DAT = 1, 6
+
+
+def _loaded_objects() -> list[tuple[int, int]]:
+    """(load bias, address of PT_DYNAMIC) of every loaded ELF object that has one."""
+    found: list[tuple[int, int]] = []
+
+    def visit(info_p, size, data):  # type: ignore[no-untyped-def]
+        info = info_p.contents
+        for i in range(info.dlpi_phnum):
+            p_type, _, _, p_vaddr = struct.unpack_from(
+                "<IIQQ", ctypes.string_at(info.dlpi_phdr + i * 56, 24))
+            if p_type == PT_DYNAMIC:
+                found.append((info.dlpi_addr, info.dlpi_addr + p_vaddr))
+        return 0
+
+    callback = _PHDR_CALLBACK(visit)
+    _dl_iterate_phdr(callback, None)
+    return found
+
+
+def _data_slots(names: set[str]) -> dict[str, list[int]]:
+    """Addresses of GOT/data slots that loaded libraries bind to each of ``names``."""
+    slots: dict[str, list[int]] = {n: [] for n in names}
+    for bias, dynamic in _loaded_objects():
+        tags: dict[int, int] = {}
+        offset = 0
+        while True:
+            tag, value = struct.unpack("<qQ", ctypes.string_at(dynamic + offset, 16))
+            if tag == DT_NULL:
+                break
+            tags.setdefault(tag, value)
+            offset += 16
+        symtab, strtab = tags.get(DT_SYMTAB), tags.get(DT_STRTAB)
+        if not symtab or not strtab:
+            continue
+        # The loader has already relocated these d_ptr entries to absolute addresses (glibc
+        # does so for every object but the vDSO, whose entries stay relative).
+        if symtab < bias:
+            symtab, strtab = symtab + bias, strtab + bias
+        for start_tag, size_tag in ((DT_RELA, DT_RELASZ), (DT_JMPREL, DT_PLTRELSZ)):
+            start, size = tags.get(start_tag), tags.get(size_tag)
+            if not start or not size:
+                continue
+            if start < bias:
+                start += bias
+            raw = ctypes.string_at(start, size)
+            for r_offset, r_info, _ in struct.iter_unpack("<QQq", raw):
+                if r_info & 0xFFFFFFFF not in (R_X86_64_GLOB_DAT, R_X86_64_64):
+                    continue
+                st_name = struct.unpack("<I", ctypes.string_at(symtab + 24 * (r_info >> 32),
+                                                               4))[0]
+                name = ctypes.string_at(strtab + st_name).decode("latin-1")
+                if name in slots:
+                    slots[name].append(bias + r_offset)
+    return slots
+
+
+class NearProxies:
+    """Copies of far host variables and jump stubs to far host functions, inside the arena.
+
+    See the module docstring for why and how; one proxy per name for the whole session.
+    """
+
+    STUB_SIZE = 16  # jmp *0(%rip); .quad target; 2 bytes padding
+
+    def __init__(self, arena: NativeArena) -> None:
+        self.arena = arena
+        self.lock = threading.Lock()
+        self.proxies: dict[str, int] = {}
+        self.redirected: list[tuple[int, int]] = []  # (slot address, original value)
+        self.copies: list[tuple[int, int, int]] = []  # (original, copy, size)
+        self._stub_page = 0
+        self._stub_used = 0
+        self._stub_bytes = bytearray()
+
+    def proxy_for(self, name: str, address: int) -> int:
+        with self.lock:
+            proxy = self.proxies.get(name)
+            if proxy is None:
+                info = host_symbol_info(address)
+                if info is not None and info[0] == STT_OBJECT and info[1] > 0:
+                    proxy = self._copy(name, address, info[1])
+                else:
+                    proxy = self._stub(address)
+                self.proxies[name] = proxy
+            return proxy
+
+    def _copy(self, name: str, address: int, size: int) -> int:
+        page = self.arena.reserve(size)
+        data = bytearray(ctypes.string_at(address, size))
+        self.arena.commit(page, data, align_up(size, self.arena.page_size),
+                          MemProt.READ | MemProt.WRITE)
+        for slot in _data_slots({name})[name]:
+            current = ctypes.c_uint64.from_address(slot).value
+            if current == address:
+                self._write_slot(slot, page)
+                self.redirected.append((slot, address))
+        self.copies.append((address, page, size))
+        return page
+
+    def _write_slot(self, slot: int, value: int) -> None:
+        page_size = self.arena.page_size
+        page = slot & -page_size
+        # GOT slots usually live in RELRO memory, read-only after relocation: lift that briefly.
+        relro = self._is_read_only(slot)
+        if relro:
+            _check(_mprotect(page, page_size, PROT_READ | PROT_WRITE), "mprotect")
+        ctypes.c_uint64.from_address(slot).value = value
+        if relro:
+            _check(_mprotect(page, page_size, PROT_READ), "mprotect")
+
+    @staticmethod
+    def _is_read_only(slot: int) -> bool:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                span, perms = line.split()[:2]
+                lo, hi = (int(x, 16) for x in span.split("-"))
+                if lo <= slot < hi:
+                    return "w" not in perms
+        return False
+
+    def _stub(self, address: int) -> int:
+        page_size = self.arena.page_size
+        if not self._stub_page or self._stub_used + self.STUB_SIZE > page_size:
+            self._stub_page = self.arena.reserve(page_size)
+            self._stub_used = 0
+            self._stub_bytes = bytearray(page_size)
+        offset = self._stub_used
+        self._stub_bytes[offset:offset + self.STUB_SIZE] = (
+            bytes([0xFF, 0x25, 0, 0, 0, 0]) + struct.pack("<Q", address) + b"\xcc\xcc")
+        self._stub_used += self.STUB_SIZE
+        # Rewritten whole: the page goes RW only while no stub in it can be running.
+        self.arena.commit(self._stub_page, self._stub_bytes, page_size,
+                          MemProt.READ | MemProt.EXEC)
+        return self._stub_page + offset
+
+    def restore(self) -> None:
+        """Point libraries back at their own variables, carrying the copies' values back."""
+        with self.lock:
+            for original, copy, size in self.copies:
+                ctypes.memmove(original, copy, size)
+            for slot, value in reversed(self.redirected):
+                self._write_slot(slot, value)
+            self.redirected.clear()
+            self.copies.clear()
+
+
+def _fits(kind: int, place: int, target: int) -> bool:
+    if kind in (EdgeKind.Pointer32, ):
+        return 0 <= target < (1 << 32)
+    if kind == EdgeKind.Pointer32Signed:
+        return 0 <= target < (1 << 31)
+    # PC-relative 32-bit: leave a margin for addends.
+    return abs(target - place) < (1 << 31) - (1 << 24)
+
+
+class NearProxyPlugin:
+    """Pre-fixup: rebind far externals that 32-bit edges reach to in-arena proxies."""
+
+    def __init__(self, proxies: NearProxies) -> None:
+        self.proxies = proxies
+
+    def modify_pass_config(self, mr, graph: LinkGraph, config: PassConfiguration) -> None:  # type: ignore[no-untyped-def]
+        if graph.arch == "x86_64":
+            config.pre_fixup_passes.insert(0, self._rebind)
+
+    def _rebind(self, graph: LinkGraph) -> None:
+        for block in graph.blocks():
+            for edge in block.edges:
+                target = edge.target
+                if edge.kind in NEAR_TARGET_KINDS and target.is_external and target.address:
+                    place = block.address + edge.offset
+                    if not _fits(edge.kind, place, target.address):
+                        assert target.name is not None
+                        target.absolute_address = self.proxies.proxy_for(target.name,
+                                                                         target.address)
+
+    def notify_emitted(self, mr, graph: LinkGraph, alloc: FinalizedAlloc) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+    def notify_remove_resources(self, tracker) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+
+# ---------------------------------------------------------------------------- eh-frame
+
+
+class EHFrameRegistrationPlugin:
+    """Registers each graph's ``.eh_frame`` with libgcc's unwinder (``__register_frame``).
+
+    With it, C++ exceptions, ``backtrace()`` and debuggers unwind through JIT'd frames.
+    """
+
+    def __init__(self) -> None:
+        try:
+            libgcc = ctypes.CDLL("libgcc_s.so.1")
+            self._register = getattr(libgcc, "__register_frame")
+            self._deregister = getattr(libgcc, "__deregister_frame")
+            self._register.argtypes = [ctypes.c_void_p]
+            self._deregister.argtypes = [ctypes.c_void_p]
+        except (OSError, AttributeError):
+            self._register = self._deregister = None
+        self.registered: dict[int, list[int]] = {}  # id(tracker) -> eh_frame addresses
+        self._pending: dict[int, int] = {}  # id(graph) -> eh_frame address
+        self.lock = threading.Lock()
+
+    def modify_pass_config(self, mr, graph: LinkGraph, config: PassConfiguration) -> None:  # type: ignore[no-untyped-def]
+        config.post_fixup_passes.append(self._record)
+
+    def _record(self, graph: LinkGraph) -> None:
+        section = graph.sections.get(".eh_frame")
+        if section is not None and len(section.blocks) > 1:
+            with self.lock:
+                self._pending[id(graph)] = min(b.address for b in section.blocks)
+
+    def notify_emitted(self, mr, graph: LinkGraph, alloc: FinalizedAlloc) -> None:  # type: ignore[no-untyped-def]
+        with self.lock:
+            address = self._pending.pop(id(graph), None)
+            if address is None or self._register is None:
+                return
+            self.registered.setdefault(id(mr.tracker), []).append(address)
+        self._register(address)
+
+    def notify_remove_resources(self, tracker) -> None:  # type: ignore[no-untyped-def]
+        with self.lock:
+            addresses = self.registered.pop(id(tracker), [])
+        for address in addresses:
+            if self._deregister is not None:
+                self._deregister(address)
+
+
+# ---------------------------------------------------------------------------- the executor
+
+_MAIN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, ctypes.POINTER(ctypes.c_char_p),
+                         ctypes.POINTER(ctypes.c_char_p))
+_VOID = ctypes.CFUNCTYPE(None)
+
+
+class NativeExecutor:
+    """Runs x86-64 code in this process. Only usable on an x86-64 host."""
+
+    arch = "x86_64"
+
+    def __init__(self) -> None:
+        self.arena = NativeArena()
+        self.memory_manager = ArenaMemoryManager(self.arena)
+        self.proxies = NearProxies(self.arena)
+        self.plugins = [NearProxyPlugin(self.proxies), EHFrameRegistrationPlugin()]
+        self._runtime = self._make_runtime()
+
+    def _make_runtime(self) -> dict[str, int]:
+        """Shims for libc_nonshared.a's functions, which no shared library exports.
+
+        ``atexit(f)`` is ``__cxa_atexit(f, NULL, &__dso_handle)``; ``at_quick_exit`` likewise
+        with ``__cxa_at_quick_exit``. ``__dso_handle`` gets the shim page's address.
+        """
+        page = self.arena.reserve(self.arena.page_size)
+        code = bytearray()
+        symbols: dict[str, int] = {}
+        for name, target in (("atexit", "__cxa_atexit"),
+                             ("at_quick_exit", "__cxa_at_quick_exit")):
+            address = ctypes.cast(getattr(_libc, target), ctypes.c_void_p).value
+            symbols[name] = page + len(code)
+            # xor %esi,%esi ; movabs $dso,%rdx ; movabs $target,%rax ; jmp *%rax
+            code += b"\x31\xf6" + b"\x48\xba" + struct.pack("<Q", page) + b"\x48\xb8" + \
+                struct.pack("<Q", address) + b"\xff\xe0"
+            code += b"\xcc" * (-len(code) % 16)
+        symbols["__dso_handle"] = page
+        self.arena.commit(page, code, self.arena.page_size, MemProt.READ | MemProt.EXEC)
+        return symbols
+
+    def host_symbol(self, name: str) -> int | None:
+        return self._runtime.get(name)
+
+    @property
+    def runtime_symbols(self) -> dict[str, int]:
+        return dict(self._runtime)
+
+    @staticmethod
+    def flush_host_streams() -> None:
+        """Flush Python's and C's stdio so output keeps its order across the boundary."""
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        _fflush(None)
+
+    def run_as_main(self, address: int, args: Sequence[str]) -> int:
+        argv = (ctypes.c_char_p * (len(args) + 1))(*[os.fsencode(a) for a in args], None)
+        env = [os.fsencode(f"{k}={v}") for k, v in os.environ.items()]
+        envp = (ctypes.c_char_p * (len(env) + 1))(*env, None)
+        self.flush_host_streams()
+        result = _MAIN(address)(len(args), argv, envp)
+        _fflush(None)
+        return result
+
+    def run_void(self, address: int) -> None:
+        self.flush_host_streams()
+        _VOID(address)()
+        _fflush(None)
+
+    def register_finalizers_with_atexit(self, addresses: Sequence[int]) -> None:
+        """Have libc's ``exit`` call ``addresses`` (in the given order) after later handlers.
+
+        Registered before initializers run, they run after every ``atexit`` handler the
+        program registers, as an executable's ``.fini_array`` does.
+        """
+        cxa_atexit = getattr(_libc, "__cxa_atexit")  # (a literal would be name-mangled)
+        cxa_atexit.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+        for address in reversed(list(addresses)):
+            if cxa_atexit(address, None, self._runtime["__dso_handle"]) != 0:
+                raise ExecutionError("__cxa_atexit failed")
+
+    @staticmethod
+    def exit_process(code: int) -> None:
+        """End the process through libc's ``exit``: atexit handlers, finalizers, stdio flush."""
+        NativeExecutor.flush_host_streams()
+        _libc.exit.argtypes = [ctypes.c_int]
+        _libc.exit(code & 0xFF)

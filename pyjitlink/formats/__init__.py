@@ -1,0 +1,74 @@
+"""Object bytes -> LinkGraph: sniff the format, dispatch on (format, machine).
+
+Registries are explicit dicts of imported functions (STYLE.md, 7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pyjitlink.errors import MalformedObject, UnsupportedObject
+from pyjitlink.formats.archive import AR_MAGIC, THIN_MAGIC
+from pyjitlink.formats.elf import EM_AARCH64, EM_X86_64, read_elf_machine
+from pyjitlink.formats.elf_x86_64 import build_elf_x86_64, link_elf_x86_64
+from pyjitlink.jitlink.graph import LinkGraph
+from pyjitlink.jitlink.linker import JITLinkContext
+
+ELF_MAGIC = b"\x7fELF"
+
+BUILDERS: dict[tuple[str, int], Callable[[bytes, str], LinkGraph]] = {
+    ("elf", EM_X86_64): build_elf_x86_64,
+}
+LINKERS: dict[tuple[str, str], Callable[[LinkGraph, JITLinkContext], None]] = {
+    ("elf", "x86_64"): link_elf_x86_64,
+}
+ELF_MACHINES = {EM_X86_64: "x86_64", EM_AARCH64: "aarch64"}
+
+
+def identify(data: bytes) -> str:
+    """'elf', 'archive', 'macho' or 'unknown', from the file's magic bytes."""
+    if data.startswith(ELF_MAGIC):
+        return "elf"
+    if data.startswith(AR_MAGIC) or data.startswith(THIN_MAGIC):
+        return "archive"
+    if data[:4] in (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe"):
+        return "macho"
+    return "unknown"
+
+
+def object_arch(data: bytes, name: str) -> str:
+    """The architecture ('x86_64', 'aarch64') of a relocatable object; errors if unsupported."""
+    kind = identify(data)
+    if kind == "elf":
+        machine = read_elf_machine(data, name)
+        arch = ELF_MACHINES.get(machine)
+        if arch is None:
+            raise UnsupportedObject(f"unsupported ELF machine type {machine}", name)
+        return arch
+    if kind == "macho":
+        raise UnsupportedObject("Mach-O objects are not supported yet", name)
+    if kind == "archive":
+        raise MalformedObject("an archive is not an object file", name)
+    raise MalformedObject("not an object file (unrecognized file format)", name)
+
+
+def build_link_graph(data: bytes, name: str) -> LinkGraph:
+    """Parse a relocatable object into a LinkGraph, or raise a PyJITLinkError naming ``name``."""
+    kind = identify(data)
+    if kind != "elf":
+        object_arch(data, name)  # raises the right error
+    machine = read_elf_machine(data, name)
+    builder = BUILDERS.get(("elf", machine))
+    if builder is None:
+        raise UnsupportedObject(f"unsupported ELF machine type {machine}", name)
+    return builder(data, name)
+
+
+def link_graph(graph: LinkGraph, ctx: JITLinkContext) -> None:
+    """Link ``graph`` with its format x architecture pipeline; the outcome reaches ``ctx``."""
+    linker = LINKERS.get((graph.object_format, graph.arch))
+    if linker is None:
+        ctx.notify_failed(UnsupportedObject(f"no linker for {graph.object_format} "
+                                            f"{graph.arch}", graph.name))
+        return
+    linker(graph, ctx)

@@ -1,0 +1,86 @@
+"""Pass lists of a link and the generic passes: marking live symbols and dead-stripping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pyjitlink.jitlink.graph import Block, LinkGraph, Scope, Symbol, SymbolKind
+
+Pass = Callable[[LinkGraph], None]
+
+
+@dataclass(slots=True)
+class PassConfiguration:
+    """The five pass lists of LLVM's PassConfiguration, run in this order around the link.
+
+    pre_prune: before dead-stripping (mark live roots, split .eh_frame);
+    post_prune: after it (GOT/PLT/stub synthesis; blocks added here survive);
+    post_allocation: addresses are known, external addresses not yet;
+    pre_fixup: externals resolved (relaxation);
+    post_fixup: after every edge is applied (checker info, dumps).
+    """
+
+    pre_prune_passes: list[Pass] = field(default_factory=list)
+    post_prune_passes: list[Pass] = field(default_factory=list)
+    post_allocation_passes: list[Pass] = field(default_factory=list)
+    pre_fixup_passes: list[Pass] = field(default_factory=list)
+    post_fixup_passes: list[Pass] = field(default_factory=list)
+
+
+def mark_all_symbols_live(graph: LinkGraph) -> None:
+    """Mark every defined symbol live: for ``-noexec`` style links that strip nothing."""
+    for sym in graph.defined_symbols():
+        sym.live = True
+
+
+def mark_non_local_symbols_live(graph: LinkGraph) -> None:
+    """Mark every defined symbol that another graph may bind to (default or hidden scope)."""
+    for sym in graph.defined_symbols():
+        if sym.scope is not Scope.LOCAL:
+            sym.live = True
+
+
+def dead_strip(graph: LinkGraph) -> None:
+    """Remove blocks no live symbol reaches through edges, and the symbols in them.
+
+    Roots are symbols marked live; edges (including KeepAlive edges) propagate liveness from a
+    block to its targets' blocks. External symbols no live edge refers to are dropped, so they
+    are never looked up. Same rule as LLVM's jitlink::prune.
+    """
+    live_blocks: set[int] = set()
+    worklist: list[Block] = []
+    referenced: set[int] = set()
+
+    def reach(sym: Symbol) -> None:
+        block = sym.block
+        if block is not None and id(block) not in live_blocks:
+            live_blocks.add(id(block))
+            worklist.append(block)
+
+    for sym in graph.defined_symbols():
+        if sym.live:
+            reach(sym)
+    for sym in graph.absolute_symbols:
+        if sym.live:
+            referenced.add(id(sym))
+    while worklist:
+        block = worklist.pop()
+        for edge in block.edges:
+            target = edge.target
+            if target.kind is SymbolKind.DEFINED:
+                reach(target)
+            else:
+                referenced.add(id(target))
+
+    for section in graph.sections.values():
+        if len(section.blocks) != sum(1 for b in section.blocks if id(b) in live_blocks):
+            section.blocks = [b for b in section.blocks if id(b) in live_blocks]
+        section.symbols = [s for s in section.symbols
+                           if s.block is not None and id(s.block) in live_blocks]
+        for sym in section.symbols:
+            sym.live = True
+    graph.external_symbols = {name: sym for name, sym in graph.external_symbols.items()
+                              if id(sym) in referenced}
+    graph.absolute_symbols = [s for s in graph.absolute_symbols
+                              if id(s) in referenced or s.live]

@@ -1,0 +1,1 @@
+"""The ORC-style session layer: ExecutionSession, JITDylibs, materialization, lookup."""

@@ -1,0 +1,129 @@
+"""Definition generators: host-process symbols (dlsym), shared libraries, static archives."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from collections.abc import Callable
+
+from pyjitlink.errors import LibraryNotFound, PyJITLinkError
+from pyjitlink.formats import build_link_graph
+from pyjitlink.formats.archive import Archive
+from pyjitlink.orc.jitdylib import JITDylib
+from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags
+
+RTLD_NOW = 2
+RTLD_GLOBAL = 0x100
+
+_libdl = ctypes.CDLL(None)
+_dlsym = _libdl.dlsym
+_dlsym.restype = ctypes.c_void_p
+_dlsym.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+RTLD_DEFAULT = ctypes.c_void_p(0)
+
+# The names a JIT'd program must not take from the host process: they would bind it to
+# Python's own startup code instead of its own definitions.
+_NEVER_FROM_HOST = frozenset({"main", "_start", "_init", "_fini"})
+
+
+class DynamicLibrarySearchGenerator:
+    """Defines absolute symbols for names a shared library (or the process) exports.
+
+    ``handle`` is a dlopen handle, or None for the whole process (RTLD_DEFAULT), which is
+    LLVM's ``DynamicLibrarySearchGenerator::GetForCurrentProcess``. ``allow`` filters names;
+    ``overrides`` maps names to addresses the executor provides instead (e.g. ``atexit``).
+    """
+
+    def __init__(self, handle: ctypes.c_void_p | None = None,
+                 allow: Callable[[str], bool] | None = None,
+                 overrides: dict[str, int] | None = None, origin: str = "<process>") -> None:
+        self.handle = handle if handle is not None else RTLD_DEFAULT
+        self.allow = allow
+        self.overrides = overrides or {}
+        self.origin = origin
+
+    def try_to_generate(self, jd: JITDylib, lookup_flags: JITDylibLookupFlags,
+                        names: list[str]) -> None:
+        found: dict[str, tuple[int, SymbolFlags]] = {}
+        for name in names:
+            if name in _NEVER_FROM_HOST or (self.allow is not None and not self.allow(name)):
+                continue
+            address = self.overrides.get(name)
+            if address is None:
+                address = _dlsym(self.handle, name.encode())
+            if address:
+                found[name] = (address, SymbolFlags.EXPORTED)
+        if found:
+            jd.define_absolute(found, self.origin)
+
+
+def load_shared_library(path: str) -> ctypes.c_void_p:
+    """dlopen ``path`` with RTLD_NOW | RTLD_GLOBAL; LibraryNotFound with dlerror's text."""
+    try:
+        lib = ctypes.CDLL(path, mode=RTLD_NOW | RTLD_GLOBAL)
+    except OSError as err:
+        raise LibraryNotFound(f"could not load shared library: {err}", path) from None
+    return ctypes.c_void_p(lib._handle)
+
+
+class StaticLibraryDefinitionGenerator:
+    """Adds an archive member to the JITDylib when it defines a name a lookup needs.
+
+    Members are found through the archive's symbol index (or, without one, by building each
+    member's graph once); like ld, only members that define something needed are linked.
+    """
+
+    def __init__(self, path: str, data: bytes,
+                 add_object: Callable[[JITDylib, bytes, str], None]) -> None:
+        self.archive = Archive(data, path)
+        self.add_object = add_object
+        self.added: set[int] = set()
+        self.index = self.archive.symbol_index
+        if not self.archive.has_index:
+            self.index = self._scan()
+
+    def _scan(self) -> dict[str, int]:
+        index: dict[str, int] = {}
+        for i, member in enumerate(self.archive.members):
+            try:
+                graph = build_link_graph(member.data, self.archive.member_path(i))
+            except PyJITLinkError:
+                continue
+            for sym in graph.defined_symbols():
+                if sym.name and sym.scope.name != "LOCAL":
+                    index.setdefault(sym.name, i)
+        return index
+
+    def try_to_generate(self, jd: JITDylib, lookup_flags: JITDylibLookupFlags,
+                        names: list[str]) -> None:
+        for name in names:
+            member = self.index.get(name)
+            if member is None or member in self.added or name in jd.symbols:
+                continue
+            self.added.add(member)
+            self.add_object(jd, self.archive.members[member].data,
+                            self.archive.member_path(member))
+
+
+def find_library(name: str, search_paths: list[str]) -> tuple[str, str]:
+    """Resolve ``-l NAME`` like ld: ``libNAME.so`` then ``libNAME.a`` in each directory.
+
+    Returns (kind, path) with kind "shared" or "archive". The system directories follow
+    the ``-L`` ones. A name that no directory has as a file but that the dynamic loader
+    knows (``libm.so.6``) is loaded by soname. Raises LibraryNotFound.
+    """
+    system = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64",
+              "/lib", "/usr/lib", "/usr/local/lib"]
+    for directory in [*search_paths, *system]:
+        for kind, filename in (("shared", f"lib{name}.so"), ("archive", f"lib{name}.a")):
+            path = os.path.join(directory, filename)
+            if os.path.isfile(path):
+                if kind == "shared" and _is_linker_script(path):
+                    continue
+                return kind, path
+    raise LibraryNotFound(f"library not found for -l{name}", f"-l{name}")
+
+
+def _is_linker_script(path: str) -> bool:
+    with open(path, "rb") as f:
+        return not f.read(4).startswith(b"\x7fELF")

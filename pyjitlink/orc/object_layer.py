@@ -1,0 +1,219 @@
+"""ObjectLinkingLayer: one MaterializationUnit per object, linked with JITLink when needed.
+
+The unit's interface (its symbols and their flags) comes from the object's LinkGraph, built
+when the object is added, so a malformed object fails at once with its file name. The graph is
+linked only when a lookup needs one of its symbols (or its initializers). The layer is the
+JITLinkContext of each link: it looks externals up along the JITDylib's link order (waiting only
+until they are *resolved*, as LLVM's ObjectLinkingLayer does, so mutually dependent objects can
+link concurrently), reports addresses and emission to the session, and records dependencies.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from typing import Protocol
+
+from pyjitlink.errors import DuplicateDefinition
+from pyjitlink.formats import link_graph
+from pyjitlink.jitlink.graph import LinkGraph, Linkage, Scope
+from pyjitlink.jitlink.linker import LookupResult as LinkLookupResult
+from pyjitlink.jitlink.memory import FinalizedAlloc, MemoryManager
+from pyjitlink.jitlink.passes import PassConfiguration
+from pyjitlink.orc.jitdylib import JITDylib, SymbolTableEntry
+from pyjitlink.orc.materialization import MaterializationResponsibility, MaterializationUnit
+from pyjitlink.orc.resources import ResourceTracker
+from pyjitlink.orc.session import ExecutionSession, LookupResult
+from pyjitlink.orc.symbols import SymbolFlags, SymbolLookupFlags, SymbolState
+
+INIT_SYMBOL_PREFIX = "__pyjitlink_init$"
+COMMON_SECTIONS = ("__common", "__large_common")
+
+
+class Plugin(Protocol):
+    """Hooks into every link the layer runs (LLVM's ObjectLinkingLayer::Plugin)."""
+
+    def modify_pass_config(self, mr: MaterializationResponsibility, graph: LinkGraph,
+                           config: PassConfiguration) -> None: ...
+
+    def notify_emitted(self, mr: MaterializationResponsibility, graph: LinkGraph,
+                       alloc: FinalizedAlloc) -> None: ...
+
+    def notify_remove_resources(self, tracker: ResourceTracker) -> None: ...
+
+
+def graph_interface(graph: LinkGraph) -> dict[str, SymbolFlags]:
+    """The names a graph offers other graphs, with their ORC flags."""
+    symbols: dict[str, SymbolFlags] = {}
+    for sym in graph.defined_symbols():
+        if sym.scope is Scope.LOCAL or not sym.name:
+            continue
+        flags = SymbolFlags.NONE
+        if sym.scope is Scope.DEFAULT:
+            flags |= SymbolFlags.EXPORTED
+        if sym.linkage is Linkage.WEAK:
+            flags |= SymbolFlags.WEAK
+        if sym.callable:
+            flags |= SymbolFlags.CALLABLE
+        if sym.block is not None and sym.block.section.name in COMMON_SECTIONS:
+            flags |= SymbolFlags.COMMON
+        if sym.name in symbols:
+            raise DuplicateDefinition(sym.name, graph.name)
+        symbols[sym.name] = flags
+    for sym in graph.absolute_symbols:
+        if sym.scope is not Scope.LOCAL and sym.name:
+            symbols[sym.name] = SymbolFlags.EXPORTED if sym.scope is Scope.DEFAULT else \
+                SymbolFlags.NONE
+    return symbols
+
+
+def has_initializers(graph: LinkGraph) -> bool:
+    return any(name.startswith((".init_array", ".ctors", ".preinit_array", ".fini_array",
+                                ".dtors")) for name in graph.sections)
+
+
+class ObjectMaterializationUnit(MaterializationUnit):
+    """Materializes one object's LinkGraph through the layer."""
+
+    def __init__(self, layer: ObjectLinkingLayer, graph: LinkGraph, init_symbol: str | None
+                 ) -> None:
+        symbols = graph_interface(graph)
+        if init_symbol is not None:
+            symbols[init_symbol] = SymbolFlags.MATERIALIZATION_SIDE_EFFECTS_ONLY
+        super().__init__(symbols, graph.name)
+        self.layer = layer
+        self.graph = graph
+        self.init_symbol = init_symbol
+
+    def materialize(self, r: MaterializationResponsibility) -> None:
+        self.layer.emit(r, self.graph, self.init_symbol)
+
+
+class ObjectLinkingLayer:
+    """Adds objects to JITDylibs and links their graphs on demand."""
+
+    def __init__(self, session: ExecutionSession, memory_manager: MemoryManager) -> None:
+        self.session = session
+        self.memory_manager = memory_manager
+        self.plugins: list[Plugin] = []
+        self.allocations: dict[int, list[FinalizedAlloc]] = {}  # id(tracker) -> allocs
+        self._lock = threading.Lock()
+        self._init_counter = 0
+        # Called with (jd, graph) when a graph has been linked: for -show-linked-files etc.
+        self.on_graph_linked: list[Callable[[JITDylib, LinkGraph], None]] = []
+        session.register_resource_manager(self)
+
+    def add_plugin(self, plugin: Plugin) -> None:
+        self.plugins.append(plugin)
+
+    def add(self, jd: JITDylib, graph: LinkGraph, tracker: ResourceTracker | None = None
+            ) -> ObjectMaterializationUnit:
+        """Define ``graph``'s symbols in ``jd``; the graph links when they are looked up.
+
+        Graphs with static initializers also define a side-effects-only init symbol, which the
+        platform looks up before running code so that their initializers exist.
+        """
+        init_symbol = None
+        if has_initializers(graph):
+            with self._lock:
+                self._init_counter += 1
+                init_symbol = f"{INIT_SYMBOL_PREFIX}{self._init_counter}${graph.name}"
+        mu = ObjectMaterializationUnit(self, graph, init_symbol)
+        jd.define(mu, tracker)
+        return mu
+
+    # ------------------------------------------------------------------ the link
+
+    def emit(self, mr: MaterializationResponsibility, graph: LinkGraph,
+             init_symbol: str | None) -> None:
+        ctx = _LinkContext(self, mr, graph, init_symbol)
+        link_graph(graph, ctx)
+
+    # ------------------------------------------------------------------ resources
+
+    def handle_remove_resources(self, tracker: ResourceTracker) -> None:
+        with self._lock:
+            allocs = self.allocations.pop(id(tracker), [])
+        for plugin in self.plugins:
+            plugin.notify_remove_resources(tracker)
+        for alloc in allocs:
+            alloc.release()
+
+    def handle_transfer_resources(self, dst: ResourceTracker, src: ResourceTracker) -> None:
+        with self._lock:
+            moved = self.allocations.pop(id(src), [])
+            self.allocations.setdefault(id(dst), []).extend(moved)
+
+
+class _LinkContext:
+    """The JITLinkContext of one object's link (LLVM's ObjectLinkingLayerJITLinkContext)."""
+
+    def __init__(self, layer: ObjectLinkingLayer, mr: MaterializationResponsibility,
+                 graph: LinkGraph, init_symbol: str | None) -> None:
+        self.layer = layer
+        self.mr = mr
+        self.graph = graph
+        self.init_symbol = init_symbol
+        self.memory_manager = layer.memory_manager
+        self.dependencies: set[SymbolTableEntry] = set()
+
+    def notify_failed(self, err: Exception) -> None:
+        self.mr.fail_materialization(err)
+
+    def modify_pass_config(self, graph: LinkGraph, config: PassConfiguration) -> None:
+        config.pre_prune_passes.insert(0, self._externalize_discarded)
+        for plugin in self.layer.plugins:
+            plugin.modify_pass_config(self.mr, graph, config)
+
+    def _externalize_discarded(self, graph: LinkGraph) -> None:
+        """Definitions another unit won (weak, common, COMDAT) become external references."""
+        mine = self.mr.entries
+        for sym in list(graph.defined_symbols()) + list(graph.absolute_symbols):
+            if sym.name and sym.scope is not Scope.LOCAL and sym.name not in mine:
+                graph.make_external(sym)
+
+    def lookup(self, symbols: Mapping[str, bool],
+               on_result: Callable[[LinkLookupResult], None]) -> None:
+        if not symbols:
+            on_result({})
+            return
+        flags = {name: SymbolLookupFlags.REQUIRED_SYMBOL if required else
+                 SymbolLookupFlags.WEAKLY_REFERENCED_SYMBOL for name, required in symbols.items()}
+
+        def done(result: LookupResult | Exception) -> None:
+            if isinstance(result, Exception):
+                on_result(result)
+                return
+            addresses = {}
+            for name, (definition, entry) in result.items():
+                addresses[name] = definition.address
+                if entry.state < SymbolState.READY:
+                    self.dependencies.add(entry)
+            on_result(addresses)
+
+        self.layer.session.lookup(list(self.mr.jd.link_order), flags, done,
+                                  SymbolState.RESOLVED)
+
+    def notify_resolved(self, graph: LinkGraph) -> None:
+        addresses: dict[str, int] = {}
+        wanted = self.mr.entries
+        for sym in graph.defined_symbols():
+            if sym.name in wanted:
+                addresses[sym.name] = sym.address
+        for sym in graph.absolute_symbols:
+            if sym.name in wanted:
+                addresses[sym.name] = sym.address
+        if self.init_symbol is not None and self.init_symbol in wanted:
+            addresses[self.init_symbol] = 0
+        self.mr.notify_resolved(addresses)
+
+    def notify_finalized(self, alloc: FinalizedAlloc) -> None:
+        mr = self.mr
+        with self.layer._lock:
+            self.layer.allocations.setdefault(id(mr.tracker), []).append(alloc)
+        for plugin in self.layer.plugins:
+            plugin.notify_emitted(mr, self.graph, alloc)
+        for callback in self.layer.on_graph_linked:
+            callback(mr.jd, self.graph)
+        mr.add_dependencies(self.dependencies)
+        mr.notify_emitted()

@@ -1,0 +1,90 @@
+"""Static initializers and finalizers of ELF graphs, collected in ld's run order.
+
+ld's default script orders ``.init_array.NNNNN`` and ``.ctors.NNNNN`` sections by priority
+(SORT_BY_INIT_PRIORITY; a ``.ctors.N`` priority is 65535 - N), then the plain sections, in
+input order; ``.ctors`` entries run last-to-first. Finalizers (``.fini_array``) run in the
+reverse of that order. This plugin reads the function pointers out of each graph's working
+memory after fixups and keeps them, with the input's position, for the platform to run.
+"""
+
+from __future__ import annotations
+
+import struct
+import threading
+
+from pyjitlink.jitlink.graph import LinkGraph
+from pyjitlink.jitlink.memory import FinalizedAlloc
+from pyjitlink.jitlink.passes import PassConfiguration
+from pyjitlink.orc.materialization import MaterializationResponsibility
+from pyjitlink.orc.resources import ResourceTracker
+
+DEFAULT_PRIORITY = 65535
+
+
+def _priority(section: str) -> tuple[str, int, bool] | None:
+    """(kind, priority, reversed) for an init/fini section name, or None."""
+    for prefix, kind, reverse in ((".preinit_array", "preinit", False),
+                                  (".init_array", "init", False), (".ctors", "init", True),
+                                  (".fini_array", "fini", False), (".dtors", "fini", True)):
+        if section == prefix:
+            return kind, DEFAULT_PRIORITY, reverse
+        if section.startswith(prefix + ".") and section[len(prefix) + 1:].isdigit():
+            number = int(section[len(prefix) + 1:])
+            return kind, (DEFAULT_PRIORITY - number) if reverse else number, reverse
+    return None
+
+
+class InitFiniPlugin:
+    """Records (priority, input order, index) -> function address for inits and finis."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, list[tuple[int, int, int, int]]] = {
+            "preinit": [], "init": [], "fini": []}
+        self.input_order: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._pending: list[tuple[str, int, int, int, int]] = []
+
+    def set_input_order(self, name: str, position: int) -> None:
+        self.input_order[name] = position
+
+    def modify_pass_config(self, mr: MaterializationResponsibility, graph: LinkGraph,
+                           config: PassConfiguration) -> None:
+        config.post_fixup_passes.append(self._collect)
+
+    def _collect(self, graph: LinkGraph) -> None:
+        order = self.input_order.get(graph.name, 1 << 30)
+        found = []
+        for section in graph.sections.values():
+            info = _priority(section.name)
+            if info is None:
+                continue
+            kind, priority, reverse = info
+            for block in sorted(section.blocks, key=lambda b: b.address):
+                assert block.content is not None
+                count = block.size // 8
+                pointers = list(struct.unpack_from(f"<{count}Q", block.content, 0))
+                if reverse:
+                    pointers.reverse()
+                for index, address in enumerate(pointers):
+                    if address not in (0, 0xFFFFFFFFFFFFFFFF):
+                        found.append((kind, priority, order, index, address))
+        with self._lock:
+            for kind, priority, order, index, address in found:
+                self.entries[kind].append((priority, order, index, address))
+
+    def notify_emitted(self, mr: MaterializationResponsibility, graph: LinkGraph,
+                       alloc: FinalizedAlloc) -> None:
+        pass
+
+    def notify_remove_resources(self, tracker: ResourceTracker) -> None:
+        pass
+
+    def take(self, kind: str) -> list[int]:
+        """Addresses of the ``kind`` functions collected so far, in run order; forgets them."""
+        with self._lock:
+            entries = sorted(self.entries[kind])
+            self.entries[kind] = []
+        addresses = [address for _, _, _, address in entries]
+        if kind == "fini":
+            addresses.reverse()
+        return addresses

@@ -1,0 +1,385 @@
+"""ExecutionSession: JITDylibs, asynchronous lookup, symbol states, the task dispatcher.
+
+Lookups are asynchronous: ``lookup`` finds each name along a search order (running definition
+generators where a JITDylib lacks it), starts the materialization of units that define what is
+needed, and calls ``on_complete`` once every symbol reached the required state (or with the
+first error). Materializations and completions run as tasks on the dispatcher, so nothing
+waits by blocking a thread; ``lookup_blocking`` is the thin blocking wrapper for the edges
+(tool, tests). Semantics follow ORC's ExecutionSession/JITDylib (llvm/ExecutionEngine/Orc/Core).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from typing import Protocol
+
+from pyjitlink.errors import OrcError, SymbolsNotFound
+from pyjitlink.orc.jitdylib import JITDylib, SymbolTableEntry
+from pyjitlink.orc.materialization import MaterializationResponsibility, MaterializationUnit
+from pyjitlink.orc.resources import ResourceManager, ResourceTracker
+from pyjitlink.orc.symbols import (
+    ExecutorSymbolDef,
+    JITDylibLookupFlags,
+    SymbolFlags,
+    SymbolLookupFlags,
+    SymbolState,
+)
+
+Task = Callable[[], None]
+SearchOrder = list[tuple[JITDylib, JITDylibLookupFlags]]
+# What a lookup delivers: name -> definition (with the table entry, for dependency tracking).
+LookupResult = dict[str, tuple[ExecutorSymbolDef, SymbolTableEntry]]
+
+
+class TaskDispatcher(Protocol):
+    def dispatch(self, task: Task) -> None: ...
+
+    def run_until(self, done: Callable[[], bool]) -> None:
+        """Block the calling thread until ``done()`` is true, helping to run tasks if useful."""
+
+    def shutdown(self) -> None: ...
+
+
+class InPlaceTaskDispatcher:
+    """Runs tasks on the thread that waits (``run_until``), in dispatch order.
+
+    Tasks go on a queue instead of running inside ``dispatch``, so a chain of N dependent links
+    uses constant stack depth. With ``-num-threads 0`` this is llvm-jitlink's in-place mode.
+    """
+
+    def __init__(self) -> None:
+        self.queue: deque[Task] = deque()
+
+    def dispatch(self, task: Task) -> None:
+        self.queue.append(task)
+
+    def run_until(self, done: Callable[[], bool]) -> None:
+        queue = self.queue
+        while not done():
+            if not queue:
+                raise OrcError("internal error: lookup cannot complete (no work left)")
+            queue.popleft()()
+
+    def shutdown(self) -> None:
+        self.queue.clear()
+
+
+class AsynchronousSymbolQuery:
+    """A lookup in flight: the names still outstanding and the callback to call once."""
+
+    def __init__(self, names: Iterable[str], required_state: SymbolState,
+                 on_complete: Callable[[LookupResult | Exception], None]) -> None:
+        self.required_state = required_state
+        self.on_complete = on_complete
+        self.pending = set(names)
+        self.results: LookupResult = {}
+        self.done = False
+
+    def met(self, name: str, entry: SymbolTableEntry) -> bool:
+        """Record ``name`` as satisfied; True if that completed the query."""
+        if self.done or name not in self.pending:
+            return False
+        self.pending.discard(name)
+        self.results[name] = (ExecutorSymbolDef(entry.address, entry.flags), entry)
+        if not self.pending:
+            self.done = True
+            return True
+        return False
+
+
+class ExecutionSession:
+    """Owns JITDylibs and the dispatcher; runs lookups and tracks symbol states."""
+
+    def __init__(self, dispatcher: TaskDispatcher | None = None) -> None:
+        self.dispatcher: TaskDispatcher = dispatcher or InPlaceTaskDispatcher()
+        self.lock = threading.RLock()
+        self.jit_dylibs: dict[str, JITDylib] = {}
+        self.resource_managers: list[ResourceManager] = []
+        self._pending_ready: set[MaterializationResponsibility] = set()
+        self.error_reporter: Callable[[Exception], None] | None = None
+
+    # ------------------------------------------------------------------ JITDylibs
+
+    def create_jit_dylib(self, name: str) -> JITDylib:
+        with self.lock:
+            if name in self.jit_dylibs:
+                raise OrcError(f"JITDylib '{name}' already exists")
+            jd = JITDylib(self, name)
+            self.jit_dylibs[name] = jd
+            return jd
+
+    def get_jit_dylib(self, name: str) -> JITDylib | None:
+        return self.jit_dylibs.get(name)
+
+    def register_resource_manager(self, rm: ResourceManager) -> None:
+        self.resource_managers.append(rm)
+
+    # ------------------------------------------------------------------ lookup
+
+    def lookup(self, search_order: SearchOrder, symbols: Mapping[str, SymbolLookupFlags],
+               on_complete: Callable[[LookupResult | Exception], None],
+               required_state: SymbolState = SymbolState.READY) -> None:
+        """Find ``symbols`` along ``search_order``; ``on_complete`` gets the result or an error.
+
+        Required names that no JITDylib (nor its generators) defines fail the query with
+        SymbolsNotFound; weakly referenced ones are simply absent from the result.
+        """
+        to_materialize: list[MaterializationResponsibility] = []
+        error: Exception | None = None
+        with self.lock:
+            query = AsynchronousSymbolQuery([], required_state, on_complete)
+            found: dict[str, SymbolTableEntry] = {}
+            unresolved = dict(symbols)
+            for jd, flags in search_order:
+                if not unresolved:
+                    break
+                self._match(jd, flags, unresolved, found)
+                if unresolved and jd.generators:
+                    for generator in jd.generators:
+                        try:
+                            generator.try_to_generate(jd, flags, list(unresolved))
+                        except Exception as err:  # noqa: BLE001 - handed to the query
+                            error = err
+                            break
+                        self._match(jd, flags, unresolved, found)
+                        if not unresolved:
+                            break
+                if error is not None:
+                    break
+            missing = [n for n, f in unresolved.items()
+                       if f is SymbolLookupFlags.REQUIRED_SYMBOL]
+            if error is None and missing:
+                error = SymbolsNotFound(missing)
+            if error is None:
+                query.pending = set(found)
+                for name, entry in found.items():
+                    if entry.error is not None:
+                        error = entry.error
+                        break
+                    if entry.state >= required_state:
+                        query.met(name, entry)
+                        continue
+                    entry.queries.append(query)
+                    if entry.state is SymbolState.NEVER_SEARCHED:
+                        to_materialize.append(self._start_materializing(entry))
+                if error is not None:
+                    query.done = True
+                    for entry in found.values():
+                        if query in entry.queries:
+                            entry.queries.remove(query)
+                elif not query.pending:
+                    query.done = True
+                    results = query.results
+                    self.dispatcher.dispatch(lambda: on_complete(results))
+        if error is not None:
+            err = error
+            self.dispatcher.dispatch(lambda: on_complete(err))
+        for mr in to_materialize:
+            self._dispatch_materialization(mr)
+
+    @staticmethod
+    def _match(jd: JITDylib, flags: JITDylibLookupFlags, unresolved: dict[str, SymbolLookupFlags],
+               found: dict[str, SymbolTableEntry]) -> None:
+        symbols = jd.symbols
+        exported_only = flags is JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY
+        for name in list(unresolved):
+            entry = symbols.get(name)
+            if entry is None or (exported_only and not entry.flags & SymbolFlags.EXPORTED):
+                continue
+            found[name] = entry
+            del unresolved[name]
+
+    def _start_materializing(self, entry: SymbolTableEntry) -> MaterializationResponsibility:
+        mu = entry.mu
+        assert mu is not None
+        jd = entry.jd
+        entries = [e for e in (jd.symbols.get(n) for n in mu.symbols)
+                   if e is not None and e.mu is mu]
+        mr = MaterializationResponsibility(self, jd, mu, entries, entry.tracker)
+        for e in entries:
+            e.state = SymbolState.MATERIALIZING
+            e.mu = None
+            e.mr = mr
+        return mr
+
+    def _dispatch_materialization(self, mr: MaterializationResponsibility) -> None:
+        def run() -> None:
+            try:
+                mr.unit.materialize(mr)
+            except Exception as err:  # noqa: BLE001 - any failure fails the responsibility
+                if not mr.finished:
+                    mr.fail_materialization(err)
+                else:
+                    raise
+        self.dispatcher.dispatch(run)
+
+    def lookup_blocking(self, search_order: SearchOrder, names: Iterable[str],
+                        required_state: SymbolState = SymbolState.READY,
+                        weak: Iterable[str] = ()) -> dict[str, ExecutorSymbolDef]:
+        """Blocking wrapper of ``lookup`` for tools and tests; raises the lookup's error."""
+        box: list[LookupResult | Exception] = []
+        symbols = {n: SymbolLookupFlags.REQUIRED_SYMBOL for n in names}
+        symbols.update({n: SymbolLookupFlags.WEAKLY_REFERENCED_SYMBOL for n in weak})
+        self.lookup(search_order, symbols, box.append, required_state)
+        self.dispatcher.run_until(lambda: bool(box))
+        result = box[0]
+        if isinstance(result, Exception):
+            raise result
+        return {name: d for name, (d, _) in result.items()}
+
+    def materialize_all(self, jd: JITDylib) -> None:
+        """Look up every symbol ``jd`` defines now (as ``-noexec`` does, to link everything)."""
+        names = list(jd.symbols)
+        if names:
+            self.lookup_blocking([(jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS)], names)
+
+    # ------------------------------------------------------------------ state transitions
+
+    def _wake(self, entry: SymbolTableEntry, completed: list[AsynchronousSymbolQuery]) -> None:
+        keep = []
+        for query in entry.queries:
+            if query.done:
+                continue
+            if entry.state >= query.required_state:
+                if query.met(entry.name, entry):
+                    completed.append(query)
+            else:
+                keep.append(query)
+        entry.queries = keep
+
+    def _complete(self, completed: list[AsynchronousSymbolQuery]) -> None:
+        for query in completed:
+            cb, results = query.on_complete, query.results
+            self.dispatcher.dispatch(lambda cb=cb, results=results: cb(results))
+
+    def notify_resolved(self, mr: MaterializationResponsibility,
+                        addresses: Mapping[str, int]) -> None:
+        completed: list[AsynchronousSymbolQuery] = []
+        with self.lock:
+            for name, entry in mr.entries.items():
+                address = addresses.get(name)
+                if address is None:
+                    raise OrcError(f"materialization of {mr.unit.name} did not resolve "
+                                   f"symbol {name}")
+                entry.address = address
+                entry.state = SymbolState.RESOLVED
+                self._wake(entry, completed)
+        self._complete(completed)
+
+    def notify_emitted(self, mr: MaterializationResponsibility) -> None:
+        completed: list[AsynchronousSymbolQuery] = []
+        failed: list[tuple[MaterializationResponsibility, Exception]] = []
+        with self.lock:
+            mr.finished = True
+            mr.dependencies = {d for d in mr.dependencies if d.mr is not mr}
+            for entry in mr.entries.values():
+                entry.state = SymbolState.EMITTED
+                self._wake(entry, completed)
+            self._pending_ready.add(mr)
+            self._promote_ready(completed, failed)
+        self._complete(completed)
+        for other, err in failed:
+            self._fail(other, err)
+
+    def _promote_ready(self, completed: list[AsynchronousSymbolQuery],
+                       failed: list[tuple[MaterializationResponsibility, Exception]]) -> None:
+        """Make ready every emitted unit whose dependencies are all emitted, transitively."""
+        pending = self._pending_ready
+        for mr in list(pending):
+            if mr not in pending:
+                continue
+            seen = {mr}
+            stack = [mr]
+            verdict: bool | Exception = True
+            while stack and verdict is True:
+                current = stack.pop()
+                for dep in current.dependencies:
+                    if dep.error is not None:
+                        verdict = dep.error
+                        break
+                    if dep.state < SymbolState.EMITTED:
+                        verdict = False
+                        break
+                    other = dep.mr
+                    if other is not None and other in pending and other not in seen:
+                        seen.add(other)
+                        stack.append(other)
+            if verdict is True:
+                for ready in seen:
+                    pending.discard(ready)
+                    for entry in ready.entries.values():
+                        entry.state = SymbolState.READY
+                        entry.mr = None
+                        self._wake(entry, completed)
+            elif isinstance(verdict, Exception):
+                pending.discard(mr)
+                failed.append((mr, verdict))
+
+    def notify_failed(self, mr: MaterializationResponsibility, err: Exception) -> None:
+        with self.lock:
+            mr.finished = True
+        self._fail(mr, err)
+
+    def _fail(self, mr: MaterializationResponsibility, err: Exception) -> None:
+        """Fail ``mr``'s symbols, their queries, and every emitted unit depending on them."""
+        work = [mr]
+        to_notify: list[AsynchronousSymbolQuery] = []
+        with self.lock:
+            while work:
+                current = work.pop()
+                for entry in current.entries.values():
+                    entry.error = err
+                    for query in entry.queries:
+                        if not query.done:
+                            query.done = True
+                            to_notify.append(query)
+                    entry.queries = []
+                failed_entries = set(current.entries.values())
+                for other in list(self._pending_ready):
+                    if other.dependencies & failed_entries:
+                        self._pending_ready.discard(other)
+                        work.append(other)
+        for query in to_notify:
+            cb = query.on_complete
+            self.dispatcher.dispatch(lambda cb=cb: cb(err))
+        if self.error_reporter is not None and mr.unit is not None:
+            pass
+
+    # ------------------------------------------------------------------ resources
+
+    def remove_resource_tracker(self, tracker: ResourceTracker) -> None:
+        with self.lock:
+            tracker.defunct = True
+            jd = tracker.jd
+            for name in [n for n, e in jd.symbols.items() if e.tracker is tracker]:
+                del jd.symbols[name]
+        for rm in self.resource_managers:
+            rm.handle_remove_resources(tracker)
+
+    def transfer_resource_tracker(self, dst: ResourceTracker, src: ResourceTracker) -> None:
+        with self.lock:
+            for entry in src.jd.symbols.values():
+                if entry.tracker is src:
+                    entry.tracker = dst
+        for rm in self.resource_managers:
+            rm.handle_transfer_resources(dst, src)
+
+    def clear_jit_dylib(self, jd: JITDylib) -> None:
+        trackers = {id(e.tracker): e.tracker for e in jd.symbols.values()}
+        trackers[id(jd.default_tracker)] = jd.default_tracker
+        for tracker in trackers.values():
+            self.remove_resource_tracker(tracker)
+        jd.default_tracker = ResourceTracker(jd)
+
+    def end_session(self) -> None:
+        for jd in list(self.jit_dylibs.values()):
+            jd.clear()
+        self.dispatcher.shutdown()
+
+
+def define_unit(jd: JITDylib, mu: MaterializationUnit,
+                tracker: ResourceTracker | None = None) -> None:
+    """``jd.define(mu, tracker)``, spelled as a function for symmetry with ORC's API."""
+    jd.define(mu, tracker)

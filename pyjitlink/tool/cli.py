@@ -1,0 +1,165 @@
+"""The ``pyjitlink`` command: llvm-jitlink's options and position rules, on click.
+
+llvm-jitlink's options are single-dash words (``-noexec``, ``-jd NAME``); click accepts them as
+declared, and the ``--`` forms too. Some options apply by position (an input goes to the
+JITDylib of the nearest ``-jd`` before it; ``-lNAME`` may be glued), so the command records the
+order of its arguments before click parses them. Everything after ``-args`` is the program's
+argv. This module is the only place that turns errors into messages and exit codes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from pyjitlink.errors import PyJITLinkError
+
+TOOL = "pyjitlink"
+# Options whose position among the inputs matters, in llvm-jitlink's sense.
+POSITIONAL = ("jd", "l", "L", "abs", "alias")
+
+
+def error_exit(message: str, file: str | None = None, code: int = 1) -> None:
+    """Print ``pyjitlink: error: [file: ]message`` on stderr and exit with ``code``."""
+    sys.stdout.flush()
+    where = f"{file}: " if file else ""
+    print(f"{TOOL}: error: {where}{message}", file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+class PositionalCommand(click.Command):
+    """A click command that also records the order of inputs and positional options."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        program_args: list[str] = []
+        for i, token in enumerate(args):
+            if token in ("-args", "--args"):
+                args, program_args = args[:i], args[i + 1:]
+                break
+        takes_value: dict[str, tuple[str, bool]] = {}
+        for param in self.params:
+            if isinstance(param, click.Option):
+                for opt in param.opts:
+                    takes_value[opt] = (param.name or "", not param.is_flag)
+        events: list[tuple[str, str]] = []
+        rewritten: list[str] = []
+        i = 0
+        while i < len(args):
+            token = args[i]
+            i += 1
+            if token.startswith("-") and len(token) > 1 and token != "--":
+                name, eq, value = token.partition("=")
+                known = takes_value.get(name)
+                if known is None and name[:2] in ("-l", "-L") and len(name) > 2 and not eq:
+                    known, name, eq, value = takes_value[name[:2]], name[:2], "=", token[2:]
+                if known is not None:
+                    dest, wants_value = known
+                    if wants_value and not eq:
+                        if i >= len(args):
+                            raise click.UsageError(f"option {name} requires a value")
+                        value = args[i]
+                        i += 1
+                    rewritten += [name, value] if wants_value else [name]
+                    if dest in POSITIONAL:
+                        events.append((dest, value))
+                    continue
+                rewritten.append(token)  # unknown: click reports it
+            else:
+                events.append(("input", token))
+                rewritten.append(token)
+        ctx.meta["pyjitlink.events"] = events
+        ctx.meta["pyjitlink.args"] = program_args
+        return super().parse_args(ctx, rewritten)
+
+
+def _options(*decls: str, **kwargs: Any) -> Any:
+    return click.option(*decls, **kwargs)
+
+
+@click.command(cls=PositionalCommand, context_settings={"help_option_names": ["-help", "--help",
+                                                                              "-h"]})
+@click.argument("inputs", nargs=-1, type=click.Path())
+@_options("-noexec", "--noexec", is_flag=True, help="Do not execute loaded code")
+@_options("-entry", "--entry", default="main", show_default=True,
+          help="Symbol to call as main entry point")
+@_options("-jd", "--jd", multiple=True, metavar="NAME",
+          help="Specifies the JITDylib to be used for any subsequent input file, -L<search-path>"
+               " and -l<library> arguments")
+@_options("-l", "--l", "libraries", multiple=True, metavar="NAME",
+          help="Link against library NAME (libNAME.so via dlopen, else libNAME.a)")
+@_options("-L", "--L", "search_paths", multiple=True, metavar="DIR",
+          help="Add DIR to the library search paths of the current JITDylib")
+@_options("-abs", "--abs", multiple=True, metavar="NAME=ADDR",
+          help="Inject absolute symbol definitions (syntax: <name>=<addr>)")
+@_options("-alias", "--alias", multiple=True, metavar="ALIAS=ALIASEE",
+          help="Inject symbol aliases (syntax: <alias-name>=<aliasee>)")
+@_options("-phony-externals", "--phony-externals", is_flag=True,
+          help="resolve all otherwise unresolved externals to null")
+@_options("-no-process-syms", "--no-process-syms", is_flag=True,
+          help="Do not resolve to pyjitlink process symbols")
+@_options("-show-sizes", "--show-sizes", is_flag=True,
+          help="Show sizes pre- and post-dead stripping, and allocations")
+@_options("-show-times", "--show-times", is_flag=True, help="Show times for pyjitlink phases")
+@_options("-show-linked-files", "--show-linked-files", is_flag=True,
+          help="List each file (graph) as it is linked")
+@click.version_option(None, "-version", "--version", package_name="pyjitlink", prog_name=TOOL)
+@click.pass_context
+def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, entry: str,
+            jd: tuple[str, ...], libraries: tuple[str, ...], search_paths: tuple[str, ...],
+            abs: tuple[str, ...], alias: tuple[str, ...], phony_externals: bool,
+            no_process_syms: bool, show_sizes: bool, show_times: bool,
+            show_linked_files: bool) -> None:
+    """Link relocatable objects in memory and run them, as llvm-jitlink does.
+
+    Everything after -args is passed to the entry point as argv (argv[0] is the first of
+    them: no program name is prepended).
+    """
+    from pyjitlink.tool.driver import run
+
+    events: list[tuple[str, str]] = ctx.meta["pyjitlink.events"]
+    program_args: list[str] = ctx.meta["pyjitlink.args"]
+    if not inputs:
+        raise click.UsageError("no input files")
+    code = run(events, program_args, noexec=noexec, entry=entry, phony_externals=phony_externals,
+               process_symbols=not no_process_syms, show_sizes=show_sizes,
+               show_times=show_times, show_linked_files=show_linked_files)
+    ctx.exit(code)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point: run the command, turning every failure into one error line."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        command.main(args=args, prog_name=TOOL, standalone_mode=False)
+    except PyJITLinkError as err:
+        error_exit(err.message, err.file)
+    except click.exceptions.Exit as done:
+        sys.stdout.flush()
+        sys.exit(done.exit_code)
+    except click.ClickException as err:
+        error_exit(err.format_message())
+    except click.Abort:
+        error_exit("aborted")
+    except RecursionError:
+        error_exit("input too deeply nested (recursion limit)")
+    except MemoryError:
+        error_exit("out of memory")
+    except OSError as err:
+        error_exit(err.strerror or str(err), err.filename if isinstance(err.filename, str)
+                   else None)
+    except KeyboardInterrupt:
+        error_exit("interrupted", code=130)
+    except Exception as err:  # noqa: BLE001 - a bug of ours: still one line, unless debugging
+        if os.environ.get("PYJITLINK_DEBUG"):
+            raise
+        error_exit(f"internal error: {type(err).__name__}: {err} "
+                   f"(set PYJITLINK_DEBUG=1 for a traceback)")
+    sys.exit(0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
