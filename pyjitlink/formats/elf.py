@@ -30,6 +30,7 @@ SHN_LORESERVE = 0xFF00
 SHN_ABS = 0xFFF1
 SHN_COMMON = 0xFFF2
 SHN_XINDEX = 0xFFFF
+SHN_X86_64_LCOMMON = 0xFF02  # x86-64 psABI: a common symbol of the medium/large model
 STB_LOCAL, STB_GLOBAL, STB_WEAK, STB_GNU_UNIQUE = 0, 1, 2, 10
 STT_NOTYPE, STT_OBJECT, STT_FUNC, STT_SECTION, STT_FILE, STT_COMMON, STT_TLS = 0, 1, 2, 3, 4, 5, 6
 STT_GNU_IFUNC = 10
@@ -39,6 +40,7 @@ EM_X86_64 = 62
 EM_AARCH64 = 183
 
 COMMON_SECTION = "__common"
+LARGE_COMMON_SECTION = "__large_common"
 
 # Sections whose contents are run, not referenced: always live (ld's KEEP in its script).
 INIT_FINI_PREFIXES = (".init_array", ".fini_array", ".preinit_array", ".ctors", ".dtors")
@@ -91,6 +93,7 @@ class ELFLinkGraphBuilder:
         self.symbols: list[Symbol | None] = []
         self.symbol_names: list[str] = []
         self.tls_symbols: set[int] = set()
+        self.machine = struct.unpack_from("<H", data, 18)[0] if len(data) >= 20 else 0
 
     # ------------------------------------------------------------------ entry point
 
@@ -186,7 +189,6 @@ class ELFLinkGraphBuilder:
         raw = self.section_data(symtab)
         if symtab.entsize not in (0, 24) or len(raw) % 24:
             raise _malformed(self.name, "symbol table size is not a multiple of 24")
-        common_section = None
         nsections = len(self.sections)
         for index, (st_name, st_info, st_other, st_shndx, st_value, st_size) in enumerate(
                 struct.iter_unpack("<IBBHQQ", raw)):
@@ -209,12 +211,13 @@ class ELFLinkGraphBuilder:
                 sym = graph.add_absolute_symbol(name or None, st_value, st_size,
                                                 *self._linkage_scope(bind, vis, False),
                                                 live=bind != STB_LOCAL)
-            elif st_shndx == SHN_COMMON:
+            elif st_shndx == SHN_COMMON or (st_shndx == SHN_X86_64_LCOMMON and
+                                            self.machine == EM_X86_64):
                 # A tentative definition: a weak zero-fill definition that a strong one of the
                 # same name overrides (LLVM's ELFLinkGraphBuilder does the same).
-                if common_section is None:
-                    common_section = graph.get_or_create_section(
-                        COMMON_SECTION, MemProt.READ | MemProt.WRITE)
+                common_section = graph.get_or_create_section(
+                    COMMON_SECTION if st_shndx == SHN_COMMON else LARGE_COMMON_SECTION,
+                    MemProt.READ | MemProt.WRITE)
                 align = st_value or 1
                 if align & (align - 1):
                     raise _malformed(self.name, f"common symbol {name} alignment {align}")
