@@ -101,7 +101,7 @@ class ELFLinkGraphBuilder:
         try:
             self._read_section_headers()
         except (ELFError, struct.error, ValueError, IndexError, KeyError, AttributeError,
-                TypeError) as err:
+                TypeError, OverflowError) as err:
             raise _malformed(self.name, f"bad section headers ({err})") from None
         self._mark_groups()
         self._create_blocks()

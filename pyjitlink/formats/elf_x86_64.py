@@ -93,6 +93,10 @@ def add_relocation(builder: ELFLinkGraphBuilder, sec: ELFSection, block: Block, 
             raise builder.unsupported(sec, offset, rtype,
                                       "thread-local storage is not supported yet:")
         raise builder.unsupported(sec, offset, rtype)
+    if kind in (EdgeKind.Size32, EdgeKind.Size64) and not target.is_defined:
+        # Symbol sizes do not travel through lookups: only a definition in this object has one.
+        raise builder.unsupported(sec, offset, rtype, f"size of symbol {target.name} defined in "
+                                                      f"another object is not known for")
     if rtype in _PC_BIASED:
         if rtype != R_X86_64_PLT32 and addend != -4:
             # A GOTPCRELX with an unusual addend is not an instruction operand we may relax.

@@ -19,8 +19,9 @@ import click
 from pyjitlink.errors import PyJITLinkError
 
 TOOL = "pyjitlink"
-# Options whose position among the inputs matters, in llvm-jitlink's sense.
-POSITIONAL = ("jd", "l", "L", "abs", "alias")
+# Options whose position among the inputs matters, in llvm-jitlink's sense: the click
+# parameter name -> the event name the driver reads.
+POSITIONAL = {"jd": "jd", "libraries": "l", "search_paths": "L", "abs": "abs", "alias": "alias"}
 
 
 def error_exit(message: str, file: str | None = None, code: int = 1) -> None:
@@ -41,7 +42,7 @@ class PositionalCommand(click.Command):
                 args, program_args = args[:i], args[i + 1:]
                 break
         takes_value: dict[str, tuple[str, bool]] = {}
-        for param in self.params:
+        for param in self.get_params(ctx):
             if isinstance(param, click.Option):
                 for opt in param.opts:
                     takes_value[opt] = (param.name or "", not param.is_flag)
@@ -65,9 +66,10 @@ class PositionalCommand(click.Command):
                         i += 1
                     rewritten += [name, value] if wants_value else [name]
                     if dest in POSITIONAL:
-                        events.append((dest, value))
+                        events.append((POSITIONAL[dest], value))
                     continue
-                rewritten.append(token)  # unknown: click reports it
+                raise click.UsageError(f"Unknown command line argument '{token}'.  Try: "
+                                       f"'{TOOL} --help'")
             else:
                 events.append(("input", token))
                 rewritten.append(token)

@@ -9,7 +9,7 @@ runtime shims.
 
 from __future__ import annotations
 
-import os
+import platform
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -59,6 +59,11 @@ class Session:
         self.noexec = noexec
         self.executor = None
         self.stats = Stats()
+        if slab is None and platform.machine() not in ("x86_64", "AMD64"):
+            if not noexec:
+                raise ExecutionError(f"native execution needs an x86-64 host, not "
+                                     f"{platform.machine()} (use -noexec)")
+            slab = (1 << 40, 0x10000000, 4096)
         if slab is not None:
             size, address, page_size = slab
             memory_manager = ArenaMemoryManager(SlabArena(address, size, page_size))
