@@ -30,6 +30,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -42,6 +43,8 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 TESTDATA = ROOT / "testdata"
 DEFAULT_OUT = BENCH / "out"
+# What every pyjitlink command imports before linking (driver imports lazily).
+STARTUP_IMPORTS = "import pyjitlink.tool.cli, pyjitlink.tool.driver"
 REFERENCE_TOOLS = ("llvm-jitlink-19", "llvm-jitlink-14", "llvm-jitlink")
 
 sys.path.insert(0, str(BENCH))
@@ -398,14 +401,66 @@ def print_table(rows: list[Row], ref_names: list[str]) -> None:
 
 # --------------------------------------------------------------------------- profile
 
-def profile(inp: Input, outdir: Path, top: int) -> None:
+def _short(filename: str) -> str:
+    """Make a profile file name readable: repo-relative or package-relative."""
+    if filename.startswith(str(ROOT) + os.sep):
+        return filename[len(str(ROOT)) + 1:]
+    i = filename.rfind("site-packages" + os.sep)
+    if i >= 0:
+        return filename[i + len("site-packages") + 1:]
+    m = re.search(r"/lib/python3\.\d+/", filename)
+    if m:
+        return "stdlib/" + filename[m.end():]
+    return filename
+
+
+def _func_label(func: tuple[str, int, str]) -> str:
+    filename, line, name = func
+    if filename == "~":
+        return name                                   # built-in, e.g. {method 'append' ...}
+    return f"{_short(filename)}:{line}({name})"
+
+
+def print_profile(prof: Path, top: int) -> None:
     import pstats
 
+    st = pstats.Stats(str(prof))
+    total = st.total_tt
+    entries = []  # (label, ncalls, tottime, cumtime, file)
+    for func, (cc, nc, tt, ct, _callers) in st.stats.items():
+        calls = f"{nc}" if nc == cc else f"{nc}/{cc}"
+        entries.append((_func_label(func), calls, tt, ct, func[0]))
+
+    def table(rows, title):
+        print(f"\n===== {title} =====")
+        print(f"{'ncalls':>12} {'tottime s':>10} {'cumtime s':>10} {'cum %':>6}  function")
+        for label, calls, tt, ct, _ in rows:
+            print(f"{calls:>12} {tt:>10.3f} {ct:>10.3f} {100 * ct / total:>5.1f}%  {label}")
+
+    pkg = str(ROOT / "pyjitlink") + os.sep
+    own = [e for e in entries if e[4].startswith(pkg)
+           and not e[4].endswith(("__main__.py", os.sep + "cli.py"))]
+    table(sorted(own, key=lambda e: -e[3])[:top],
+          f"top {top} pyjitlink functions by cumulative time (of {total:.3f} s profiled)")
+    table(sorted(entries, key=lambda e: -e[2])[:top],
+          f"top {top} functions by total (own) time, all code")
+    by_file: dict[str, float] = {}
+    for label, _calls, tt, _ct, filename in entries:
+        key = _short(filename) if filename != "~" else "(built-ins)"
+        by_file[key] = by_file.get(key, 0.0) + tt
+    print("\n===== own time by file (top 15) =====")
+    for key, tt in sorted(by_file.items(), key=lambda kv: -kv[1])[:15]:
+        print(f"{tt:>10.3f} s {100 * tt / total:>5.1f}%  {key}")
+
+
+def profile(inp: Input, outdir: Path, top: int) -> None:
     prof = outdir / f"profile-{inp.name}-noexec.prof"
     outdir.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "pyjitlink", "-noexec",
            *inp.objects]
-    print(f"$ (cd {inp.cwd} && {' '.join(cmd)})")
+    shown = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "pyjitlink", "-noexec",
+             inp.glob]
+    print(f"$ cd {inp.cwd} && {' '.join(shown)}")
     t0 = time.perf_counter()
     res = subprocess.run(cmd, cwd=inp.cwd, capture_output=True, text=True)
     wall = time.perf_counter() - t0
@@ -414,10 +469,7 @@ def profile(inp: Input, outdir: Path, top: int) -> None:
         raise SystemExit("profiling run failed")
     print(f"profiled run: {wall * 1e3:.0f} ms wall (with profiler overhead); "
           f"stats saved to {prof}")
-    for key, title in (("cumulative", "cumulative time"), ("tottime", "total (own) time")):
-        print(f"\n===== top {top} by {title} =====")
-        st = pstats.Stats(str(prof), stream=sys.stdout)
-        st.strip_dirs().sort_stats(key).print_stats(top)
+    print_profile(prof, top)
 
 
 # --------------------------------------------------------------------------- main
@@ -440,6 +492,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--inputs", default=None,
                     help="comma-separated subset of calc,gen100,gen1000")
     ap.add_argument("--no-ref", action="store_true", help="skip the llvm-jitlink tools")
+    ap.add_argument("--no-startup", action="store_true",
+                    help="skip the python start-up floor row")
     ap.add_argument("--pyjitlink", default=None,
                     help="pyjitlink command (default: pyjitlink on PATH, else python -m pyjitlink)")
     ap.add_argument("--outdir", type=Path, default=DEFAULT_OUT,
@@ -497,8 +551,15 @@ def main(argv: list[str] | None = None) -> int:
         show_times(inp, tools[0])
     bad = [r for r in rows if r.tool == "pyjitlink" and not r.ok]
 
-    print(f"timing: {args.reps} reps, {args.warmup} warm-up, interleaved")
+    if not args.no_startup:
+        # Floor for any pyjitlink command: interpreter start-up plus imports.
+        floor = Row("-", "python", "startup", [sys.executable, "-c", STARTUP_IMPORTS])
+        floor.shell = f"{sys.executable} -c '{STARTUP_IMPORTS}'"
+        floor.note = f"startup floor (interpreter + imports): python -c '{STARTUP_IMPORTS}'"
+        rows.insert(0, floor)
+        print(f"timing: {args.reps} reps, {args.warmup} warm-up, interleaved")
     cwd_of = {inp.name: inp.cwd for inp in inputs}
+    cwd_of["-"] = ROOT
     time_rows(rows, cwd_of, args.reps, args.warmup)
     compute_ratios(rows)
 

@@ -97,8 +97,6 @@ class ExecutionSession:
         self.lock = threading.RLock()
         self.jit_dylibs: dict[str, JITDylib] = {}
         self.resource_managers: list[ResourceManager] = []
-        self._pending_ready: set[MaterializationResponsibility] = set()
-        self.error_reporter: Callable[[Exception], None] | None = None
 
     # ------------------------------------------------------------------ JITDylibs
 
@@ -269,53 +267,61 @@ class ExecutionSession:
         self._complete(completed)
 
     def notify_emitted(self, mr: MaterializationResponsibility) -> None:
+        """``mr``'s memory is final. Its symbols become READY once no unit they reach, directly
+        or through other emitted units, is still unemitted.
+
+        Each emitted-but-not-ready unit keeps ``waiting_on``: the still-materializing units in
+        its dependency closure (emitted units in between are collapsed into their own
+        ``waiting_on``, as ORC's emission-dependence graph does). When a unit emits, every unit
+        waiting on it swaps it for what it waits on; an empty set means ready. A cycle of
+        units therefore becomes ready as soon as its last member emits.
+        """
         completed: list[AsynchronousSymbolQuery] = []
-        failed: list[tuple[MaterializationResponsibility, Exception]] = []
+        failure: Exception | None = None
         with self.lock:
             mr.finished = True
-            mr.dependencies = {d for d in mr.dependencies if d.mr is not mr}
+            mr.emitted = True
             for entry in mr.entries.values():
                 entry.state = SymbolState.EMITTED
                 self._wake(entry, completed)
-            self._pending_ready.add(mr)
-            self._promote_ready(completed, failed)
-        self._complete(completed)
-        for other, err in failed:
-            self._fail(other, err)
-
-    def _promote_ready(self, completed: list[AsynchronousSymbolQuery],
-                       failed: list[tuple[MaterializationResponsibility, Exception]]) -> None:
-        """Make ready every emitted unit whose dependencies are all emitted, transitively."""
-        pending = self._pending_ready
-        for mr in list(pending):
-            if mr not in pending:
-                continue
-            seen = {mr}
-            stack = [mr]
-            verdict: bool | Exception = True
-            while stack and verdict is True:
-                current = stack.pop()
-                for dep in current.dependencies:
-                    if dep.error is not None:
-                        verdict = dep.error
-                        break
-                    if dep.state < SymbolState.EMITTED:
-                        verdict = False
-                        break
-                    other = dep.mr
-                    if other is not None and other in pending and other not in seen:
-                        seen.add(other)
-                        stack.append(other)
-            if verdict is True:
-                for ready in seen:
-                    pending.discard(ready)
-                    for entry in ready.entries.values():
+            waiting_on: set[MaterializationResponsibility] = set()
+            for dep in mr.dependencies:
+                if dep.error is not None:
+                    failure = dep.error
+                    break
+                other = dep.mr
+                if other is None or other is mr or dep.state is SymbolState.READY:
+                    continue
+                if other.emitted:
+                    waiting_on |= other.waiting_on
+                else:
+                    waiting_on.add(other)
+            waiting_on.discard(mr)
+            if failure is None:
+                mr.waiting_on = waiting_on
+                for other in waiting_on:
+                    other.waiters.add(mr)
+                ready = [] if waiting_on else [mr]
+                for waiter in mr.waiters:
+                    waiter.waiting_on.discard(mr)
+                    for other in waiting_on:
+                        if other is not waiter:
+                            waiter.waiting_on.add(other)
+                            other.waiters.add(waiter)
+                    if not waiter.waiting_on and not waiter.ready:
+                        ready.append(waiter)
+                mr.waiters = set()
+                for unit in ready:
+                    unit.ready = True
+                    for other in unit.waiting_on:
+                        other.waiters.discard(unit)
+                    for entry in unit.entries.values():
                         entry.state = SymbolState.READY
                         entry.mr = None
                         self._wake(entry, completed)
-            elif isinstance(verdict, Exception):
-                pending.discard(mr)
-                failed.append((mr, verdict))
+        self._complete(completed)
+        if failure is not None:
+            self._fail(mr, failure)
 
     def notify_failed(self, mr: MaterializationResponsibility, err: Exception) -> None:
         with self.lock:
@@ -323,8 +329,9 @@ class ExecutionSession:
         self._fail(mr, err)
 
     def _fail(self, mr: MaterializationResponsibility, err: Exception) -> None:
-        """Fail ``mr``'s symbols, their queries, and every emitted unit depending on them."""
+        """Fail ``mr``'s symbols, their queries, and every emitted unit waiting on it."""
         work = [mr]
+        seen = {mr}
         to_notify: list[AsynchronousSymbolQuery] = []
         with self.lock:
             while work:
@@ -336,16 +343,14 @@ class ExecutionSession:
                             query.done = True
                             to_notify.append(query)
                     entry.queries = []
-                failed_entries = set(current.entries.values())
-                for other in list(self._pending_ready):
-                    if other.dependencies & failed_entries:
-                        self._pending_ready.discard(other)
-                        work.append(other)
+                for waiter in current.waiters:
+                    if waiter not in seen:
+                        seen.add(waiter)
+                        work.append(waiter)
+                current.waiters = set()
         for query in to_notify:
             cb = query.on_complete
             self.dispatcher.dispatch(lambda cb=cb: cb(err))
-        if self.error_reporter is not None and mr.unit is not None:
-            pass
 
     # ------------------------------------------------------------------ resources
 
