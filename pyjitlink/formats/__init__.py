@@ -29,7 +29,7 @@ def identify(data: bytes) -> str:
     """'elf', 'archive', 'macho' or 'unknown', from the file's magic bytes."""
     if data.startswith(ELF_MAGIC):
         return "elf"
-    if data.startswith(AR_MAGIC) or data.startswith(THIN_MAGIC):
+    if data.startswith((AR_MAGIC, THIN_MAGIC)):
         return "archive"
     if data[:4] in (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe"):
         return "macho"

@@ -17,7 +17,7 @@ from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 
 from pyjitlink.errors import MalformedObject, UnsupportedObject, UnsupportedRelocation
-from pyjitlink.jitlink.graph import Block, LinkGraph, Linkage, MemProt, Scope, Symbol
+from pyjitlink.jitlink.graph import Block, Linkage, LinkGraph, MemProt, Scope, Symbol
 
 # gABI constants.
 SHF_WRITE = 0x1
@@ -169,9 +169,8 @@ class ELFLinkGraphBuilder:
             else:
                 sec.block = graph.create_content_block(gsec, self.section_data(sec), sec.offset,
                                                        sec.addralign)
-            if sec.name.startswith(INIT_FINI_PREFIXES) or sec.name == ".eh_frame":
-                if sec.name != ".eh_frame":
-                    graph.add_anonymous_symbol(sec.block, 0, sec.size, live=True)
+            if sec.name.startswith(INIT_FINI_PREFIXES):
+                graph.add_anonymous_symbol(sec.block, 0, sec.size, live=True)
 
     # ------------------------------------------------------------------ symbols
 

@@ -28,8 +28,19 @@ class DefinitionGenerator(Protocol):
 class SymbolTableEntry:
     """One name's definition in one JITDylib and where it is in its life."""
 
-    __slots__ = ("name", "jd", "flags", "state", "address", "mu", "mr", "tracker", "queries",
-                 "error", "origin")
+    __slots__ = (
+        "address",
+        "error",
+        "flags",
+        "jd",
+        "mr",
+        "mu",
+        "name",
+        "origin",
+        "queries",
+        "state",
+        "tracker",
+    )
 
     def __init__(self, name: str, jd: JITDylib, flags: SymbolFlags,
                  mu: MaterializationUnit | None, tracker: ResourceTracker,

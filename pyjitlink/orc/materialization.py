@@ -56,11 +56,6 @@ class MaterializationResponsibility:
         self.tracker = tracker
         self.dependencies: set[SymbolTableEntry] = set()
         self.finished = False
-        # Readiness bookkeeping of the session (see ExecutionSession.notify_emitted).
-        self.emitted = False
-        self.ready = False
-        self.waiting_on: set[MaterializationResponsibility] = set()
-        self.waiters: set[MaterializationResponsibility] = set()
 
     @property
     def symbols(self) -> dict[str, SymbolFlags]:

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from pyjitlink.errors import DuplicateDefinition
 from pyjitlink.formats import link_graph
-from pyjitlink.jitlink.graph import LinkGraph, Linkage, Scope
+from pyjitlink.jitlink.graph import Linkage, LinkGraph, Scope
 from pyjitlink.jitlink.linker import LookupResult as LinkLookupResult
 from pyjitlink.jitlink.memory import FinalizedAlloc, MemoryManager
 from pyjitlink.jitlink.passes import PassConfiguration
@@ -99,8 +99,8 @@ class ObjectLinkingLayer:
         self.allocations: dict[int, list[FinalizedAlloc]] = {}  # id(tracker) -> allocs
         self._lock = threading.Lock()
         self._init_counter = 0
-        # Called with (jd, graph) when a graph has been linked: for -show-linked-files etc.
-        self.on_graph_linked: list[Callable[[JITDylib, LinkGraph], None]] = []
+        # Called with (jd, graph) when a graph starts linking: for -show-linked-files etc.
+        self.on_graph_linking: list[Callable[[JITDylib, LinkGraph], None]] = []
         session.register_resource_manager(self)
 
     def add_plugin(self, plugin: Plugin) -> None:
@@ -161,6 +161,8 @@ class _LinkContext:
         self.mr.fail_materialization(err)
 
     def modify_pass_config(self, graph: LinkGraph, config: PassConfiguration) -> None:
+        for callback in self.layer.on_graph_linking:
+            callback(self.mr.jd, graph)
         config.pre_prune_passes.insert(0, self._externalize_discarded)
         for plugin in self.layer.plugins:
             plugin.modify_pass_config(self.mr, graph, config)
@@ -213,7 +215,5 @@ class _LinkContext:
             self.layer.allocations.setdefault(id(mr.tracker), []).append(alloc)
         for plugin in self.layer.plugins:
             plugin.notify_emitted(mr, self.graph, alloc)
-        for callback in self.layer.on_graph_linked:
-            callback(mr.jd, self.graph)
         mr.add_dependencies(self.dependencies)
         mr.notify_emitted()

@@ -97,6 +97,9 @@ class ExecutionSession:
         self.lock = threading.RLock()
         self.jit_dylibs: dict[str, JITDylib] = {}
         self.resource_managers: list[ResourceManager] = []
+        # Units materializing and not yet emitted or failed; emitted units not yet ready.
+        self._in_flight = 0
+        self._pending_ready: list[MaterializationResponsibility] = []
 
     # ------------------------------------------------------------------ JITDylibs
 
@@ -196,6 +199,7 @@ class ExecutionSession:
         entries = [e for e in (jd.symbols.get(n) for n in mu.symbols)
                    if e is not None and e.mu is mu]
         mr = MaterializationResponsibility(self, jd, mu, entries, entry.tracker)
+        self._in_flight += 1
         for e in entries:
             e.state = SymbolState.MATERIALIZING
             e.mu = None
@@ -206,7 +210,7 @@ class ExecutionSession:
         def run() -> None:
             try:
                 mr.unit.materialize(mr)
-            except Exception as err:  # noqa: BLE001 - any failure fails the responsibility
+            except Exception as err:
                 if not mr.finished:
                     mr.fail_materialization(err)
                 else:
@@ -267,87 +271,93 @@ class ExecutionSession:
         self._complete(completed)
 
     def notify_emitted(self, mr: MaterializationResponsibility) -> None:
-        """``mr``'s memory is final. Its symbols become READY once no unit they reach, directly
-        or through other emitted units, is still unemitted.
+        """``mr``'s memory is final; its symbols become READY once every unit they can reach
+        through dependencies has emitted.
 
-        Each emitted-but-not-ready unit keeps ``waiting_on``: the still-materializing units in
-        its dependency closure (emitted units in between are collapsed into their own
-        ``waiting_on``, as ORC's emission-dependence graph does). When a unit emits, every unit
-        waiting on it swaps it for what it waits on; an empty set means ready. A cycle of
-        units therefore becomes ready as soon as its last member emits.
+        A unit whose dependencies are all READY is ready at once (leaves, chains). Any other
+        waits in ``_pending_ready`` until no materialization is in flight; then every pending
+        unit's closure is emitted, so all become ready together, except those that reach a
+        failed symbol, which fail. That is never early (no code can run before what it calls
+        is emitted), costs time linear in the dependencies, and makes cycles of any size
+        ready once their last member emits.
         """
         completed: list[AsynchronousSymbolQuery] = []
-        failure: Exception | None = None
+        failures: list[tuple[MaterializationResponsibility, Exception]] = []
         with self.lock:
             mr.finished = True
-            mr.emitted = True
+            self._in_flight -= 1
             for entry in mr.entries.values():
                 entry.state = SymbolState.EMITTED
                 self._wake(entry, completed)
-            waiting_on: set[MaterializationResponsibility] = set()
-            for dep in mr.dependencies:
-                if dep.error is not None:
-                    failure = dep.error
-                    break
-                other = dep.mr
-                if other is None or other is mr or dep.state is SymbolState.READY:
-                    continue
-                if other.emitted:
-                    waiting_on |= other.waiting_on
-                else:
-                    waiting_on.add(other)
-            waiting_on.discard(mr)
-            if failure is None:
-                mr.waiting_on = waiting_on
-                for other in waiting_on:
-                    other.waiters.add(mr)
-                ready = [] if waiting_on else [mr]
-                for waiter in mr.waiters:
-                    waiter.waiting_on.discard(mr)
-                    for other in waiting_on:
-                        if other is not waiter:
-                            waiter.waiting_on.add(other)
-                            other.waiters.add(waiter)
-                    if not waiter.waiting_on and not waiter.ready:
-                        ready.append(waiter)
-                mr.waiters = set()
-                for unit in ready:
-                    unit.ready = True
-                    for other in unit.waiting_on:
-                        other.waiters.discard(unit)
-                    for entry in unit.entries.values():
-                        entry.state = SymbolState.READY
-                        entry.mr = None
-                        self._wake(entry, completed)
+            if all(dep.state is SymbolState.READY or dep.mr is mr for dep in mr.dependencies):
+                self._make_ready(mr, completed)
+            else:
+                self._pending_ready.append(mr)
+            if self._in_flight == 0 and self._pending_ready:
+                failures = self._flush_pending_ready(completed)
         self._complete(completed)
-        if failure is not None:
-            self._fail(mr, failure)
+        for unit, err in failures:
+            self._fail(unit, err)
+
+    def _make_ready(self, mr: MaterializationResponsibility,
+                    completed: list[AsynchronousSymbolQuery]) -> None:
+        for entry in mr.entries.values():
+            entry.state = SymbolState.READY
+            entry.mr = None
+            self._wake(entry, completed)
+
+    def _flush_pending_ready(self, completed: list[AsynchronousSymbolQuery]
+                             ) -> list[tuple[MaterializationResponsibility, Exception]]:
+        """Nothing is in flight: ready every pending unit except those reaching a failure."""
+        pending = self._pending_ready
+        self._pending_ready = []
+        members = set(pending)
+        dependents: dict[MaterializationResponsibility, list[MaterializationResponsibility]] = {}
+        failed: dict[MaterializationResponsibility, Exception] = {}
+        for unit in pending:
+            for dep in unit.dependencies:
+                if dep.error is not None:
+                    failed.setdefault(unit, dep.error)
+                elif dep.mr in members and dep.mr is not unit:
+                    dependents.setdefault(dep.mr, []).append(unit)
+        work = list(failed)
+        while work:
+            unit = work.pop()
+            for dependent in dependents.get(unit, ()):
+                if dependent not in failed:
+                    failed[dependent] = failed[unit]
+                    work.append(dependent)
+        for unit in pending:
+            if unit not in failed:
+                self._make_ready(unit, completed)
+        return list(failed.items())
 
     def notify_failed(self, mr: MaterializationResponsibility, err: Exception) -> None:
+        completed: list[AsynchronousSymbolQuery] = []
+        failures: list[tuple[MaterializationResponsibility, Exception]] = []
         with self.lock:
-            mr.finished = True
+            if not mr.finished:
+                mr.finished = True
+                self._in_flight -= 1
         self._fail(mr, err)
+        with self.lock:
+            if self._in_flight == 0 and self._pending_ready:
+                failures = self._flush_pending_ready(completed)
+        self._complete(completed)
+        for unit, unit_err in failures:
+            self._fail(unit, unit_err)
 
     def _fail(self, mr: MaterializationResponsibility, err: Exception) -> None:
-        """Fail ``mr``'s symbols, their queries, and every emitted unit waiting on it."""
-        work = [mr]
-        seen = {mr}
+        """Fail ``mr``'s symbols and every query waiting on them."""
         to_notify: list[AsynchronousSymbolQuery] = []
         with self.lock:
-            while work:
-                current = work.pop()
-                for entry in current.entries.values():
-                    entry.error = err
-                    for query in entry.queries:
-                        if not query.done:
-                            query.done = True
-                            to_notify.append(query)
-                    entry.queries = []
-                for waiter in current.waiters:
-                    if waiter not in seen:
-                        seen.add(waiter)
-                        work.append(waiter)
-                current.waiters = set()
+            for entry in mr.entries.values():
+                entry.error = err
+                for query in entry.queries:
+                    if not query.done:
+                        query.done = True
+                        to_notify.append(query)
+                entry.queries = []
         for query in to_notify:
             cb = query.on_complete
             self.dispatcher.dispatch(lambda cb=cb: cb(err))

@@ -105,6 +105,10 @@ def _options(*decls: str, **kwargs: Any) -> Any:
           help="Do not resolve to pyjitlink process symbols")
 @_options("-show-sizes", "--show-sizes", is_flag=True,
           help="Show sizes pre- and post-dead stripping, and allocations")
+@_options("-pre-prune-total-block-size", "--pre-prune-total-block-size", is_flag=True,
+          help="Total size of all blocks (including zero-fill) in all graphs (pre-pruning)")
+@_options("-post-fixup-total-block-size", "--post-fixup-total-block-size", is_flag=True,
+          help="Total size of all blocks (including zero-fill) in all graphs (post-fixup)")
 @_options("-show-times", "--show-times", is_flag=True, help="Show times for pyjitlink phases")
 @_options("-show-linked-files", "--show-linked-files", is_flag=True,
           help="List each file (graph) as it is linked")
@@ -113,22 +117,26 @@ def _options(*decls: str, **kwargs: Any) -> Any:
 def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, entry: str,
             jd: tuple[str, ...], libraries: tuple[str, ...], search_paths: tuple[str, ...],
             abs: tuple[str, ...], alias: tuple[str, ...], phony_externals: bool,
-            no_process_syms: bool, show_sizes: bool, show_times: bool,
+            no_process_syms: bool, show_sizes: bool, pre_prune_total_block_size: bool,
+            post_fixup_total_block_size: bool, show_times: bool,
             show_linked_files: bool) -> None:
     """Link relocatable objects in memory and run them, as llvm-jitlink does.
 
     Everything after -args is passed to the entry point as argv (argv[0] is the first of
     them: no program name is prepended).
     """
-    from pyjitlink.tool.driver import run
+    from pyjitlink.tool.driver import Options, run
 
     events: list[tuple[str, str]] = ctx.meta["pyjitlink.events"]
     program_args: list[str] = ctx.meta["pyjitlink.args"]
     if not inputs:
         raise click.UsageError("no input files")
-    code = run(events, program_args, noexec=noexec, entry=entry, phony_externals=phony_externals,
-               process_symbols=not no_process_syms, show_sizes=show_sizes,
-               show_times=show_times, show_linked_files=show_linked_files)
+    options = Options(noexec=noexec, entry=entry, phony_externals=phony_externals,
+                      process_symbols=not no_process_syms, show_sizes=show_sizes,
+                      pre_prune_total_block_size=pre_prune_total_block_size,
+                      post_fixup_total_block_size=post_fixup_total_block_size,
+                      show_times=show_times, show_linked_files=show_linked_files)
+    code = run(events, program_args, options)
     ctx.exit(code)
 
 
@@ -155,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                    else None)
     except KeyboardInterrupt:
         error_exit("interrupted", code=130)
-    except Exception as err:  # noqa: BLE001 - a bug of ours: still one line, unless debugging
+    except Exception as err:
         if os.environ.get("PYJITLINK_DEBUG"):
             raise
         error_exit(f"internal error: {type(err).__name__}: {err} "

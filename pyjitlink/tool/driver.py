@@ -2,29 +2,81 @@
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pyjitlink.errors import PyJITLinkError
-from pyjitlink.tool.session import Session, parse_address
+from pyjitlink.tool.session import Session
 
 
-def _split_definition(text: str, option: str) -> tuple[str, str]:
-    name, eq, value = text.partition("=")
-    if not eq or not name or not value:
-        raise PyJITLinkError(f"invalid {option} argument '{text}': expected <name>=<value>",
-                             option)
-    return name, value
+@dataclass
+class Options:
+    """The command's non-positional options (names as llvm-jitlink spells them)."""
+
+    noexec: bool = False
+    entry: str = "main"
+    phony_externals: bool = False
+    process_symbols: bool = True
+    show_sizes: bool = False
+    pre_prune_total_block_size: bool = False
+    post_fixup_total_block_size: bool = False
+    show_times: bool = False
+    show_linked_files: bool = False
 
 
-def build_session(events: Sequence[tuple[str, str]], *, noexec: bool = False,
-                  phony_externals: bool = False, process_symbols: bool = True) -> Session:
-    """A Session with the inputs, libraries and definitions of ``events`` in their JITDylibs."""
-    session = Session(noexec=noexec, phony_externals=phony_externals,
-                      process_symbols=process_symbols)
+def _parse_abs(stmt: str) -> tuple[str, int]:
+    """``<name>=<addr>`` with llvm's auto radix (0x hex, 0 octal, 0b binary, else decimal)."""
+    name, eq, value = stmt.partition("=")
+    name, value = name.strip(), value.strip()
+    if not eq or not name:
+        raise PyJITLinkError(f'Invalid absolute define "{stmt}". Syntax: <name>=<addr>', "-abs")
+    try:
+        text = value.lower()
+        if text.startswith(("0x", "0b", "0o")):
+            address = int(text, 0)
+        elif len(text) > 1 and text.startswith("0"):
+            address = int(text, 8)
+        else:
+            address = int(text, 10)
+        if not 0 <= address < (1 << 64):
+            raise ValueError
+    except ValueError:
+        raise PyJITLinkError(f'Invalid address expression "{value}" in absolute symbol '
+                             f'definition "{stmt}"', "-abs") from None
+    return name, address
+
+
+def _parse_alias(stmt: str) -> tuple[str | None, str, str | None, str]:
+    """``[<dst-jd>:]<alias>=[<src-jd>:]<aliasee>`` -> (dst jd, alias, src jd, aliasee)."""
+    left, eq, right = stmt.partition("=")
+
+    def side(text: str) -> tuple[str | None, str]:
+        jd, colon, name = text.partition(":")
+        return (jd, name) if colon and name else (None, text)
+
+    dst, alias = side(left)
+    src, aliasee = side(right)
+    if not eq or not alias or not aliasee:
+        raise PyJITLinkError(f'Invalid alias definition "{stmt}". Syntax: '
+                             f'[<dst-jd>:]<alias>=[<src-jd>:]<aliasee>', "-alias")
+    return dst, alias, src, aliasee
+
+
+def build_session(events: Sequence[tuple[str, str]], options: Options | None = None) -> Session:
+    """A Session with the inputs, libraries and definitions of ``events`` in their JITDylibs.
+
+    ``events`` are (kind, value) pairs in command-line order: kind is "input", "jd", "l",
+    "L", "abs" or "alias". Raises PyJITLinkError subclasses.
+    """
+    options = options or Options()
+    session = Session(noexec=options.noexec, phony_externals=options.phony_externals,
+                      process_symbols=options.process_symbols, entry=options.entry)
     jd = session.main_jd
     libraries = []
+    aliases = []
     for kind, value in events:
         if kind == "jd":
             jd = session.create_jd(value)
@@ -35,46 +87,115 @@ def build_session(events: Sequence[tuple[str, str]], *, noexec: bool = False,
         elif kind == "l":
             libraries.append((jd, value))
         elif kind == "abs":
-            name, value = _split_definition(value, "-abs")
-            try:
-                address = parse_address(value)
-            except ValueError:
-                raise PyJITLinkError(f"invalid address '{value}' for -abs {name}",
-                                     "-abs") from None
-            session.add_absolute(jd, name, address)
+            session.add_absolute(jd, *_parse_abs(value))
         elif kind == "alias":
-            alias, aliasee = _split_definition(value, "-alias")
-            session.add_alias(jd, alias, aliasee)
-    # ld's rule: every -L applies to every -l, wherever they stand.
+            aliases.append((jd, value, _parse_alias(value)))
+    for alias_jd, stmt, (dst_name, alias, src_name, aliasee) in aliases:
+        # After every -jd exists, so either side may name any JITDylib.
+        found = []
+        for name in (dst_name, src_name):
+            named = session.es.get_jit_dylib(name) if name is not None else None
+            if name is not None and named is None:
+                raise PyJITLinkError(f'In alias definition "{stmt}" no dylib named {name}',
+                                     "-alias")
+            found.append(named)
+        dst = found[0] or alias_jd
+        src = found[1] or found[0] or alias_jd
+        session.add_alias(dst, alias, src, aliasee)
+    # ld's rule: every -L of a JITDylib applies to each of its -l, wherever they stand.
     for lib_jd, name in libraries:
         session.add_library(lib_jd, name)
     session.finish_link_orders()
     return session
 
 
-def run(events: Sequence[tuple[str, str]], program_args: Sequence[str], *, noexec: bool,
-        entry: str, phony_externals: bool, process_symbols: bool, show_sizes: bool,
-        show_times: bool, show_linked_files: bool) -> int:
-    started = time.perf_counter()
-    session = build_session(events, noexec=noexec, phony_externals=phony_externals,
-                            process_symbols=process_symbols)
-    if show_linked_files:
-        session.on_linked.append(
-            lambda jd, graph: print(f"Linking {graph.name}", flush=True))
+TIMER_NAMES = {"load": "time to load/add object files", "link": "time to link object files",
+               "run": "time to execute jitlink'd code"}
+
+
+def print_timers(times: dict[str, tuple[float, float, float]]) -> None:
+    """LLVM's TimerGroup table (Support/Timer.cpp), on stderr: (user, system, wall) seconds."""
+    rows = sorted(((TIMER_NAMES[k], v) for k, v in times.items()), key=lambda r: -r[1][2])
+    total = tuple(sum(v[i] for _, v in rows) for i in range(3))
+    out = sys.stderr
+    title = "timers for pyjitlink phases"
+    out.write("===" + "-" * 73 + "===\n")
+    out.write(" " * ((80 - len(title)) // 2) + title + "\n")
+    out.write("===" + "-" * 73 + "===\n")
+    out.write(f"  Total Execution Time: {total[0] + total[1]:5.4f} seconds "
+              f"({total[2]:5.4f} wall clock)\n\n")
+    out.write("   ---User Time---   --System Time--   --User+System--   ---Wall Time---"
+              "  --- Name ---\n")
+
+    def cell(value: float, whole: float) -> str:
+        return f"  {value:7.4f} ({100.0 * value / whole if whole else 0.0:5.1f}%)"
+
+    for name, (user, system, wall) in [*rows, ("Total", total)]:
+        out.write(cell(user, total[0]) + cell(system, total[1]) +
+                  cell(user + system, total[0] + total[1]) + cell(wall, total[2]) +
+                  f"  {name}\n")
+    out.write("\n")
+    out.flush()
+
+
+class _Timer:
+    """Collects (user, system, wall) seconds per phase."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, tuple[float, float, float]] = {}
+
+    def start(self) -> tuple[float, float, float]:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime, usage.ru_stime, time.perf_counter()
+
+    def stop(self, phase: str, started: tuple[float, float, float]) -> None:
+        now = self.start()
+        self.times[phase] = tuple(b - a for a, b in zip(started, now))  # type: ignore[assignment]
+
+
+def run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
+        options: Options) -> int:
+    """Build the session, link, run (unless -noexec); return the exit status.
+
+    A native run ends the process through libc's ``exit`` with main's status, so that
+    ``atexit`` handlers and finalizers run as in a real process; this returns only for
+    ``-noexec``.
+    """
+    timer = _Timer()
+    started = timer.start()
+    session = build_session(events, options)
+    timer.stop("load", started)
+    if options.show_linked_files:
+        session.on_linked.append(lambda jd, graph: print(f"Linking {graph.name}", flush=True))
+    if options.noexec and program_args:
+        print("Warning: --args passed to -noexec run will be ignored.", file=sys.stderr,
+              flush=True)
+    started = timer.start()
+    address = session.link_entry(options.entry)
+    timer.stop("link", started)
     code = 0
-    if noexec:
-        session.link_all()
-    else:
-        code = session.run_main(entry, program_args)
-    if show_sizes:
-        print(f"Total size of all blocks before pruning: {session.stats.pre_prune_total}")
-        print(f"Total size of all blocks after fixups: {session.stats.post_fixup_total}")
-    if show_times:
-        total = time.perf_counter() - started
-        print("pyjitlink times:", file=sys.stderr)
-        for phase, seconds in session.stats.times.items():
-            print(f"  {phase:<12} {seconds * 1000:10.3f} ms", file=sys.stderr)
-        print(f"  {'total':<12} {total * 1000:10.3f} ms", file=sys.stderr)
-    if session.executor is not None and not noexec:
+    if not options.noexec:
+        assert session.executor is not None
+        started = timer.start()
+        code = session.run_linked_main(address, program_args)
+        timer.stop("run", started)
+    stats = session.stats
+    if options.show_sizes:
+        print(f"  Total size of all blocks before pruning: {stats.pre_prune_total}")
+        print(f"  Total size of all blocks after fixups: {stats.post_fixup_total}", flush=True)
+    if options.pre_prune_total_block_size or options.post_fixup_total_block_size:
+        print("Statistics:", file=sys.stderr)
+        if options.pre_prune_total_block_size:
+            print(f"  Total size of all blocks before pruning: {stats.pre_prune_total}",
+                  file=sys.stderr)
+        if options.post_fixup_total_block_size:
+            print(f"  Total size of all blocks after fixups: {stats.post_fixup_total}",
+                  file=sys.stderr, flush=True)
+    if options.show_times:
+        print_timers(timer.times)
+    if not options.noexec:
+        assert session.executor is not None
         session.executor.exit_process(code)
     return code
+
+

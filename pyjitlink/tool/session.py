@@ -1,22 +1,24 @@
 """The tool's Session: an ExecutionSession, its JITDylibs, the layer, the executor, statistics.
 
-It follows llvm-jitlink's set-up: inputs, ``-l`` libraries and ``-L`` paths go to the JITDylib
-named by the nearest preceding ``-jd`` (``main`` before any); every JITDylib links against
-itself, then every other JITDylib (exported symbols only) in command-line order, then the
-process-symbols JITDylib, which answers from the host process (dlsym) and the executor's
-runtime shims.
+It follows llvm-jitlink 19's set-up: inputs, ``-l``, ``-L``, ``-abs`` and ``-alias`` go to the
+JITDylib of the nearest preceding ``-jd`` (``main`` before any). Each JITDylib's link order is
+itself (all symbols), then what its ``-l`` options name in order (another JITDylib by name, or
+a shared library's own JITDylib; both exported symbols only), then ``Process``, which answers
+from the host process (dlsym) and the executor's runtime shims. Archives become generators on
+the JITDylib itself. The entry point is looked up in main, then every ``-jd`` JITDylib in
+command-line order, then Process.
 """
 
 from __future__ import annotations
 
+import os
 import platform
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from pyjitlink.errors import ExecutionError, MalformedObject, PyJITLinkError, SymbolsNotFound
+from pyjitlink.errors import ExecutionError, LibraryNotFound, PyJITLinkError, SymbolsNotFound
 from pyjitlink.formats import build_link_graph, identify
-from pyjitlink.jitlink.graph import LinkGraph, SymbolKind
+from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.jitlink.memory import ArenaMemoryManager, SlabArena
 from pyjitlink.orc.generators import (
     DynamicLibrarySearchGenerator,
@@ -30,16 +32,15 @@ from pyjitlink.orc.platform import InitFiniPlugin
 from pyjitlink.orc.session import ExecutionSession
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags, SymbolState
 
-PROCESS_SYMBOLS_JD = "<Process Symbols>"
+PROCESS_SYMBOLS_JD = "Process"
 
 
 @dataclass
 class Stats:
-    """Sizes and times for ``-show-sizes`` / ``-show-times`` (bytes, seconds)."""
+    """Sizes for ``-show-sizes``: total bytes of all blocks before pruning and after fixups."""
 
     pre_prune_total: int = 0
     post_fixup_total: int = 0
-    times: dict[str, float] = field(default_factory=dict)
 
 
 def _graph_size(graph: LinkGraph) -> int:
@@ -54,7 +55,8 @@ class Session:
     """
 
     def __init__(self, *, noexec: bool = False, slab: tuple[int, int, int] | None = None,
-                 phony_externals: bool = False, process_symbols: bool = True) -> None:
+                 phony_externals: bool = False, process_symbols: bool = True,
+                 entry: str = "main") -> None:
         self.es = ExecutionSession()
         self.noexec = noexec
         self.executor = None
@@ -80,20 +82,24 @@ class Session:
                 self.layer.add_plugin(plugin)
         self.layer.add_plugin(_SizePlugin(self.stats))
         self.jds: list[JITDylib] = []
-        self.main_jd = self.create_jd("main")
         self.process_jd = self.es.create_jit_dylib(PROCESS_SYMBOLS_JD)
+        self.main_jd = self.create_jd("main")
+        self.library_jds: dict[str, JITDylib] = {}  # shared library path -> its JITDylib
         if process_symbols:
             overrides = self.executor.runtime_symbols if self.executor is not None else {}
-            self.process_jd.add_generator(DynamicLibrarySearchGenerator(overrides=overrides))
+            # The entry point must come from the inputs, never from the host (llvm-jitlink's
+            # FilterMainEntryPoint).
+            self.process_jd.add_generator(DynamicLibrarySearchGenerator(
+                allow=lambda name: name != entry, overrides=overrides))
         if phony_externals:
             self.process_jd.add_generator(_PhonyExternals())
         self.search_paths: dict[str, list[str]] = {}
         self.input_count = 0
         self.linked_files: list[tuple[str, str]] = []  # (jd name, graph name) in link order
         self.on_linked: list[Callable[[JITDylib, LinkGraph], None]] = []
-        self.layer.on_graph_linked.append(self._graph_linked)
+        self.layer.on_graph_linking.append(self._graph_linking)
 
-    def _graph_linked(self, jd: JITDylib, graph: LinkGraph) -> None:
+    def _graph_linking(self, jd: JITDylib, graph: LinkGraph) -> None:
         self.linked_files.append((jd.name, graph.name))
         for callback in self.on_linked:
             callback(jd, graph)
@@ -108,13 +114,15 @@ class Session:
         return jd
 
     def finish_link_orders(self) -> None:
-        """Every JITDylib: itself, every other (exported only) in command-line order, process."""
+        """Append the Process JITDylib to every JITDylib's link order (llvm-jitlink 19)."""
         for jd in self.jds:
-            order = [(jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS)]
-            order += [(other, JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY)
-                      for other in self.jds if other is not jd]
-            order.append((self.process_jd, JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY))
-            jd.set_link_order(order)
+            jd.add_to_link_order(self.process_jd)
+
+    @property
+    def search_order(self) -> list[tuple[JITDylib, JITDylibLookupFlags]]:
+        """Where the entry point is looked up: every JITDylib (all symbols), then Process."""
+        return [(jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS) for jd in self.jds] + [
+            (self.process_jd, JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY)]
 
     def add_object_file(self, jd: JITDylib, path: str) -> None:
         try:
@@ -129,9 +137,7 @@ class Session:
         self.add_object(jd, data, path)
 
     def add_object(self, jd: JITDylib, data: bytes, name: str) -> None:
-        started = time.perf_counter()
         graph = build_link_graph(data, name)
-        self._add_time("parse", started)
         self.stats.pre_prune_total += _graph_size(graph)
         self.init_fini.set_input_order(name, self.input_count)
         self.input_count += 1
@@ -144,33 +150,54 @@ class Session:
         jd.add_generator(StaticLibraryDefinitionGenerator(path, data, self.add_object))
 
     def add_library(self, jd: JITDylib, name: str) -> None:
-        """``-l NAME``: a shared library (dlopen'd, searched with dlsym) or a static archive."""
-        kind, path = find_library(name, self.search_paths.get(jd.name, []))
+        """``-l NAME``: another JITDylib of that name, a shared library, or a static archive.
+
+        A JITDylib or shared library joins ``jd``'s link order (exported symbols only); a
+        shared library is dlopen'd into a JITDylib of its own, named by its path, shared by
+        every JITDylib that links it; an archive becomes a generator of ``jd`` itself.
+        """
+        other = self.es.get_jit_dylib(name)
+        if other is not None and other is not self.process_jd:
+            if other is not jd:
+                jd.add_to_link_order(other)
+            return
+        try:
+            kind, path = find_library(name, self.search_paths.get(jd.name, []))
+        except LibraryNotFound:
+            raise LibraryNotFound(f"While linking {jd.name}, could not find library for "
+                                  f"-l{name}", f"-l{name}") from None
         if kind == "archive":
             self.add_archive(jd, path)
-        else:
+            return
+        lib_jd = self.library_jds.get(path)
+        if lib_jd is None:
             handle = load_shared_library(path)
-            jd.add_generator(DynamicLibrarySearchGenerator(handle, origin=path))
+            lib_jd = self.library_jds[path] = self.es.create_jit_dylib(path)
+            lib_jd.add_generator(DynamicLibrarySearchGenerator(handle, origin=path))
+        jd.add_to_link_order(lib_jd)
 
     def add_search_path(self, jd: JITDylib, path: str) -> None:
+        if not os.path.isdir(path):
+            raise LibraryNotFound(f"While linking {jd.name}, -L{path} does not point to a "
+                                  f"directory", f"-L{path}")
         self.search_paths.setdefault(jd.name, []).append(path)
 
     def add_absolute(self, jd: JITDylib, name: str, address: int) -> None:
         jd.define_absolute({name: (address, SymbolFlags.EXPORTED)}, "-abs")
 
-    def add_alias(self, jd: JITDylib, alias: str, aliasee: str) -> None:
+    def add_alias(self, dst: JITDylib, alias: str, src: JITDylib, aliasee: str) -> None:
+        """Define ``alias`` in ``dst`` as a re-export of ``aliasee`` found from ``src``."""
         from pyjitlink.orc.reexports import ReexportsMaterializationUnit
 
-        jd.define(ReexportsMaterializationUnit(jd, {alias: aliasee}))
+        dst.define(ReexportsMaterializationUnit(src, {alias: aliasee}))
 
     # ------------------------------------------------------------------ linking and running
 
-    def _add_time(self, phase: str, started: float) -> None:
-        self.stats.times[phase] = self.stats.times.get(phase, 0.0) + time.perf_counter() - started
-
     def lookup(self, name: str, jd: JITDylib | None = None) -> int:
-        jd = jd or self.main_jd
-        result = self.es.lookup_blocking(jd.link_order, [name])
+        """Address of ``name`` (linking what it needs), along ``jd``'s link order or, by
+        default, the entry-point search order."""
+        order = jd.link_order if jd is not None else self.search_order
+        result = self.es.lookup_blocking(order, [name])
         return result[name].address
 
     def link_initializers(self) -> None:
@@ -181,26 +208,36 @@ class Session:
                 self.es.lookup_blocking([(jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS)], names)
 
     def link_all(self) -> None:
-        """Link every input of every JITDylib (what ``-noexec`` does)."""
+        """Link every input of every JITDylib."""
         for jd in self.jds:
             names = [n for n, e in jd.symbols.items() if e.state < SymbolState.READY]
             if names:
                 self.es.lookup_blocking([(jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS)], names)
 
-    def run_main(self, entry: str, args: Sequence[str]) -> int:
-        """Link what ``entry`` needs and all initializers, run inits, call entry as main."""
-        if self.executor is None:
-            raise ExecutionError("cannot execute: no executor (use -noexec)")
-        started = time.perf_counter()
+    def link_entry(self, entry: str) -> int:
+        """Link what ``entry`` reaches and every input with initializers; return its address.
+
+        As llvm-jitlink does, also with ``-noexec``: unreferenced inputs stay unlinked.
+        """
         try:
             address = self.lookup(entry)
         except SymbolsNotFound as err:
             if entry in err.symbols:
-                raise ExecutionError(f"entry point '{entry}' not found") from None
+                raise ExecutionError(f"entry point '{entry}' not found: Symbols not found: "
+                                     f"[ {entry} ]") from None
             raise
         self.link_initializers()
-        self._add_time("link", started)
+        return address
+
+    def run_main(self, entry: str, args: Sequence[str]) -> int:
+        """Link what ``entry`` needs and all initializers, run inits, call entry as main."""
+        return self.run_linked_main(self.link_entry(entry), args)
+
+    def run_linked_main(self, address: int, args: Sequence[str]) -> int:
+        """Run initializers (finalizers go to ``atexit``), then ``main`` at ``address``."""
         executor = self.executor
+        if executor is None:
+            raise ExecutionError("cannot execute: no executor (use -noexec)")
         executor.register_finalizers_with_atexit(self.init_fini.take("fini"))
         for init in self.init_fini.take("preinit") + self.init_fini.take("init"):
             executor.run_void(init)

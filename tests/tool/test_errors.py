@@ -167,7 +167,7 @@ def test_weak_definitions_do_not_clash(tmp_path: Path) -> None:
     """
     a = llvm_mc(tmp_path, "a", src)
     b = llvm_mc(tmp_path, "b", src)
-    proc = pyjitlink("-noexec", a, b)
+    proc = pyjitlink("-noexec", "-entry", "dup_sym_xyz", a, b)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
 
 
@@ -196,7 +196,7 @@ def test_fixup_out_of_range(tmp_path: Path) -> None:
         x: .quad 0
         .byte foo
     """)
-    assert_error(pyjitlink("-noexec", obj, "-abs", "foo=0x1000"),
+    assert_error(pyjitlink("-noexec", "-entry", "x", obj, "-abs", "foo=0x1000"),
                  ".data+0x8", "Pointer8", "foo", "0x1000", "out of range", file=obj)
 
 
@@ -205,9 +205,9 @@ def test_unknown_option() -> None:
     assert_error(pyjitlink("-nosuchoption_xyz", *CALC_OBJECTS), "-nosuchoption_xyz")
 
 
-@pytest.mark.parametrize("option,value,needle", [("-abs", "foo", "'foo'"),
-                                                 ("-abs", "foo=notanumber", "'notanumber'"),
-                                                 ("-alias", "=bar", "'=bar'")])
+@pytest.mark.parametrize("option,value,needle", [("-abs", "foo", '"foo"'),
+                                                 ("-abs", "foo=notanumber", '"notanumber"'),
+                                                 ("-alias", "=bar", '"=bar"')])
 def test_malformed_definition_option(tmp_path: Path, option: str, value: str,
                                      needle: str) -> None:
     assert_error(pyjitlink("-noexec", option, value, tmp_path / "unused.o"), needle, option)
@@ -305,14 +305,17 @@ def test_jd_puts_later_inputs_in_another_jitdylib(tmp_path: Path) -> None:
     lib = gcc_c(tmp_path, "jlib", "int lib_fn(void) { return 17; }\n")
     hidden = gcc_c(tmp_path, "jhidden", '__attribute__((visibility("hidden")))\n'
                                        "int lib_fn(void) { return 17; }\n")
-    # Exported definitions in another JITDylib still link ...
-    proc = pyjitlink(main, "-jd", "lib", lib)
+    # Exported definitions in another JITDylib link once main links against it (-llib, as
+    # in llvm-jitlink 19) ...
+    proc = pyjitlink(main, "-llib", "-jd", "lib", lib)
     assert (proc.returncode, proc.stdout, proc.stderr) == (17, "", "")
-    # ... and the other JITDylib really is another one: a hidden definition is visible in
-    # its own JITDylib only.
+    # ... and not otherwise: a JITDylib's link order is itself, its -l's, then the process.
+    assert_error(pyjitlink(main, "-jd", "lib", lib), "Symbols not found", "lib_fn")
+    # The other JITDylib really is another one: a hidden definition is visible in its own
+    # JITDylib only.
     proc = pyjitlink(main, hidden)
     assert (proc.returncode, proc.stdout, proc.stderr) == (17, "", "")
-    assert_error(pyjitlink(main, "-jd", "lib", hidden), "Symbols not found", "lib_fn")
+    assert_error(pyjitlink(main, "-llib", "-jd", "lib", hidden), "Symbols not found", "lib_fn")
 
 
 @pytest.fixture(scope="module")
