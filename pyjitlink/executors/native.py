@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from pyjitlink.arch.x86_64 import NEAR_TARGET_KINDS, EdgeKind
 from pyjitlink.errors import ExecutionError, JITLinkError
-from pyjitlink.jitlink.graph import LinkGraph, MemProt
+from pyjitlink.jitlink.graph import LinkGraph, MemProt, Symbol
 from pyjitlink.jitlink.memory import ArenaMemoryManager, FinalizedAlloc, align_up
 from pyjitlink.jitlink.passes import PassConfiguration
 
@@ -200,8 +200,17 @@ def _loaded_objects() -> list[tuple[int, int]]:
     return found
 
 
+DT_STRSZ = 10
+
+
 def _data_slots(names: set[str]) -> dict[str, list[int]]:
-    """Addresses of GOT/data slots that loaded libraries bind to each of ``names``."""
+    """Addresses of GOT/data slots that loaded libraries bind to each of ``names``.
+
+    Reads each library's dynamic relocations (DT_RELA, DT_JMPREL) from memory and keeps the
+    R_X86_64_GLOB_DAT / R_X86_64_64 slots whose symbol is one of ``names``; the symbol and
+    string tables are copied out once per library (DT_STRSZ bounds the strings).
+    """
+    wanted = {n.encode(): n for n in names}
     slots: dict[str, list[int]] = {n: [] for n in names}
     for bias, dynamic in _loaded_objects():
         tags: dict[int, int] = {}
@@ -212,28 +221,32 @@ def _data_slots(names: set[str]) -> dict[str, list[int]]:
                 break
             tags.setdefault(tag, value)
             offset += 16
-        symtab, strtab = tags.get(DT_SYMTAB), tags.get(DT_STRTAB)
-        if not symtab or not strtab:
+        symtab, strtab, strsz = tags.get(DT_SYMTAB), tags.get(DT_STRTAB), tags.get(DT_STRSZ)
+        if not symtab or not strtab or not strsz:
             continue
         # The loader has already relocated these d_ptr entries to absolute addresses (glibc
         # does so for every object but the vDSO, whose entries stay relative).
         if symtab < bias:
             symtab, strtab = symtab + bias, strtab + bias
+        refs: list[tuple[int, int]] = []
         for start_tag, size_tag in ((DT_RELA, DT_RELASZ), (DT_JMPREL, DT_PLTRELSZ)):
             start, size = tags.get(start_tag), tags.get(size_tag)
             if not start or not size:
                 continue
             if start < bias:
                 start += bias
-            raw = ctypes.string_at(start, size)
-            for r_offset, r_info, _ in struct.iter_unpack("<QQq", raw):
-                if r_info & 0xFFFFFFFF not in (R_X86_64_GLOB_DAT, R_X86_64_64):
-                    continue
-                st_name = struct.unpack("<I", ctypes.string_at(symtab + 24 * (r_info >> 32),
-                                                               4))[0]
-                name = ctypes.string_at(strtab + st_name).decode("latin-1")
-                if name in slots:
-                    slots[name].append(bias + r_offset)
+            for r_offset, r_info, _ in struct.iter_unpack("<QQq", ctypes.string_at(start, size)):
+                if r_info & 0xFFFFFFFF in (R_X86_64_GLOB_DAT, R_X86_64_64) and r_info >> 32:
+                    refs.append((bias + r_offset, r_info >> 32))
+        if not refs:
+            continue
+        syms = ctypes.string_at(symtab, 24 * (max(index for _, index in refs) + 1))
+        strings = ctypes.string_at(strtab, strsz)
+        for slot, index in refs:
+            st_name = struct.unpack_from("<I", syms, 24 * index)[0]
+            name = wanted.get(strings[st_name:strings.find(b"\0", st_name)])
+            if name is not None:
+                slots[name].append(slot)
     return slots
 
 
@@ -255,24 +268,30 @@ class NearProxies:
         self._stub_used = 0
         self._stub_bytes = bytearray()
 
-    def proxy_for(self, name: str, address: int) -> int:
+    def proxies_for(self, far: dict[str, int]) -> dict[str, int]:
+        """In-arena stand-ins for host symbols ``far`` (name -> address), made once each."""
         with self.lock:
-            proxy = self.proxies.get(name)
-            if proxy is None:
+            variables: dict[str, tuple[int, int]] = {}
+            for name, address in far.items():
+                if name in self.proxies:
+                    continue
                 info = host_symbol_info(address)
                 if info is not None and info[0] == STT_OBJECT and info[1] > 0:
-                    proxy = self._copy(name, address, info[1])
+                    variables[name] = (address, info[1])
                 else:
-                    proxy = self._stub(address)
-                self.proxies[name] = proxy
-            return proxy
+                    self.proxies[name] = self._stub(address)
+            if variables:
+                slots = _data_slots(set(variables))
+                for name, (address, size) in variables.items():
+                    self.proxies[name] = self._copy(address, size, slots[name])
+            return {name: self.proxies[name] for name in far}
 
-    def _copy(self, name: str, address: int, size: int) -> int:
+    def _copy(self, address: int, size: int, slots: list[int]) -> int:
         page = self.arena.reserve(size)
         data = bytearray(ctypes.string_at(address, size))
         self.arena.commit(page, data, align_up(size, self.arena.page_size),
                           MemProt.READ | MemProt.WRITE)
-        for slot in _data_slots({name})[name]:
+        for slot in slots:
             current = ctypes.c_uint64.from_address(slot).value
             if current == address:
                 self._write_slot(slot, page)
@@ -347,15 +366,21 @@ class NearProxyPlugin:
             config.pre_fixup_passes.insert(0, self._rebind)
 
     def _rebind(self, graph: LinkGraph) -> None:
+        far: dict[str, Symbol] = {}
+        externals = {id(s) for s in graph.external_symbols.values() if s.absolute_address}
+        if not externals:
+            return
         for block in graph.blocks():
             for edge in block.edges:
                 target = edge.target
-                if edge.kind in NEAR_TARGET_KINDS and target.is_external and target.address:
-                    place = block.address + edge.offset
-                    if not _fits(edge.kind, place, target.address):
-                        assert target.name is not None
-                        target.absolute_address = self.proxies.proxy_for(target.name,
-                                                                         target.address)
+                if id(target) in externals and edge.kind in NEAR_TARGET_KINDS and \
+                        not _fits(edge.kind, block.address + edge.offset, target.address):
+                    assert target.name is not None
+                    far[target.name] = target
+        if far:
+            proxies = self.proxies.proxies_for({n: s.address for n, s in far.items()})
+            for name, sym in far.items():
+                sym.absolute_address = proxies[name]
 
     def notify_emitted(self, mr, graph: LinkGraph, alloc: FinalizedAlloc) -> None:  # type: ignore[no-untyped-def]
         pass

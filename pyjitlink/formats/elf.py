@@ -8,13 +8,12 @@ supplies a ``RelocationHandler`` that turns one relocation into one edge.
 
 from __future__ import annotations
 
-import io
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from elftools.common.exceptions import ELFError
-from elftools.elf.elffile import ELFFile
+from elftools.elf.structs import ELFStructs
 
 from pyjitlink.errors import MalformedObject, UnsupportedObject, UnsupportedRelocation
 from pyjitlink.jitlink.graph import Block, Linkage, LinkGraph, MemProt, Scope, Symbol
@@ -36,6 +35,7 @@ STT_NOTYPE, STT_OBJECT, STT_FUNC, STT_SECTION, STT_FILE, STT_COMMON, STT_TLS = 0
 STT_GNU_IFUNC = 10
 STV_DEFAULT, STV_INTERNAL, STV_HIDDEN, STV_PROTECTED = 0, 1, 2, 3
 GRP_COMDAT = 1
+SHT_NULL, SHT_SYMTAB, SHT_RELA, SHT_NOBITS, SHT_REL, SHT_GROUP = 0, 2, 4, 8, 9, 17
 EM_X86_64 = 62
 EM_AARCH64 = 183
 
@@ -52,7 +52,7 @@ class ELFSection:
 
     index: int
     name: str
-    type: str
+    type: int
     flags: int
     offset: int
     size: int
@@ -98,11 +98,7 @@ class ELFLinkGraphBuilder:
     # ------------------------------------------------------------------ entry point
 
     def build(self) -> LinkGraph:
-        try:
-            self._read_section_headers()
-        except (ELFError, struct.error, ValueError, IndexError, KeyError, AttributeError,
-                TypeError, OverflowError) as err:
-            raise _malformed(self.name, f"bad section headers ({err})") from None
+        self._read_section_headers()
         self._mark_groups()
         self._create_blocks()
         self._create_symbols()
@@ -113,22 +109,39 @@ class ELFLinkGraphBuilder:
 
     def _read_section_headers(self) -> None:
         data = self.data
-        elf = ELFFile(io.BytesIO(data))
-        count = elf.num_sections()
-        if count * 64 + elf.header["e_shoff"] > len(data):
-            raise _malformed(self.name, "section header table extends past the end of file")
-        for index in range(count):
-            section = elf.get_section(index)
-            h = section.header
-            sec = ELFSection(index, section.name, h["sh_type"], h["sh_flags"], h["sh_offset"],
-                             h["sh_size"], h["sh_link"], h["sh_info"],
-                             max(h["sh_addralign"], 1), h["sh_entsize"])
-            if sec.type != "SHT_NOBITS" and sec.type != "SHT_NULL" and (
-                    sec.offset + sec.size > len(data)):
-                raise _malformed(self.name, f"section {sec.name} (index {index}) extends past "
+        header = read_elf_header(data, self.name)
+        shoff, shnum, shentsize = header["e_shoff"], header["e_shnum"], header["e_shentsize"]
+        shstrndx = header["e_shstrndx"]
+        if shnum == 0 and shoff:
+            raise _malformed(self.name, "extended section numbering (e_shnum = 0) is not "
+                                        "supported")
+        if shnum and shentsize != 64:
+            raise _malformed(self.name, f"section header size is {shentsize}, not 64")
+        if shoff + 64 * shnum > len(data):
+            raise _malformed(self.name, "section header table extends past the end of file "
+                                        "(truncated?)")
+        headers = list(struct.iter_unpack("<IIQQQQIIQQ", data[shoff:shoff + 64 * shnum]))
+        if shstrndx >= max(shnum, 1):
+            raise _malformed(self.name, f"section name table index {shstrndx} is out of range")
+        names = b""
+        if shnum:
+            str_off, str_size = headers[shstrndx][4], headers[shstrndx][5]
+            if str_off + str_size > len(data):
+                raise _malformed(self.name, "section name table extends past the end of file")
+            names = data[str_off:str_off + str_size]
+        for index, (sh_name, sh_type, sh_flags, _, sh_offset, sh_size, sh_link, sh_info,
+                    sh_addralign, sh_entsize) in enumerate(headers):
+            end = names.find(b"\0", sh_name)
+            if sh_name >= max(len(names), 1) or end < 0:
+                raise _malformed(self.name, f"section {index} has a bad name offset")
+            name = names[sh_name:end].decode("utf-8", "surrogateescape")
+            sec = ELFSection(index, name, sh_type, sh_flags, sh_offset, sh_size, sh_link,
+                             sh_info, max(sh_addralign, 1), sh_entsize)
+            if sh_type not in (SHT_NOBITS, SHT_NULL) and sh_offset + sh_size > len(data):
+                raise _malformed(self.name, f"section {name} (index {index}) extends past "
                                             f"the end of the file (truncated?)")
             if sec.addralign & (sec.addralign - 1):
-                raise _malformed(self.name, f"section {sec.name} alignment {sec.addralign} is "
+                raise _malformed(self.name, f"section {name} alignment {sec.addralign} is "
                                             f"not a power of two")
             self.sections.append(sec)
 
@@ -137,7 +150,7 @@ class ELFLinkGraphBuilder:
 
     def _mark_groups(self) -> None:
         for sec in self.sections:
-            if sec.type != "SHT_GROUP":
+            if sec.type != SHT_GROUP:
                 continue
             words = struct.unpack(f"<{sec.size // 4}I", self.section_data(sec)[:sec.size // 4 * 4])
             if words and words[0] & GRP_COMDAT:
@@ -149,7 +162,7 @@ class ELFLinkGraphBuilder:
     def _create_blocks(self) -> None:
         graph = self.graph
         for sec in self.sections:
-            if not sec.flags & SHF_ALLOC or sec.flags & SHF_TLS or sec.type == "SHT_GROUP":
+            if not sec.flags & SHF_ALLOC or sec.flags & SHF_TLS or sec.type == SHT_GROUP:
                 continue
             prot = MemProt.READ
             if sec.flags & SHF_WRITE:
@@ -163,7 +176,7 @@ class ELFLinkGraphBuilder:
                 raise _malformed(self.name, f"sections named {sec.name} differ in protection")
             # Pre-layout addresses: the file offset keeps blocks of one graph section ordered
             # as in the file (relocatable objects have sh_addr 0 everywhere).
-            if sec.type == "SHT_NOBITS":
+            if sec.type == SHT_NOBITS:
                 sec.block = graph.create_zero_fill_block(gsec, sec.size, sec.offset,
                                                          sec.addralign)
             else:
@@ -176,7 +189,7 @@ class ELFLinkGraphBuilder:
 
     def _create_symbols(self) -> None:
         graph = self.graph
-        symtabs = [s for s in self.sections if s.type == "SHT_SYMTAB"]
+        symtabs = [s for s in self.sections if s.type == SHT_SYMTAB]
         if not symtabs:
             return
         if len(symtabs) > 1:
@@ -268,7 +281,7 @@ class ELFLinkGraphBuilder:
     def _add_relocations(self) -> None:
         nsymbols = len(self.symbols)
         for rsec in self.sections:
-            if rsec.type not in ("SHT_RELA", "SHT_REL"):
+            if rsec.type not in (SHT_RELA, SHT_REL):
                 continue
             if rsec.info >= len(self.sections):
                 raise _malformed(self.name, f"relocation section {rsec.name} targets section "
@@ -281,7 +294,7 @@ class ELFLinkGraphBuilder:
                                                 why="thread-local sections are not supported "
                                                     "yet:")
                 continue  # debug info and other non-allocated sections
-            if rsec.type == "SHT_REL":
+            if rsec.type == SHT_REL:
                 raise UnsupportedObject(f"SHT_REL relocation section {rsec.name} is not "
                                         f"supported (expected SHT_RELA)", self.name)
             raw = self.section_data(rsec)
@@ -292,7 +305,7 @@ class ELFLinkGraphBuilder:
             for r_offset, r_info, r_addend in struct.iter_unpack("<QQq", raw):
                 rtype = r_info & 0xFFFFFFFF
                 symindex = r_info >> 32
-                if r_offset >= target_sec.size and target_sec.type != "SHT_NOBITS":
+                if r_offset >= target_sec.size and target_sec.type != SHT_NOBITS:
                     raise _malformed(self.name, f"relocation at offset {r_offset:#x} lies "
                                                 f"outside section {target_sec.name}")
                 if symindex >= nsymbols:
@@ -319,15 +332,38 @@ class ELFLinkGraphBuilder:
                                      why)
 
 
-def read_elf_machine(data: bytes, name: str) -> int:
-    """``e_machine`` of an ELF64 little-endian relocatable file; MalformedObject otherwise."""
-    if len(data) < 64:
-        raise _malformed(name, "file is too small for an ELF header (truncated?)")
+_STRUCTS: ELFStructs | None = None
+
+
+def read_elf_header(data: bytes, name: str) -> dict:
+    """The ELF64 little-endian file header, parsed by pyelftools; errors for anything else.
+
+    Raises MalformedObject for a file too short or not ELF, UnsupportedObject for 32-bit,
+    big-endian or non-relocatable files. pyelftools' struct definitions are built once.
+    """
+    global _STRUCTS
+    if len(data) < 64 or not data.startswith(b"\x7fELF"):
+        raise _malformed(name, "file is too small for an ELF header (truncated?)"
+                         if data.startswith(b"\x7fELF") else "not an ELF file")
     if data[4] != 2 or data[5] != 1:
         raise UnsupportedObject("only 64-bit little-endian ELF objects are supported", name)
-    e_type, e_machine = struct.unpack_from("<HH", data, 16)
-    if e_type != 1:
-        kinds = {2: "an executable", 3: "a shared object", 4: "a core file"}
-        raise UnsupportedObject(f"not a relocatable object (it is {kinds.get(e_type, 'not')}"
-                                f"{' ET_REL' if e_type not in kinds else ''})", name)
-    return e_machine
+    if _STRUCTS is None:
+        structs = ELFStructs(little_endian=True, elfclass=64)
+        structs.create_basic_structs()
+        _STRUCTS = structs
+    try:
+        header = _STRUCTS.Elf_Ehdr.parse(data[:64])
+    except (ELFError, ValueError) as err:
+        raise _malformed(name, f"bad ELF header ({err})") from None
+    if header["e_type"] != "ET_REL":
+        kinds = {"ET_EXEC": "an executable", "ET_DYN": "a shared object",
+                 "ET_CORE": "a core file"}
+        raise UnsupportedObject(f"not a relocatable object (it is "
+                                f"{kinds.get(header['e_type'], 'not ET_REL')})", name)
+    return header
+
+
+def read_elf_machine(data: bytes, name: str) -> int:
+    """``e_machine`` of an ELF64 little-endian relocatable file; MalformedObject otherwise."""
+    read_elf_header(data, name)
+    return struct.unpack_from("<H", data, 18)[0]

@@ -11,10 +11,11 @@ no step blocks a thread waiting for another link. Any error ends the link throug
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
-from pyjitlink.errors import JITLinkError, PyJITLinkError
+from pyjitlink.errors import JITLinkError, MalformedObject, PyJITLinkError
 from pyjitlink.jitlink.graph import Block, Edge, GenericEdgeKind, LinkGraph
 from pyjitlink.jitlink.memory import FinalizedAlloc, InFlightAlloc, MemoryManager
 from pyjitlink.jitlink.passes import Pass, PassConfiguration, dead_strip
@@ -49,12 +50,21 @@ def _run(passes: list[Pass], graph: LinkGraph) -> None:
 
 
 def apply_fixups(graph: LinkGraph, fixup: FixupFunction) -> None:
-    """Apply every edge of every block with the architecture's ``fixup`` function."""
+    """Apply every edge of every block with the architecture's ``fixup`` function.
+
+    Raises MalformedObject when an edge's field extends past the end of its block.
+    """
     for section in graph.sections.values():
         for block in section.blocks:
             for edge in block.edges:
                 if edge.kind > GenericEdgeKind.KeepAlive:
-                    fixup(graph, block, edge)
+                    try:
+                        fixup(graph, block, edge)
+                    except struct.error:
+                        raise MalformedObject(
+                            f"fixup {graph.edge_kind_name(edge.kind)} at {section.name}+"
+                            f"{edge.offset:#x} extends past the end of its block", graph.name
+                        ) from None
 
 
 def link(graph: LinkGraph, ctx: JITLinkContext, config: PassConfiguration,
