@@ -19,6 +19,7 @@ PLT entry). On removal the slots are restored and the copy's value written back.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import struct
@@ -487,10 +488,8 @@ class NativeExecutor:
     def flush_host_streams() -> None:
         """Flush Python's and C's stdio so output keeps its order across the boundary."""
         for stream in (sys.stdout, sys.stderr):
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 stream.flush()
-            except (OSError, ValueError):
-                pass
         _fflush(None)
 
     def run_as_main(self, address: int, args: Sequence[str]) -> int:

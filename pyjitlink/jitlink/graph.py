@@ -68,7 +68,7 @@ class SymbolKind(Enum):
 
 @dataclass(slots=True, eq=False)
 class Edge:
-    """A fixup to apply at ``offset`` bytes into its block, from ``target`` and a signed ``addend``."""
+    """A fixup at ``offset`` bytes into its block, from ``target`` and a signed ``addend``."""
 
     kind: int
     offset: int

@@ -1,4 +1,4 @@
-"""TableManager: one GOT, PLT or stub entry per target symbol, made on demand (LLVM's TableManager)."""
+"""TableManager: one GOT, PLT or stub entry per target symbol, made on demand (as LLVM's)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from typing import Protocol
+from typing import Protocol, TextIO
 
 from pyjitlink.errors import OrcError, SymbolsNotFound
 from pyjitlink.orc.jitdylib import JITDylib, SymbolTableEntry
@@ -28,6 +28,8 @@ from pyjitlink.orc.symbols import (
 )
 
 Task = Callable[[], None]
+_LOOKUP_FLAG_NAMES = {JITDylibLookupFlags.MATCH_ALL_SYMBOLS: "MatchAllSymbols",
+                      JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY: "MatchExportedSymbolsOnly"}
 SearchOrder = list[tuple[JITDylib, JITDylibLookupFlags]]
 # What a lookup delivers: name -> definition (with the table entry, for dependency tracking).
 LookupResult = dict[str, tuple[ExecutorSymbolDef, SymbolTableEntry]]
@@ -387,6 +389,36 @@ class ExecutionSession:
         for tracker in trackers.values():
             self.remove_resource_tracker(tracker)
         jd.default_tracker = ResourceTracker(jd)
+
+    def dump(self, out: TextIO) -> None:
+        """Every JITDylib, its link order and symbol table, in LLVM's ``ExecutionSession::dump``
+        wording (JITDylibs in creation order, symbols sorted by name)."""
+        states = {SymbolState.NEVER_SEARCHED: "Never-Searched",
+                  SymbolState.MATERIALIZING: "Materializing", SymbolState.RESOLVED: "Resolved",
+                  SymbolState.EMITTED: "Emitted", SymbolState.READY: "Ready"}
+        with self.lock:
+            for jd in self.jit_dylibs.values():
+                out.write(f'JITDylib "{jd.name}" (ES: {id(self):#018x}, State = Open)\n')
+                order = ", ".join(f'("{j.name}", {_LOOKUP_FLAG_NAMES[f]})'
+                                  for j, f in jd.link_order)
+                out.write(f"Link order: [ {order} ]\n" if order else "Link order: [ ]\n")
+                out.write("Symbol table:\n")
+                for name in sorted(jd.symbols):
+                    entry = jd.symbols[name]
+                    flags = entry.flags
+                    text = "[*ERROR*]" if entry.error is not None else ""
+                    text += "[Callable]" if flags & SymbolFlags.CALLABLE else "[Data]"
+                    if flags & SymbolFlags.WEAK:
+                        text += "[Weak]"
+                    elif flags & SymbolFlags.COMMON:
+                        text += "[Common]"
+                    if not flags & SymbolFlags.EXPORTED:
+                        text += "[Hidden]"
+                    where = f"{entry.address:#x}" if entry.address else "<not resolved> "
+                    line = f'    "{name}": {where} {text} {states[entry.state]}'
+                    if entry.mu is not None:
+                        line += f" (Materializer {id(entry.mu):#x}, {entry.mu.name})"
+                    out.write(line + "\n")
 
     def end_session(self) -> None:
         for jd in list(self.jit_dylibs.values()):

@@ -78,6 +78,23 @@ class PositionalCommand(click.Command):
         return super().parse_args(ctx, rewritten)
 
 
+class _Address(click.ParamType):
+    """A 64-bit unsigned number, decimal or 0x-hex (LLVM's cl::opt<uint64_t>)."""
+
+    name = "address"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            number = int(str(value), 0)
+        except ValueError:
+            self.fail(f"'{value}' value invalid for uint argument!", param, ctx)
+        if not 0 <= number < (1 << 64):
+            self.fail(f"'{value}' value invalid for uint argument!", param, ctx)
+        return number
+
+
 def _options(*decls: str, **kwargs: Any) -> Any:
     return click.option(*decls, **kwargs)
 
@@ -111,7 +128,32 @@ def _options(*decls: str, **kwargs: Any) -> Any:
           help="Total size of all blocks (including zero-fill) in all graphs (post-fixup)")
 @_options("-show-times", "--show-times", is_flag=True, help="Show times for pyjitlink phases")
 @_options("-show-linked-files", "--show-linked-files", is_flag=True,
-          help="List each file (graph) as it is linked")
+          help="List each file/graph name if/when it is linked")
+@_options("-check", "--check", multiple=True, metavar="FILE",
+          help="File containing verifier checks")
+@_options("-check-name", "--check-name", default="jitlink-check", show_default=True,
+          help="Name of checks to match against")
+@_options("-slab-allocate", "--slab-allocate", metavar="SIZE",
+          help="Allocate from a slab of the given size (allowable suffixes: Kb, Mb, Gb. "
+               "default = Kb)")
+@_options("-slab-address", "--slab-address", type=_Address(), metavar="ADDR",
+          help="Set slab target address (requires -slab-allocate and -noexec)")
+@_options("-slab-page-size", "--slab-page-size", type=_Address(), metavar="N",
+          help="Set page size for slab (requires -slab-allocate and -noexec)")
+@_options("-show-addrs", "--show-addrs", is_flag=True,
+          help="Print registered symbol, section, got and stub addresses")
+@_options("-show-graphs", "--show-graphs", metavar="REGEX",
+          help="Takes a posix regex and prints the link graphs of all files matching that "
+               "regex after fixups have been applied")
+@_options("-graph-format", "--graph-format", type=click.Choice(["text", "dot"]),
+          default="text", show_default=True,
+          help="Format of -show-graphs: LLVM's text dump, or Graphviz DOT")
+@_options("-show-relocated-section-contents", "--show-relocated-section-contents",
+          is_flag=True, help="show section contents after fixups have been applied")
+@_options("-show-init-es", "--show-init-es", is_flag=True,
+          help="Print ExecutionSession state before resolving entry point")
+@_options("-show-entry-es", "--show-entry-es", is_flag=True,
+          help="Print ExecutionSession state after resolving entry point")
 @click.version_option(None, "-version", "--version", package_name="pyjitlink", prog_name=TOOL)
 @click.pass_context
 def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, entry: str,
@@ -119,7 +161,11 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, entry: st
             abs: tuple[str, ...], alias: tuple[str, ...], phony_externals: bool,
             no_process_syms: bool, show_sizes: bool, pre_prune_total_block_size: bool,
             post_fixup_total_block_size: bool, show_times: bool,
-            show_linked_files: bool) -> None:
+            show_linked_files: bool, check: tuple[str, ...], check_name: str,
+            slab_allocate: str | None, slab_address: int | None, slab_page_size: int | None,
+            show_addrs: bool, show_graphs: str | None, graph_format: str,
+            show_relocated_section_contents: bool, show_init_es: bool,
+            show_entry_es: bool) -> None:
     """Link relocatable objects in memory and run them, as llvm-jitlink does.
 
     Everything after -args is passed to the entry point as argv (argv[0] is the first of
@@ -135,7 +181,13 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, entry: st
                       process_symbols=not no_process_syms, show_sizes=show_sizes,
                       pre_prune_total_block_size=pre_prune_total_block_size,
                       post_fixup_total_block_size=post_fixup_total_block_size,
-                      show_times=show_times, show_linked_files=show_linked_files)
+                      show_times=show_times, show_linked_files=show_linked_files,
+                      check=check, check_name=check_name, slab_allocate=slab_allocate,
+                      slab_address=slab_address, slab_page_size=slab_page_size,
+                      show_addrs=show_addrs, show_graphs=show_graphs,
+                      graph_format=graph_format,
+                      show_relocated_section_contents=show_relocated_section_contents,
+                      show_init_es=show_init_es, show_entry_es=show_entry_es)
     code = run(events, program_args, options)
     ctx.exit(code)
 

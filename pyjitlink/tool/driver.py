@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pyjitlink.errors import PyJITLinkError
+from pyjitlink.tool.dumps import DumpPlugin
+from pyjitlink.tool.graph_info import GraphInfo
 from pyjitlink.tool.session import Session
 
 
@@ -25,6 +27,58 @@ class Options:
     post_fixup_total_block_size: bool = False
     show_times: bool = False
     show_linked_files: bool = False
+    check: tuple[str, ...] = ()
+    check_name: str = "jitlink-check"
+    slab_allocate: str | None = None
+    slab_address: int | None = None
+    slab_page_size: int | None = None
+    show_addrs: bool = False
+    show_graphs: str | None = None
+    graph_format: str = "text"
+    show_relocated_section_contents: bool = False
+    show_init_es: bool = False
+    show_entry_es: bool = False
+
+
+DEFAULT_SLAB_ADDRESS = 0x10000000
+
+
+def parse_slab_size(text: str) -> int:
+    """``-slab-allocate``: a decimal count with an optional Kb/Mb/Gb suffix (default Kb)."""
+    value = text.strip()
+    unit = 1024
+    for suffix, size in (("kb", 1024), ("mb", 1024 ** 2), ("gb", 1024 ** 3)):
+        if value.lower().endswith(suffix):
+            value, unit = value[:-2].rstrip(), size
+            break
+    if not value.isdigit():
+        raise PyJITLinkError("Invalid numeric format for slab size", "-slab-allocate")
+    return int(value) * unit
+
+
+def slab_settings(options: Options) -> tuple[int, int, int] | None:
+    """(size, address, page size) of the -noexec slab, or None for native memory.
+
+    Validates the combinations llvm-jitlink's sanitizeArguments does, with its messages.
+    """
+    if options.slab_address is not None and (options.slab_allocate is None or
+                                             not options.noexec):
+        raise PyJITLinkError("-slab-address requires -slab-allocate and -noexec",
+                             "-slab-address")
+    if options.slab_page_size is not None:
+        if options.slab_allocate is None:
+            raise PyJITLinkError("-slab-page-size requires -slab-allocate", "-slab-page-size")
+        if options.slab_page_size == 0:
+            raise PyJITLinkError("Page size is zero", "-slab-page-size")
+        if options.slab_page_size & (options.slab_page_size - 1):
+            raise PyJITLinkError("Page size is not a power of 2", "-slab-page-size")
+    if options.slab_allocate is None:
+        return None
+    size = parse_slab_size(options.slab_allocate)
+    if not options.noexec:
+        return None  # an executing run places code in native memory; the size is a hint
+    address = DEFAULT_SLAB_ADDRESS if options.slab_address is None else options.slab_address
+    return size, address, options.slab_page_size or 4096
 
 
 def _parse_abs(stmt: str) -> tuple[str, int]:
@@ -72,8 +126,13 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
     "L", "abs" or "alias". Raises PyJITLinkError subclasses.
     """
     options = options or Options()
-    session = Session(noexec=options.noexec, phony_externals=options.phony_externals,
-                      process_symbols=options.process_symbols, entry=options.entry)
+    session = Session(noexec=options.noexec, slab=slab_settings(options),
+                      phony_externals=options.phony_externals,
+                      process_symbols=options.process_symbols, entry=options.entry,
+                      record_graphs=bool(options.check or options.show_addrs))
+    if options.show_graphs or options.show_relocated_section_contents:
+        session.layer.add_plugin(DumpPlugin(options.show_graphs, options.graph_format,
+                                            options.show_relocated_section_contents))
     jd = session.main_jd
     libraries = []
     aliases = []
@@ -153,6 +212,15 @@ class _Timer:
         self.times[phase] = tuple(b - a for a, b in zip(started, now))  # type: ignore[assignment]
 
 
+def run_checks(env: GraphInfo, files: Sequence[str], check_name: str) -> None:
+    """Evaluate every rule of every check file; PyJITLinkError if any file fails."""
+    from pyjitlink.check.checker import check_files
+
+    failed = check_files(env, list(files), check_name, sys.stderr)
+    if failed:
+        raise PyJITLinkError(f"Some checks in {failed[0]} failed", failed[0])
+
+
 def run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
         options: Options) -> int:
     """Build the session, link, run (unless -noexec); return the exit status.
@@ -170,9 +238,21 @@ def run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
     if options.noexec and program_args:
         print("Warning: --args passed to -noexec run will be ignored.", file=sys.stderr,
               flush=True)
+    if options.show_init_es:
+        session.es.dump(sys.stdout)
+        sys.stdout.flush()
     started = timer.start()
     address = session.link_entry(options.entry)
     timer.stop("link", started)
+    if options.show_entry_es:
+        session.es.dump(sys.stdout)
+    if options.show_addrs:
+        assert session.graph_info is not None
+        session.graph_info.dump_addresses(sys.stdout)
+    sys.stdout.flush()
+    if options.check:
+        assert session.graph_info is not None
+        run_checks(session.graph_info, options.check, options.check_name)
     code = 0
     if not options.noexec:
         assert session.executor is not None

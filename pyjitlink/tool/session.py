@@ -31,6 +31,7 @@ from pyjitlink.orc.object_layer import INIT_SYMBOL_PREFIX, ObjectLinkingLayer
 from pyjitlink.orc.platform import InitFiniPlugin
 from pyjitlink.orc.session import ExecutionSession
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags, SymbolState
+from pyjitlink.tool.graph_info import GraphInfo, GraphInfoPlugin
 
 PROCESS_SYMBOLS_JD = "Process"
 
@@ -56,7 +57,7 @@ class Session:
 
     def __init__(self, *, noexec: bool = False, slab: tuple[int, int, int] | None = None,
                  phony_externals: bool = False, process_symbols: bool = True,
-                 entry: str = "main") -> None:
+                 entry: str = "main", record_graphs: bool = False) -> None:
         self.es = ExecutionSession()
         self.noexec = noexec
         self.executor = None
@@ -81,6 +82,11 @@ class Session:
             for plugin in self.executor.plugins:
                 self.layer.add_plugin(plugin)
         self.layer.add_plugin(_SizePlugin(self.stats))
+        # What -check and -show-addrs read: every graph's symbols, sections, GOT and stubs.
+        self.graph_info: GraphInfo | None = None
+        if record_graphs:
+            self.graph_info = GraphInfo()
+            self.layer.add_plugin(GraphInfoPlugin(self.graph_info))
         self.jds: list[JITDylib] = []
         self.process_jd = self.es.create_jit_dylib(PROCESS_SYMBOLS_JD)
         self.main_jd = self.create_jd("main")
@@ -184,6 +190,8 @@ class Session:
 
     def add_absolute(self, jd: JITDylib, name: str, address: int) -> None:
         jd.define_absolute({name: (address, SymbolFlags.EXPORTED)}, "-abs")
+        if self.graph_info is not None:
+            self.graph_info.record_absolute(name, address)
 
     def add_alias(self, dst: JITDylib, alias: str, src: JITDylib, aliasee: str) -> None:
         """Define ``alias`` in ``dst`` as a re-export of ``aliasee`` found from ``src``."""
