@@ -86,11 +86,21 @@ def _section_start(block: Block) -> int:
     return min(b.address for b in blocks) if blocks else block.address
 
 
+_K = EdgeKind
+_BRANCH_KINDS = frozenset({_K.BranchPCRel32, _K.BranchPCRel32ToPtrJumpStub,
+                           _K.BranchPCRel32ToPtrJumpStubBypassable,
+                           _K.PCRel32GOTLoadRelaxable, _K.PCRel32GOTLoadREXRelaxable})
+_DELTA32, _POINTER64, _DELTA64 = int(_K.Delta32), int(_K.Pointer64), int(_K.Delta64)
+_pack_i32 = struct.Struct("<i").pack_into
+_pack_u64 = struct.Struct("<Q").pack_into
+
+
 def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
     """Write ``edge``'s value into ``block``'s working memory.
 
     Raises FixupOutOfRange when the value does not fit the field (it never writes a truncated
     value); formulas per the x86-64 psABI table 4.10 as expressed by LLVM's x86_64.h kinds.
+    The most frequent kinds are tested first.
     """
     kind = edge.kind
     content = block.content
@@ -99,64 +109,62 @@ def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
     p = block.address + off
     s = edge.target.address
     a = edge.addend
-    if kind == EdgeKind.Pointer64:
-        struct.pack_into("<Q", content, off, (s + a) & U64)
-    elif kind == EdgeKind.Delta32:
+    if kind == _DELTA32:
         value = s + a - p
         if not -0x80000000 <= value <= 0x7FFFFFFF:
             raise _out_of_range(graph, block, edge, value)
-        struct.pack_into("<i", content, off, value)
-    elif kind in (EdgeKind.BranchPCRel32, EdgeKind.BranchPCRel32ToPtrJumpStub,
-                  EdgeKind.BranchPCRel32ToPtrJumpStubBypassable,
-                  EdgeKind.PCRel32GOTLoadRelaxable, EdgeKind.PCRel32GOTLoadREXRelaxable):
+        _pack_i32(content, off, value)
+    elif kind in _BRANCH_KINDS:
         value = s + a - (p + 4)
         if not -0x80000000 <= value <= 0x7FFFFFFF:
             raise _out_of_range(graph, block, edge, value)
-        struct.pack_into("<i", content, off, value)
-    elif kind == EdgeKind.Pointer32:
+        _pack_i32(content, off, value)
+    elif kind == _POINTER64:
+        _pack_u64(content, off, (s + a) & U64)
+    elif kind == _DELTA64:
+        _pack_u64(content, off, (s + a - p) & U64)
+    elif kind == _K.Pointer32:
         value = s + a
         if not 0 <= value <= 0xFFFFFFFF:
             raise _out_of_range(graph, block, edge, value)
         struct.pack_into("<I", content, off, value)
-    elif kind == EdgeKind.Pointer32Signed:
+    elif kind == _K.Pointer32Signed:
         value = s + a
         if not -0x80000000 <= value <= 0x7FFFFFFF:
             raise _out_of_range(graph, block, edge, value)
-        struct.pack_into("<i", content, off, value)
-    elif kind == EdgeKind.Delta64:
-        struct.pack_into("<Q", content, off, (s + a - p) & U64)
-    elif kind == EdgeKind.Delta16:
+        _pack_i32(content, off, value)
+    elif kind == _K.Delta64FromGOT:
+        _pack_u64(content, off, (s + a - got_base(graph).address) & U64)
+    elif kind == _K.Delta16:
         value = s + a - p
         if not -0x8000 <= value <= 0x7FFF:
             raise _out_of_range(graph, block, edge, value)
         struct.pack_into("<h", content, off, value)
-    elif kind == EdgeKind.Delta8:
+    elif kind == _K.Delta8:
         value = s + a - p
         if not -0x80 <= value <= 0x7F:
             raise _out_of_range(graph, block, edge, value)
         struct.pack_into("<b", content, off, value)
-    elif kind == EdgeKind.Pointer16:
+    elif kind == _K.Pointer16:
         value = s + a
         if not -0x8000 <= value <= 0xFFFF:
             raise _out_of_range(graph, block, edge, value)
         struct.pack_into("<H", content, off, value & 0xFFFF)
-    elif kind == EdgeKind.Pointer8:
+    elif kind == _K.Pointer8:
         value = s + a
         if not -0x80 <= value <= 0xFF:
             raise _out_of_range(graph, block, edge, value)
         struct.pack_into("<B", content, off, value & 0xFF)
-    elif kind == EdgeKind.NegDelta64:
-        struct.pack_into("<Q", content, off, (p - s + a) & U64)
-    elif kind == EdgeKind.NegDelta32:
+    elif kind == _K.NegDelta64:
+        _pack_u64(content, off, (p - s + a) & U64)
+    elif kind == _K.NegDelta32:
         value = p - s + a
         if not -0x80000000 <= value <= 0x7FFFFFFF:
             raise _out_of_range(graph, block, edge, value)
-        struct.pack_into("<i", content, off, value)
-    elif kind == EdgeKind.Delta64FromGOT:
-        struct.pack_into("<Q", content, off, (s + a - got_base(graph).address) & U64)
-    elif kind == EdgeKind.Size64:
-        struct.pack_into("<Q", content, off, (edge.target.size + a) & U64)
-    elif kind == EdgeKind.Size32:
+        _pack_i32(content, off, value)
+    elif kind == _K.Size64:
+        _pack_u64(content, off, (edge.target.size + a) & U64)
+    elif kind == _K.Size32:
         value = edge.target.size + a
         if not 0 <= value <= 0xFFFFFFFF:
             raise _out_of_range(graph, block, edge, value)
@@ -180,18 +188,20 @@ def got_base(graph: LinkGraph) -> Symbol:
     It sits at the start of the graph's GOT section, as ld places it for x86-64 (psABI 4.4.2
     leaves its position to the linker; code only ever uses differences from it).
     """
+    cached = graph.target_data.get(GOT_BASE_NAME)
+    if isinstance(cached, Symbol):
+        return cached
     section = graph.sections.get(GOT_SECTION)
     if section is None:
         section = graph.create_section(GOT_SECTION, MemProt.READ)
-    for sym in section.symbols:
-        if sym.name == GOT_BASE_NAME:
-            return sym
     if section.blocks:
         first = min(section.blocks, key=lambda b: b.address)
     else:
         first = graph.create_content_block(section, b"", alignment=8)
-    return graph.add_defined_symbol(first, 0, GOT_BASE_NAME, 0, Linkage.STRONG, Scope.LOCAL,
+    base = graph.add_defined_symbol(first, 0, GOT_BASE_NAME, 0, Linkage.STRONG, Scope.LOCAL,
                                     live=True)
+    graph.target_data[GOT_BASE_NAME] = base
+    return base
 
 
 class GOTTableManager(TableManager):
@@ -253,16 +263,47 @@ class PLTTableManager(TableManager):
         return False
 
 
+# What build_got_and_plt turns each GOT-requesting kind into (it retargets the edge at the
+# target's GOT entry).
+_GOT_TRANSFORMS: dict[int, int] = {
+    EdgeKind.RequestGOTAndTransformToDelta32: EdgeKind.Delta32,
+    EdgeKind.RequestGOTAndTransformToDelta64: EdgeKind.Delta64,
+    EdgeKind.RequestGOTAndTransformToDelta64FromGOT: EdgeKind.Delta64FromGOT,
+    EdgeKind.RequestGOTAndTransformToPCRel32GOTLoadRelaxable: EdgeKind.PCRel32GOTLoadRelaxable,
+    EdgeKind.RequestGOTAndTransformToPCRel32GOTLoadREXRelaxable:
+        EdgeKind.PCRel32GOTLoadREXRelaxable,
+}
+
+
 def build_got_and_plt(graph: LinkGraph) -> None:
-    """Post-prune pass: give GOT-requesting edges entries and external calls stubs."""
+    """Post-prune pass: give GOT-requesting edges entries and external calls stubs.
+
+    The same rewriting as GOTTableManager.visit_edge / PLTTableManager.visit_edge, in one
+    loop over the edges (this pass sees every edge of every graph, so it is kept tight).
+    """
     got = GOTTableManager()
     plt = PLTTableManager(got)
-    for block in list(graph.blocks()):
-        for edge in block.edges:
-            if not got.visit_edge(graph, block, edge):
-                plt.visit_edge(graph, block, edge)
-    if GOT_BASE_NAME in graph.external_symbols or any(
-            e.kind == EdgeKind.Delta64FromGOT for b in graph.blocks() for e in b.edges):
+    transforms = _GOT_TRANSFORMS
+    branch = EdgeKind.BranchPCRel32
+    from_got = EdgeKind.Delta64FromGOT
+    defined = SymbolKind.DEFINED
+    uses_got_base = GOT_BASE_NAME in graph.external_symbols
+    for section in list(graph.sections.values()):
+        for block in section.blocks:
+            for edge in block.edges:
+                kind = edge.kind
+                new_kind = transforms.get(kind)
+                if new_kind is not None:
+                    edge.kind = new_kind
+                    edge.target = got.get_entry_for_target(graph, edge.target)
+                    uses_got_base = uses_got_base or new_kind == from_got
+                elif kind == branch:
+                    if edge.target.kind is not defined:
+                        edge.kind = EdgeKind.BranchPCRel32ToPtrJumpStubBypassable
+                        edge.target = plt.get_entry_for_target(graph, edge.target)
+                elif kind == from_got:
+                    uses_got_base = True
+    if uses_got_base:
         base = got_base(graph)
         ext = graph.external_symbols.pop(GOT_BASE_NAME, None)
         if ext is not None:
@@ -292,11 +333,15 @@ def optimize_got_and_stub_accesses(graph: LinkGraph) -> None:
     ``jmp foo; nop``; a call through a PLT stub -> a direct call. Relaxation applies only when
     the target is within +-2 GiB of the instruction; otherwise the GOT or stub stays.
     """
+    relaxable = (EdgeKind.PCRel32GOTLoadRelaxable, EdgeKind.PCRel32GOTLoadREXRelaxable)
+    bypassable = EdgeKind.BranchPCRel32ToPtrJumpStubBypassable
     for block in graph.blocks():
         content = block.content
         for edge in block.edges:
             kind = edge.kind
-            if kind in (EdgeKind.PCRel32GOTLoadRelaxable, EdgeKind.PCRel32GOTLoadREXRelaxable):
+            if kind != bypassable and kind not in relaxable:
+                continue
+            if kind in relaxable:
                 target = _got_entry_target(edge.target)
                 off = edge.offset
                 if target is None or off < 2 or content is None or edge.addend != 0:

@@ -200,8 +200,8 @@ class LinkGraph:
         self.external_symbols: dict[str, Symbol] = {}
         self.absolute_symbols: list[Symbol] = []
         # Filled by passes that make the graph runnable (init/fini functions in run order).
-        self.initializers: list[Symbol] = []
-        self.finalizers: list[Symbol] = []
+        # Per-link values that an architecture's passes share (e.g. the GOT base symbol).
+        self.target_data: dict[str, object] = {}
 
     # ------------------------------------------------------------------ naming
 

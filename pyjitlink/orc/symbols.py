@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum, IntEnum, IntFlag
+from typing import NamedTuple
 
 
 class SymbolFlags(IntFlag):
@@ -39,8 +39,7 @@ class SymbolLookupFlags(Enum):
     WEAKLY_REFERENCED_SYMBOL = 1
 
 
-@dataclass(frozen=True, slots=True)
-class ExecutorSymbolDef:
+class ExecutorSymbolDef(NamedTuple):
     """A resolved symbol: its target address and flags."""
 
     address: int
