@@ -10,6 +10,7 @@ memory is never executed, so nothing is ever mapped writable and executable at o
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -217,14 +218,17 @@ class SlabArena:
         self.limit = base + size
         self.next = base
         self.page_size = page_size
+        self.lock = threading.Lock()
 
     def reserve(self, size: int) -> int:
-        address = align_up(self.next, self.page_size)
-        if address + size > self.limit:
-            raise JITLinkError(f"slab allocator out of memory: request for {size:#x} bytes "
-                               f"exceeds remaining capacity of {self.limit - address:#x} bytes")
-        self.next = address + size
-        return address
+        with self.lock:
+            address = align_up(self.next, self.page_size)
+            if address + size > self.limit:
+                raise JITLinkError(f"Slab allocator out of memory: request for {size:#x} bytes "
+                                   f"exceeds remaining capacity of {self.limit - address:#x} "
+                                   f"bytes")
+            self.next = address + size
+            return address
 
     def commit(self, address: int, data: bytes | bytearray, size: int, prot: MemProt) -> None:
         pass

@@ -68,6 +68,72 @@ class InPlaceTaskDispatcher:
         self.queue.clear()
 
 
+class ThreadPoolTaskDispatcher:
+    """Runs tasks on a fixed pool of ``num_threads`` worker threads (ORC's
+    DynamicThreadPoolTaskDispatcher with a fixed size).
+
+    No task ever blocks waiting for another (links continue through callbacks), so any number
+    of mutually dependent links completes on any number of workers. ``run_until`` blocks the
+    calling (non-worker) thread until its condition holds, re-checking after every task. An
+    exception escaping a task is kept and re-raised by ``run_until``: a bug, never a hang.
+    """
+
+    def __init__(self, num_threads: int) -> None:
+        if num_threads < 1:
+            raise ValueError("a thread pool needs at least one thread")
+        self.queue: deque[Task] = deque()
+        self.cond = threading.Condition()
+        self.stopping = False
+        self.error: BaseException | None = None
+        self.workers = [threading.Thread(target=self._work, name=f"pyjitlink-worker-{i}",
+                                         daemon=True) for i in range(num_threads)]
+        for worker in self.workers:
+            worker.start()
+
+    def dispatch(self, task: Task) -> None:
+        with self.cond:
+            self.queue.append(task)
+            self.cond.notify_all()
+
+    def _work(self) -> None:
+        cond = self.cond
+        while True:
+            with cond:
+                while not self.queue and not self.stopping:
+                    cond.wait()
+                if self.stopping:
+                    return
+                task = self.queue.popleft()
+            try:
+                task()
+            except BaseException as err:  # noqa: BLE001 - kept for run_until to re-raise
+                with cond:
+                    self.error = self.error or err
+            with cond:
+                cond.notify_all()
+
+    def run_until(self, done: Callable[[], bool]) -> None:
+        with self.cond:
+            while not done():
+                if self.error is not None:
+                    raise self.error
+                self.cond.wait(0.5)
+
+    def shutdown(self) -> None:
+        with self.cond:
+            self.stopping = True
+            self.queue.clear()
+            self.cond.notify_all()
+        for worker in self.workers:
+            if worker is not threading.current_thread():
+                worker.join(timeout=5)
+
+
+def make_dispatcher(num_threads: int) -> TaskDispatcher:
+    """``-num-threads N``: in place for 0, else a pool of N threads."""
+    return InPlaceTaskDispatcher() if num_threads == 0 else ThreadPoolTaskDispatcher(num_threads)
+
+
 class AsynchronousSymbolQuery:
     """A lookup in flight: the names still outstanding and the callback to call once."""
 

@@ -150,6 +150,9 @@ def _options(*decls: str, **kwargs: Any) -> Any:
           help="Format of -show-graphs: LLVM's text dump, or Graphviz DOT")
 @_options("-show-relocated-section-contents", "--show-relocated-section-contents",
           is_flag=True, help="show section contents after fixups have been applied")
+@_options("-num-threads", "--num-threads", type=click.IntRange(0, 1024), default=0,
+          show_default=True,
+          help="Number of materialization threads to use (0: link on the main thread)")
 @_options("-show-init-es", "--show-init-es", is_flag=True,
           help="Print ExecutionSession state before resolving entry point")
 @_options("-show-entry-es", "--show-entry-es", is_flag=True,
@@ -165,7 +168,7 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, entry: st
             slab_allocate: str | None, slab_address: int | None, slab_page_size: int | None,
             show_addrs: bool, show_graphs: str | None, graph_format: str,
             show_relocated_section_contents: bool, show_init_es: bool,
-            show_entry_es: bool) -> None:
+            show_entry_es: bool, num_threads: int) -> None:
     """Link relocatable objects in memory and run them, as llvm-jitlink does.
 
     Everything after -args is passed to the entry point as argv (argv[0] is the first of
@@ -187,7 +190,8 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, entry: st
                       show_addrs=show_addrs, show_graphs=show_graphs,
                       graph_format=graph_format,
                       show_relocated_section_contents=show_relocated_section_contents,
-                      show_init_es=show_init_es, show_entry_es=show_entry_es)
+                      show_init_es=show_init_es, show_entry_es=show_entry_es,
+                      num_threads=num_threads)
     code = run(events, program_args, options)
     ctx.exit(code)
 

@@ -38,6 +38,7 @@ class Options:
     show_relocated_section_contents: bool = False
     show_init_es: bool = False
     show_entry_es: bool = False
+    num_threads: int = 0
 
 
 DEFAULT_SLAB_ADDRESS = 0x10000000
@@ -129,7 +130,8 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
     session = Session(noexec=options.noexec, slab=slab_settings(options),
                       phony_externals=options.phony_externals,
                       process_symbols=options.process_symbols, entry=options.entry,
-                      record_graphs=bool(options.check or options.show_addrs))
+                      record_graphs=bool(options.check or options.show_addrs),
+                      num_threads=options.num_threads)
     if options.show_graphs or options.show_relocated_section_contents:
         session.layer.add_plugin(DumpPlugin(options.show_graphs, options.graph_format,
                                             options.show_relocated_section_contents))

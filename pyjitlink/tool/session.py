@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import platform
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ from pyjitlink.orc.generators import (
 from pyjitlink.orc.jitdylib import JITDylib
 from pyjitlink.orc.object_layer import INIT_SYMBOL_PREFIX, ObjectLinkingLayer
 from pyjitlink.orc.platform import InitFiniPlugin
-from pyjitlink.orc.session import ExecutionSession
+from pyjitlink.orc.session import ExecutionSession, make_dispatcher
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags, SymbolState
 from pyjitlink.tool.graph_info import GraphInfo, GraphInfoPlugin
 
@@ -57,8 +58,9 @@ class Session:
 
     def __init__(self, *, noexec: bool = False, slab: tuple[int, int, int] | None = None,
                  phony_externals: bool = False, process_symbols: bool = True,
-                 entry: str = "main", record_graphs: bool = False) -> None:
-        self.es = ExecutionSession()
+                 entry: str = "main", record_graphs: bool = False, num_threads: int = 0
+                 ) -> None:
+        self.es = ExecutionSession(make_dispatcher(num_threads))
         self.noexec = noexec
         self.executor = None
         self.stats = Stats()
@@ -144,7 +146,6 @@ class Session:
 
     def add_object(self, jd: JITDylib, data: bytes, name: str) -> None:
         graph = build_link_graph(data, name)
-        self.stats.pre_prune_total += _graph_size(graph)
         self.init_fini.set_input_order(name, self.input_count)
         self.input_count += 1
         self.layer.add(jd, graph)
@@ -261,16 +262,26 @@ class _PhonyExternals:
 
 
 class _SizePlugin:
-    """Post-fixup size accounting for ``-show-sizes``."""
+    """Size accounting for ``-show-sizes``: every linked graph's blocks, before pruning and
+    after fixups (llvm-jitlink's PrePrune / PostFixup statistics)."""
 
     def __init__(self, stats: Stats) -> None:
         self.stats = stats
+        self.lock = threading.Lock()
 
     def modify_pass_config(self, mr, graph, config) -> None:  # type: ignore[no-untyped-def]
-        config.post_fixup_passes.append(self._count)
+        config.pre_prune_passes.insert(0, self._count_before)
+        config.post_fixup_passes.append(self._count_after)
 
-    def _count(self, graph: LinkGraph) -> None:
-        self.stats.post_fixup_total += _graph_size(graph)
+    def _count_before(self, graph: LinkGraph) -> None:
+        size = _graph_size(graph)
+        with self.lock:
+            self.stats.pre_prune_total += size
+
+    def _count_after(self, graph: LinkGraph) -> None:
+        size = _graph_size(graph)
+        with self.lock:
+            self.stats.post_fixup_total += size
 
     def notify_emitted(self, mr, graph, alloc) -> None:  # type: ignore[no-untyped-def]
         pass

@@ -1,0 +1,552 @@
+"""AArch64 edge kinds, their fixups, instruction field encoders, GOT and stub managers.
+
+Semantics follow "ELF for the Arm 64-bit Architecture" (AAELF64), section "Relocation types",
+for the formulas and overflow checks, and LLVM's llvm/ExecutionEngine/JITLink/aarch64.h for the
+edge kind names. S is the target symbol's address, A the signed addend, P the fixup's address,
+Page(x) is ``x & ~0xFFF``, GOT the graph's GOT base (``_GLOBAL_OFFSET_TABLE_``).
+
+Every instruction fixup reads the 32-bit little-endian word first and checks that it is an
+instruction the kind can patch (an ``InstructionClass``); a mismatch raises InstructionMismatch,
+a value that does not fit (or is not aligned to what a scaled field can hold) raises
+FixupOutOfRange, and nothing is written in either case. Fields are cleared before the value is
+inserted: with RELA relocations the addend is in the relocation, never in the instruction.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from enum import IntEnum
+
+from pyjitlink.errors import FixupOutOfRange, InstructionMismatch, JITLinkError
+from pyjitlink.jitlink.graph import (
+    FIRST_RELOCATION,
+    Block,
+    Edge,
+    Linkage,
+    LinkGraph,
+    MemProt,
+    Scope,
+    Symbol,
+    SymbolKind,
+)
+from pyjitlink.jitlink.tables import TableManager, visit_existing_edges
+
+GOT_SECTION = "$__GOT"
+STUBS_SECTION = "$__STUBS"
+GOT_BASE_NAME = "_GLOBAL_OFFSET_TABLE_"
+
+U64 = (1 << 64) - 1
+PAGE_MASK = ~0xFFF
+
+
+class EdgeKind(IntEnum):
+    """AArch64 edge kinds. Each comment gives the fixup expression, field and accepted range.
+
+    Ranges are AAELF64's: "[lo, hi)" means lo <= X < hi; a kind without one wraps modulo the
+    field. Scaled fields (branches, literals, scaled load/store offsets) also need X to be a
+    multiple of the scale, else FixupOutOfRange.
+    """
+
+    # S + A : 64 bits, wraps.
+    Pointer64 = FIRST_RELOCATION
+    # S + A : 32 bits, X in [-2**31, 2**32) (AAELF64 ABS32: a signed or an unsigned value;
+    # LLVM's Pointer32 accepts only the unsigned half).
+    Pointer32 = FIRST_RELOCATION + 1
+    # S + A : 16 bits, X in [-2**15, 2**16) (ABS16).
+    Pointer16 = FIRST_RELOCATION + 2
+    # S + A - P : 64 bits, wraps.
+    Delta64 = FIRST_RELOCATION + 3
+    # S + A - P : 32 bits, X in [-2**31, 2**32) (AAELF64 PREL32, as lld checks it; LLVM's
+    # Delta32 accepts only int32).
+    Delta32 = FIRST_RELOCATION + 4
+    # S + A - P : 16 bits, X in [-2**15, 2**16) (PREL16).
+    Delta16 = FIRST_RELOCATION + 5
+    # P - S + A : 64 bits, wraps.
+    NegDelta64 = FIRST_RELOCATION + 6
+    # P - S + A : int32. No relocation: the .eh_frame CIE pointer of an FDE.
+    NegDelta32 = FIRST_RELOCATION + 7
+    # B/BL: (S + A - P) >> 2 into imm26 [25:0]; X in [-2**27, 2**27), X % 4 == 0.
+    Branch26PCRel = FIRST_RELOCATION + 8
+    # As Branch26PCRel, S a jump stub the pre-fixup pass may bypass when the stub's final
+    # target is in branch range.
+    Branch26PCRelToPtrJumpStubBypassable = FIRST_RELOCATION + 9
+    # TBZ/TBNZ: (S + A - P) >> 2 into imm14 [18:5]; X in [-2**15, 2**15), X % 4 == 0.
+    TestAndBranch14PCRel = FIRST_RELOCATION + 10
+    # B.cond/CBZ/CBNZ: (S + A - P) >> 2 into imm19 [23:5]; X in [-2**20, 2**20), X % 4 == 0.
+    CondBranch19PCRel = FIRST_RELOCATION + 11
+    # LDR (literal): (S + A - P) >> 2 into imm19 [23:5]; X in [-2**20, 2**20), X % 4 == 0.
+    LDRLiteral19 = FIRST_RELOCATION + 12
+    # ADR: S + A - P into immhi:immlo [23:5]:[30:29]; X in [-2**20, 2**20).
+    ADRLiteral21 = FIRST_RELOCATION + 13
+    # ADRP: (Page(S + A) - Page(P)) >> 12 into immhi:immlo; X in [-2**32, 2**32).
+    Page21 = FIRST_RELOCATION + 14
+    # As Page21 without the overflow check (ADR_PREL_PG_HI21_NC): bits [32:12] of X.
+    Page21NC = FIRST_RELOCATION + 15
+    # ADD (immediate) or LD/ST (unsigned immediate): ((S + A) & 0xFFF) >> scale into imm12
+    # [21:10], scale = log2 of the access size the instruction encodes (0 for ADD); the low
+    # 12 bits must be a multiple of the access size.
+    PageOffset12 = FIRST_RELOCATION + 16
+    # MOVZ/MOVK: ((S + A) >> 16*hw) & 0xFFFF into imm16 [20:5], hw from the instruction; no
+    # check (the MOVW_UABS_Gn_NC forms and G3).
+    MoveWide16 = FIRST_RELOCATION + 17
+    # As MoveWide16, with MOVW_UABS_Gn's check: X in [0, 2**(16*(hw+1))).
+    MoveWide16Checked = FIRST_RELOCATION + 18
+    # LDR Xt (unsigned immediate): (S + A - Page(GOT)) >> 3 into imm12 [21:10], S a GOT entry;
+    # X in [0, 2**15), X % 8 == 0 (LD64_GOTPAGE_LO15).
+    GotPageOffset15 = FIRST_RELOCATION + 19
+    # Become Page21 / PageOffset12 / GotPageOffset15 / Delta32 to the GOT entry holding S + A
+    # (AAELF64's G(GDAT(S + A))): build_got_and_plt lowers them; apply_fixup refuses them.
+    RequestGOTAndTransformToPage21 = FIRST_RELOCATION + 20
+    RequestGOTAndTransformToPageOffset12 = FIRST_RELOCATION + 21
+    RequestGOTAndTransformToPageOffset15 = FIRST_RELOCATION + 22
+    RequestGOTAndTransformToDelta32 = FIRST_RELOCATION + 23
+
+
+def edge_kind_name(kind: int) -> str:
+    try:
+        return EdgeKind(kind).name
+    except ValueError:
+        return f"EdgeKind({kind})"
+
+
+# ---------------------------------------------------------------------------- instructions
+
+
+@dataclass(frozen=True, slots=True)
+class InstructionClass:
+    """Instruction words that match one of ``forms``: ``(mask, bits)``, ``word & mask == bits``.
+
+    Encodings from the Arm A64 instruction set (Arm ARM, "A64 Instruction Set Encoding").
+    """
+
+    description: str
+    forms: tuple[tuple[int, int], ...]
+
+    def matches(self, word: int) -> bool:
+        return any(word & mask == bits for mask, bits in self.forms)
+
+
+def _cls(description: str, *forms: tuple[int, int]) -> InstructionClass:
+    return InstructionClass(description, forms)
+
+
+B_OR_BL = _cls("a B or BL", (0x7C000000, 0x14000000))
+COND_BRANCH = _cls("a B.cond, CBZ or CBNZ", (0xFF000000, 0x54000000), (0x7E000000, 0x34000000))
+TEST_BRANCH = _cls("a TBZ or TBNZ", (0x7E000000, 0x36000000))
+LDR_LITERAL = _cls("an LDR (literal)", (0x3B000000, 0x18000000))
+ADR = _cls("an ADR", (0x9F000000, 0x10000000))
+ADRP = _cls("an ADRP", (0x9F000000, 0x90000000))
+# ADD (immediate), 32 or 64 bits, unshifted immediate (sh = 0).
+ADD_IMMEDIATE = _cls("an ADD (immediate)", (0x7FC00000, 0x11000000))
+# Load/store register (unsigned immediate): size [31:30], V [26], opc [23:22]. The access size
+# is 1 << size, except V = 1, size = 0, opc<1> = 1: a 128-bit Q register.
+LOAD_STORE = _cls("a load/store (unsigned immediate)", (0x3B000000, 0x39000000))
+LOAD_STORE_8 = _cls("an 8-bit load/store (unsigned immediate)",
+                    (0xFB000000, 0x39000000), (0xFF800000, 0x3D000000))
+LOAD_STORE_16 = _cls("a 16-bit load/store (unsigned immediate)", (0xFB000000, 0x79000000))
+LOAD_STORE_32 = _cls("a 32-bit load/store (unsigned immediate)", (0xFB000000, 0xB9000000))
+LOAD_STORE_64 = _cls("a 64-bit load/store (unsigned immediate)", (0xFB000000, 0xF9000000))
+LOAD_STORE_128 = _cls("a 128-bit load/store (unsigned immediate)", (0xFF800000, 0x3D800000))
+LDR_X = _cls("an LDR Xt (unsigned immediate)", (0xFFC00000, 0xF9400000))
+# MOVZ/MOVK (opc 1x) with hw = n; hw >= 2 only in the 64-bit form.
+MOV_WIDE_G0 = _cls("a MOVZ or MOVK with LSL #0", (0x5FE00000, 0x52800000))
+MOV_WIDE_G1 = _cls("a MOVZ or MOVK with LSL #16", (0x5FE00000, 0x52A00000))
+MOV_WIDE_G2 = _cls("a 64-bit MOVZ or MOVK with LSL #32", (0xDFE00000, 0xD2C00000))
+MOV_WIDE_G3 = _cls("a 64-bit MOVZ or MOVK with LSL #48", (0xDFE00000, 0xD2E00000))
+MOV_WIDE = _cls("a MOVZ or MOVK", *MOV_WIDE_G0.forms, *MOV_WIDE_G1.forms, *MOV_WIDE_G2.forms,
+                *MOV_WIDE_G3.forms)
+PAGE_OFFSET_12 = _cls("an ADD (immediate) or a load/store (unsigned immediate)",
+                      *ADD_IMMEDIATE.forms, *LOAD_STORE.forms)
+
+# The instructions each instruction kind may patch.
+KIND_INSTRUCTIONS: dict[EdgeKind, InstructionClass] = {
+    EdgeKind.Branch26PCRel: B_OR_BL,
+    EdgeKind.Branch26PCRelToPtrJumpStubBypassable: B_OR_BL,
+    EdgeKind.TestAndBranch14PCRel: TEST_BRANCH,
+    EdgeKind.CondBranch19PCRel: COND_BRANCH,
+    EdgeKind.LDRLiteral19: LDR_LITERAL,
+    EdgeKind.ADRLiteral21: ADR,
+    EdgeKind.Page21: ADRP,
+    EdgeKind.Page21NC: ADRP,
+    EdgeKind.PageOffset12: PAGE_OFFSET_12,
+    EdgeKind.MoveWide16: MOV_WIDE,
+    EdgeKind.MoveWide16Checked: MOV_WIDE,
+    EdgeKind.GotPageOffset15: LDR_X,
+}
+
+
+def load_store_scale(word: int) -> int:
+    """log2 of the access size of a load/store (unsigned immediate); 0 for anything else."""
+    if not LOAD_STORE.matches(word):
+        return 0
+    size = word >> 30
+    if size == 0 and word & 0x04800000 == 0x04800000:  # V = 1, opc<1> = 1: Q register
+        return 4
+    return size
+
+
+def mov_wide_shift(word: int) -> int:
+    """The LSL amount (16 * hw) a MOVZ/MOVK encodes."""
+    return 16 * ((word >> 21) & 3)
+
+
+def _insert(word: int, lsb: int, width: int, value: int) -> int:
+    mask = ((1 << width) - 1) << lsb
+    return (word & ~mask) | ((value << lsb) & mask)
+
+
+def encode_branch26(word: int, delta: int) -> int:
+    return _insert(word, 0, 26, delta >> 2)
+
+
+def encode_imm19(word: int, delta: int) -> int:
+    """CondBranch19 / LDR literal: imm19 at [23:5] holds delta >> 2."""
+    return _insert(word, 5, 19, delta >> 2)
+
+
+def encode_imm14(word: int, delta: int) -> int:
+    return _insert(word, 5, 14, delta >> 2)
+
+
+def encode_adr_imm21(word: int, imm: int) -> int:
+    """ADR/ADRP: immlo (2 bits) at [30:29], immhi (19 bits) at [23:5]."""
+    return _insert(_insert(word, 29, 2, imm & 3), 5, 19, imm >> 2)
+
+
+def encode_imm12(word: int, imm: int) -> int:
+    return _insert(word, 10, 12, imm)
+
+
+def encode_imm16(word: int, imm: int) -> int:
+    return _insert(word, 5, 16, imm)
+
+
+# ---------------------------------------------------------------------------- fixups
+
+
+def _section_start(block: Block) -> int:
+    blocks = block.section.blocks
+    return min(b.address for b in blocks) if blocks else block.address
+
+
+def _out_of_range(graph: LinkGraph, block: Block, edge: Edge, value: int) -> FixupOutOfRange:
+    return FixupOutOfRange(graph.name, block.section.name, block.address + edge.offset
+                           - _section_start(block), block.address + edge.offset,
+                           edge_kind_name(edge.kind), edge.target.display_name(), value)
+
+
+def _mismatch(graph: LinkGraph, block: Block, edge: Edge, word: int,
+              expected: InstructionClass) -> InstructionMismatch:
+    offset = block.address + edge.offset - _section_start(block)
+    return InstructionMismatch(
+        f"fixup {edge_kind_name(edge.kind)} at {block.section.name}+{offset:#x} (address "
+        f"{block.address + edge.offset:#x}, target {edge.target.display_name()}) applies to "
+        f"instruction word {word:#010x}, which is not {expected.description}", graph.name)
+
+
+def find_got_base(graph: LinkGraph) -> Symbol | None:
+    """The graph's ``_GLOBAL_OFFSET_TABLE_`` symbol in its GOT section, if there is one."""
+    section = graph.sections.get(GOT_SECTION)
+    if section is None:
+        return None
+    for sym in section.symbols:
+        if sym.name == GOT_BASE_NAME:
+            return sym
+    return None
+
+
+_DATA_FIELDS: dict[EdgeKind, tuple[int, int, str]] = {
+    # kind -> accepted [lo, hi), struct format of the field (written modulo its width).
+    EdgeKind.Pointer32: (-(1 << 31), 1 << 32, "<I"),
+    EdgeKind.Pointer16: (-(1 << 15), 1 << 16, "<H"),
+    EdgeKind.Delta32: (-(1 << 31), 1 << 32, "<I"),
+    EdgeKind.Delta16: (-(1 << 15), 1 << 16, "<H"),
+    EdgeKind.NegDelta32: (-(1 << 31), 1 << 31, "<I"),
+}
+_FIELD_MASK = {"<I": 0xFFFFFFFF, "<H": 0xFFFF}
+# Branch-like kinds: (lo, hi) for X = S + A - P, and the encoder of X.
+_PC_RELATIVE_INSTRUCTIONS = {
+    EdgeKind.Branch26PCRel: (-(1 << 27), 1 << 27, encode_branch26),
+    EdgeKind.Branch26PCRelToPtrJumpStubBypassable: (-(1 << 27), 1 << 27, encode_branch26),
+    EdgeKind.TestAndBranch14PCRel: (-(1 << 15), 1 << 15, encode_imm14),
+    EdgeKind.CondBranch19PCRel: (-(1 << 20), 1 << 20, encode_imm19),
+    EdgeKind.LDRLiteral19: (-(1 << 20), 1 << 20, encode_imm19),
+}
+
+
+def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
+    """Write ``edge``'s value into ``block``'s working memory.
+
+    Raises InstructionMismatch when an instruction kind finds a word it cannot patch,
+    FixupOutOfRange when the value does not fit its field or is not aligned to the field's
+    scale, JITLinkError for a GOT request no pass lowered. Never writes on error.
+    """
+    try:
+        kind = EdgeKind(edge.kind)
+    except ValueError:
+        raise JITLinkError(f"unknown AArch64 edge kind {edge.kind} at {block.section.name}+"
+                           f"{edge.offset:#x}", graph.name) from None
+    content = block.content
+    assert content is not None
+    off = edge.offset
+    p = block.address + off
+    s = edge.target.address
+    a = edge.addend
+    match kind:
+        case EdgeKind.Pointer64:
+            struct.pack_into("<Q", content, off, (s + a) & U64)
+            return
+        case EdgeKind.Delta64:
+            struct.pack_into("<Q", content, off, (s + a - p) & U64)
+            return
+        case EdgeKind.NegDelta64:
+            struct.pack_into("<Q", content, off, (p - s + a) & U64)
+            return
+        case (EdgeKind.Pointer32 | EdgeKind.Pointer16 | EdgeKind.Delta32 | EdgeKind.Delta16
+              | EdgeKind.NegDelta32):
+            lo, hi, fmt = _DATA_FIELDS[kind]
+            if kind == EdgeKind.NegDelta32:
+                value = p - s + a
+            elif kind in (EdgeKind.Delta32, EdgeKind.Delta16):
+                value = s + a - p
+            else:
+                value = s + a
+            if not lo <= value < hi:
+                raise _out_of_range(graph, block, edge, value)
+            struct.pack_into(fmt, content, off, value & _FIELD_MASK[fmt])
+            return
+    expected = KIND_INSTRUCTIONS.get(kind)
+    if expected is None:  # a GOT request: build_got_and_plt lowers every one
+        raise JITLinkError(f"edge kind {kind.name} at {block.section.name}+{edge.offset:#x} "
+                           f"was not lowered before fixup", graph.name)
+    (word,) = struct.unpack_from("<I", content, off)
+    if not expected.matches(word):
+        raise _mismatch(graph, block, edge, word, expected)
+    match kind:
+        case (EdgeKind.Branch26PCRel | EdgeKind.Branch26PCRelToPtrJumpStubBypassable
+              | EdgeKind.TestAndBranch14PCRel | EdgeKind.CondBranch19PCRel
+              | EdgeKind.LDRLiteral19):
+            lo, hi, encode = _PC_RELATIVE_INSTRUCTIONS[kind]
+            value = s + a - p
+            if not lo <= value < hi or value & 3:
+                raise _out_of_range(graph, block, edge, value)
+            word = encode(word, value)
+        case EdgeKind.ADRLiteral21:
+            value = s + a - p
+            if not -(1 << 20) <= value < 1 << 20:
+                raise _out_of_range(graph, block, edge, value)
+            word = encode_adr_imm21(word, value)
+        case EdgeKind.Page21 | EdgeKind.Page21NC:
+            value = ((s + a) & PAGE_MASK) - (p & PAGE_MASK)
+            if kind == EdgeKind.Page21 and not -(1 << 32) <= value < 1 << 32:
+                raise _out_of_range(graph, block, edge, value)
+            word = encode_adr_imm21(word, value >> 12)
+        case EdgeKind.PageOffset12:
+            value = (s + a) & 0xFFF
+            scale = load_store_scale(word)
+            if value & ((1 << scale) - 1):
+                raise _out_of_range(graph, block, edge, value)
+            word = encode_imm12(word, value >> scale)
+        case EdgeKind.MoveWide16 | EdgeKind.MoveWide16Checked:
+            value = s + a
+            shift = mov_wide_shift(word)
+            if kind == EdgeKind.MoveWide16Checked and not 0 <= value < 1 << (shift + 16):
+                raise _out_of_range(graph, block, edge, value)
+            word = encode_imm16(word, ((value & U64) >> shift) & 0xFFFF)
+        case EdgeKind.GotPageOffset15:
+            base = find_got_base(graph)
+            if base is None:
+                raise JITLinkError(f"fixup GotPageOffset15 at {block.section.name}+"
+                                   f"{edge.offset:#x} needs a GOT, and the graph has none",
+                                   graph.name)
+            value = s + a - (base.address & PAGE_MASK)
+            if not 0 <= value < 1 << 15 or value & 7:
+                raise _out_of_range(graph, block, edge, value)
+            word = encode_imm12(word, value >> 3)
+    struct.pack_into("<I", content, off, word)
+
+
+# ---------------------------------------------------------------------------- GOT and stubs
+
+NULL_POINTER = bytes(8)
+# adrp x16, ptr@page; ldr x16, [x16, ptr@pageoff]; br x16 -- the stub of JITLink's
+# aarch64::createPointerJumpStubBlock. x16 (IP0) is the register AAPCS64 lets veneers clobber.
+POINTER_JUMP_STUB = struct.pack("<III", 0x90000010, 0xF9400210, 0xD61F0200)
+NOP = 0xD503201F
+
+
+def got_base(graph: LinkGraph) -> Symbol:
+    """The graph's GOT base symbol (``_GLOBAL_OFFSET_TABLE_``), made on first use.
+
+    It sits at the start of the graph's GOT section, where ld puts it for AArch64 (code
+    reaches entries as ``Page(GOT)`` plus a LD64_GOTPAGE_LO15 offset, so they must follow it).
+    """
+    existing = find_got_base(graph)
+    if existing is not None:
+        return existing
+    section = graph.sections.get(GOT_SECTION) or graph.create_section(GOT_SECTION, MemProt.READ)
+    if section.blocks:
+        first = min(section.blocks, key=lambda b: b.address)
+    else:
+        first = graph.create_content_block(section, b"", alignment=8)
+    return graph.add_defined_symbol(first, 0, GOT_BASE_NAME, 0, Linkage.STRONG, Scope.LOCAL,
+                                    live=True)
+
+
+class GOTTableManager(TableManager):
+    """Makes an 8-byte GOT entry (a Pointer64 edge to S + A) per (target, addend).
+
+    AAELF64's GOT relocations address ``G(GDAT(S + A))``: the addend selects the entry, it is
+    not added to the entry's address, so lowered edges keep addend 0.
+    """
+
+    section_name = GOT_SECTION
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_addend: dict[tuple[int, int], Symbol] = {}
+
+    def get_entry(self, graph: LinkGraph, target: Symbol, addend: int = 0) -> Symbol:
+        key = (id(target), addend)
+        entry = self.by_addend.get(key)
+        if entry is None:
+            section = graph.get_or_create_section(GOT_SECTION, MemProt.READ)
+            # Increasing pseudo-addresses keep creation order through layout.
+            block = graph.create_content_block(section, NULL_POINTER, alignment=8,
+                                               address=8 * (len(section.blocks) + 1))
+            block.add_edge(EdgeKind.Pointer64, 0, target, addend)
+            entry = self.by_addend[key] = graph.add_anonymous_symbol(block, 0, 8)
+            if addend == 0:
+                self.entries[id(target)] = entry
+        return entry
+
+    def create_entry(self, graph: LinkGraph, target: Symbol) -> Symbol:
+        return self.get_entry(graph, target)
+
+    def get_entry_for_target(self, graph: LinkGraph, target: Symbol) -> Symbol:
+        return self.get_entry(graph, target)
+
+    def visit_edge(self, graph: LinkGraph, block: Block, edge: Edge) -> bool:
+        lowered = _GOT_LOWERING.get(edge.kind)
+        if lowered is None:
+            return False
+        edge.target = self.get_entry(graph, edge.target, edge.addend)
+        edge.kind = lowered
+        edge.addend = 0
+        return True
+
+
+_GOT_LOWERING = {
+    EdgeKind.RequestGOTAndTransformToPage21: EdgeKind.Page21,
+    EdgeKind.RequestGOTAndTransformToPageOffset12: EdgeKind.PageOffset12,
+    EdgeKind.RequestGOTAndTransformToPageOffset15: EdgeKind.GotPageOffset15,
+    EdgeKind.RequestGOTAndTransformToDelta32: EdgeKind.Delta32,
+}
+
+
+class PLTTableManager(TableManager):
+    """Makes an ``adrp/ldr/br x16`` stub per external call target (the call may bypass it)."""
+
+    section_name = STUBS_SECTION
+
+    def __init__(self, got: GOTTableManager) -> None:
+        super().__init__()
+        self.got = got
+        self.by_addend: dict[tuple[int, int], Symbol] = {}
+
+    def get_stub(self, graph: LinkGraph, target: Symbol, addend: int = 0) -> Symbol:
+        key = (id(target), addend)
+        stub = self.by_addend.get(key)
+        if stub is None:
+            section = graph.get_or_create_section(STUBS_SECTION, MemProt.READ | MemProt.EXEC)
+            block = graph.create_content_block(section, POINTER_JUMP_STUB, alignment=4,
+                                               address=12 * (len(section.blocks) + 1))
+            entry = self.got.get_entry(graph, target, addend)
+            block.add_edge(EdgeKind.Page21, 0, entry, 0)
+            block.add_edge(EdgeKind.PageOffset12, 4, entry, 0)
+            stub = self.by_addend[key] = graph.add_anonymous_symbol(block, 0, 12, callable=True)
+            if addend == 0:
+                self.entries[id(target)] = stub
+        return stub
+
+    def create_entry(self, graph: LinkGraph, target: Symbol) -> Symbol:
+        return self.get_stub(graph, target)
+
+    def get_entry_for_target(self, graph: LinkGraph, target: Symbol) -> Symbol:
+        return self.get_stub(graph, target)
+
+    def visit_edge(self, graph: LinkGraph, block: Block, edge: Edge) -> bool:
+        # B/BL to a symbol outside this graph: its address may be anywhere in the 64-bit space,
+        # beyond the +-128 MiB a branch reaches, so it goes through a stub (AAELF64 "Call and
+        # Jump relocations" lets a linker use a veneer that clobbers IP0/IP1). Definitions in
+        # this graph are laid out together and stay direct.
+        if edge.kind == EdgeKind.Branch26PCRel and edge.target.kind is not SymbolKind.DEFINED:
+            edge.target = self.get_stub(graph, edge.target, edge.addend)
+            edge.kind = EdgeKind.Branch26PCRelToPtrJumpStubBypassable
+            edge.addend = 0
+            return True
+        return False
+
+
+def build_got_and_plt(graph: LinkGraph) -> None:
+    """Post-prune pass: GOT entries for GOT-requesting edges, stubs for external calls.
+
+    Binds a reference to ``_GLOBAL_OFFSET_TABLE_`` (``adrp xN, _GLOBAL_OFFSET_TABLE_`` of
+    -fpic code) to the graph's GOT base, made when that name or a GotPageOffset15 needs it.
+    """
+    got = GOTTableManager()
+    plt = PLTTableManager(got)
+    visit_existing_edges(graph, got.visit_edge, plt.visit_edge)
+    if GOT_BASE_NAME in graph.external_symbols or any(
+            e.kind == EdgeKind.GotPageOffset15 for b in graph.blocks() for e in b.edges):
+        base = got_base(graph)
+        ext = graph.external_symbols.pop(GOT_BASE_NAME, None)
+        if ext is not None:
+            for b in graph.blocks():
+                for e in b.edges:
+                    if e.target is ext:
+                        e.target = base
+
+
+def _got_entry_edge(entry: Symbol) -> Edge | None:
+    block = entry.block
+    if block is None or not block.edges:
+        return None
+    return block.edges[0]
+
+
+def _fits_branch26(delta: int) -> bool:
+    return -(1 << 27) <= delta < 1 << 27 and not delta & 3
+
+
+def optimize_got_and_stub_accesses(graph: LinkGraph) -> None:
+    """Pre-fixup pass: a B/BL through a stub branches directly when its target is in range.
+
+    The stub's GOT entry names the final target (S + A); when ``S + A - P`` fits the branch's
+    +-128 MiB the edge is retargeted there and the stub is left unused. A call to an
+    unresolved weak reference branches to the next instruction, as AAELF64 ("Call and Jump
+    relocations") asks of platforms without dynamic pre-emption, and lld does.
+    """
+    for block in graph.blocks():
+        for edge in block.edges:
+            if edge.kind != EdgeKind.Branch26PCRelToPtrJumpStubBypassable:
+                continue
+            stub_block = edge.target.block
+            if stub_block is None or not stub_block.edges:
+                continue
+            slot = _got_entry_edge(stub_block.edges[0].target)
+            if slot is None:
+                continue
+            target = slot.target
+            p = block.address + edge.offset
+            if target.is_external and target.address == 0:
+                if target.weakly_referenced and edge.offset + 4 <= block.size:
+                    edge.kind = EdgeKind.Branch26PCRel
+                    edge.target = graph.add_anonymous_symbol(block, edge.offset + 4)
+                    edge.addend = 0
+                continue
+            if _fits_branch26(target.address + slot.addend + edge.addend - p):
+                edge.kind = EdgeKind.Branch26PCRel
+                edge.target = target
+                edge.addend += slot.addend
