@@ -1,3 +1,59 @@
-"""pyjitlink: a JIT linker in the spirit of llvm-jitlink, written in Python."""
+"""pyjitlink: a JIT linker in the spirit of llvm-jitlink, written in Python.
+
+The Python API is the session the command line drives::
+
+    import ctypes, pyjitlink
+
+    session = pyjitlink.Session()                  # native execution on an x86-64 host
+    lib = session.create_jd("lib")                 # JITDylibs; "main" exists already
+    session.link_against(session.main_jd, lib)     # main's link order: main, lib, Process
+    tracker = lib.create_resource_tracker()
+    session.add_object_file(lib, "add.o", tracker)  # or add_object(jd, bytes, name, tracker)
+    add = session.function("add", ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, ctypes.c_int))
+    assert add(2, 3) == 5
+    session.remove(tracker)                        # finalizers run, memory unmapped
+
+``Session(noexec=True, slab=(size, address, page_size))`` links without executing, at
+deterministic addresses; ``session.lookup(name)`` links what ``name`` needs and returns its
+address; ``session.run_main(entry, args)`` runs a program's initializers and main;
+``session.es`` is the underlying ExecutionSession (JITDylibs, asynchronous lookup, symbol
+states), ``session.layer`` the ObjectLinkingLayer. Every error is a ``PyJITLinkError``.
+Names are imported lazily, so ``import pyjitlink`` costs nothing until they are used.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "Session": ("pyjitlink.tool.session", "Session"),
+    "PyJITLinkError": ("pyjitlink.errors", "PyJITLinkError"),
+    "JITLinkError": ("pyjitlink.errors", "JITLinkError"),
+    "OrcError": ("pyjitlink.errors", "OrcError"),
+    "SymbolsNotFound": ("pyjitlink.errors", "SymbolsNotFound"),
+    "DuplicateDefinition": ("pyjitlink.errors", "DuplicateDefinition"),
+    "FixupOutOfRange": ("pyjitlink.errors", "FixupOutOfRange"),
+    "ExecutionSession": ("pyjitlink.orc.session", "ExecutionSession"),
+    "JITDylib": ("pyjitlink.orc.jitdylib", "JITDylib"),
+    "JITDylibLookupFlags": ("pyjitlink.orc.symbols", "JITDylibLookupFlags"),
+    "SymbolFlags": ("pyjitlink.orc.symbols", "SymbolFlags"),
+    "SymbolState": ("pyjitlink.orc.symbols", "SymbolState"),
+    "ResourceTracker": ("pyjitlink.orc.resources", "ResourceTracker"),
+    "LinkGraph": ("pyjitlink.jitlink.graph", "LinkGraph"),
+    "build_link_graph": ("pyjitlink.formats", "build_link_graph"),
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    target = _EXPORTS.get(name)
+    if target is None:
+        raise AttributeError(f"module 'pyjitlink' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(target[0]), target[1])
+    globals()[name] = value
+    return value

@@ -95,12 +95,14 @@ class EdgeKind(IntEnum):
     # LDR Xt (unsigned immediate): (S + A - Page(GOT)) >> 3 into imm12 [21:10], S a GOT entry;
     # X in [0, 2**15), X % 8 == 0 (LD64_GOTPAGE_LO15).
     GotPageOffset15 = FIRST_RELOCATION + 19
-    # Become Page21 / PageOffset12 / GotPageOffset15 / Delta32 to the GOT entry holding S + A
-    # (AAELF64's G(GDAT(S + A))): build_got_and_plt lowers them; apply_fixup refuses them.
+    # Become Page21 / PageOffset12 / GotPageOffset15 / Delta32 / LDRLiteral19 to the GOT entry
+    # holding S + A (AAELF64's G(GDAT(S + A))): build_got_and_plt lowers them; apply_fixup
+    # refuses them.
     RequestGOTAndTransformToPage21 = FIRST_RELOCATION + 20
     RequestGOTAndTransformToPageOffset12 = FIRST_RELOCATION + 21
     RequestGOTAndTransformToPageOffset15 = FIRST_RELOCATION + 22
     RequestGOTAndTransformToDelta32 = FIRST_RELOCATION + 23
+    RequestGOTAndTransformToLDRLiteral19 = FIRST_RELOCATION + 24
 
 
 def edge_kind_name(kind: int) -> str:
@@ -135,6 +137,7 @@ B_OR_BL = _cls("a B or BL", (0x7C000000, 0x14000000))
 COND_BRANCH = _cls("a B.cond, CBZ or CBNZ", (0xFF000000, 0x54000000), (0x7E000000, 0x34000000))
 TEST_BRANCH = _cls("a TBZ or TBNZ", (0x7E000000, 0x36000000))
 LDR_LITERAL = _cls("an LDR (literal)", (0x3B000000, 0x18000000))
+LDR_X_LITERAL = _cls("an LDR Xt (literal)", (0xFF000000, 0x58000000))
 ADR = _cls("an ADR", (0x9F000000, 0x10000000))
 ADRP = _cls("an ADRP", (0x9F000000, 0x90000000))
 # ADD (immediate), 32 or 64 bits, unshifted immediate (sh = 0).
@@ -442,6 +445,7 @@ _GOT_LOWERING = {
     EdgeKind.RequestGOTAndTransformToPageOffset12: EdgeKind.PageOffset12,
     EdgeKind.RequestGOTAndTransformToPageOffset15: EdgeKind.GotPageOffset15,
     EdgeKind.RequestGOTAndTransformToDelta32: EdgeKind.Delta32,
+    EdgeKind.RequestGOTAndTransformToLDRLiteral19: EdgeKind.LDRLiteral19,
 }
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pyjitlink.errors import MalformedObject, UnsupportedObject
 from pyjitlink.formats.archive import AR_MAGIC, THIN_MAGIC
 from pyjitlink.formats.elf import EM_AARCH64, EM_X86_64, read_elf_machine
+from pyjitlink.formats.elf_aarch64 import build_elf_aarch64, link_elf_aarch64
 from pyjitlink.formats.elf_x86_64 import build_elf_x86_64, link_elf_x86_64
 from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.jitlink.linker import JITLinkContext
@@ -18,9 +19,11 @@ ELF_MAGIC = b"\x7fELF"
 
 BUILDERS: dict[tuple[str, int], Callable[[bytes, str], LinkGraph]] = {
     ("elf", EM_X86_64): build_elf_x86_64,
+    ("elf", EM_AARCH64): build_elf_aarch64,
 }
 LINKERS: dict[tuple[str, str], Callable[[LinkGraph, JITLinkContext], None]] = {
     ("elf", "x86_64"): link_elf_x86_64,
+    ("elf", "aarch64"): link_elf_aarch64,
 }
 ELF_MACHINES = {EM_X86_64: "x86_64", EM_AARCH64: "aarch64"}
 

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
-from pyjitlink.errors import DuplicateDefinition
+from pyjitlink.errors import DuplicateDefinition, OrcError
 from pyjitlink.formats import link_graph
 from pyjitlink.jitlink.graph import Linkage, LinkGraph, Scope
 from pyjitlink.jitlink.linker import LookupResult as LinkLookupResult
@@ -211,6 +211,12 @@ class _LinkContext:
 
     def notify_finalized(self, alloc: FinalizedAlloc) -> None:
         mr = self.mr
+        if mr.tracker.defunct:
+            # The code's tracker was removed while it was being linked: nothing may use it.
+            alloc.release()
+            mr.fail_materialization(OrcError(
+                f"{self.graph.name}: resource tracker removed during materialization"))
+            return
         with self.layer._lock:
             self.layer.allocations.setdefault(id(mr.tracker), []).append(alloc)
         for plugin in self.layer.plugins:

@@ -38,20 +38,21 @@ class InitFiniPlugin:
     """Records (priority, input order, index) -> function address for inits and finis."""
 
     def __init__(self) -> None:
-        self.entries: dict[str, list[tuple[int, int, int, int]]] = {
+        # kind -> [(priority, input order, index, address, tracker id)]
+        self.entries: dict[str, list[tuple[int, int, int, int, int]]] = {
             "preinit": [], "init": [], "fini": []}
         self.input_order: dict[str, int] = {}
         self._lock = threading.Lock()
-        self._pending: list[tuple[str, int, int, int, int]] = []
 
     def set_input_order(self, name: str, position: int) -> None:
         self.input_order[name] = position
 
     def modify_pass_config(self, mr: MaterializationResponsibility, graph: LinkGraph,
                            config: PassConfiguration) -> None:
-        config.post_fixup_passes.append(self._collect)
+        tracker = id(mr.tracker)
+        config.post_fixup_passes.append(lambda g: self._collect(g, tracker))
 
-    def _collect(self, graph: LinkGraph) -> None:
+    def _collect(self, graph: LinkGraph, tracker: int) -> None:
         order = self.input_order.get(graph.name, 1 << 30)
         found = []
         for section in graph.sections.values():
@@ -70,21 +71,29 @@ class InitFiniPlugin:
                         found.append((kind, priority, order, index, address))
         with self._lock:
             for kind, priority, order, index, address in found:
-                self.entries[kind].append((priority, order, index, address))
+                self.entries[kind].append((priority, order, index, address, tracker))
 
     def notify_emitted(self, mr: MaterializationResponsibility, graph: LinkGraph,
                        alloc: FinalizedAlloc) -> None:
         pass
 
     def notify_remove_resources(self, tracker: ResourceTracker) -> None:
-        pass
-
-    def take(self, kind: str) -> list[int]:
-        """Addresses of the ``kind`` functions collected so far, in run order; forgets them."""
+        """Removed code's pending functions must never run: forget them."""
         with self._lock:
-            entries = sorted(self.entries[kind])
-            self.entries[kind] = []
-        addresses = [address for _, _, _, address in entries]
+            for kind, entries in self.entries.items():
+                self.entries[kind] = [e for e in entries if e[4] != id(tracker)]
+
+    def take(self, kind: str, tracker: ResourceTracker | None = None) -> list[int]:
+        """Addresses of the ``kind`` functions collected so far (of ``tracker``'s code, or
+        all), in run order; forgets them."""
+        with self._lock:
+            entries = self.entries[kind]
+            if tracker is None:
+                taken, self.entries[kind] = entries, []
+            else:
+                taken = [e for e in entries if e[4] == id(tracker)]
+                self.entries[kind] = [e for e in entries if e[4] != id(tracker)]
+        addresses = [address for _, _, _, address, _ in sorted(taken)]
         if kind == "fini":
             addresses.reverse()
         return addresses

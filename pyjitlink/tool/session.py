@@ -30,6 +30,7 @@ from pyjitlink.orc.generators import (
 from pyjitlink.orc.jitdylib import JITDylib
 from pyjitlink.orc.object_layer import INIT_SYMBOL_PREFIX, ObjectLinkingLayer
 from pyjitlink.orc.platform import InitFiniPlugin
+from pyjitlink.orc.resources import ResourceTracker
 from pyjitlink.orc.session import ExecutionSession, make_dispatcher
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags, SymbolState
 from pyjitlink.tool.graph_info import GraphInfo, GraphInfoPlugin
@@ -115,14 +116,24 @@ class Session:
     # ------------------------------------------------------------------ set-up
 
     def create_jd(self, name: str) -> JITDylib:
+        """The JITDylib ``name`` (created if new): it links itself, then Process."""
         jd = self.es.get_jit_dylib(name)
         if jd is None:
             jd = self.es.create_jit_dylib(name)
+            jd.add_to_link_order(self.process_jd)
             self.jds.append(jd)
         return jd
 
+    def link_against(self, jd: JITDylib, other: JITDylib) -> None:
+        """Add ``other`` (exported symbols only) to ``jd``'s link order, before Process."""
+        order = jd.link_order
+        if any(j is other for j, _ in order):
+            return
+        at = next((i for i, (j, _) in enumerate(order) if j is self.process_jd), len(order))
+        order.insert(at, (other, JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY))
+
     def finish_link_orders(self) -> None:
-        """Append the Process JITDylib to every JITDylib's link order (llvm-jitlink 19)."""
+        """Every JITDylib ends its link order with Process (llvm-jitlink 19); idempotent."""
         for jd in self.jds:
             jd.add_to_link_order(self.process_jd)
 
@@ -132,7 +143,9 @@ class Session:
         return [(jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS) for jd in self.jds] + [
             (self.process_jd, JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY)]
 
-    def add_object_file(self, jd: JITDylib, path: str) -> None:
+    def add_object_file(self, jd: JITDylib, path: str,
+                        tracker: ResourceTracker | None = None) -> None:
+        """Add the object or archive at ``path`` to ``jd`` (an archive's members on demand)."""
         try:
             with open(path, "rb") as f:
                 data = f.read()
@@ -142,13 +155,16 @@ class Session:
         if kind == "archive":
             self.add_archive(jd, path, data)
             return
-        self.add_object(jd, data, path)
+        self.add_object(jd, data, path, tracker)
 
-    def add_object(self, jd: JITDylib, data: bytes, name: str) -> None:
+    def add_object(self, jd: JITDylib, data: bytes, name: str,
+                   tracker: ResourceTracker | None = None) -> None:
+        """Add an object's bytes (``name`` is used in messages) to ``jd``, owned by
+        ``tracker`` (the JITDylib's default tracker if None); it links on demand."""
         graph = build_link_graph(data, name)
         self.init_fini.set_input_order(name, self.input_count)
         self.input_count += 1
-        self.layer.add(jd, graph)
+        self.layer.add(jd, graph, tracker)
 
     def add_archive(self, jd: JITDylib, path: str, data: bytes | None = None) -> None:
         if data is None:
@@ -166,7 +182,7 @@ class Session:
         other = self.es.get_jit_dylib(name)
         if other is not None and other is not self.process_jd:
             if other is not jd:
-                jd.add_to_link_order(other)
+                self.link_against(jd, other)
             return
         try:
             kind, path = find_library(name, self.search_paths.get(jd.name, []))
@@ -181,7 +197,7 @@ class Session:
             handle = load_shared_library(path)
             lib_jd = self.library_jds[path] = self.es.create_jit_dylib(path)
             lib_jd.add_generator(DynamicLibrarySearchGenerator(handle, origin=path))
-        jd.add_to_link_order(lib_jd)
+        self.link_against(jd, lib_jd)
 
     def add_search_path(self, jd: JITDylib, path: str) -> None:
         if not os.path.isdir(path):
@@ -237,6 +253,34 @@ class Session:
             raise
         self.link_initializers()
         return address
+
+    # ------------------------------------------------------------------ the Python API's calls
+
+    def function(self, name: str, prototype: type, jd: JITDylib | None = None):  # type: ignore[no-untyped-def]
+        """The linked function ``name`` as a ctypes function of ``prototype`` (e.g.
+        ``ctypes.CFUNCTYPE(c_int, c_int)``), after linking it and running pending
+        initializers. Native execution only."""
+        if self.executor is None:
+            raise ExecutionError("cannot call JIT'd code: this session does not execute")
+        address = self.lookup(name, jd)
+        self.run_initializers()
+        return prototype(address)
+
+    def run_initializers(self) -> None:
+        """Link every input with initializers and run the initializers not yet run."""
+        if self.executor is None:
+            raise ExecutionError("cannot run initializers: this session does not execute")
+        self.link_initializers()
+        for init in self.init_fini.take("preinit") + self.init_fini.take("init"):
+            self.executor.run_void(init)
+
+    def remove(self, tracker: ResourceTracker) -> None:
+        """Run the finalizers of ``tracker``'s code, then remove it: its symbols leave their
+        JITDylib, its memory is unmapped and its unwind info deregistered (dlclose-like)."""
+        if self.executor is not None:
+            for fini in self.init_fini.take("fini", tracker):
+                self.executor.run_void(fini)
+        tracker.remove()
 
     def run_main(self, entry: str, args: Sequence[str]) -> int:
         """Link what ``entry`` needs and all initializers, run inits, call entry as main."""

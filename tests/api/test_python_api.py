@@ -1,0 +1,97 @@
+"""The documented Python API: sessions, JITDylibs, calls into JIT'd code, removable code."""
+
+from __future__ import annotations
+
+import ctypes
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import pyjitlink
+
+GCC = shutil.which("gcc")
+pytestmark = pytest.mark.skipif(GCC is None, reason="gcc is not installed")
+BINOP = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, ctypes.c_int)
+
+
+def _cc(tmp_path: Path, name: str, source: str) -> bytes:
+    src, obj = tmp_path / f"{name}.c", tmp_path / f"{name}.o"
+    src.write_text(source)
+    subprocess.run([GCC, "-O1", "-c", str(src), "-o", str(obj)], check=True)
+    return obj.read_bytes()
+
+
+def test_call_a_function_across_jitdylibs(tmp_path: Path) -> None:
+    session = pyjitlink.Session()
+    lib = session.create_jd("lib")
+    session.add_object(lib, _cc(tmp_path, "add", "int add(int a, int b) { return a + b; }"),
+                       "add.o")
+    session.add_object(session.main_jd, _cc(
+        tmp_path, "twice", "int add(int, int); int twice(int a, int b) "
+                           "{ return 2 * add(a, b); }"), "twice.o")
+    with pytest.raises(pyjitlink.SymbolsNotFound):  # main does not link against lib yet
+        session.lookup("twice", session.main_jd)
+    session2 = pyjitlink.Session()
+    lib2 = session2.create_jd("lib")
+    session2.link_against(session2.main_jd, lib2)
+    session2.add_object(lib2, _cc(tmp_path, "add2", "int add(int a, int b) { return a + b; }"),
+                        "add.o")
+    session2.add_object(session2.main_jd, _cc(
+        tmp_path, "twice2", "int add(int, int); int twice(int a, int b) "
+                            "{ return 2 * add(a, b); }"), "twice.o")
+    assert session2.function("twice", BINOP, session2.main_jd)(20, 1) == 42
+
+
+def test_remove_and_readd_a_changed_object_keeps_memory_flat(tmp_path: Path) -> None:
+    """Add, run, remove, re-add a changed version: a thousand times. The process's mapped
+    memory (VmSize) and JIT arena use must stay flat: removal really unmaps and reuses."""
+    versions = [_cc(tmp_path, f"v{k}", f"""
+        static int calls;
+        __attribute__((constructor)) static void init(void) {{ calls = {k}; }}
+        int f(int a, int b) {{ return a * {k + 2} + b + calls; }}""") for k in range(3)]
+    session = pyjitlink.Session()
+    jd = session.main_jd
+
+    def vm_size() -> int:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return int(line.split()[1])
+        raise AssertionError("no VmSize")
+
+    sizes = []
+    for i in range(1000):
+        k = i % 3
+        tracker = jd.create_resource_tracker()
+        session.add_object(jd, versions[k], f"v{k}.o", tracker)
+        f = session.function("f", BINOP)
+        assert f(10, 1) == 10 * (k + 2) + 1 + k
+        session.remove(tracker)
+        assert "f" not in jd.symbols
+        if i in (100, 999):
+            sizes.append((vm_size(), session.executor.arena.next))
+    assert sizes[0] == sizes[1]
+
+
+def test_removed_code_is_unmapped(tmp_path: Path) -> None:
+    session = pyjitlink.Session()
+    tracker = session.main_jd.create_resource_tracker()
+    session.add_object(session.main_jd, _cc(tmp_path, "g", "int g(int a, int b) "
+                                                         "{ return a - b; }"), "g.o", tracker)
+    address = session.lookup("g")
+    session.remove(tracker)
+    maps = Path("/proc/self/maps").read_text().splitlines()
+    for line in maps:
+        lo, hi = (int(x, 16) for x in line.split()[0].split("-"))
+        if lo <= address < hi:
+            assert line.split()[1].startswith("---"), line  # no access left
+            break
+
+
+def test_import_is_lazy() -> None:
+    out = subprocess.run([sys.executable, "-c", "import sys, pyjitlink; "
+                          "print(any(m.startswith('pyjitlink.') for m in sys.modules))"],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
