@@ -107,7 +107,7 @@ _ENGINES: dict[str, Any] = {}
 def _engine(arch: str) -> Any:
     md = _ENGINES.get(arch)
     if md is None:
-        import capstone
+        import capstone  # type: ignore[import-untyped]
 
         if arch == "x86_64":
             md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
@@ -150,11 +150,18 @@ _STRING_OPS = {
     0xAA: ("rdi",), 0xAB: ("rdi",),                          # stos
     0xAC: ("rsi", ""), 0xAD: ("rsi", ""),                    # lods
     0xAE: ("rdi",), 0xAF: ("rdi",),                          # scas
+    0x6C: ("rdi",), 0x6D: ("rdi",),                          # ins
+    0x6E: ("rsi", ""), 0x6F: ("rsi", ""),                    # outs
 }
 
 
+_SEGMENT_PREFIXES = {0x26: "es", 0x2E: "cs", 0x36: "ss", 0x3E: "ds", 0x64: "fs", 0x65: "gs"}
+
+
 class _X86Encoding(NamedTuple):
-    opcode_map: int        # 0: one-byte, 1: 0F, 2: 0F38, 3: 0F3A, -1: VEX/EVEX/XOP
+    # 0: one-byte, 1: 0F, 2: 0F38, 3: 0F3A; VEX/EVEX/XOP: 0x100 + their map, so that rules
+    # for legacy encodings never match them.
+    opcode_map: int
     opcode: int
     prefixes: frozenset[int]
     rex_w: bool
@@ -169,13 +176,17 @@ def _x86_encoding(raw: bytes) -> _X86Encoding:
         prefixes.add(raw[i])
         i += 1
     rex = 0
-    if i < len(raw) and 0x40 <= raw[i] <= 0x4F:
+    while i < len(raw) and 0x40 <= raw[i] <= 0x4F:   # only the last REX counts
         rex = raw[i]
         i += 1
     b = raw[i] if i < len(raw) else 0
     pre, w, rb = frozenset(prefixes), bool(rex & 8), bool(rex & 1)
-    if b in (0xC4, 0xC5, 0x62) or (b == 0x8F and i + 1 < len(raw) and raw[i + 1] & 0x38):
-        return _X86Encoding(-1, b, pre, False, False, i + 1)
+    if b == 0xC5 and i + 2 < len(raw):                                    # 2-byte VEX
+        return _X86Encoding(0x101, raw[i + 2], pre, False, False, i + 3)
+    if (b == 0xC4 or (b == 0x8F and raw[i + 1] & 0x38)) and i + 3 < len(raw):  # VEX, XOP
+        return _X86Encoding(0x100 + (raw[i + 1] & 0x1F), raw[i + 3], pre, False, False, i + 4)
+    if b == 0x62 and i + 4 < len(raw):                                    # EVEX
+        return _X86Encoding(0x100 + (raw[i + 1] & 0x7), raw[i + 4], pre, False, False, i + 5)
     if b == 0x0F and i + 1 < len(raw):
         nxt = raw[i + 1]
         if nxt in (0x38, 0x3A) and i + 2 < len(raw):
@@ -194,7 +205,8 @@ def _x86_immediate(raw: bytes, offset: int, size: int, enc: _X86Encoding) -> int
         signed = enc.rex_w or (enc.opcode_map == 0 and enc.opcode == 0x68)
     elif size == 2:
         # ret $imm16 / enter take i16imm without an operand-size prefix: sign-extended.
-        signed = enc.opcode_map == 0 and enc.opcode in (0xC2, 0xCA, 0xC8)
+        signed = (enc.opcode_map == 0 and enc.opcode in (0xC2, 0xCA, 0xC8)
+                  and 0x66 not in enc.prefixes)
     else:
         signed = enc.opcode_map == 0 and enc.opcode in _SIGNED_IMM8
     return _sext(value, size * 8) if signed else value
@@ -220,7 +232,7 @@ def _decode_x86_64(code: bytes, address: int) -> Instruction | None:
 
 
 def _x86_operands(insn: Any, raw: bytes, enc: _X86Encoding) -> tuple[Operand, ...]:
-    from capstone import x86
+    from capstone import x86  # type: ignore[import-untyped]
 
     def reg(r: int) -> Operand:
         if r == x86.X86_REG_INVALID:
@@ -232,7 +244,11 @@ def _x86_operands(insn: Any, raw: bytes, enc: _X86Encoding) -> tuple[Operand, ..
 
     if m == 0:
         if op in _STRING_OPS:
-            return tuple(Operand(False, 1 if n else 0, n) for n in _STRING_OPS[op])
+            seg = next((n for p, n in _SEGMENT_PREFIXES.items() if p in enc.prefixes), "")
+            return tuple(Operand(False, 1 if n else 0, n) if n else
+                         Operand(False, 1 if seg else 0, seg) for n in _STRING_OPS[op])
+        if op in (0xEC, 0xED, 0xEE, 0xEF):   # in/out with %dx: all operands implicit
+            return ()
         if op in _ACCUMULATOR_IMM:
             return (_imm(_x86_immediate(raw, insn.imm_offset, insn.imm_size, enc)),)
         if 0xA0 <= op <= 0xA3:        # mov moffs: offset and segment
@@ -261,6 +277,16 @@ def _x86_operands(insn: Any, raw: bytes, enc: _X86Encoding) -> tuple[Operand, ..
             if first.type == x86.X86_OP_MEM:
                 return _x86_mem(first, reg)
             return (reg(first.reg), reg(first.reg))
+        if 0xD8 <= op <= 0xDF and len(raw) > enc.end and raw[enc.end] >= 0xC0:
+            # x87 register forms: only st(i), %st(0) is implicit.
+            regs = [reg(o.reg) for o in cs_ops if o.type == x86.X86_OP_REG]
+            others = [r for r in regs if r.name != "st(0)"]
+            return tuple(others[:1] or regs[:1])
+    if m == 1 and op in (0xA0, 0xA1, 0xA8, 0xA9):   # push/pop %fs/%gs: implicit
+        return ()
+    if m == 1 and op in (0xA5, 0xAD):   # shld/shrd by %cl: %cl is implicit
+        cs_ops = [o for o in cs_ops if not (o.type == x86.X86_OP_REG and
+                                            insn.reg_name(o.reg) == "cl")]
     if m == 1 and op in (0xC0, 0xC1):  # xadd: register form (rm, reg) twice; memory reg first
         r = [o for o in cs_ops if o.type == x86.X86_OP_REG]
         mem_ops = [o for o in cs_ops if o.type == x86.X86_OP_MEM]
@@ -289,6 +315,9 @@ def _x86_operands(insn: Any, raw: bytes, enc: _X86Encoding) -> tuple[Operand, ..
                 out.append(_imm(_x86_immediate(raw, insn.imm_offset, insn.imm_size, enc)))
             else:
                 out.append(_imm(o.imm))
+    # (v)cmpps/pd/ss/sd: capstone folds the predicate into the mnemonic; LLVM keeps the imm8.
+    if op == 0xC2 and m in (1, 0x101) and not any(o.type == x86.X86_OP_IMM for o in cs_ops):
+        out.append(_imm(raw[-1]))
     # jcc, setcc and cmovcc carry their condition code last.
     if (m == 0 and 0x70 <= op <= 0x7F) or (m == 1 and (0x80 <= op <= 0x9F or
                                                       0x40 <= op <= 0x4F)):
@@ -298,7 +327,7 @@ def _x86_operands(insn: Any, raw: bytes, enc: _X86Encoding) -> tuple[Operand, ..
 
 def _x86_tied(first: Any, enc: _X86Encoding) -> bool:
     """Does LLVM repeat this destination register as a tied source?"""
-    from capstone import CS_AC_READ, CS_AC_WRITE
+    from capstone import CS_AC_READ, CS_AC_WRITE  # type: ignore[import-untyped]
 
     m, op = enc.opcode_map, enc.opcode
     if m == 1 and 0x40 <= op <= 0x4F:                      # cmovcc
@@ -444,9 +473,10 @@ def _aarch64_operands(w: int) -> tuple[Operand, ...] | None:  # noqa: C901 - a d
     if (w & 0x1F200000) in (0x0B000000, 0x0A000000, 0x0A200000):  # add/sub/logical shifted
         if (w & 0x1F200000) == 0x0B000000 and (w >> 22) & 3 == 3:
             return None
-        shift = (((w >> 22) & 3) << 6) | ((w >> 10) & 0x3F)
+        # LLVM's shifter operand: shift type in bits 7:6, amount below.
+        shifter = (((w >> 22) & 3) << 6) | ((w >> 10) & 0x3F)
         return (_xreg(rd, wide=sf), _xreg(rn, wide=sf), _xreg((w >> 16) & 31, wide=sf),
-                _imm(shift))
+                _imm(shifter))
     if (w & 0xFFFFFC1F) in (0xD61F0000, 0xD63F0000, 0xD65F0000):   # br / blr / ret
         return (_xreg(rn),)
     if (w & 0xFFFFF01F) == 0xD503201F:                       # hint (nop is hint #0)

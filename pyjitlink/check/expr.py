@@ -41,6 +41,7 @@ from pyjitlink.errors import CheckError
 
 __all__ = [
     "BinOp",
+    "DecodableSymbol",
     "DecodeOperand",
     "Expr",
     "GOTAddr",
@@ -69,7 +70,14 @@ LOAD_SIZES = (1, 2, 4, 8)
 
 
 class RuleSyntaxError(CheckError):
-    """A rule that does not parse; the message is LLVM's text for the same mistake."""
+    """A rule that does not parse; the message is LLVM's text for the same mistake.
+
+    ``evaluated_first`` holds the nodes completely parsed before the error, in the order LLVM
+    (which evaluates while it parses) would have evaluated them; if one of them fails to
+    evaluate, LLVM reports that failure instead of this error.
+    """
+
+    evaluated_first: tuple[Expr | DecodableSymbol, ...] = ()
 
 
 # ---------------------------------------------------------------- the AST
@@ -154,6 +162,14 @@ class SectionAddr:
 
     file: str
     section: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecodableSymbol:
+    """Not an expression: the symbol of ``decode_operand``/``next_pc``, which LLVM looks up as
+    soon as it has read it ("Cannot decode unknown symbol"). Only in ``evaluated_first``."""
+
+    name: str
 
 
 Expr = Number | Symbol | BinOp | Slice | Load | DecodeOperand | NextPC | StubAddr | GOTAddr | \
@@ -271,81 +287,6 @@ def _binop(s: str) -> tuple[str | None, str]:
     return None, s
 
 
-def _complex(lhs: Expr, rest: str) -> tuple[Expr, str]:
-    """Fold ``op simple`` pairs onto ``lhs`` left to right: every operator binds equally."""
-    while rest:
-        op, after = _binop(rest)
-        if op is None:
-            break
-        rhs, rest = _simple(after)
-        lhs = BinOp(op, lhs, rhs)
-    return lhs, rest
-
-
-def _expr(s: str) -> tuple[Expr, str]:
-    return _complex(*_simple(s))
-
-
-def _simple(s: str) -> tuple[Expr, str]:
-    if not s:
-        raise RuleSyntaxError("Unexpected end of expression")
-    c = s[0]
-    if c == "(":
-        e, rest = _parens(s)
-    elif c == "*":
-        e, rest = _load(s)
-    elif _is_alpha(c) or c == "_":
-        e, rest = _identifier(s)
-    elif _is_digit(c):
-        value, rest = _number(s)
-        e = Number(value)
-    else:
-        raise _unexpected(s, s, "expected '(', '*', identifier, or number")
-    if rest.startswith("["):
-        e, rest = _slice(e, rest)
-    return e, rest
-
-
-def _parens(s: str) -> tuple[Expr, str]:
-    e, rest = _expr(_ltrim(s[1:]))
-    if not rest.startswith(")"):
-        raise _unexpected(rest, s, "expected ')'")
-    return e, _ltrim(rest[1:])
-
-
-def _load(s: str) -> tuple[Expr, str]:
-    rest = _ltrim(s[1:])
-    if not rest.startswith("{"):
-        raise RuleSyntaxError("Expected '{' following '*'.")
-    size, rest = _number(_ltrim(rest[1:]))
-    if size not in LOAD_SIZES:
-        raise RuleSyntaxError("Invalid size for dereference.")
-    if not rest.startswith("}"):
-        raise RuleSyntaxError("Missing '}' for dereference.")
-    address, rest = _expr(_ltrim(rest[1:]))
-    return Load(size, address), rest
-
-
-def _slice(e: Expr, s: str) -> tuple[Expr, str]:
-    high, rest = _number(_ltrim(s[1:]))
-    if not rest.startswith(":"):
-        raise _unexpected(rest, rest, "expected ':'")
-    low, rest = _number(_ltrim(rest[1:]))
-    if not rest.startswith("]"):
-        raise _unexpected(rest, rest, "expected ']'")
-    if high > 63 or low > high:
-        raise RuleSyntaxError(f"Invalid bit-slice [{high}:{low}]")
-    return Slice(e, high, low), _ltrim(rest[1:])
-
-
-def _identifier(s: str) -> tuple[Expr, str]:
-    name, rest = _split_symbol(s)
-    func = _FUNCTIONS.get(name)
-    if func is not None:
-        return func(rest)
-    return Symbol(name), rest
-
-
 def _open_paren(s: str) -> str:
     if not s.startswith("("):
         raise _unexpected(s, s, "expected '('")
@@ -356,30 +297,6 @@ def _close_paren(rest: str, sub_expr: str) -> str:
     if not rest.startswith(")"):
         raise _unexpected(rest, sub_expr, "expected ')'")
     return _ltrim(rest[1:])
-
-
-def _decode_operand(s: str) -> tuple[Expr, str]:
-    symbol, rest = _split_symbol(_open_paren(s))
-    offset = 0
-    op, rest = _binop(rest)
-    if op == "+":
-        if _is_digit(rest[:1]):
-            offset, rest = _number(rest)
-        else:
-            # LLVM ignores this error and goes on with nothing left, which fails on ','.
-            rest = ""
-    elif op is not None:
-        raise _unexpected(rest, rest, "expected '+' for offset or ',' if no offset")
-    if not rest.startswith(","):
-        raise _unexpected(rest, rest, "expected ','")
-    index, rest = _number(_ltrim(rest[1:]))
-    rest = _close_paren(rest, rest)
-    return DecodeOperand(symbol, offset, index), rest
-
-
-def _next_pc(s: str) -> tuple[Expr, str]:
-    symbol, rest = _split_symbol(_open_paren(s))
-    return NextPC(symbol), _close_paren(rest, rest)
 
 
 def _file_name(s: str) -> tuple[str, str]:
@@ -395,46 +312,159 @@ def _file_name(s: str) -> tuple[str, str]:
     return name, _ltrim(rest[1:])
 
 
-def _stub_or_got(s: str, is_stub: bool) -> tuple[Expr, str]:
-    file, rest = _file_name(s)
-    symbol, rest = _split_symbol(rest)
-    kind = ""
-    if rest.startswith(","):
-        rest = _ltrim(rest[1:])
+class _Parser:
+    """Recursive descent over the remaining text, as LLVM's evaluator walks it.
+
+    ``done`` lists, in the order LLVM would evaluate them, the nodes that can fail to evaluate
+    (symbols, function calls, loads) once they are completely parsed; a syntax error carries
+    that list so the checker can report an earlier evaluation error first, as LLVM does.
+    """
+
+    def __init__(self) -> None:
+        self.done: list[Expr | DecodableSymbol] = []
+
+    def _leaf(self, e: Expr) -> Expr:
+        self.done.append(e)
+        return e
+
+    def expr(self, s: str) -> tuple[Expr, str]:
+        lhs, rest = self.simple(s)
+        # Fold ``op simple`` pairs onto lhs left to right: every operator binds equally.
+        while rest:
+            op, after = _binop(rest)
+            if op is None:
+                break
+            rhs, rest = self.simple(after)
+            lhs = BinOp(op, lhs, rhs)
+        return lhs, rest
+
+    def simple(self, s: str) -> tuple[Expr, str]:
+        if not s:
+            raise RuleSyntaxError("Unexpected end of expression")
+        c = s[0]
+        e: Expr
+        if c == "(":
+            e, rest = self.parens(s)
+        elif c == "*":
+            e, rest = self.load(s)
+        elif _is_alpha(c) or c == "_":
+            e, rest = self.identifier(s)
+        elif _is_digit(c):
+            value, rest = _number(s)
+            e = Number(value)
+        else:
+            raise _unexpected(s, s, "expected '(', '*', identifier, or number")
+        if rest.startswith("["):
+            e, rest = self.slice(e, rest)
+        return e, rest
+
+    def parens(self, s: str) -> tuple[Expr, str]:
+        e, rest = self.expr(_ltrim(s[1:]))
+        if not rest.startswith(")"):
+            raise _unexpected(rest, s, "expected ')'")
+        return e, _ltrim(rest[1:])
+
+    def load(self, s: str) -> tuple[Expr, str]:
+        rest = _ltrim(s[1:])
+        if not rest.startswith("{"):
+            raise RuleSyntaxError("Expected '{' following '*'.")
+        size, rest = _number(_ltrim(rest[1:]))
+        if size not in LOAD_SIZES:
+            raise RuleSyntaxError("Invalid size for dereference.")
+        if not rest.startswith("}"):
+            raise RuleSyntaxError("Missing '}' for dereference.")
+        address, rest = self.expr(_ltrim(rest[1:]))
+        return self._leaf(Load(size, address)), rest
+
+    def slice(self, e: Expr, s: str) -> tuple[Expr, str]:
+        high, rest = _number(_ltrim(s[1:]))
+        if not rest.startswith(":"):
+            raise _unexpected(rest, rest, "expected ':'")
+        low, rest = _number(_ltrim(rest[1:]))
+        if not rest.startswith("]"):
+            raise _unexpected(rest, rest, "expected ']'")
+        if high > 63 or low > high:
+            raise RuleSyntaxError(f"Invalid bit-slice [{high}:{low}]")
+        return Slice(e, high, low), _ltrim(rest[1:])
+
+    def identifier(self, s: str) -> tuple[Expr, str]:
+        name, rest = _split_symbol(s)
+        if name == "decode_operand":
+            return self.decode_operand(rest)
+        if name == "next_pc":
+            return self.next_pc(rest)
+        if name in ("stub_addr", "got_addr"):
+            return self.stub_or_got(rest, name == "stub_addr")
+        if name == "section_addr":
+            return self.section_addr(rest)
+        return self._leaf(Symbol(name)), rest
+
+    def decode_operand(self, s: str) -> tuple[Expr, str]:
+        symbol, rest = _split_symbol(_open_paren(s))
+        self.done.append(DecodableSymbol(symbol))
+        offset = 0
+        op, rest = _binop(rest)
+        if op == "+":
+            if _is_digit(rest[:1]):
+                offset, rest = _number(rest)
+            else:
+                # LLVM ignores this error and goes on with nothing left, which fails on ','.
+                rest = ""
+        elif op is not None:
+            raise _unexpected(rest, rest, "expected '+' for offset or ',' if no offset")
+        if not rest.startswith(","):
+            raise _unexpected(rest, rest, "expected ','")
+        index, rest = _number(_ltrim(rest[1:]))
+        rest = _close_paren(rest, rest)
+        return self._leaf(DecodeOperand(symbol, offset, index)), rest
+
+    def next_pc(self, s: str) -> tuple[Expr, str]:
+        symbol, rest = _split_symbol(_open_paren(s))
+        self.done.append(DecodableSymbol(symbol))
+        rest = _close_paren(rest, rest)
+        return self._leaf(NextPC(symbol)), rest
+
+    def stub_or_got(self, s: str, is_stub: bool) -> tuple[Expr, str]:
+        file, rest = _file_name(s)
+        symbol, rest = _split_symbol(rest)
+        kind = ""
+        if rest.startswith(","):
+            rest = _ltrim(rest[1:])
+            close = rest.find(")")
+            kind, rest = (rest, "") if close < 0 else (rest[:close], rest[close:])
+        rest = _close_paren(rest, s)
+        if is_stub:
+            return self._leaf(StubAddr(file, symbol, kind)), rest
+        if kind:
+            # LLVM asserts "Kind name filter only supported for stubs".
+            raise RuleSyntaxError("got_addr takes no stub-kind filter")
+        return self._leaf(GOTAddr(file, symbol)), rest
+
+    def section_addr(self, s: str) -> tuple[Expr, str]:
+        file, rest = _file_name(s)
         close = rest.find(")")
-        kind, rest = (rest, "") if close < 0 else (rest[:close], rest[close:])
-    rest = _close_paren(rest, s)
-    if is_stub:
-        return StubAddr(file, symbol, kind), rest
-    if kind:
-        # LLVM asserts "Kind name filter only supported for stubs".
-        raise RuleSyntaxError("got_addr takes no stub-kind filter")
-    return GOTAddr(file, symbol), rest
-
-
-def _section_addr(s: str) -> tuple[Expr, str]:
-    file, rest = _file_name(s)
-    close = rest.find(")")
-    section, rest = (_rtrim(rest), "") if close < 0 else (_rtrim(rest[:close]),
-                                                         _ltrim(rest[close:]))
-    rest = _close_paren(rest, s)
-    return SectionAddr(file, section), rest
-
-
-_FUNCTIONS = {
-    "decode_operand": _decode_operand,
-    "next_pc": _next_pc,
-    "stub_addr": lambda s: _stub_or_got(s, True),
-    "got_addr": lambda s: _stub_or_got(s, False),
-    "section_addr": _section_addr,
-}
+        if close < 0:
+            section, rest = _rtrim(rest), ""
+        else:
+            section, rest = _rtrim(rest[:close]), _ltrim(rest[close:])
+        rest = _close_paren(rest, s)
+        return self._leaf(SectionAddr(file, section)), rest
 
 
 def parse_side(text: str) -> Expr:
-    """Parse one side of a rule (as split by ``parse_rule``); raise RuleSyntaxError."""
-    e, rest = _expr(text)
-    if rest:
-        raise _unexpected(rest, text, "")
+    """Parse one side of a rule (as split by ``parse_rule``); raise RuleSyntaxError.
+
+    The error's ``evaluated_first`` lists the nodes LLVM would have evaluated before meeting
+    the syntax error (see ``_Parser``).
+    """
+    parser = _Parser()
+    try:
+        e, rest = parser.expr(text)
+        if rest:
+            raise _unexpected(rest, text, "")
+    except RuleSyntaxError as err:
+        err.evaluated_first = tuple(parser.done)
+        raise
     return e
 
 

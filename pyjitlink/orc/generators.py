@@ -105,7 +105,8 @@ class StaticLibraryDefinitionGenerator:
                             self.archive.member_path(member))
 
 
-def find_library(name: str, search_paths: list[str]) -> tuple[str, str]:
+def find_library(name: str, search_paths: list[str],
+                 archives_only: bool = False) -> tuple[str, str]:
     """Resolve ``-l NAME`` like ld: ``libNAME.so`` then ``libNAME.a`` in each directory.
 
     Returns (kind, path) with kind "shared" or "archive". The system directories follow
@@ -115,7 +116,8 @@ def find_library(name: str, search_paths: list[str]) -> tuple[str, str]:
     system = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64",
               "/lib", "/usr/lib", "/usr/local/lib"]
     for directory in [*search_paths, *system]:
-        for kind, filename in (("shared", f"lib{name}.so"), ("archive", f"lib{name}.a")):
+        candidates = (("shared", f"lib{name}.so"), ("archive", f"lib{name}.a"))
+        for kind, filename in candidates[1:] if archives_only else candidates:
             path = os.path.join(directory, filename)
             if os.path.isfile(path):
                 if kind == "shared" and _is_linker_script(path):

@@ -21,7 +21,8 @@ from pyjitlink.errors import PyJITLinkError
 TOOL = "pyjitlink"
 # Options whose position among the inputs matters, in llvm-jitlink's sense: the click
 # parameter name -> the event name the driver reads.
-POSITIONAL = {"jd": "jd", "libraries": "l", "search_paths": "L", "abs": "abs", "alias": "alias"}
+POSITIONAL = {"jd": "jd", "libraries": "l", "search_paths": "L", "abs": "abs", "alias": "alias",
+              "hidden_libraries": "hidden-l"}
 
 
 def error_exit(message: str, file: str | None = None, code: int = 1) -> None:
@@ -55,8 +56,12 @@ class PositionalCommand(click.Command):
             if token.startswith("-") and len(token) > 1 and token != "--":
                 name, eq, value = token.partition("=")
                 known = takes_value.get(name)
-                if known is None and name[:2] in ("-l", "-L") and len(name) > 2 and not eq:
-                    known, name, eq, value = takes_value[name[:2]], name[:2], "=", token[2:]
+                if known is None and not eq:
+                    for prefix in ("-hidden-l", "-l", "-L"):  # cl::Prefix: -lNAME, -LDIR
+                        if name.startswith(prefix) and len(name) > len(prefix):
+                            known, name, eq = takes_value[prefix], prefix, "="
+                            value = token[len(prefix):]
+                            break
                 if known is not None:
                     dest, wants_value = known
                     if wants_value and not eq:
@@ -110,6 +115,9 @@ def _options(*decls: str, **kwargs: Any) -> Any:
                " and -l<library> arguments")
 @_options("-l", "--l", "libraries", multiple=True, metavar="NAME",
           help="Link against library NAME (libNAME.so via dlopen, else libNAME.a)")
+@_options("-hidden-l", "--hidden-l", "hidden_libraries", multiple=True, metavar="NAME",
+          help="Link against library X in the library search paths with hidden visibility "
+               "(a static archive whose symbols other JITDylibs cannot see)")
 @_options("-L", "--L", "search_paths", multiple=True, metavar="DIR",
           help="Add DIR to the library search paths of the current JITDylib")
 @_options("-abs", "--abs", multiple=True, metavar="NAME=ADDR",
@@ -160,7 +168,8 @@ def _options(*decls: str, **kwargs: Any) -> Any:
 @click.version_option(None, "-version", "--version", package_name="pyjitlink", prog_name=TOOL)
 @click.pass_context
 def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, entry: str,
-            jd: tuple[str, ...], libraries: tuple[str, ...], search_paths: tuple[str, ...],
+            jd: tuple[str, ...], libraries: tuple[str, ...],
+            hidden_libraries: tuple[str, ...], search_paths: tuple[str, ...],
             abs: tuple[str, ...], alias: tuple[str, ...], phony_externals: bool,
             no_process_syms: bool, show_sizes: bool, pre_prune_total_block_size: bool,
             post_fixup_total_block_size: bool, show_times: bool,

@@ -146,7 +146,9 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
         elif kind == "L":
             session.add_search_path(jd, value)
         elif kind == "l":
-            libraries.append((jd, value))
+            libraries.append((jd, value, False))
+        elif kind == "hidden-l":
+            libraries.append((jd, value, True))
         elif kind == "abs":
             session.add_absolute(jd, *_parse_abs(value))
         elif kind == "alias":
@@ -164,8 +166,8 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
         src = found[1] or found[0] or alias_jd
         session.add_alias(dst, alias, src, aliasee)
     # ld's rule: every -L of a JITDylib applies to each of its -l, wherever they stand.
-    for lib_jd, name in libraries:
-        session.add_library(lib_jd, name)
+    for lib_jd, name, hidden in libraries:
+        session.add_library(lib_jd, name, hidden)
     session.finish_link_orders()
     return session
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from pyjitlink.errors import ExecutionError, LibraryNotFound, PyJITLinkError, SymbolsNotFound
 from pyjitlink.formats import build_link_graph, identify
-from pyjitlink.jitlink.graph import LinkGraph
+from pyjitlink.jitlink.graph import LinkGraph, Scope
 from pyjitlink.jitlink.memory import ArenaMemoryManager, SlabArena
 from pyjitlink.orc.generators import (
     DynamicLibrarySearchGenerator,
@@ -166,14 +166,31 @@ class Session:
         self.input_count += 1
         self.layer.add(jd, graph, tracker)
 
-    def add_archive(self, jd: JITDylib, path: str, data: bytes | None = None) -> None:
+    def add_archive(self, jd: JITDylib, path: str, data: bytes | None = None,
+                    hidden: bool = False) -> None:
+        """Members of the archive at ``path`` join ``jd`` when they define a needed symbol;
+        with ``hidden`` (``-hidden-l``) their symbols are hidden: visible inside ``jd`` only."""
         if data is None:
             with open(path, "rb") as f:
                 data = f.read()
-        jd.add_generator(StaticLibraryDefinitionGenerator(path, data, self.add_object))
 
-    def add_library(self, jd: JITDylib, name: str) -> None:
+        def add_member(target: JITDylib, member: bytes, name: str) -> None:
+            graph = build_link_graph(member, name)
+            if hidden:
+                for sym in graph.defined_symbols():
+                    if sym.scope is Scope.DEFAULT:
+                        sym.scope = Scope.HIDDEN
+            self.init_fini.set_input_order(name, self.input_count)
+            self.input_count += 1
+            self.layer.add(target, graph)
+
+        jd.add_generator(StaticLibraryDefinitionGenerator(path, data, add_member))
+
+    def add_library(self, jd: JITDylib, name: str, hidden: bool = False) -> None:
         """``-l NAME``: another JITDylib of that name, a shared library, or a static archive.
+
+        ``hidden`` (``-hidden-l NAME``) looks for the static archive only and hides its
+        members' symbols from other JITDylibs (llvm-jitlink's -hidden-l).
 
         A JITDylib or shared library joins ``jd``'s link order (exported symbols only); a
         shared library is dlopen'd into a JITDylib of its own, named by its path, shared by
@@ -185,12 +202,13 @@ class Session:
                 self.link_against(jd, other)
             return
         try:
-            kind, path = find_library(name, self.search_paths.get(jd.name, []))
+            kind, path = find_library(name, self.search_paths.get(jd.name, []),
+                                      archives_only=hidden)
         except LibraryNotFound:
             raise LibraryNotFound(f"While linking {jd.name}, could not find library for "
                                   f"-l{name}", f"-l{name}") from None
         if kind == "archive":
-            self.add_archive(jd, path)
+            self.add_archive(jd, path, hidden=hidden)
             return
         lib_jd = self.library_jds.get(path)
         if lib_jd is None:
