@@ -379,6 +379,9 @@ def _aarch64_valid_ldst(w: int) -> bool:
     return not ((size == 3 and opc == 3) or (size == 2 and opc == 3))
 
 
+# (opc, LL) of svc, hvc, smc, brk, hlt, dcps1-3.
+_EXCEPTION_GEN = frozenset(((0, 1), (0, 2), (0, 3), (1, 0), (2, 0), (5, 1), (5, 2), (5, 3)))
+
 # xpaclri, pacia1716, pacib1716, autia1716, autib1716, paciaz, paciasp, pacibz, pacibsp,
 # autiaz, autiasp, autibz, autibsp.
 _PAC_HINTS = frozenset((7, 8, 10, 12, 14) + tuple(range(24, 32)))
@@ -454,7 +457,8 @@ def _aarch64_operands(w: int) -> tuple[Operand, ...] | None:  # noqa: C901 - a d
         if not _aarch64_valid_ldst(w):
             return None
         option = (w >> 13) & 7
-        return (_aarch64_transfer_reg(w, rd), _xreg(rn, sp=True),
+        prfm = w >> 30 == 3 and not (w >> 26) & 1 and (w >> 22) & 3 == 2
+        return (_imm(rd) if prfm else _aarch64_transfer_reg(w, rd), _xreg(rn, sp=True),
                 _xreg((w >> 16) & 31, wide=bool(option & 1)),
                 _imm((option >> 2) & 1), _imm((w >> 12) & 1))
     if (w & 0x3A000000) == 0x28000000:                       # load/store pair
@@ -483,8 +487,8 @@ def _aarch64_operands(w: int) -> tuple[Operand, ...] | None:  # noqa: C901 - a d
         n = (w >> 5) & 0x7F
         # The pointer-authentication hints decode as instructions without operands.
         return () if n in _PAC_HINTS else (_imm(n),)
-    if (w & 0xFF00001C) == 0xD4000000:                       # svc/hvc/smc/brk/hlt/dcps
-        return (_imm((w >> 5) & 0xFFFF),)
+    if (w & 0xFF00001C) == 0xD4000000 and ((w >> 21) & 7, w & 3) in _EXCEPTION_GEN:
+        return (_imm((w >> 5) & 0xFFFF),)                    # svc/hvc/smc/brk/hlt/dcps
     if (w & 0xFFFF0000) == 0:                                # udf
         return (_imm(w & 0xFFFF),)
     return None

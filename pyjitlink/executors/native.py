@@ -444,17 +444,25 @@ _MAIN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, ctypes.POINTER(ctypes.c_cha
 _VOID = ctypes.CFUNCTYPE(None)
 
 
-class NativeExecutor:
-    """Runs x86-64 code in this process. Only usable on an x86-64 host."""
+class _Process:
+    """What every native session of this process shares: the one low arena (all JIT'd code
+    must be within 2 GiB of each other and of the copies), the copies and stubs (GOT slot
+    redirection is process-wide), and the libc shims."""
 
-    arch = "x86_64"
+    _instance: _Process | None = None
+    _lock = threading.Lock()
 
     def __init__(self) -> None:
         self.arena = NativeArena()
-        self.memory_manager = ArenaMemoryManager(self.arena)
         self.proxies = NearProxies(self.arena)
-        self.plugins = [NearProxyPlugin(self.proxies), EHFrameRegistrationPlugin()]
-        self._runtime = self._make_runtime()
+        self.runtime = self._make_runtime()
+
+    @classmethod
+    def get(cls) -> _Process:
+        with cls._lock:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
 
     def _make_runtime(self) -> dict[str, int]:
         """Shims for libc_nonshared.a's functions, which no shared library exports.
@@ -476,6 +484,24 @@ class NativeExecutor:
         symbols["__dso_handle"] = page
         self.arena.commit(page, code, self.arena.page_size, MemProt.READ | MemProt.EXEC)
         return symbols
+
+
+class NativeExecutor:
+    """Runs x86-64 code in this process. Only usable on an x86-64 host.
+
+    Sessions in one process share one arena and one set of copies/stubs (see ``_Process``);
+    each session's memory manager hands out and takes back its own allocations from it.
+    """
+
+    arch = "x86_64"
+
+    def __init__(self) -> None:
+        process = _Process.get()
+        self.arena = process.arena
+        self.memory_manager = ArenaMemoryManager(self.arena)
+        self.proxies = process.proxies
+        self.plugins = [NearProxyPlugin(self.proxies), EHFrameRegistrationPlugin()]
+        self._runtime = process.runtime
 
     def host_symbol(self, name: str) -> int | None:
         return self._runtime.get(name)

@@ -42,6 +42,7 @@ class InitFiniPlugin:
         self.entries: dict[str, list[tuple[int, int, int, int, int]]] = {
             "preinit": [], "init": [], "fini": []}
         self.input_order: dict[str, int] = {}
+        self.armed: set[int] = set()  # ids of fini entries whose initializers have run
         self._lock = threading.Lock()
 
     def set_input_order(self, name: str, position: int) -> None:
@@ -81,18 +82,29 @@ class InitFiniPlugin:
         """Removed code's pending functions must never run: forget them."""
         with self._lock:
             for kind, entries in self.entries.items():
+                self.armed.difference_update(id(e) for e in entries if e[4] == id(tracker))
                 self.entries[kind] = [e for e in entries if e[4] != id(tracker)]
 
-    def take(self, kind: str, tracker: ResourceTracker | None = None) -> list[int]:
+    def arm_finalizers(self) -> None:
+        """The initializers collected so far have run: their graphs' finalizers may run."""
+        with self._lock:
+            self.armed.update(id(e) for e in self.entries["fini"])
+
+    def take(self, kind: str, tracker: ResourceTracker | None = None,
+             armed_only: bool = False) -> list[int]:
         """Addresses of the ``kind`` functions collected so far (of ``tracker``'s code, or
-        all), in run order; forgets them."""
+        all; with ``armed_only``, only finalizers whose initializers ran), in run order;
+        forgets them."""
         with self._lock:
             entries = self.entries[kind]
-            if tracker is None:
-                taken, self.entries[kind] = entries, []
-            else:
-                taken = [e for e in entries if e[4] == id(tracker)]
-                self.entries[kind] = [e for e in entries if e[4] != id(tracker)]
+
+            def wanted(e: tuple[int, int, int, int, int]) -> bool:
+                return (tracker is None or e[4] == id(tracker)) and (
+                    not armed_only or id(e) in self.armed)
+
+            taken = [e for e in entries if wanted(e)]
+            self.entries[kind] = [e for e in entries if not wanted(e)]
+            self.armed.difference_update(id(e) for e in taken)
         addresses = [address for _, _, _, address, _ in sorted(taken)]
         if kind == "fini":
             addresses.reverse()

@@ -289,6 +289,7 @@ class Session:
         if self.executor is None:
             raise ExecutionError("cannot run initializers: this session does not execute")
         self.link_initializers()
+        self.init_fini.arm_finalizers()
         for init in self.init_fini.take("preinit") + self.init_fini.take("init"):
             self.executor.run_void(init)
 
@@ -296,7 +297,7 @@ class Session:
         """Run the finalizers of ``tracker``'s code, then remove it: its symbols leave their
         JITDylib, its memory is unmapped and its unwind info deregistered (dlclose-like)."""
         if self.executor is not None:
-            for fini in self.init_fini.take("fini", tracker):
+            for fini in self.init_fini.take("fini", tracker, armed_only=True):
                 self.executor.run_void(fini)
         tracker.remove()
 
