@@ -95,3 +95,43 @@ def test_import_is_lazy() -> None:
                           "print(any(m.startswith('pyjitlink.') for m in sys.modules))"],
                          capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Python example in README.md, run as written, in a directory with its add.o."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    example = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    _cc(tmp_path, "add", "int add(int a, int b) { return a + b; }")
+    monkeypatch.chdir(tmp_path)
+    printed: list[str] = []
+    exec(compile(example, "README.md", "exec"), {"print": lambda *a: printed.append(a)})
+    assert printed == [(5,)]
+
+
+def test_transfer_to_moves_ownership(tmp_path: Path) -> None:
+    session = pyjitlink.Session()
+    jd = session.main_jd
+    first, second = jd.create_resource_tracker(), jd.create_resource_tracker()
+    session.add_object(jd, _cc(tmp_path, "m", "int m(int a, int b) { return a * b; }"), "m.o",
+                       first)
+    assert session.function("m", BINOP)(6, 7) == 42
+    first.transfer_to(second)
+    session.remove(first)  # owns nothing now
+    assert session.function("m", BINOP)(3, 3) == 9
+    session.remove(second)
+    assert "m" not in jd.symbols
+
+
+def test_jitdylib_clear_removes_everything(tmp_path: Path) -> None:
+    session = pyjitlink.Session()
+    jd = session.create_jd("scratch")
+    session.add_object(jd, _cc(tmp_path, "c", "int c1(int a, int b) { return a; }"), "c.o")
+    address = session.lookup("c1", jd)
+    jd.clear()
+    assert jd.symbols == {}
+    with pytest.raises(pyjitlink.SymbolsNotFound):
+        session.lookup("c1", jd)
+    for line in Path("/proc/self/maps").read_text().splitlines():
+        lo, hi = (int(x, 16) for x in line.split()[0].split("-"))
+        if lo <= address < hi:
+            assert line.split()[1].startswith("---"), line
