@@ -45,27 +45,49 @@ class TaskDispatcher(Protocol):
 
 
 class InPlaceTaskDispatcher:
-    """Runs tasks on the thread that waits (``run_until``), in dispatch order.
+    """Runs tasks on the threads that wait (``run_until``), in dispatch order.
 
     Tasks go on a queue instead of running inside ``dispatch``, so a chain of N dependent links
     uses constant stack depth. With ``-num-threads 0`` this is llvm-jitlink's in-place mode.
+    Several threads may wait at once (JIT'd threads making first calls to lazy functions):
+    each runs queued tasks; one whose queue is empty waits while another runs a task. A wait
+    with nothing queued and nothing running can never end: that raises OrcError.
     """
 
     def __init__(self) -> None:
         self.queue: deque[Task] = deque()
+        self.cond = threading.Condition()
+        self.running = 0
 
     def dispatch(self, task: Task) -> None:
-        self.queue.append(task)
+        with self.cond:
+            self.queue.append(task)
+            self.cond.notify_all()
 
     def run_until(self, done: Callable[[], bool]) -> None:
-        queue = self.queue
-        while not done():
-            if not queue:
-                raise OrcError("internal error: lookup cannot complete (no work left)")
-            queue.popleft()()
+        cond = self.cond
+        while True:
+            with cond:
+                while True:
+                    if done():
+                        return
+                    if self.queue:
+                        task = self.queue.popleft()
+                        self.running += 1
+                        break
+                    if self.running == 0:
+                        raise OrcError("internal error: lookup cannot complete (no work left)")
+                    cond.wait(0.05)
+            try:
+                task()
+            finally:
+                with cond:
+                    self.running -= 1
+                    cond.notify_all()
 
     def shutdown(self) -> None:
-        self.queue.clear()
+        with self.cond:
+            self.queue.clear()
 
 
 class ThreadPoolTaskDispatcher:
