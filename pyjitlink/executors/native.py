@@ -25,7 +25,7 @@ import os
 import struct
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pyjitlink.arch.x86_64 import NEAR_TARGET_KINDS, EdgeKind
 from pyjitlink.errors import ExecutionError, JITLinkError
@@ -550,3 +550,97 @@ class NativeExecutor:
         NativeExecutor.flush_host_streams()
         _libc.exit.argtypes = [ctypes.c_int]
         _libc.exit(code & 0xFF)
+
+
+# ---------------------------------------------------------------------------- laziness
+
+_REENTRY_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_uint64, ctypes.c_uint64)
+
+
+class NativeLazySupport:
+    """Redirectable entry points and the re-entry trampoline, as x86-64 machine code.
+
+    Each lazy symbol gets a *stub* ``jmp *slot(%rip)`` (its public address, R-X) and a
+    pointer *slot* (RW-). A slot first holds the address of the symbol's *thunk*,
+    ``mov $id, %r11d; jmp *reentry(%rip)``, which enters the shared re-entry trampoline:
+    it saves the argument registers (rdi, rsi, rdx, rcx, r8, r9, rax for the vararg count,
+    r10, xmm0-7), calls the Python re-entry function with the id (a ctypes callback; ctypes
+    takes the GIL, so any thread may call), restores the registers and jumps to the address
+    it returned, with the caller's stack and return address untouched. Redirecting stores
+    the body's address into the slot: one aligned 8-byte store, atomic on x86-64, so other
+    threads see either the thunk or the body.
+    """
+
+    THUNK_SIZE = 16
+    STUB_SIZE = 8
+
+    def __init__(self, arena: NativeArena, reenter: Callable[[int], int]) -> None:
+        self.arena = arena
+        self._callback = _REENTRY_CALLBACK(reenter)  # kept alive as long as the support is
+        self.lock = threading.Lock()
+        page = arena.page_size
+        code_page, data_page = arena.reserve(page), arena.reserve(page)
+        callback = ctypes.cast(self._callback, ctypes.c_void_p).value
+        code = bytearray()
+        code += b"\x55\x48\x89\xe5"  # push %rbp; mov %rsp,%rbp
+        # push rdi, rsi, rdx, rcx, r8, r9, rax, r10: 8 pushes keep %rsp 16-byte aligned
+        code += b"\x57\x56\x52\x51\x41\x50\x41\x51\x50\x41\x52"
+        code += b"\x48\x81\xec\x80\x00\x00\x00"  # sub $128,%rsp
+        for i in range(8):  # movdqu %xmmI, 16*I(%rsp)
+            code += b"\xf3\x0f\x7f" + bytes([0x44 | (i << 3), 0x24, 16 * i])
+        code += b"\x4c\x89\xdf"  # mov %r11,%rdi (the id)
+        code += b"\x48\xb8" + struct.pack("<Q", callback)  # movabs $callback,%rax
+        code += b"\xff\xd0"  # call *%rax
+        code += b"\x49\x89\xc3"  # mov %rax,%r11 (where to go)
+        for i in range(8):  # movdqu 16*I(%rsp), %xmmI
+            code += b"\xf3\x0f\x6f" + bytes([0x44 | (i << 3), 0x24, 16 * i])
+        code += b"\x48\x81\xc4\x80\x00\x00\x00"  # add $128,%rsp
+        code += b"\x41\x5a\x58\x41\x59\x41\x58\x59\x5a\x5e\x5f"  # pop in reverse
+        code += b"\x5d"  # pop %rbp
+        code += b"\x41\xff\xe3"  # jmp *%r11
+        arena.commit(code_page, code, page, MemProt.READ | MemProt.EXEC)
+        # The pointer every thunk jumps through.
+        arena.commit(data_page, struct.pack("<Q", code_page), page,
+                     MemProt.READ | MemProt.WRITE)
+        self.reentry = code_page
+        self.reentry_pointer = data_page
+
+    def create_entry_points(self, ids: list[int]) -> list[tuple[int, int]]:
+        """For each id: (stub address, slot address), the slot aimed at the id's thunk."""
+        n = len(ids)
+        page = self.arena.page_size
+        code_size = align_up(max(n * (self.THUNK_SIZE + self.STUB_SIZE), 1), page)
+        data_size = align_up(max(n * 8, 1), page)
+        with self.lock:
+            code_base = self.arena.reserve(code_size)
+            data_base = self.arena.reserve(data_size)
+        code = bytearray(code_size)
+        data = bytearray(data_size)
+        result = []
+        for i, ident in enumerate(ids):
+            thunk = code_base + i * self.THUNK_SIZE
+            stub = code_base + n * self.THUNK_SIZE + i * self.STUB_SIZE
+            slot = data_base + 8 * i
+            t = i * self.THUNK_SIZE
+            code[t:t + 6] = b"\x41\xbb" + struct.pack("<I", ident)  # mov $id,%r11d
+            code[t + 6:t + 12] = b"\xff\x25" + struct.pack(
+                "<i", self.reentry_pointer - (thunk + 12))  # jmp *reentry(%rip)
+            s = stub - code_base
+            code[s:s + 6] = b"\xff\x25" + struct.pack("<i", slot - (stub + 6))
+            struct.pack_into("<Q", data, 8 * i, thunk)
+            result.append((stub, slot))
+        self.arena.commit(code_base, code, code_size, MemProt.READ | MemProt.EXEC)
+        self.arena.commit(data_base, data, data_size, MemProt.READ | MemProt.WRITE)
+        return result
+
+    @staticmethod
+    def redirect(slot: int, address: int) -> None:
+        ctypes.c_uint64.from_address(slot).value = address
+
+    @staticmethod
+    def fatal(message: str) -> None:
+        """End the process from inside JIT'd code with one error line (exit status 1)."""
+        NativeExecutor.flush_host_streams()
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
+        os._exit(1)

@@ -22,7 +22,7 @@ TOOL = "pyjitlink"
 # Options whose position among the inputs matters, in llvm-jitlink's sense: the click
 # parameter name -> the event name the driver reads.
 POSITIONAL = {"jd": "jd", "libraries": "l", "search_paths": "L", "abs": "abs", "alias": "alias",
-              "hidden_libraries": "hidden-l"}
+              "hidden_libraries": "hidden-l", "lazy": "lazy"}
 
 
 def error_exit(message: str, file: str | None = None, code: int = 1) -> None:
@@ -71,7 +71,7 @@ class PositionalCommand(click.Command):
                         i += 1
                     rewritten += [name, value] if wants_value else [name]
                     if dest in POSITIONAL:
-                        events.append((POSITIONAL[dest], value))
+                        events.append((POSITIONAL[dest], value if wants_value else ""))
                     continue
                 raise click.UsageError(f"Unknown command line argument '{token}'.  Try: "
                                        f"'{TOOL} --help'")
@@ -108,6 +108,9 @@ def _options(*decls: str, **kwargs: Any) -> Any:
                                                                               "-h"]})
 @click.argument("inputs", nargs=-1, type=click.Path())
 @_options("-noexec", "--noexec", is_flag=True, help="Do not execute loaded code")
+@_options("-lazy", "--lazy", is_flag=True, multiple=True,
+          help="Link the following file (or -l library) lazily: each function links on its "
+               "first call")
 @_options("-entry", "--entry", default="main", show_default=True,
           help="Symbol to call as main entry point")
 @_options("-jd", "--jd", multiple=True, metavar="NAME",
@@ -167,7 +170,8 @@ def _options(*decls: str, **kwargs: Any) -> Any:
           help="Print ExecutionSession state after resolving entry point")
 @click.version_option(None, "-version", "--version", package_name="pyjitlink", prog_name=TOOL)
 @click.pass_context
-def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, entry: str,
+def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tuple[bool, ...],
+            entry: str,
             jd: tuple[str, ...], libraries: tuple[str, ...],
             hidden_libraries: tuple[str, ...], search_paths: tuple[str, ...],
             abs: tuple[str, ...], alias: tuple[str, ...], phony_externals: bool,

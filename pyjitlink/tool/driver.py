@@ -138,17 +138,19 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
     jd = session.main_jd
     libraries = []
     aliases = []
+    lazy_next = False  # -lazy applies to the input or -l right after it (llvm-jitlink)
     for kind, value in events:
+        lazy, lazy_next = lazy_next, kind == "lazy"
         if kind == "jd":
             jd = session.create_jd(value)
         elif kind == "input":
-            session.add_object_file(jd, value)
+            session.add_object_file(jd, value, lazy=lazy)
         elif kind == "L":
             session.add_search_path(jd, value)
         elif kind == "l":
-            libraries.append((jd, value, False))
+            libraries.append((jd, value, False, lazy))
         elif kind == "hidden-l":
-            libraries.append((jd, value, True))
+            libraries.append((jd, value, True, lazy))
         elif kind == "abs":
             session.add_absolute(jd, *_parse_abs(value))
         elif kind == "alias":
@@ -166,8 +168,8 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
         src = found[1] or found[0] or alias_jd
         session.add_alias(dst, alias, src, aliasee)
     # ld's rule: every -L of a JITDylib applies to each of its -l, wherever they stand.
-    for lib_jd, name, hidden in libraries:
-        session.add_library(lib_jd, name, hidden)
+    for lib_jd, name, hidden, lazy in libraries:
+        session.add_library(lib_jd, name, hidden, lazy)
     session.finish_link_orders()
     return session
 

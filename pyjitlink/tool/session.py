@@ -28,6 +28,7 @@ from pyjitlink.orc.generators import (
     load_shared_library,
 )
 from pyjitlink.orc.jitdylib import JITDylib
+from pyjitlink.orc.lazy import LazyReexportsManager, lazy_entries
 from pyjitlink.orc.object_layer import INIT_SYMBOL_PREFIX, ObjectLinkingLayer
 from pyjitlink.orc.platform import InitFiniPlugin
 from pyjitlink.orc.resources import ResourceTracker
@@ -103,6 +104,7 @@ class Session:
         if phony_externals:
             self.process_jd.add_generator(_PhonyExternals())
         self.search_paths: dict[str, list[str]] = {}
+        self._lazy: LazyReexportsManager | None = None
         self.input_count = 0
         self.linked_files: list[tuple[str, str]] = []  # (jd name, graph name) in link order
         self.on_linked: list[Callable[[JITDylib, LinkGraph], None]] = []
@@ -144,8 +146,9 @@ class Session:
             (self.process_jd, JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY)]
 
     def add_object_file(self, jd: JITDylib, path: str,
-                        tracker: ResourceTracker | None = None) -> None:
-        """Add the object or archive at ``path`` to ``jd`` (an archive's members on demand)."""
+                        tracker: ResourceTracker | None = None, lazy: bool = False) -> None:
+        """Add the object or archive at ``path`` to ``jd`` (an archive's members on demand;
+        with ``lazy``, functions link on their first call)."""
         try:
             with open(path, "rb") as f:
                 data = f.read()
@@ -153,9 +156,11 @@ class Session:
             raise PyJITLinkError(err.strerror or str(err), path) from None
         kind = identify(data)
         if kind == "archive":
-            self.add_archive(jd, path, data)
-            return
-        self.add_object(jd, data, path, tracker)
+            self.add_archive(jd, path, data, lazy=lazy)
+        elif lazy:
+            self.add_lazy_object(jd, data, path, tracker)
+        else:
+            self.add_object(jd, data, path, tracker)
 
     def add_object(self, jd: JITDylib, data: bytes, name: str,
                    tracker: ResourceTracker | None = None) -> None:
@@ -166,8 +171,35 @@ class Session:
         self.input_count += 1
         self.layer.add(jd, graph, tracker)
 
+    @property
+    def lazy_manager(self) -> LazyReexportsManager:
+        """The session's LazyReexportsManager, made on first use (native execution only)."""
+        if self._lazy is None:
+            if self.executor is None:
+                raise ExecutionError("-lazy needs an executor (it cannot be used with a slab)")
+            from pyjitlink.executors.native import NativeLazySupport
+
+            arena = self.executor.arena
+            self._lazy = LazyReexportsManager(
+                self.es, lambda reenter: NativeLazySupport(arena, reenter))
+        return self._lazy
+
+    def add_lazy_object(self, jd: JITDylib, data: bytes, name: str,
+                        tracker: ResourceTracker | None = None) -> bool:
+        """Add an object whose functions link on first call; True if it could be lazy
+        (objects with static initializers or exported data link eagerly instead)."""
+        graph = build_link_graph(data, name)
+        self.init_fini.set_input_order(name, self.input_count)
+        self.input_count += 1
+        entries = lazy_entries(graph)
+        self.layer.add(jd, graph, tracker)
+        if entries is None:
+            return False
+        self.lazy_manager.create_lazy_reexports(jd, entries, name, tracker)
+        return True
+
     def add_archive(self, jd: JITDylib, path: str, data: bytes | None = None,
-                    hidden: bool = False) -> None:
+                    hidden: bool = False, lazy: bool = False) -> None:
         """Members of the archive at ``path`` join ``jd`` when they define a needed symbol;
         with ``hidden`` (``-hidden-l``) their symbols are hidden: visible inside ``jd`` only."""
         if data is None:
@@ -175,6 +207,9 @@ class Session:
                 data = f.read()
 
         def add_member(target: JITDylib, member: bytes, name: str) -> None:
+            if lazy:
+                self.add_lazy_object(target, member, name)
+                return
             graph = build_link_graph(member, name)
             if hidden:
                 for sym in graph.defined_symbols():
@@ -186,7 +221,8 @@ class Session:
 
         jd.add_generator(StaticLibraryDefinitionGenerator(path, data, add_member))
 
-    def add_library(self, jd: JITDylib, name: str, hidden: bool = False) -> None:
+    def add_library(self, jd: JITDylib, name: str, hidden: bool = False,
+                    lazy: bool = False) -> None:
         """``-l NAME``: another JITDylib of that name, a shared library, or a static archive.
 
         ``hidden`` (``-hidden-l NAME``) looks for the static archive only and hides its
@@ -208,7 +244,7 @@ class Session:
             raise LibraryNotFound(f"While linking {jd.name}, could not find library for "
                                   f"-l{name}", f"-l{name}") from None
         if kind == "archive":
-            self.add_archive(jd, path, hidden=hidden)
+            self.add_archive(jd, path, hidden=hidden, lazy=lazy)
             return
         lib_jd = self.library_jds.get(path)
         if lib_jd is None:
