@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pyjitlink.errors import PyJITLinkError
+from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.tool.dumps import DumpPlugin
 from pyjitlink.tool.graph_info import GraphInfo
 from pyjitlink.tool.session import Session
@@ -240,7 +241,12 @@ def run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
     session = build_session(events, options)
     timer.stop("load", started)
     if options.show_linked_files:
-        session.on_linked.append(lambda jd, graph: print(f"Linking {graph.name}", flush=True))
+        def show(jd: object, graph: LinkGraph) -> None:
+            # One write per line: links on several threads must not interleave their lines.
+            sys.stdout.write(f"Linking {graph.name}\n")
+            sys.stdout.flush()
+
+        session.on_linked.append(show)
     if options.noexec and program_args:
         print("Warning: --args passed to -noexec run will be ignored.", file=sys.stderr,
               flush=True)
