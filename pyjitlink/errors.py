@@ -38,8 +38,13 @@ class UnsupportedRelocation(JITLinkError):
     """
 
     def __init__(self, file: str | None, section: str, offset: int, type_name: str,
-                 why: str = "unsupported relocation") -> None:
-        super().__init__(f"{why} {type_name} in section {section} at offset {offset:#x}", file)
+                 why: str = "unsupported relocation", arch: str | None = None) -> None:
+        # LLVM's wording ("Unsupported x86-64 relocation type R_X86_64_GOT32") where the
+        # architecture is known, then the place; ``why`` adds the reason if there is one.
+        head = f"Unsupported {arch} relocation type {type_name}" if arch else \
+            f"{why} {type_name}"
+        reason = f": {why.rstrip(':')}" if arch and why != "unsupported relocation" else ""
+        super().__init__(f"{head} in section {section} at offset {offset:#x}{reason}", file)
         self.section = section
         self.offset = offset
         self.type_name = type_name
@@ -53,12 +58,21 @@ class FixupOutOfRange(JITLinkError):
     """
 
     def __init__(self, file: str | None, section: str, offset: int, address: int, kind: str,
-                 target: str, value: int) -> None:
-        super().__init__(
-            f"fixup {kind} at {section}+{offset:#x} (address {address:#x}) is out of range: "
-            f"target {target}, value {value:#x}" if value >= 0 else
-            f"fixup {kind} at {section}+{offset:#x} (address {address:#x}) is out of range: "
-            f"target {target}, value -{-value:#x}", file)
+                 target: str, value: int, target_address: int | None = None,
+                 block_address: int | None = None, block_symbol: str | None = None,
+                 edge_offset: int | None = None) -> None:
+        # LLVM's makeTargetOutOfRangeError wording first (so FileCheck patterns written for
+        # llvm-jitlink match), then what it leaves out: the value and the section offset.
+        where = (f"{block_symbol if block_symbol else '<anonymous block> @'}"
+                 f"{',' if block_symbol else ''} {block_address:#x} + {edge_offset:#x}"
+                 if block_address is not None and edge_offset is not None else "")
+        shown = f'"{target}"' if not target.startswith("<anonymous") else target
+        at = f" at address {target_address:#x}" if target_address is not None else ""
+        text = (f"In graph {file}, section {section}: relocation target {shown}{at} is out of "
+                f"range of {kind} fixup at {address:#x}{f' ({where})' if where else ''}: value "
+                f"{'-' if value < 0 else ''}{abs(value):#x} does not fit (at {section}+"
+                f"{offset:#x})")
+        super().__init__(text, file)
         self.section = section
         self.offset = offset
         self.address = address

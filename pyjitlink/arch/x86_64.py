@@ -21,6 +21,7 @@ from pyjitlink.jitlink.graph import (
     Scope,
     Symbol,
     SymbolKind,
+    make_target_out_of_range_error,
 )
 from pyjitlink.jitlink.tables import TableManager
 
@@ -76,14 +77,7 @@ NEAR_TARGET_KINDS = frozenset({
 
 
 def _out_of_range(graph: LinkGraph, block: Block, edge: Edge, value: int) -> FixupOutOfRange:
-    return FixupOutOfRange(graph.name, block.section.name, block.address + edge.offset
-                           - _section_start(block), block.address + edge.offset,
-                           edge_kind_name(edge.kind), edge.target.display_name(), value)
-
-
-def _section_start(block: Block) -> int:
-    blocks = block.section.blocks
-    return min(b.address for b in blocks) if blocks else block.address
+    return make_target_out_of_range_error(graph, block, edge, value)
 
 
 _K = EdgeKind
@@ -92,6 +86,12 @@ _BRANCH_KINDS = frozenset({_K.BranchPCRel32, _K.BranchPCRel32ToPtrJumpStub,
                            _K.PCRel32GOTLoadRelaxable, _K.PCRel32GOTLoadREXRelaxable})
 _DELTA32, _POINTER64, _DELTA64 = int(_K.Delta32), int(_K.Pointer64), int(_K.Delta64)
 _pack_i32 = struct.Struct("<i").pack_into
+
+
+def _s64(value: int) -> int:
+    """``value`` modulo 2**64, read as a signed 64-bit number: addresses and addends are
+    64-bit quantities, so 0xffffffff80001000 is -0x7ffff000 for a sign-extended field."""
+    return ((value + (1 << 63)) & U64) - (1 << 63)
 _pack_u64 = struct.Struct("<Q").pack_into
 
 
@@ -112,12 +112,16 @@ def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
     if kind == _DELTA32:
         value = s + a - p
         if not -0x80000000 <= value <= 0x7FFFFFFF:
-            raise _out_of_range(graph, block, edge, value)
+            value = _s64(value)
+            if not -0x80000000 <= value <= 0x7FFFFFFF:
+                raise _out_of_range(graph, block, edge, value)
         _pack_i32(content, off, value)
     elif kind in _BRANCH_KINDS:
         value = s + a - (p + 4)
         if not -0x80000000 <= value <= 0x7FFFFFFF:
-            raise _out_of_range(graph, block, edge, value)
+            value = _s64(value)
+            if not -0x80000000 <= value <= 0x7FFFFFFF:
+                raise _out_of_range(graph, block, edge, value)
         _pack_i32(content, off, value)
     elif kind == _POINTER64:
         _pack_u64(content, off, (s + a) & U64)
@@ -131,36 +135,48 @@ def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
     elif kind == _K.Pointer32Signed:
         value = s + a
         if not -0x80000000 <= value <= 0x7FFFFFFF:
-            raise _out_of_range(graph, block, edge, value)
+            value = _s64(value)
+            if not -0x80000000 <= value <= 0x7FFFFFFF:
+                raise _out_of_range(graph, block, edge, value)
         _pack_i32(content, off, value)
     elif kind == _K.Delta64FromGOT:
         _pack_u64(content, off, (s + a - got_base(graph).address) & U64)
     elif kind == _K.Delta16:
         value = s + a - p
         if not -0x8000 <= value <= 0x7FFF:
-            raise _out_of_range(graph, block, edge, value)
+            value = _s64(value)
+            if not -0x8000 <= value <= 0x7FFF:
+                raise _out_of_range(graph, block, edge, value)
         struct.pack_into("<h", content, off, value)
     elif kind == _K.Delta8:
         value = s + a - p
         if not -0x80 <= value <= 0x7F:
-            raise _out_of_range(graph, block, edge, value)
+            value = _s64(value)
+            if not -0x80 <= value <= 0x7F:
+                raise _out_of_range(graph, block, edge, value)
         struct.pack_into("<b", content, off, value)
     elif kind == _K.Pointer16:
         value = s + a
         if not -0x8000 <= value <= 0xFFFF:
-            raise _out_of_range(graph, block, edge, value)
+            value = _s64(value)
+            if not -0x8000 <= value <= 0xFFFF:
+                raise _out_of_range(graph, block, edge, value)
         struct.pack_into("<H", content, off, value & 0xFFFF)
     elif kind == _K.Pointer8:
         value = s + a
         if not -0x80 <= value <= 0xFF:
-            raise _out_of_range(graph, block, edge, value)
+            value = _s64(value)
+            if not -0x80 <= value <= 0xFF:
+                raise _out_of_range(graph, block, edge, value)
         struct.pack_into("<B", content, off, value & 0xFF)
     elif kind == _K.NegDelta64:
         _pack_u64(content, off, (p - s + a) & U64)
     elif kind == _K.NegDelta32:
         value = p - s + a
         if not -0x80000000 <= value <= 0x7FFFFFFF:
-            raise _out_of_range(graph, block, edge, value)
+            value = _s64(value)
+            if not -0x80000000 <= value <= 0x7FFFFFFF:
+                raise _out_of_range(graph, block, edge, value)
         _pack_i32(content, off, value)
     elif kind == _K.Size64:
         _pack_u64(content, off, (edge.target.size + a) & U64)

@@ -52,7 +52,7 @@ def object_arch(data: bytes, name: str) -> str:
         raise UnsupportedObject("Mach-O objects are not supported yet", name)
     if kind == "archive":
         raise MalformedObject("an archive is not an object file", name)
-    raise MalformedObject("not an object file (unrecognized file format)", name)
+    raise MalformedObject("The file was not recognized as a valid object file", name)
 
 
 def build_link_graph(data: bytes, name: str) -> LinkGraph:

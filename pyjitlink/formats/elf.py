@@ -39,6 +39,8 @@ SHT_NULL, SHT_SYMTAB, SHT_RELA, SHT_NOBITS, SHT_REL, SHT_GROUP = 0, 2, 4, 8, 9, 
 EM_X86_64 = 62
 EM_AARCH64 = 183
 
+ARCH_LABELS = {EM_X86_64: "x86-64", EM_AARCH64: "aarch64"}  # as LLVM's messages name them
+
 COMMON_SECTION = "__common"
 LARGE_COMMON_SECTION = "__large_common"
 
@@ -314,10 +316,8 @@ class ELFLinkGraphBuilder:
                 target = self.symbols[symindex]
                 if target is None:
                     if symindex in self.tls_symbols:
-                        raise UnsupportedRelocation(
-                            self.name, target_sec.name, r_offset,
-                            self.relocation_type_name(rtype),
-                            why="thread-local storage is not supported yet:")
+                        raise self.unsupported(target_sec, r_offset, rtype,
+                                               "thread-local storage is not supported yet")
                     if rtype == 0:
                         continue
                     raise _malformed(self.name, f"relocation at {target_sec.name}+"
@@ -328,8 +328,9 @@ class ELFLinkGraphBuilder:
 
     def unsupported(self, sec: ELFSection, offset: int, rtype: int,
                     why: str = "unsupported relocation") -> UnsupportedRelocation:
+        """UnsupportedRelocation for ``rtype`` at ``offset`` in ``sec``, in LLVM's words."""
         return UnsupportedRelocation(self.name, sec.name, offset, self.relocation_type_name(rtype),
-                                     why)
+                                     why, ARCH_LABELS.get(self.machine))
 
 
 _STRUCTS: ELFStructs | None = None

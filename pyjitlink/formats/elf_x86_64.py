@@ -91,7 +91,7 @@ def add_relocation(builder: ELFLinkGraphBuilder, sec: ELFSection, block: Block, 
             return
         if rtype in _TLS:
             raise builder.unsupported(sec, offset, rtype,
-                                      "thread-local storage is not supported yet:")
+                                      "thread-local storage is not supported yet")
         raise builder.unsupported(sec, offset, rtype)
     if kind in (EdgeKind.Size32, EdgeKind.Size64) and not target.is_defined:
         # Symbol sizes do not travel through lookups: only a definition in this object has one.

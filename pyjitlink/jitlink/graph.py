@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum, IntFlag
 
-from pyjitlink.errors import JITLinkError
+from pyjitlink.errors import FixupOutOfRange, JITLinkError
 
 
 class Linkage(Enum):
@@ -178,6 +178,21 @@ class Section:
 
     def __repr__(self) -> str:
         return f"<Section {self.name} {self.prot}>"
+
+
+def make_target_out_of_range_error(graph: LinkGraph, block: Block, edge: Edge,
+                                   value: int) -> FixupOutOfRange:
+    """FixupOutOfRange for ``edge`` of ``block`` whose computed ``value`` does not fit,
+    described as LLVM's makeTargetOutOfRangeError does (target, fixup address, block)."""
+    section = block.section
+    start = min((b.address for b in section.blocks), default=block.address)
+    block_symbol = next((s.name for s in section.symbols
+                         if s.block is block and s.offset == 0 and s.name), None)
+    target = edge.target
+    return FixupOutOfRange(graph.name, section.name, block.address + edge.offset - start,
+                           block.address + edge.offset, graph.edge_kind_name(edge.kind),
+                           target.display_name(), value, target.address, block.address,
+                           block_symbol, edge.offset)
 
 
 class LinkGraph:

@@ -76,3 +76,17 @@ class MaterializationResponsibility:
     def fail_materialization(self, err: Exception) -> None:
         """Materialization failed: every query waiting on these symbols fails with ``err``."""
         self.session.notify_failed(self, err)
+
+
+class AbsoluteSymbolsMaterializationUnit(MaterializationUnit):
+    """Names at fixed addresses (ORC's absoluteSymbols): resolved and emitted as soon as a
+    lookup asks for them, with nothing to link."""
+
+    def __init__(self, symbols: Mapping[str, tuple[int, SymbolFlags]]) -> None:
+        super().__init__({name: flags for name, (_, flags) in symbols.items()},
+                         "<Absolute Symbols>")
+        self.addresses = {name: address for name, (address, _) in symbols.items()}
+
+    def materialize(self, r: MaterializationResponsibility) -> None:
+        r.notify_resolved({name: self.addresses[name] for name in r.entries})
+        r.notify_emitted()

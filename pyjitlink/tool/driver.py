@@ -77,6 +77,9 @@ def slab_settings(options: Options) -> tuple[int, int, int] | None:
     if options.slab_allocate is None:
         return None
     size = parse_slab_size(options.slab_allocate)
+    if options.slab_address is not None and options.slab_page_size is None:
+        print("Warning: -slab-address used without -slab-page-size.", file=sys.stderr,
+              flush=True)
     if not options.noexec:
         return None  # an executing run places code in native memory; the size is a hint
     address = DEFAULT_SLAB_ADDRESS if options.slab_address is None else options.slab_address

@@ -29,6 +29,7 @@ from pyjitlink.orc.generators import (
 )
 from pyjitlink.orc.jitdylib import JITDylib
 from pyjitlink.orc.lazy import LazyReexportsManager, lazy_entries
+from pyjitlink.orc.materialization import AbsoluteSymbolsMaterializationUnit
 from pyjitlink.orc.object_layer import INIT_SYMBOL_PREFIX, ObjectLinkingLayer
 from pyjitlink.orc.platform import InitFiniPlugin
 from pyjitlink.orc.resources import ResourceTracker
@@ -260,7 +261,7 @@ class Session:
         self.search_paths.setdefault(jd.name, []).append(path)
 
     def add_absolute(self, jd: JITDylib, name: str, address: int) -> None:
-        jd.define_absolute({name: (address, SymbolFlags.EXPORTED)}, "-abs")
+        jd.define(AbsoluteSymbolsMaterializationUnit({name: (address, SymbolFlags.EXPORTED)}))
         if self.graph_info is not None:
             self.graph_info.record_absolute(name, address)
 

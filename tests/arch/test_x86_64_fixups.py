@@ -132,6 +132,10 @@ def _check(kind: EdgeKind, s: int, a: int, p: int, got: int = 0, z: int = 0) -> 
     graph, block, edge = _fixup_setup(kind, s, a, p, got, z)
     before = bytes(block.mutable_content())
     value = formula(s, a, p, got, z)
+    # Addresses and addends are 64-bit quantities (psABI): a signed field sees the result
+    # modulo 2**64 as a signed number.
+    if accepted is not None and accepted[0] < 0:
+        value = ((value + (1 << 63)) % (1 << 64)) - (1 << 63)
     if accepted is None or accepted[0] <= value <= accepted[1]:
         apply_fixup(graph, block, edge)
         field = (value % (1 << (8 * width))).to_bytes(width, "little")
@@ -228,7 +232,10 @@ def test_fixup_boundaries(kind: EdgeKind, value: int, fits: bool, addend: int) -
 
 @pytest.mark.parametrize("kind,s,expected", [
     (K.Pointer32, 0xFFFFFFFF, "ffffffff"),
-    (K.Pointer32Signed, 0xFFFFFFFF_80000000, None),  # sign-extends only from below 2**31
+    # psABI: R_X86_64_32S must sign-extend back to the 64-bit value; 0xffffffff80000000
+    # does (the kernel code model's addresses), 0xffffffff7fffffff does not.
+    (K.Pointer32Signed, 0xFFFFFFFF_80000000, "00000080"),
+    (K.Pointer32Signed, 0xFFFFFFFF_7FFFFFFF, None),
     (K.Pointer32Signed, 0x7FFFFFFF, "ffffff7f"),
     (K.Pointer16, 0xFFFF, "ffff"),
     (K.Pointer8, 0xFF, "ff"),

@@ -86,7 +86,7 @@ def test_truncated_object(tmp_path: Path, length: int | str) -> None:
 def test_not_an_elf_file(tmp_path: Path) -> None:
     text = tmp_path / "notes.txt"
     text.write_text("this is not an object file\n" * 10)
-    assert_error(pyjitlink("-noexec", text), "not an object file", file=text)
+    assert_error(pyjitlink("-noexec", text), "not recognized as a valid object file", file=text)
 
 
 @pytest.mark.parametrize("path", ["/bin/true", "/lib/x86_64-linux-gnu/libc.so.6"])

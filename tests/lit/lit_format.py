@@ -1,0 +1,38 @@
+"""lit test format for pyjitlink's lit suite (imported by lit.cfg.py; lives in a module so
+lit's worker processes can unpickle it)."""
+
+from __future__ import annotations
+
+import re
+
+import lit.formats
+import lit.Test
+
+
+def tool_pattern(name: str) -> str:
+    """A regex matching ``name`` used as a command word (not inside a path or a longer word)."""
+    return r"(?<![\w/.%{-])" + re.escape(name) + r"(?![\w/.}-])"
+
+
+class PyJITLinkShTest(lit.formats.ShTest):
+    """ShTest that reports UNSUPPORTED when a RUN line needs a tool that was not found.
+
+    ``missing_tools`` holds the command words (``llvm-mc``, ``FileCheck``...) lit.cfg.py could
+    not find.
+    """
+
+    def __init__(self, missing_tools: list[str]) -> None:
+        super().__init__(execute_external=False)
+        self.missing_tools = sorted(missing_tools)
+
+    def execute(self, test, lit_config):  # type: ignore[no-untyped-def]
+        if self.missing_tools:
+            with open(test.getSourcePath(), encoding="utf-8", errors="replace") as f:
+                run_lines = "\n".join(line for line in f if "RUN:" in line)
+            needed = [word for word in self.missing_tools
+                      if re.search(tool_pattern(word), run_lines)]
+            if needed:
+                return lit.Test.Result(
+                    lit.Test.UNSUPPORTED,
+                    "Test needs tools that were not found: " + ", ".join(needed))
+        return super().execute(test, lit_config)
