@@ -564,7 +564,8 @@ class NativeLazySupport:
     pointer *slot* (RW-). A slot first holds the address of the symbol's *thunk*,
     ``mov $id, %r11d; jmp *reentry(%rip)``, which enters the shared re-entry trampoline:
     it saves the argument registers (rdi, rsi, rdx, rcx, r8, r9, rax for the vararg count,
-    r10, xmm0-7), calls the Python re-entry function with the id (a ctypes callback; ctypes
+    r10, xmm0-7), aligns the stack (callers within one gcc file may not), calls the Python
+    re-entry function with the id (a ctypes callback; ctypes
     takes the GIL, so any thread may call), restores the registers and jumps to the address
     it returned, with the caller's stack and return address untouched. Redirecting stores
     the body's address into the slot: one aligned 8-byte store, atomic on x86-64, so other
@@ -583,8 +584,11 @@ class NativeLazySupport:
         callback = ctypes.cast(self._callback, ctypes.c_void_p).value
         code = bytearray()
         code += b"\x55\x48\x89\xe5"  # push %rbp; mov %rsp,%rbp
-        # push rdi, rsi, rdx, rcx, r8, r9, rax, r10: 8 pushes keep %rsp 16-byte aligned
+        # push rdi, rsi, rdx, rcx, r8, r9, rax, r10 (at -8..-64 from %rbp)
         code += b"\x57\x56\x52\x51\x41\x50\x41\x51\x50\x41\x52"
+        # and $-16,%rsp: gcc may call a function of its own file with the stack only
+        # 8-byte aligned (it knows the callee does not need more), so align here.
+        code += b"\x48\x83\xe4\xf0"
         code += b"\x48\x81\xec\x80\x00\x00\x00"  # sub $128,%rsp
         for i in range(8):  # movdqu %xmmI, 16*I(%rsp)
             code += b"\xf3\x0f\x7f" + bytes([0x44 | (i << 3), 0x24, 16 * i])
@@ -594,7 +598,7 @@ class NativeLazySupport:
         code += b"\x49\x89\xc3"  # mov %rax,%r11 (where to go)
         for i in range(8):  # movdqu 16*I(%rsp), %xmmI
             code += b"\xf3\x0f\x6f" + bytes([0x44 | (i << 3), 0x24, 16 * i])
-        code += b"\x48\x81\xc4\x80\x00\x00\x00"  # add $128,%rsp
+        code += b"\x48\x8d\x65\xc0"  # lea -64(%rbp),%rsp
         code += b"\x41\x5a\x58\x41\x59\x41\x58\x59\x5a\x5e\x5f"  # pop in reverse
         code += b"\x5d"  # pop %rbp
         code += b"\x41\xff\xe3"  # jmp *%r11

@@ -150,3 +150,26 @@ def test_eight_threads_make_the_first_call_at_once(tmp_path: Path, mode: int) ->
         # Each body linked exactly once, however many threads raced for it.
         assert names.count(work) == 1 and names.count(main) == 1
         assert names.count(other) == (1 if mode == 2 else 0)
+
+
+def test_first_call_from_a_caller_with_an_8_byte_aligned_stack(tmp_path: Path) -> None:
+    """gcc calls functions of its own file without re-aligning the stack to 16 bytes when
+    it knows they do not need it (here f0 pushes two registers, then calls f1 and f2):
+    the re-entry trampoline must align the stack itself before calling into Python."""
+    lib = cc(tmp_path, "chain", """
+        int f1(int x); int f2(int x);
+        int f0(int x) { if (x > 40) return x % 97; return (f1(x) + f2(x + 1)) % 1000003 + 5; }
+        int f1(int x) { if (x > 41) return x % 97; return (f2(x) + f2(x + 1)) % 1000003 + 7; }
+        int f2(int x) { if (x > 42) return x % 97; return x + 3; }
+        int entry(int x) { return f0(x); }
+    """)
+    objdump = shutil.which("objdump")
+    if objdump is not None:  # the premise: f0 calls with two pushes and no sub
+        text = subprocess.run([objdump, "-d", lib], capture_output=True, text=True,
+                              check=True).stdout
+        body = text.split("<f0>:", 1)[1].split("\n\n", 1)[0]
+        assert body.count("push") == 2 and "sub " not in body.split("call", 1)[0]
+    main = cc(tmp_path, "main", "int entry(int); int main(void) { return entry(3) & 0x7f; }")
+    eager, lazy = run(main, lib), run(main, "-lazy", lib)
+    assert eager.stderr == lazy.stderr == ""
+    assert lazy.returncode == eager.returncode
