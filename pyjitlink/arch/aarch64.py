@@ -29,6 +29,7 @@ from pyjitlink.jitlink.graph import (
     Scope,
     Symbol,
     SymbolKind,
+    make_target_out_of_range_error,
 )
 from pyjitlink.jitlink.tables import TableManager, visit_existing_edges
 
@@ -146,7 +147,7 @@ ADD_IMMEDIATE = _cls("an ADD (immediate)", (0x7FC00000, 0x11000000))
 # is 1 << size, except V = 1, size = 0, opc<1> = 1: a 128-bit Q register.
 LOAD_STORE = _cls("a load/store (unsigned immediate)", (0x3B000000, 0x39000000))
 LOAD_STORE_8 = _cls("an 8-bit load/store (unsigned immediate)",
-                    (0xFB000000, 0x39000000), (0xFF800000, 0x3D000000))
+                    (0xFF000000, 0x39000000), (0xFF800000, 0x3D000000))
 LOAD_STORE_16 = _cls("a 16-bit load/store (unsigned immediate)", (0xFB000000, 0x79000000))
 LOAD_STORE_32 = _cls("a 32-bit load/store (unsigned immediate)", (0xFB000000, 0xB9000000))
 LOAD_STORE_64 = _cls("a 64-bit load/store (unsigned immediate)", (0xFB000000, 0xF9000000))
@@ -234,9 +235,13 @@ def _section_start(block: Block) -> int:
 
 
 def _out_of_range(graph: LinkGraph, block: Block, edge: Edge, value: int) -> FixupOutOfRange:
-    return FixupOutOfRange(graph.name, block.section.name, block.address + edge.offset
-                           - _section_start(block), block.address + edge.offset,
-                           edge_kind_name(edge.kind), edge.target.display_name(), value)
+    return make_target_out_of_range_error(graph, block, edge, value)
+
+
+def _s64(value: int) -> int:
+    """``value`` modulo 2**64 as a signed number: AAELF64 checks ranges on "the intermediate
+    result viewed as a 64-bit signed integer" (S, A and P are 64-bit quantities)."""
+    return ((value + (1 << 63)) & U64) - (1 << 63)
 
 
 def _mismatch(graph: LinkGraph, block: Block, edge: Edge, word: int,
@@ -310,11 +315,11 @@ def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
               | EdgeKind.NegDelta32):
             lo, hi, fmt = _DATA_FIELDS[kind]
             if kind == EdgeKind.NegDelta32:
-                value = p - s + a
+                value = _s64(p - s + a)
             elif kind in (EdgeKind.Delta32, EdgeKind.Delta16):
-                value = s + a - p
+                value = _s64(s + a - p)
             else:
-                value = s + a
+                value = _s64(s + a)
             if not lo <= value < hi:
                 raise _out_of_range(graph, block, edge, value)
             struct.pack_into(fmt, content, off, value & _FIELD_MASK[fmt])
@@ -331,17 +336,17 @@ def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
               | EdgeKind.TestAndBranch14PCRel | EdgeKind.CondBranch19PCRel
               | EdgeKind.LDRLiteral19):
             lo, hi, encode = _PC_RELATIVE_INSTRUCTIONS[kind]
-            value = s + a - p
+            value = _s64(s + a - p)
             if not lo <= value < hi or value & 3:
                 raise _out_of_range(graph, block, edge, value)
             word = encode(word, value)
         case EdgeKind.ADRLiteral21:
-            value = s + a - p
+            value = _s64(s + a - p)
             if not -(1 << 20) <= value < 1 << 20:
                 raise _out_of_range(graph, block, edge, value)
             word = encode_adr_imm21(word, value)
         case EdgeKind.Page21 | EdgeKind.Page21NC:
-            value = ((s + a) & PAGE_MASK) - (p & PAGE_MASK)
+            value = _s64(((s + a) & PAGE_MASK) - (p & PAGE_MASK))
             if kind == EdgeKind.Page21 and not -(1 << 32) <= value < 1 << 32:
                 raise _out_of_range(graph, block, edge, value)
             word = encode_adr_imm21(word, value >> 12)
@@ -352,7 +357,7 @@ def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
                 raise _out_of_range(graph, block, edge, value)
             word = encode_imm12(word, value >> scale)
         case EdgeKind.MoveWide16 | EdgeKind.MoveWide16Checked:
-            value = s + a
+            value = _s64(s + a)
             shift = mov_wide_shift(word)
             if kind == EdgeKind.MoveWide16Checked and not 0 <= value < 1 << (shift + 16):
                 raise _out_of_range(graph, block, edge, value)
@@ -363,7 +368,7 @@ def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
                 raise JITLinkError(f"fixup GotPageOffset15 at {block.section.name}+"
                                    f"{edge.offset:#x} needs a GOT, and the graph has none",
                                    graph.name)
-            value = s + a - (base.address & PAGE_MASK)
+            value = _s64(s + a - (base.address & PAGE_MASK))
             if not 0 <= value < 1 << 15 or value & 7:
                 raise _out_of_range(graph, block, edge, value)
             word = encode_imm12(word, value >> 3)
@@ -376,7 +381,6 @@ NULL_POINTER = bytes(8)
 # adrp x16, ptr@page; ldr x16, [x16, ptr@pageoff]; br x16 -- the stub of JITLink's
 # aarch64::createPointerJumpStubBlock. x16 (IP0) is the register AAPCS64 lets veneers clobber.
 POINTER_JUMP_STUB = struct.pack("<III", 0x90000010, 0xF9400210, 0xD61F0200)
-NOP = 0xD503201F
 
 
 def got_base(graph: LinkGraph) -> Symbol:
@@ -440,7 +444,7 @@ class GOTTableManager(TableManager):
         return True
 
 
-_GOT_LOWERING = {
+_GOT_LOWERING: dict[int, EdgeKind] = {
     EdgeKind.RequestGOTAndTransformToPage21: EdgeKind.Page21,
     EdgeKind.RequestGOTAndTransformToPageOffset12: EdgeKind.PageOffset12,
     EdgeKind.RequestGOTAndTransformToPageOffset15: EdgeKind.GotPageOffset15,
@@ -550,7 +554,7 @@ def optimize_got_and_stub_accesses(graph: LinkGraph) -> None:
                     edge.target = graph.add_anonymous_symbol(block, edge.offset + 4)
                     edge.addend = 0
                 continue
-            if _fits_branch26(target.address + slot.addend + edge.addend - p):
+            if _fits_branch26(_s64(target.address + slot.addend + edge.addend - p)):
                 edge.kind = EdgeKind.Branch26PCRel
                 edge.target = target
                 edge.addend += slot.addend

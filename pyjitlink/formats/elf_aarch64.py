@@ -204,19 +204,20 @@ def add_relocation(builder: ELFLinkGraphBuilder, sec: ELFSection, block: Block, 
             return
         if rtype in _TLS:
             raise builder.unsupported(sec, offset, rtype,
-                                      "thread-local storage is not supported yet:")
+                                      "thread-local storage is not supported yet")
         raise builder.unsupported(sec, offset, rtype)
     expected = ELF_AARCH64_INSTRUCTIONS.get(rtype)
     if expected is not None:
         content = block.content
         word = struct.unpack_from("<I", content, offset)[0] if (
             content is not None and offset + 4 <= len(content)) else None
-        if word is None or not expected.matches(word):
+        if word is None or not expected.matches(word) or offset & 3:
             shown = "(none: the section has no bytes there)" if word is None else f"{word:#010x}"
+            what = expected.description if offset & 3 == 0 else \
+                f"{expected.description} (instructions are 4-byte aligned)"
             raise InstructionMismatch(
                 f"{relocation_type_name(rtype)} in section {sec.name} at offset {offset:#x} "
-                f"applies to instruction word {shown}, which is not {expected.description}",
-                builder.name)
+                f"applies to instruction word {shown}, which is not {what}", builder.name)
     block.edges.append(Edge(kind, offset, target, addend))
 
 
