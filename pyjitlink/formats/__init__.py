@@ -9,7 +9,13 @@ from collections.abc import Callable
 
 from pyjitlink.errors import MalformedObject, UnsupportedObject
 from pyjitlink.formats.archive import AR_MAGIC, THIN_MAGIC
-from pyjitlink.formats.elf import EM_AARCH64, EM_X86_64, read_elf_machine
+from pyjitlink.formats.elf import (
+    EM_AARCH64,
+    EM_X86_64,
+    ELFLinkGraphBuilder,
+    ObjectInterface,
+    read_elf_machine,
+)
 from pyjitlink.formats.elf_aarch64 import build_elf_aarch64, link_elf_aarch64
 from pyjitlink.formats.elf_x86_64 import build_elf_x86_64, link_elf_x86_64
 from pyjitlink.jitlink.graph import LinkGraph
@@ -65,6 +71,23 @@ def build_link_graph(data: bytes, name: str) -> LinkGraph:
     if builder is None:
         raise UnsupportedObject(f"unsupported ELF machine type {machine}", name)
     return builder(data, name)
+
+
+def scan_object_interface(data: bytes, name: str) -> ObjectInterface:
+    """The symbols an object defines (and whether it has initializers), without building its
+    LinkGraph; raises like build_link_graph for a bad file."""
+    kind = identify(data)
+    if kind != "elf":
+        object_arch(data, name)  # raises the right error
+    machine = read_elf_machine(data, name)
+    if ("elf", machine) not in BUILDERS:
+        raise UnsupportedObject(f"unsupported ELF machine type {machine}", name)
+    graph = LinkGraph(name, ELF_MACHINES.get(machine, "unknown"))
+    return ELFLinkGraphBuilder(data, name, graph, _no_relocations, str).scan_interface()
+
+
+def _no_relocations(*args: object) -> None:  # pragma: no cover - never called by a scan
+    raise AssertionError("an interface scan reads no relocations")
 
 
 def link_graph(graph: LinkGraph, ctx: JITLinkContext) -> None:

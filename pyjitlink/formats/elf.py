@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from elftools.common.exceptions import ELFError
 from elftools.elf.structs import ELFStructs
@@ -66,6 +66,15 @@ class ELFSection:
     comdat: bool = False
 
 
+@dataclass(slots=True)
+class ObjectInterface:
+    """An object's offer without its graph: name -> (callable, scope, linkage, common), and
+    whether it has static initializers or finalizers."""
+
+    symbols: dict[str, tuple[bool, Scope, Linkage, bool]] = field(default_factory=dict)
+    has_initializers: bool = False
+
+
 # handler(builder, section, block, offset_in_block, type, target, addend) adds one edge.
 RelocationHandler = Callable[["ELFLinkGraphBuilder", ELFSection, Block, int, int, Symbol, int],
                              None]
@@ -106,6 +115,47 @@ class ELFLinkGraphBuilder:
         self._create_symbols()
         self._add_relocations()
         return self.graph
+
+    def scan_interface(self) -> ObjectInterface:
+        """What the object offers, from its section headers and symbol table only: no blocks,
+        no relocations (for linking on demand without paying for the whole graph)."""
+        self._read_section_headers()
+        self._mark_groups()
+        interface = ObjectInterface()
+        sections = self.sections
+        interface.has_initializers = any(
+            s.flags & SHF_ALLOC and s.name.startswith(INIT_FINI_PREFIXES) for s in sections)
+        symtab, strtab = self._symbol_table()
+        if symtab is None:
+            return interface
+        for st_name, st_info, st_other, st_shndx, _, _ in struct.iter_unpack("<IBBHQQ", symtab):
+            bind, stype = st_info >> 4, st_info & 0xF
+            if bind == STB_LOCAL or st_shndx == SHN_UNDEF or stype in (STT_FILE, STT_SECTION):
+                continue
+            name = strtab[st_name:strtab.find(b"\0", st_name)].decode("utf-8", "surrogateescape")
+            if not name:
+                continue
+            comdat = st_shndx < len(sections) and sections[st_shndx].comdat
+            linkage, scope = self._linkage_scope(bind, st_other & 3, comdat)
+            common = st_shndx == SHN_COMMON
+            interface.symbols[name] = (stype == STT_FUNC, scope,
+                                       Linkage.WEAK if common else linkage, common)
+        return interface
+
+    def _symbol_table(self) -> tuple[bytes | None, bytes]:
+        """The raw symbol table and its string table (None, b"" if there is none)."""
+        symtabs = [s for s in self.sections if s.type == SHT_SYMTAB]
+        if not symtabs:
+            return None, b""
+        if len(symtabs) > 1:
+            raise _malformed(self.name, "more than one symbol table")
+        symtab = symtabs[0]
+        if symtab.link >= len(self.sections):
+            raise _malformed(self.name, "symbol table's string table index is out of range")
+        raw = self.section_data(symtab)
+        if symtab.entsize not in (0, 24) or len(raw) % 24:
+            raise _malformed(self.name, "symbol table size is not a multiple of 24")
+        return raw, self.section_data(self.sections[symtab.link])
 
     # ------------------------------------------------------------------ sections
 
@@ -191,18 +241,9 @@ class ELFLinkGraphBuilder:
 
     def _create_symbols(self) -> None:
         graph = self.graph
-        symtabs = [s for s in self.sections if s.type == SHT_SYMTAB]
-        if not symtabs:
+        raw, strtab = self._symbol_table()
+        if raw is None:
             return
-        if len(symtabs) > 1:
-            raise _malformed(self.name, "more than one symbol table")
-        symtab = symtabs[0]
-        if symtab.link >= len(self.sections):
-            raise _malformed(self.name, "symbol table's string table index is out of range")
-        strtab = self.section_data(self.sections[symtab.link])
-        raw = self.section_data(symtab)
-        if symtab.entsize not in (0, 24) or len(raw) % 24:
-            raise _malformed(self.name, "symbol table size is not a multiple of 24")
         nsections = len(self.sections)
         for index, (st_name, st_info, st_other, st_shndx, st_value, st_size) in enumerate(
                 struct.iter_unpack("<IBBHQQ", raw)):

@@ -18,7 +18,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from pyjitlink.errors import PyJITLinkError
-from pyjitlink.jitlink.graph import LinkGraph, Scope
+from pyjitlink.formats.elf import ObjectInterface
+from pyjitlink.jitlink.graph import LinkGraph, Linkage, Scope
 from pyjitlink.orc.jitdylib import JITDylib
 from pyjitlink.orc.materialization import MaterializationResponsibility, MaterializationUnit
 from pyjitlink.orc.resources import ResourceTracker
@@ -117,6 +118,25 @@ class LazyReexportsMaterializationUnit(MaterializationUnit):
         stubs = self.manager._allocate(self.jd, wanted, self.file)
         r.notify_resolved(stubs)
         r.notify_emitted()
+
+
+def lazy_entries_from_interface(interface: ObjectInterface
+                                ) -> dict[str, tuple[str, SymbolFlags]] | None:
+    """What ``lazy_entries`` will give for the object, from its symbol table alone (None if
+    it must link eagerly): no graph is built until a body is first called."""
+    if interface.has_initializers or not interface.symbols:
+        return None
+    entries = {}
+    for name, (callable_, scope, linkage, _) in interface.symbols.items():
+        if not callable_:
+            return None
+        flags = SymbolFlags.CALLABLE
+        if scope is Scope.DEFAULT:
+            flags |= SymbolFlags.EXPORTED
+        if linkage is Linkage.WEAK:
+            flags |= SymbolFlags.WEAK
+        entries[name] = (name + BODY_SUFFIX, flags)
+    return entries
 
 
 def lazy_entries(graph: LinkGraph) -> dict[str, tuple[str, SymbolFlags]] | None:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pyjitlink.errors import ExecutionError, LibraryNotFound, PyJITLinkError, SymbolsNotFound
-from pyjitlink.formats import build_link_graph, identify
+from pyjitlink.formats import build_link_graph, identify, scan_object_interface
 from pyjitlink.jitlink.graph import LinkGraph, Scope
 from pyjitlink.jitlink.memory import ArenaMemoryManager, SlabArena
 from pyjitlink.orc.generators import (
@@ -28,9 +28,13 @@ from pyjitlink.orc.generators import (
     load_shared_library,
 )
 from pyjitlink.orc.jitdylib import JITDylib
-from pyjitlink.orc.lazy import LazyReexportsManager, lazy_entries
+from pyjitlink.orc.lazy import LazyReexportsManager, lazy_entries, lazy_entries_from_interface
 from pyjitlink.orc.materialization import AbsoluteSymbolsMaterializationUnit
-from pyjitlink.orc.object_layer import INIT_SYMBOL_PREFIX, ObjectLinkingLayer
+from pyjitlink.orc.object_layer import (
+    INIT_SYMBOL_PREFIX,
+    DeferredObjectMaterializationUnit,
+    ObjectLinkingLayer,
+)
 from pyjitlink.orc.platform import InitFiniPlugin
 from pyjitlink.orc.resources import ResourceTracker
 from pyjitlink.orc.session import ExecutionSession, make_dispatcher
@@ -189,13 +193,18 @@ class Session:
                         tracker: ResourceTracker | None = None) -> bool:
         """Add an object whose functions link on first call; True if it could be lazy
         (objects with static initializers or exported data link eagerly instead)."""
-        graph = build_link_graph(data, name)
+        entries = lazy_entries_from_interface(scan_object_interface(data, name))
+        if entries is None:
+            self.add_object(jd, data, name, tracker)
+            return False
         self.init_fini.set_input_order(name, self.input_count)
         self.input_count += 1
-        entries = lazy_entries(graph)
-        self.layer.add(jd, graph, tracker)
-        if entries is None:
-            return False
+        bodies = {body: flags & ~SymbolFlags.EXPORTED for body, flags in entries.values()}
+        # The graph is built at the first call of one of its functions: only then does the
+        # object cost more than a look at its symbol table.
+        jd.define(DeferredObjectMaterializationUnit(self.layer, data, name, bodies,
+                                                    lambda graph: lazy_entries(graph)),
+                  tracker)
         self.lazy_manager.create_lazy_reexports(jd, entries, name, tracker)
         return True
 
