@@ -56,6 +56,8 @@ class LazyReexportsManager:
         self.targets: dict[int, tuple[JITDylib, str, str, int, str | None]] = {}
         self.next_id = 1
         self.reentries = 0  # first calls served (each body looked up once per entry point)
+        # Called with [(entry name, stub address, slot address)] as entry points are made.
+        self.on_entry_points: list[Callable[[list[tuple[str, int, int]]], None]] = []
 
     def create_lazy_reexports(self, jd: JITDylib, entries: dict[str, tuple[str, SymbolFlags]],
                               origin: str | None = None,
@@ -70,10 +72,14 @@ class LazyReexportsManager:
             self.next_id += len(wanted)
         points = self.support.create_entry_points(ids)
         stubs = {}
+        made = []
         with self.lock:
             for ident, (entry, body), (stub, slot) in zip(ids, wanted.items(), points):
                 self.targets[ident] = (jd, body, entry, slot, origin)
                 stubs[entry] = stub
+                made.append((entry, stub, slot))
+        for callback in self.on_entry_points:
+            callback(made)
         return stubs
 
     def reenter(self, ident: int) -> int:

@@ -11,6 +11,7 @@ import bisect
 import os
 import threading
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import TextIO
 
 from pyjitlink.check.environment import MemoryRegion
@@ -74,6 +75,11 @@ class GraphInfo:
         self.absolutes: dict[str, int] = {}
         self._blocks: list[tuple[int, int, Block]] = []  # (start, end, block), sorted
         self._lock = threading.Lock()
+        # Host memory outside any graph that checks may read (lazy stubs, slots, thunks),
+        # with the function that reads it: (start, end) ranges.
+        self.host_regions: list[tuple[int, int]] = []
+        self.host_reader: Callable[[int, int], bytes] | None = None
+        self.host_symbols: dict[str, tuple[int, int]] = {}
 
     # ------------------------------------------------------------------ recording
 
@@ -137,6 +143,18 @@ class GraphInfo:
     def record_absolute(self, name: str, address: int) -> None:
         self.absolutes[name] = address
 
+    def record_host_symbol(self, name: str, address: int, size: int) -> None:
+        """A symbol whose bytes live in host memory outside any graph (a lazy entry stub);
+        ``host_reader`` must be set."""
+        with self._lock:
+            self.host_regions.append((address, address + size))
+            self.absolutes[name] = address
+            self.host_symbols[name] = (address, size)
+
+    def record_host_region(self, address: int, size: int) -> None:
+        with self._lock:
+            self.host_regions.append((address, address + size))
+
     # ------------------------------------------------------------------ -show-addrs
 
     def dump_addresses(self, out: TextIO) -> None:
@@ -174,6 +192,9 @@ class GraphInfo:
         found = self.symbols.get(name)
         if found is not None:
             return found[0].region()
+        host = self.host_symbols.get(name)
+        if host is not None:
+            return MemoryRegion(host[0], host[1], self.read(host[0], host[1]))
         if name in self.absolutes:
             return MemoryRegion(self.absolutes[name], 0, b"")
         return None
@@ -194,6 +215,9 @@ class GraphInfo:
         return region.region() if region is not None else None
 
     def read(self, address: int, size: int) -> bytes | None:
+        if self.host_reader is not None and any(lo <= address and address + size <= hi
+                                                for lo, hi in self.host_regions):
+            return self.host_reader(address, size)
         out = bytearray()
         cursor = address
         end = address + size

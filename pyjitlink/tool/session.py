@@ -187,7 +187,22 @@ class Session:
             arena = self.executor.arena
             self._lazy = LazyReexportsManager(
                 self.es, lambda reenter: NativeLazySupport(arena, reenter))
+            if self.graph_info is not None:
+                self._lazy.on_entry_points.append(self._record_entry_points)
         return self._lazy
+
+    def _record_entry_points(self, points: list[tuple[str, int, int]]) -> None:
+        """Let -check see lazy entry stubs, their pointer slots and the thunks they aim at."""
+        import ctypes
+
+        info = self.graph_info
+        assert info is not None
+        info.host_reader = ctypes.string_at
+        for entry, stub, slot in points:
+            info.record_host_symbol(entry, stub, 8)
+            info.record_host_region(slot, 8)
+            thunk = int.from_bytes(ctypes.string_at(slot, 8), "little")
+            info.record_host_region(thunk, 16)
 
     def add_lazy_object(self, jd: JITDylib, data: bytes, name: str,
                         tracker: ResourceTracker | None = None) -> bool:
