@@ -26,6 +26,7 @@ import struct
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from pyjitlink.arch.x86_64 import NEAR_TARGET_KINDS, EdgeKind
 from pyjitlink.errors import ExecutionError, JITLinkError
@@ -500,7 +501,9 @@ class NativeExecutor:
         self.arena = process.arena
         self.memory_manager = ArenaMemoryManager(self.arena)
         self.proxies = process.proxies
-        self.plugins = [NearProxyPlugin(self.proxies), EHFrameRegistrationPlugin()]
+        # ObjectLinkingLayer plugins (the orc.object_layer.Plugin protocol, which this layer
+        # may not import).
+        self.plugins: list[Any] = [NearProxyPlugin(self.proxies), EHFrameRegistrationPlugin()]
         self._runtime = process.runtime
 
     def host_symbol(self, name: str) -> int | None:

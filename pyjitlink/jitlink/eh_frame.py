@@ -13,7 +13,7 @@ from __future__ import annotations
 import struct
 
 from pyjitlink.errors import MalformedObject
-from pyjitlink.jitlink.graph import GenericEdgeKind, LinkGraph
+from pyjitlink.jitlink.graph import GenericEdgeKind, LinkGraph, Symbol
 
 EH_FRAME = ".eh_frame"
 
@@ -75,7 +75,7 @@ def fix_eh_frame_edges(graph: LinkGraph, neg_delta32: int) -> None:
     if section is None:
         return
     by_address = {b.address: b for b in section.blocks}
-    cie_symbols = {}
+    cie_symbols: dict[int, Symbol] = {}
     for block in section.blocks:
         content = block.content
         if content is None or block.size < 8:

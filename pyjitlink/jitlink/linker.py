@@ -71,6 +71,7 @@ def link(graph: LinkGraph, ctx: JITLinkContext, config: PassConfiguration,
          fixup: FixupFunction) -> None:
     """Link ``graph`` through every phase; the outcome reaches ``ctx`` (failed or finalized)."""
     done = False
+    in_flight: InFlightAlloc | None = None
 
     def fail(err: Exception) -> None:
         nonlocal done
@@ -132,5 +133,4 @@ def link(graph: LinkGraph, ctx: JITLinkContext, config: PassConfiguration,
                 fail(err)
         return run
 
-    in_flight: InFlightAlloc | None = None
     guarded(phase1)()

@@ -99,7 +99,7 @@ class DeferredObjectMaterializationUnit(MaterializationUnit):
 
     def __init__(self, layer: ObjectLinkingLayer, data: bytes, name: str,
                  symbols: dict[str, SymbolFlags],
-                 prepare: Callable[[LinkGraph], None] | None = None) -> None:
+                 prepare: Callable[[LinkGraph], object] | None = None) -> None:
         super().__init__(symbols, name)
         self.layer = layer
         self.data = data

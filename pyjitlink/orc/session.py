@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from functools import partial
 from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol, TextIO
 
@@ -265,8 +266,8 @@ class ExecutionSession:
                     results = query.results
                     self.dispatcher.dispatch(lambda: on_complete(results))
         if error is not None:
-            err = error
-            self.dispatcher.dispatch(lambda: on_complete(err))
+            failure: Exception = error
+            self.dispatcher.dispatch(lambda: on_complete(failure))
         for mr in to_materialize:
             self._dispatch_materialization(mr)
 
@@ -343,8 +344,7 @@ class ExecutionSession:
 
     def _complete(self, completed: list[AsynchronousSymbolQuery]) -> None:
         for query in completed:
-            cb, results = query.on_complete, query.results
-            self.dispatcher.dispatch(lambda cb=cb, results=results: cb(results))
+            self.dispatcher.dispatch(partial(query.on_complete, query.results))
 
     def notify_resolved(self, mr: MaterializationResponsibility,
                         addresses: Mapping[str, int]) -> None:
@@ -449,8 +449,7 @@ class ExecutionSession:
                         to_notify.append(query)
                 entry.queries = []
         for query in to_notify:
-            cb = query.on_complete
-            self.dispatcher.dispatch(lambda cb=cb: cb(err))
+            self.dispatcher.dispatch(partial(query.on_complete, err))
 
     # ------------------------------------------------------------------ resources
 

@@ -16,6 +16,7 @@ import platform
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pyjitlink.errors import ExecutionError, LibraryNotFound, PyJITLinkError, SymbolsNotFound
 from pyjitlink.formats import build_link_graph, identify, scan_object_interface
@@ -40,6 +41,9 @@ from pyjitlink.orc.resources import ResourceTracker
 from pyjitlink.orc.session import ExecutionSession, make_dispatcher
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags, SymbolState
 from pyjitlink.tool.graph_info import GraphInfo, GraphInfoPlugin
+
+if TYPE_CHECKING:
+    from pyjitlink.executors.native import NativeExecutor
 
 PROCESS_SYMBOLS_JD = "Process"
 
@@ -69,7 +73,7 @@ class Session:
                  ) -> None:
         self.es = ExecutionSession(make_dispatcher(num_threads))
         self.noexec = noexec
-        self.executor = None
+        self.executor: NativeExecutor | None = None
         self.stats = Stats()
         if slab is None and platform.machine() not in ("x86_64", "AMD64"):
             if not noexec:
