@@ -230,6 +230,9 @@ def _data_slots(names: set[str]) -> dict[str, list[int]]:
         # does so for every object but the vDSO, whose entries stay relative).
         if symtab < bias:
             symtab, strtab = symtab + bias, strtab + bias
+        strings = ctypes.string_at(strtab, strsz)
+        if not any(b"\0" + name + b"\0" in strings for name in wanted):
+            continue  # no symbol of that name: nothing here can refer to it
         refs: list[tuple[int, int]] = []
         for start_tag, size_tag in ((DT_RELA, DT_RELASZ), (DT_JMPREL, DT_PLTRELSZ)):
             start, size = tags.get(start_tag), tags.get(size_tag)
@@ -243,7 +246,6 @@ def _data_slots(names: set[str]) -> dict[str, list[int]]:
         if not refs:
             continue
         syms = ctypes.string_at(symtab, 24 * (max(index for _, index in refs) + 1))
-        strings = ctypes.string_at(strtab, strsz)
         for slot, index in refs:
             st_name = struct.unpack_from("<I", syms, 24 * index)[0]
             name = wanted.get(strings[st_name:strings.find(b"\0", st_name)])

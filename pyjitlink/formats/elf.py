@@ -16,7 +16,7 @@ from elftools.common.exceptions import ELFError
 from elftools.elf.structs import ELFStructs
 
 from pyjitlink.errors import MalformedObject, UnsupportedObject, UnsupportedRelocation
-from pyjitlink.jitlink.graph import Block, Linkage, LinkGraph, MemProt, Scope, Symbol
+from pyjitlink.jitlink.graph import Block, Edge, Linkage, LinkGraph, MemProt, Scope, Symbol
 
 # gABI constants.
 SHF_WRITE = 0x1
@@ -94,12 +94,15 @@ class ELFLinkGraphBuilder:
 
     def __init__(self, data: bytes, name: str, graph: LinkGraph,
                  relocation_handler: RelocationHandler,
-                 relocation_type_name: Callable[[int], str]) -> None:
+                 relocation_type_name: Callable[[int], str],
+                 plain_relocations: dict[int, tuple[int, int]] | None = None) -> None:
         self.data = data
         self.name = name
         self.graph = graph
         self.handler = relocation_handler
         self.relocation_type_name = relocation_type_name
+        # type -> (edge kind, addend adjustment) for types the handler need not see.
+        self.plain_relocations = plain_relocations or {}
         self.sections: list[ELFSection] = []
         self.symbols: list[Symbol | None] = []
         self.symbol_names: list[str] = []
@@ -345,10 +348,21 @@ class ELFLinkGraphBuilder:
                 raise _malformed(self.name, f"relocation section {rsec.name} size is not a "
                                             f"multiple of 24")
             handler = self.handler
+            plain = self.plain_relocations
+            symbols = self.symbols
+            edges = block.edges
+            size = target_sec.size if target_sec.type != SHT_NOBITS else 1 << 64
             for r_offset, r_info, r_addend in struct.iter_unpack("<QQq", raw):
                 rtype = r_info & 0xFFFFFFFF
                 symindex = r_info >> 32
-                if r_offset >= target_sec.size and target_sec.type != SHT_NOBITS:
+                # The common case first: a type that maps to one edge kind with no quirk.
+                simple = plain.get(rtype)
+                if simple is not None and r_offset < size and symindex < nsymbols:
+                    target = symbols[symindex]
+                    if target is not None:
+                        edges.append(Edge(simple[0], r_offset, target, r_addend + simple[1]))
+                        continue
+                if r_offset >= size:
                     raise _malformed(self.name, f"relocation at offset {r_offset:#x} lies "
                                                 f"outside section {target_sec.name}")
                 if symindex >= nsymbols:

@@ -106,10 +106,19 @@ def add_relocation(builder: ELFLinkGraphBuilder, sec: ELFSection, block: Block, 
     block.edges.append(Edge(kind, offset, target, addend))
 
 
+# Types add_relocation would map with no check: (kind, addend adjustment). The builder adds
+# these edges itself, without a call per relocation.
+PLAIN_RELOCATIONS: dict[int, tuple[int, int]] = {
+    rtype: (kind, 0) for rtype, kind in ELF_X86_64_EDGES.items()
+    if rtype not in _PC_BIASED and kind not in (EdgeKind.Size32, EdgeKind.Size64)}
+PLAIN_RELOCATIONS[R_X86_64_PLT32] = (EdgeKind.BranchPCRel32, 4)  # the kind's -4 PC bias
+
+
 def build_elf_x86_64(data: bytes, name: str) -> LinkGraph:
     """LinkGraph for an ELF x86-64 relocatable object (``data`` is the whole file)."""
     graph = LinkGraph(name, "x86_64", 8, "little", edge_kind_name)
-    return ELFLinkGraphBuilder(data, name, graph, add_relocation, relocation_type_name).build()
+    return ELFLinkGraphBuilder(data, name, graph, add_relocation, relocation_type_name,
+                               PLAIN_RELOCATIONS).build()
 
 
 def link_elf_x86_64(graph: LinkGraph, ctx: JITLinkContext) -> None:
