@@ -60,13 +60,13 @@ class FixupOutOfRange(JITLinkError):
     def __init__(self, file: str | None, section: str, offset: int, address: int, kind: str,
                  target: str, value: int, target_address: int | None = None,
                  block_address: int | None = None, block_symbol: str | None = None,
-                 edge_offset: int | None = None) -> None:
+                 edge_offset: int | None = None, quote_target: bool = True) -> None:
         # LLVM's makeTargetOutOfRangeError wording first (so FileCheck patterns written for
         # llvm-jitlink match), then what it leaves out: the value and the section offset.
         where = (f"{block_symbol if block_symbol else '<anonymous block> @'}"
                  f"{',' if block_symbol else ''} {block_address:#x} + {edge_offset:#x}"
                  if block_address is not None and edge_offset is not None else "")
-        shown = f'"{target}"' if not target.startswith("<anonymous") else target
+        shown = f'"{target}"' if quote_target else target
         at = f" at address {target_address:#x}" if target_address is not None else ""
         text = (f"In graph {file}, section {section}: relocation target {shown}{at} is out of "
                 f"range of {kind} fixup at {address:#x}{f' ({where})' if where else ''}: value "

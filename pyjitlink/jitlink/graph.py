@@ -186,13 +186,22 @@ def make_target_out_of_range_error(graph: LinkGraph, block: Block, edge: Edge,
     described as LLVM's makeTargetOutOfRangeError does (target, fixup address, block)."""
     section = block.section
     start = min((b.address for b in section.blocks), default=block.address)
-    block_symbol = next((s.name for s in section.symbols
-                         if s.block is block and s.offset == 0 and s.name), None)
+    # The block's best name: the widest scope, then the strongest linkage (as LLVM chooses),
+    # so a function's name wins over an AArch64 mapping symbol ($x, $d) at the same place.
+    candidates = [s for s in section.symbols if s.block is block and s.offset == 0 and s.name]
+    best = min(candidates, key=lambda s: (s.scope.value, s.linkage.value), default=None)
     target = edge.target
+    if target.name:
+        target_name = target.name
+    elif target.block is not None:
+        target_name = f"{target.block.section.name} + {target.offset:#x}"
+    else:
+        target_name = target.display_name()
     return FixupOutOfRange(graph.name, section.name, block.address + edge.offset - start,
                            block.address + edge.offset, graph.edge_kind_name(edge.kind),
-                           target.display_name(), value, target.address, block.address,
-                           block_symbol, edge.offset)
+                           target_name, value, target.address, block.address,
+                           best.name if best is not None else None, edge.offset,
+                           quote_target=bool(target.name))
 
 
 class LinkGraph:

@@ -58,10 +58,11 @@ def _host_address(view: memoryview) -> int:
     return ctypes.addressof(ctypes.c_char.from_buffer(view))
 
 
-def _got_target(block: Block) -> str | None:
+def _got_target(block: Block) -> tuple[str, int] | None:
+    """(target name, addend) of a GOT entry block's pointer edge."""
     for edge in block.edges:
         if edge.offset == 0 and edge.target.name:
-            return edge.target.name
+            return edge.target.name, edge.addend
     return None
 
 
@@ -85,6 +86,7 @@ class GraphInfo:
 
     def record_graph(self, graph: LinkGraph) -> None:
         """Post-fixup pass: remember ``graph``'s symbols, sections, GOT entries and stubs."""
+        self.arch = graph.arch  # what decode_operand disassembles as
         info = FileInfo()
         for section in graph.sections.values():
             if not section.blocks:
@@ -105,20 +107,25 @@ class GraphInfo:
         by_entry: dict[int, str] = {}
         if got is not None:
             for block in got.blocks:
-                target = _got_target(block)
-                if target is not None:
-                    info.got[target] = Region(block.address, block.size, _block_view(block))
+                found = _got_target(block)
+                if found is not None:
+                    target, addend = found
+                    # got_addr(file, sym) names the entry for sym itself: one for sym + A
+                    # (AArch64 GOT entries hold S + A) never replaces it.
+                    if addend == 0 or target not in info.got:
+                        info.got[target] = Region(block.address, block.size,
+                                                  _block_view(block))
                     by_entry[id(block)] = target
         stubs = graph.sections.get(STUBS_SECTION)
         if stubs is not None:
             for block in stubs.blocks:
                 for edge in block.edges:
                     entry = edge.target.block
-                    target = by_entry.get(id(entry)) if entry is not None else None
-                    if target is None and edge.target.name:
-                        target = edge.target.name
-                    if target is not None:
-                        info.stubs.setdefault(target, []).append(
+                    stub_target = by_entry.get(id(entry)) if entry is not None else None
+                    if stub_target is None and edge.target.name:
+                        stub_target = edge.target.name
+                    if stub_target is not None:
+                        info.stubs.setdefault(stub_target, []).append(
                             Region(block.address, block.size, _block_view(block)))
                         break
         with self._lock:

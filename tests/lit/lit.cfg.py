@@ -13,8 +13,9 @@ do. Substitutions:
 * ``%python``: the interpreter running lit.
 
 Features: ``llvm-mc``, ``filecheck``, ``llvm-ar``, ``x86_64-host`` (code may run natively),
-``reference-tool`` (PYJITLINK_LIT_TOOL is set). A test that uses a tool which is missing is
-reported UNSUPPORTED instead of failing.
+``reference-tool`` (PYJITLINK_LIT_TOOL is set), ``<arch>-registered-target`` for each target
+``llvm-mc --version`` lists (tests/lit/aarch64 needs ``aarch64-registered-target``). A test
+that uses a tool which is missing is reported UNSUPPORTED instead of failing.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import platform
 import re
 import shlex
 import shutil
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -115,6 +117,18 @@ for word, feature, fallback in (
 
 if platform.machine().lower() in ("x86_64", "amd64"):
     config.available_features.add("x86_64-host")  # noqa: F821
+
+# ``<arch>-registered-target``, as in LLVM's own suites: llvm-mc can assemble for <arch>
+# (tests/lit/aarch64 needs aarch64; an LLVM built for X86 only lacks it).
+_mc = dict(substituted).get("llvm-mc")
+if _mc:
+    try:
+        _mc_version = subprocess.run([*shlex.split(_mc), "--version"], capture_output=True,
+                                     text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        _mc_version = ""
+    for _target in re.findall(r"^\s+(\S+)\s+- ", _mc_version, re.MULTILINE):
+        config.available_features.add(f"{_target}-registered-target")  # noqa: F821
 
 # `pyjitlink` first: the longest command words must be replaced before shorter ones.
 config.substitutions.append((tool_pattern("pyjitlink"), tool_command))  # noqa: F821
