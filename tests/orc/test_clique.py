@@ -86,3 +86,28 @@ def test_clique_links_and_runs_on_a_thread_pool(clique: tuple[int, list[Path]],
                                  str(threads), *map(str, objects)], capture_output=True,
                                 text=True, timeout=300, check=False)
         assert (result.returncode, result.stderr, result.stdout) == (0, "", expected)
+
+
+AR = shutil.which("ar")
+
+
+@pytest.mark.skipif(AR is None, reason="ar is not installed")
+@pytest.mark.parametrize("threads", [0, 2])
+def test_cycles_through_archives_and_across_jitdylibs(tmp_path: Path, threads: int) -> None:
+    """The same complete graph, with half the objects as members of an archive in one
+    JITDylib and the other half in a second JITDylib, each linking against the other: every
+    dependency cycle crosses an archive generator and a JITDylib boundary."""
+    k = 16
+    objects = _write_clique(tmp_path, k)
+    main, members = objects[-1], objects[:-1]
+    half = k // 2
+    archive = tmp_path / "libmembers.a"
+    subprocess.run([AR, "rcs", str(archive), *map(str, members[:half])], check=True)
+    args = [str(main), "-lfirst", "-lsecond", "-jd", "first", "-L", str(tmp_path),
+            "-lmembers", "-lsecond", "-jd", "second", *map(str, members[half:]), "-lfirst"]
+    expected = f"{(k - 1) * k * (k - 1) // 2}\n"
+    for _ in range(3):
+        result = subprocess.run([sys.executable, "-m", "pyjitlink", "-num-threads",
+                                 str(threads), *args], capture_output=True, text=True,
+                                timeout=300, check=False)
+        assert (result.returncode, result.stderr, result.stdout) == (0, "", expected)
