@@ -6,6 +6,13 @@
 # Usage: testdata/build.sh            (from anywhere; idempotent)
 #
 # Executables are built in a temporary directory and never committed.
+#
+# The AArch64 flavours (testdata/<prog>/a64-*/) are compiled with $A64_CC
+# (default aarch64-linux-gnu-gcc, Debian package gcc-aarch64-linux-gnu),
+# linked statically and run under $QEMU_AARCH64 (default qemu-aarch64, Debian
+# package qemu-user); their outputs must equal the x86-64 ones in
+# <prog>/expected/.  Without the cross compiler or qemu that part is skipped
+# with a message and the committed a64-* objects are left as they are.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,10 +43,55 @@ FLAVOURS=(
 
 LIBS="-lm"
 
+A64_CC="${A64_CC:-aarch64-linux-gnu-gcc}"
+QEMU_AARCH64="${QEMU_AARCH64:-qemu-aarch64}"
+
+# AArch64 flavours: name | cflags.  Each is linked with -static (so qemu needs
+# no sysroot) against the cross toolchain's libc and libm.  The code models
+# are small (default), tiny (+-1 MiB: ADR and literal GOT loads) and large
+# (absolute addresses from literal pools; gcc refuses it with PIC/PIE, hence
+# -fno-pic); there is no medium model on AArch64.  -fpic (lower-case) is the
+# small-GOT PIC model (LD64_GOTPAGE_LO15 against _GLOBAL_OFFSET_TABLE_).
+A64_FLAVOURS=(
+  "a64-O0-pie|-O0"
+  "a64-O2-pie|-O2"
+  "a64-O0-pic|-O0 -fPIC"
+  "a64-O2-pic|-O2 -fPIC"
+  "a64-O2-fpic|-O2 -fpic"
+  "a64-O0-nopic|-O0 -fno-pic"
+  "a64-O2-nopic|-O2 -fno-pic"
+  "a64-O0-large-nopic|-O0 -mcmodel=large -fno-pic"
+  "a64-O2-large-nopic|-O2 -mcmodel=large -fno-pic"
+  "a64-O0-tiny|-O0 -mcmodel=tiny"
+  "a64-O2-tiny|-O2 -mcmodel=tiny"
+  "a64-O2-noplt|-O2 -fno-plt"
+  "a64-O2-ssp|-O2 -fstack-protector-strong"
+)
+A64_LDFLAGS="-static"
+
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
 echo "compiler: $("$CC" --version | head -n1)"
+
+# run_all PROG EXE OUTDIR [RUNNER...]: run every invocation of
+# <prog>/runs.txt (cwd = testdata/<prog>), recording OUTDIR/<run>.stdout,
+# .stderr and .rc.
+run_all() {
+  local prog="$1" exe="$2" rdir="$3"
+  shift 3
+  local pdir="$HERE/$prog" run args
+  mkdir -p "$rdir"
+  while read -r run args; do
+    [ -z "$run" ] && continue
+    case "$run" in \#*) continue ;; esac
+    set +e
+    # shellcheck disable=SC2086
+    (cd "$pdir" && "$@" "$exe" $args >"$rdir/$run.stdout" 2>"$rdir/$run.stderr" </dev/null)
+    echo $? >"$rdir/$run.rc"
+    set -e
+  done <"$pdir/runs.txt"
+}
 
 status=0
 for prog in "${PROGRAMS[@]}"; do
@@ -72,16 +124,7 @@ for prog in "${PROGRAMS[@]}"; do
 
     # Run every invocation with cwd = testdata/<prog>.
     rdir="$TMP/out-$prog-$name"
-    mkdir -p "$rdir"
-    while read -r run args; do
-      [ -z "$run" ] && continue
-      case "$run" in \#*) continue ;; esac
-      set +e
-      # shellcheck disable=SC2086
-      (cd "$pdir" && "$exe" $args >"$rdir/$run.stdout" 2>"$rdir/$run.stderr")
-      echo $? >"$rdir/$run.rc"
-      set -e
-    done <"$pdir/runs.txt"
+    run_all "$prog" "$exe" "$rdir"
 
     if [ -z "$first" ]; then
       first="$name"
@@ -100,9 +143,68 @@ for prog in "${PROGRAMS[@]}"; do
   done
 done
 
+# ---------------------------------------------------------------- AArch64
+
+a64_missing=""
+if ! command -v "$A64_CC" >/dev/null 2>&1; then
+  a64_missing="$A64_CC not found (Debian: apt-get install gcc-aarch64-linux-gnu)"
+elif ! command -v "$QEMU_AARCH64" >/dev/null 2>&1; then
+  a64_missing="$QEMU_AARCH64 not found (Debian: apt-get install qemu-user)"
+fi
+
 echo
-echo "distinct relocation types over all objects:"
-find "$HERE" -name '*.o' -print0 | xargs -0 readelf -rW |
-  grep -E '^[0-9a-f]{16} ' | awk '{print $3}' | sort | uniq -c | sort -rn
+if [ -n "$a64_missing" ]; then
+  echo "skipping the AArch64 flavours: $a64_missing; committed a64-* objects left as they are"
+else
+  echo "AArch64 compiler: $("$A64_CC" --version | head -n1)"
+  echo "AArch64 runner: $("$QEMU_AARCH64" --version | head -n1)"
+  for prog in "${PROGRAMS[@]}"; do
+    pdir="$HERE/$prog"
+    srcs=()
+    for f in "$pdir"/src/*.c; do srcs+=("$(basename "$f" .c)"); done
+    for fl in "${A64_FLAVOURS[@]}"; do
+      IFS='|' read -r name cflags <<<"$fl"
+      odir="$pdir/$name"
+      rm -rf "$odir"
+      mkdir -p "$odir"
+      all_cflags="$BASE_CFLAGS $cflags"
+      {
+        echo "arch: aarch64"
+        echo "cc: $(basename "$A64_CC")"
+        echo "cflags: $all_cflags"
+        echo "ldflags: $A64_LDFLAGS $LIBS"
+        echo "run: $(basename "$QEMU_AARCH64")"
+      } >"$odir/cflags"
+      for s in "${srcs[@]}"; do
+        (cd "$pdir/src" && $A64_CC $all_cflags -c "$s.c" -o "$odir/$s.o")
+      done
+      exe="$TMP/$prog-$name"
+      objs=()
+      for s in "${srcs[@]}"; do objs+=("$odir/$s.o"); done
+      $A64_CC $A64_LDFLAGS -o "$exe" "${objs[@]}" $LIBS
+
+      rdir="$TMP/out-$prog-$name"
+      run_all "$prog" "$exe" "$rdir" "$QEMU_AARCH64"
+      # The AArch64 build must behave exactly as the x86-64 ones.
+      if ! diff -r "$pdir/expected" "$rdir" >"$TMP/diff" 2>&1; then
+        echo "MISMATCH: $prog flavour $name differs from the x86-64 expected output:" >&2
+        head -n 40 "$TMP/diff" >&2
+        status=1
+      fi
+      nrel=$(readelf -rW "${objs[@]}" | grep -c '^[0-9a-f]\{16\} ' || true)
+      echo "$prog/$name: ${#srcs[@]} objects, $nrel relocations, ok"
+    done
+  done
+fi
+
+reloc_types() {
+  xargs -0 readelf -rW | grep -E '^[0-9a-f]{16} ' | awk '{print $3}' | sort | uniq -c | sort -rn
+}
+echo
+echo "distinct relocation types over all x86-64 objects:"
+find "$HERE" -name '*.o' -not -path '*/a64-*' -print0 | reloc_types
+echo
+echo "distinct relocation types over all AArch64 objects:"
+find "$HERE" -name '*.o' -path '*/a64-*' -print0 | reloc_types
 
 exit $status

@@ -164,6 +164,15 @@ def _options(*decls: str, **kwargs: Any) -> Any:
 @_options("-num-threads", "--num-threads", type=click.IntRange(0, 1024), default=0,
           show_default=True,
           help="Number of materialization threads to use (0: link on the main thread)")
+@_options("-emulate", "--emulate", is_flag=True,
+          help="Run the program inside the Unicorn emulator even when the host could run it "
+               "(AArch64 inputs are always emulated on an x86-64 host)")
+@_options("-timeout", "--timeout", type=click.FloatRange(min=0, min_open=True),
+          metavar="SECONDS",
+          help="Emulation: stop the program after SECONDS (exit status 124)")
+@_options("-max-instructions", "--max-instructions", type=click.IntRange(min=1), metavar="N",
+          help="Emulation: stop the program after about N instructions (exit status 124; "
+               "counting slows emulation down)")
 @_options("-show-init-es", "--show-init-es", is_flag=True,
           help="Print ExecutionSession state before resolving entry point")
 @_options("-show-entry-es", "--show-entry-es", is_flag=True,
@@ -181,7 +190,8 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
             slab_allocate: str | None, slab_address: int | None, slab_page_size: int | None,
             show_addrs: bool, show_graphs: str | None, graph_format: str,
             show_relocated_section_contents: bool, show_init_es: bool,
-            show_entry_es: bool, num_threads: int) -> None:
+            show_entry_es: bool, num_threads: int, emulate: bool, timeout: float | None,
+            max_instructions: int | None) -> None:
     """Link relocatable objects in memory and run them, as llvm-jitlink does.
 
     Everything after -args is passed to the entry point as argv (argv[0] is the first of
@@ -204,7 +214,8 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
                       graph_format=graph_format,
                       show_relocated_section_contents=show_relocated_section_contents,
                       show_init_es=show_init_es, show_entry_es=show_entry_es,
-                      num_threads=num_threads)
+                      num_threads=num_threads, emulate=emulate, timeout=timeout,
+                      max_instructions=max_instructions)
     code = run(events, program_args, options)
     ctx.exit(code)
 
@@ -215,7 +226,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         command.main(args=args, prog_name=TOOL, standalone_mode=False)
     except PyJITLinkError as err:
-        error_exit(err.message, err.file)
+        # An emulated program that dies of a signal exits as a crashed process would
+        # (128 + signal); a -timeout as timeout(1) does (124).
+        error_exit(err.message, err.file, getattr(err, "exit_code", 1))
     except click.exceptions.Exit as done:
         sys.stdout.flush()
         sys.exit(done.exit_code)

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pyjitlink.errors import PyJITLinkError
+from pyjitlink.formats import identify, object_arch
+from pyjitlink.formats.archive import Archive
 from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.tool.dumps import DumpPlugin
 from pyjitlink.tool.graph_info import GraphInfo
@@ -40,6 +42,9 @@ class Options:
     show_init_es: bool = False
     show_entry_es: bool = False
     num_threads: int = 0
+    emulate: bool = False
+    timeout: float | None = None
+    max_instructions: int | None = None
 
 
 DEFAULT_SLAB_ADDRESS = 0x10000000
@@ -124,6 +129,24 @@ def _parse_alias(stmt: str) -> tuple[str | None, str, str | None, str]:
     return dst, alias, src, aliasee
 
 
+def inputs_arch(events: Sequence[tuple[str, str]]) -> str | None:
+    """The architecture of the first input that has a recognisable one (None if none does):
+    it chooses native execution or emulation. Unreadable inputs fail later, when added."""
+    for kind, path in events:
+        if kind != "input":
+            continue
+        try:
+            with open(path, "rb") as f:
+                data = f.read(64)
+                if identify(data) == "archive":
+                    members = Archive(data + f.read(), path).members
+                    data = members[0].data if members else b""
+            return object_arch(data, path)
+        except (OSError, PyJITLinkError):
+            continue
+    return None
+
+
 def build_session(events: Sequence[tuple[str, str]], options: Options | None = None) -> Session:
     """A Session with the inputs, libraries and definitions of ``events`` in their JITDylibs.
 
@@ -135,7 +158,9 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
                       phony_externals=options.phony_externals,
                       process_symbols=options.process_symbols, entry=options.entry,
                       record_graphs=bool(options.check or options.show_addrs),
-                      num_threads=options.num_threads)
+                      num_threads=options.num_threads, arch=inputs_arch(events),
+                      emulate=options.emulate, timeout=options.timeout,
+                      max_instructions=options.max_instructions)
     if options.show_graphs or options.show_relocated_section_contents:
         session.layer.add_plugin(DumpPlugin(options.show_graphs, options.graph_format,
                                             options.show_relocated_section_contents))

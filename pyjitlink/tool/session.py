@@ -4,9 +4,9 @@ It follows llvm-jitlink 19's set-up: inputs, ``-l``, ``-L``, ``-abs`` and ``-ali
 JITDylib of the nearest preceding ``-jd`` (``main`` before any). Each JITDylib's link order is
 itself (all symbols), then what its ``-l`` options name in order (another JITDylib by name, or
 a shared library's own JITDylib; both exported symbols only), then ``Process``, which answers
-from the host process (dlsym) and the executor's runtime shims. Archives become generators on
-the JITDylib itself. The entry point is looked up in main, then every ``-jd`` JITDylib in
-command-line order, then Process.
+from the host process (dlsym) and the executor's runtime shims, or, for an emulated program,
+from the emulated C library. Archives become generators on the JITDylib itself. The entry
+point is looked up in main, then every ``-jd`` JITDylib in command-line order, then Process.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags, SymbolState
 from pyjitlink.tool.graph_info import GraphInfo, GraphInfoPlugin
 
 if TYPE_CHECKING:
+    from pyjitlink.executors.emulated import EmulatedExecutor
     from pyjitlink.executors.native import NativeExecutor
 
 PROCESS_SYMBOLS_JD = "Process"
@@ -63,24 +64,41 @@ def _graph_size(graph: LinkGraph) -> int:
 class Session:
     """Everything one pyjitlink run links and runs.
 
-    ``executor`` is the NativeExecutor, or None for ``-noexec`` links into a slab (or into
-    native memory when none is given). Errors raise PyJITLinkError subclasses.
+    ``executor`` is the NativeExecutor, an EmulatedExecutor (for inputs of another
+    architecture, ``arch``, than the host's, or with ``emulate``), or None for ``-noexec``
+    links into a slab (or into native memory when none is given). Errors raise
+    PyJITLinkError subclasses.
     """
 
     def __init__(self, *, noexec: bool = False, slab: tuple[int, int, int] | None = None,
                  phony_externals: bool = False, process_symbols: bool = True,
-                 entry: str = "main", record_graphs: bool = False, num_threads: int = 0
+                 entry: str = "main", record_graphs: bool = False, num_threads: int = 0,
+                 arch: str | None = None, emulate: bool = False,
+                 timeout: float | None = None, max_instructions: int | None = None
                  ) -> None:
         self.es = ExecutionSession(make_dispatcher(num_threads))
         self.noexec = noexec
-        self.executor: NativeExecutor | None = None
+        self.executor: NativeExecutor | EmulatedExecutor | None = None
         self.stats = Stats()
-        if slab is None and platform.machine() not in ("x86_64", "AMD64"):
-            if not noexec:
-                raise ExecutionError(f"native execution needs an x86-64 host, not "
-                                     f"{platform.machine()} (use -noexec)")
+        host = {"AMD64": "x86_64", "arm64": "aarch64"}.get(platform.machine(),
+                                                           platform.machine())
+        native_host = host == "x86_64"
+        # The inputs' architecture chooses: native execution where it is the host's,
+        # emulation under Unicorn otherwise, or when asked (-emulate).
+        target = arch or host
+        # Also with -noexec: a foreign program's externals must resolve in its own (emulated)
+        # process, never to this host's C library.
+        emulated = slab is None and (emulate or target != "x86_64" or not native_host)
+        if slab is None and not native_host and not emulated:
             slab = (1 << 40, 0x10000000, 4096)
-        if slab is not None:
+        emulator: EmulatedExecutor | None = None
+        if emulated:
+            from pyjitlink.executors.emulated import EmulatedExecutor
+
+            self.executor = emulator = EmulatedExecutor(target, timeout=timeout,
+                                                        max_instructions=max_instructions)
+            memory_manager = emulator.memory_manager
+        elif slab is not None:
             size, address, page_size = slab
             memory_manager = ArenaMemoryManager(SlabArena(address, size, page_size))
         else:
@@ -104,7 +122,12 @@ class Session:
         self.process_jd = self.es.create_jit_dylib(PROCESS_SYMBOLS_JD)
         self.main_jd = self.create_jd("main")
         self.library_jds: dict[str, JITDylib] = {}  # shared library path -> its JITDylib
-        if process_symbols:
+        if process_symbols and emulator is not None:
+            # An emulated process's C library is hostlib: its variables, and trap addresses
+            # for its functions, instead of dlsym.
+            self.process_jd.add_generator(_EmulatedProcessSymbols(
+                emulator, allow=lambda name: name != entry))
+        elif process_symbols:
             overrides = self.executor.runtime_symbols if self.executor is not None else {}
             # The entry point must come from the inputs, never from the host (llvm-jitlink's
             # FilterMainEntryPoint).
@@ -186,8 +209,11 @@ class Session:
         if self._lazy is None:
             if self.executor is None:
                 raise ExecutionError("-lazy needs an executor (it cannot be used with a slab)")
-            from pyjitlink.executors.native import NativeLazySupport
+            from pyjitlink.executors.native import NativeExecutor, NativeLazySupport
 
+            if not isinstance(self.executor, NativeExecutor):
+                raise ExecutionError("-lazy needs native execution (not supported when "
+                                     "emulating)")
             arena = self.executor.arena
             self._lazy = LazyReexportsManager(
                 self.es, lambda reenter: NativeLazySupport(arena, reenter))
@@ -342,9 +368,15 @@ class Session:
     def function(self, name: str, prototype: type, jd: JITDylib | None = None):  # type: ignore[no-untyped-def]
         """The linked function ``name`` as a ctypes function of ``prototype`` (e.g.
         ``ctypes.CFUNCTYPE(c_int, c_int)``), after linking it and running pending
-        initializers. Native execution only."""
+        initializers. Native execution only (an emulated function is called with
+        ``session.executor.call(address, int_args)``)."""
         if self.executor is None:
             raise ExecutionError("cannot call JIT'd code: this session does not execute")
+        from pyjitlink.executors.native import NativeExecutor
+
+        if not isinstance(self.executor, NativeExecutor):
+            raise ExecutionError("ctypes cannot call emulated code: use "
+                                 "session.executor.call(address, args)")
         address = self.lookup(name, jd)
         self.run_initializers()
         return prototype(address)
@@ -379,6 +411,30 @@ class Session:
         for init in self.init_fini.take("preinit") + self.init_fini.take("init"):
             executor.run_void(init)
         return executor.run_as_main(address, args)
+
+
+class _EmulatedProcessSymbols:
+    """The Process JITDylib of an emulated run: names resolve in the emulated process
+    (hostlib's variables; trap addresses for functions, also for ones it lacks: calling one
+    is the error) instead of through dlsym."""
+
+    NEVER = frozenset({"main", "_start", "_init", "_fini"})
+
+    def __init__(self, executor: EmulatedExecutor, allow: Callable[[str], bool]) -> None:
+        self.executor = executor
+        self.allow = allow
+
+    def try_to_generate(self, jd: JITDylib, lookup_flags: JITDylibLookupFlags,
+                        names: list[str]) -> None:
+        found: dict[str, tuple[int, SymbolFlags]] = {}
+        for name in names:
+            if name in self.NEVER or not self.allow(name):
+                continue
+            address = self.executor.host_symbol(name)
+            if address is not None:
+                found[name] = (address, SymbolFlags.EXPORTED)
+        if found:
+            jd.define_absolute(found, "<emulated C library>")
 
 
 class _PhonyExternals:

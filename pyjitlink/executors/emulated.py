@@ -1,0 +1,575 @@
+"""Emulated execution under Unicorn: AArch64 (or x86-64 with ``-emulate``) on any host.
+
+The emulated process's address space lies below 2 GiB (so ``-fno-pic`` x86-64 code's 32-bit
+absolute addresses work too)::
+
+    0x00010000  trap page      R-X  one ``ret`` per C library function (host_bridge)
+    0x00100000  libc data      RW-  stdin/stdout/stderr, errno, ctype tables, TLS block...
+    0x01000000  linked code    per segment: R--, RW-, R-X  (the TargetArena below)
+    0x40000000  heap           RW-  malloc's, mapped as it grows
+    0x7f7f0000  stack          RW-  8 MiB; argv and envp at its top
+
+Linked segments are mapped with their final protection when finalized; nothing is ever
+writable and executable. ``run_as_main`` and ``run_void`` run to a return *sentinel* with
+no per-instruction hook outside the trap page. Faults end the run as a crashed process ends
+(exit 128 + signal) with one line naming the address, the symbol and the instruction.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import os
+import select
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+
+from pyjitlink.errors import ExecutionError, JITLinkError
+from pyjitlink.executors.host_bridge import (
+    ABIS,
+    SIGFPE,
+    SIGILL,
+    SIGSEGV,
+    SIGTRAP,
+    UC_ERR_EXCEPTION,
+    UC_ERR_FETCH_PROT,
+    UC_ERR_FETCH_UNALIGNED,
+    UC_ERR_FETCH_UNMAPPED,
+    UC_ERR_INSN_INVALID,
+    UC_ERR_OK,
+    UC_ERR_READ_PROT,
+    UC_ERR_READ_UNALIGNED,
+    UC_ERR_READ_UNMAPPED,
+    UC_ERR_WRITE_PROT,
+    UC_ERR_WRITE_UNALIGNED,
+    UC_ERR_WRITE_UNMAPPED,
+    UC_MEM_FETCH_PROT,
+    UC_MEM_FETCH_UNMAPPED,
+    UC_MEM_WRITE_PROT,
+    UC_MEM_WRITE_UNMAPPED,
+    UC_PROT_EXEC,
+    UC_PROT_READ,
+    UC_PROT_WRITE,
+    Engine,
+    GuestFault,
+    GuestTermination,
+    HostBridge,
+    LimitExceeded,
+    Memory,
+    ProgramExit,
+    UnsupportedFunction,
+)
+from pyjitlink.executors.hostlib import HostLib
+from pyjitlink.jitlink.graph import LinkGraph, MemProt
+from pyjitlink.jitlink.memory import ArenaMemoryManager, FinalizedAlloc, align_up
+from pyjitlink.jitlink.passes import PassConfiguration
+
+__all__ = ["EmulatedExecutor", "GuestFault", "GuestTermination", "LimitExceeded",
+           "ProgramExit", "UnsupportedFunction"]
+
+TRAP_BASE, TRAP_SIZE = 0x10000, 0x10000
+DATA_BASE, DATA_SIZE = 0x100000, 0x100000
+ARENA_BASE, ARENA_LIMIT = 0x1000000, 0x40000000
+HEAP_BASE, HEAP_LIMIT = 0x40000000, 0x70000000
+STACK_SIZE = 8 << 20
+STACK_TOP = 0x7FFF0000
+STACK_BASE = STACK_TOP - STACK_SIZE
+
+
+def _bytes(count: int) -> str:
+    return "1 byte" if count == 1 else f"{count} bytes"
+
+
+def _uc_prot(prot: MemProt) -> int:
+    bits = 0
+    if prot & MemProt.READ:
+        bits |= UC_PROT_READ
+    if prot & MemProt.WRITE:
+        bits |= UC_PROT_WRITE
+    if prot & MemProt.EXEC:
+        bits |= UC_PROT_EXEC
+    assert bits & (UC_PROT_WRITE | UC_PROT_EXEC) != (UC_PROT_WRITE | UC_PROT_EXEC), "W^X"
+    return bits
+
+
+class EmulatedArena:
+    """A TargetArena over the emulator's address space: segments mapped with their
+    protection when committed, unmapped (and their translated code dropped) on release."""
+
+    page_size = 4096
+
+    def __init__(self, memory: Memory, base: int = ARENA_BASE, limit: int = ARENA_LIMIT
+                 ) -> None:
+        self.memory = memory
+        self.base = base
+        self.limit = limit
+        self.next = base
+        self.free: list[tuple[int, int]] = []
+        self.committed: dict[int, int] = {}  # address -> size
+        self.lock = threading.Lock()
+
+    def reserve(self, size: int) -> int:
+        size = align_up(max(size, 1), self.page_size)
+        with self.lock:
+            for i, (address, length) in enumerate(self.free):
+                if length >= size:
+                    if length == size:
+                        del self.free[i]
+                    else:
+                        self.free[i] = (address + size, length - size)
+                    return address
+            address = self.next
+            if address + size > self.limit:
+                raise JITLinkError(f"out of emulated memory: {size:#x} bytes requested, "
+                                   f"{self.limit - address:#x} left")
+            self.next = address + size
+            return address
+
+    def commit(self, address: int, data: bytes | bytearray, size: int, prot: MemProt) -> None:
+        size = align_up(size, self.page_size)
+        with self.lock:
+            if address in self.committed:
+                self.memory.unmap(address, self.committed.pop(address))
+            buffer = self.memory.buffer
+            buffer[address:address + len(data)] = data
+            if len(data) < size:
+                buffer[address + len(data):address + size] = bytes(size - len(data))
+            self.memory.map(address, size, _uc_prot(prot))
+            self.committed[address] = size
+
+    def release(self, address: int, size: int) -> None:
+        size = align_up(size, self.page_size)
+        with self.lock:
+            for start in [a for a in self.committed if address <= a < address + size]:
+                self.memory.unmap(start, self.committed.pop(start))
+            self.free.append((address, size))
+
+
+class SymbolMap:
+    """Defined symbols of every linked graph by address, for fault messages."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.by_tracker: dict[int, list[tuple[int, int, str, str]]] = {}
+        self.starts: list[int] = []
+        self.entries: list[tuple[int, int, str, str]] = []  # (address, size, name, file)
+
+    def add(self, tracker: int, graph: LinkGraph) -> None:
+        found = []
+        for sym in graph.defined_symbols():
+            # Not AArch64 mapping symbols ($x, $d) nor assembler-local labels (.LC0).
+            if sym.name and sym.block is not None and not sym.name.startswith(("$", ".L")):
+                found.append((sym.address, sym.size, sym.name, graph.name))
+        with self.lock:
+            self.by_tracker.setdefault(tracker, []).extend(found)
+            self._rebuild()
+
+    def remove(self, tracker: int) -> None:
+        with self.lock:
+            if self.by_tracker.pop(tracker, None) is not None:
+                self._rebuild()
+
+    def _rebuild(self) -> None:
+        self.entries = sorted((e for es in self.by_tracker.values() for e in es),
+                              key=lambda e: (e[0], -e[1]))
+        self.starts = [e[0] for e in self.entries]
+
+    def find(self, address: int) -> tuple[str, int, str] | None:
+        """(symbol, offset, file) of the symbol containing ``address``, if any."""
+        with self.lock:
+            index = bisect.bisect_right(self.starts, address) - 1
+            best = None
+            while index >= 0:
+                start, size, name, file = self.entries[index]
+                if address < start + max(size, 1):
+                    return name, address - start, file
+                if best is None and size == 0:
+                    best = (name, address - start, file)
+                if address - start > 1 << 20:
+                    break
+                index -= 1
+            return best
+
+
+class EmulationPlugin:
+    """ObjectLinkingLayer plugin: records each graph's defined symbols (post-fixup) and which
+    external names are referenced only weakly (those stay NULL when nothing defines them)."""
+
+    def __init__(self, symbols: SymbolMap) -> None:
+        self.symbols = symbols
+        self.strong: set[str] = set()
+        self.weak: set[str] = set()
+        self.lock = threading.Lock()
+
+    def modify_pass_config(self, mr, graph: LinkGraph, config: PassConfiguration) -> None:  # type: ignore[no-untyped-def]
+        tracker = id(mr.tracker)
+        config.post_prune_passes.append(self._references)
+        config.post_fixup_passes.append(lambda g: self.symbols.add(tracker, g))
+
+    def _references(self, graph: LinkGraph) -> None:
+        with self.lock:
+            for name, sym in graph.external_symbols.items():
+                (self.weak if sym.weakly_referenced else self.strong).add(name)
+
+    def weak_only(self, name: str) -> bool:
+        with self.lock:
+            return name in self.weak and name not in self.strong
+
+    def notify_emitted(self, mr, graph: LinkGraph, alloc: FinalizedAlloc) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+    def notify_remove_resources(self, tracker) -> None:  # type: ignore[no-untyped-def]
+        self.symbols.remove(id(tracker))
+
+
+class _Watchdog:
+    """Stops the emulator when ``-timeout`` expires or on Ctrl-C (which Python cannot act on
+    while Unicorn runs: the signal's wakeup byte arrives on a pipe this thread watches)."""
+
+    def __init__(self, engine: Engine, deadline: float | None) -> None:
+        self.engine = engine
+        self.deadline = deadline
+        self.expired = False
+        self.interrupted = False
+        self._done = False
+        self._wakeup_r, self._wakeup_w = os.pipe()
+        os.set_blocking(self._wakeup_w, False)
+        self._previous_wakeup: int | None = None
+        if threading.current_thread() is threading.main_thread():
+            with contextlib.suppress(ValueError):
+                self._previous_wakeup = signal.set_wakeup_fd(self._wakeup_w)
+        self._thread = threading.Thread(target=self._watch, name="pyjitlink-watchdog",
+                                        daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._done:
+            wait = 0.05 if self.expired or self.interrupted else None
+            if self.deadline is not None and not self.expired:
+                wait = max(0.0, self.deadline - time.monotonic())
+            ready, _, _ = select.select([self._wakeup_r], [], [], wait)
+            if self._done:
+                break
+            if ready:
+                data = os.read(self._wakeup_r, 64)
+                if signal.SIGINT in data:
+                    self.interrupted = True
+            if self.deadline is not None and time.monotonic() >= self.deadline:
+                self.expired = True
+            if self.expired or self.interrupted:
+                # Repeated: a stop that lands between two emu_start calls is forgotten.
+                self.engine.stop()
+
+    def close(self) -> None:
+        self._done = True
+        with contextlib.suppress(OSError):
+            os.write(self._wakeup_w, b"\0")
+        self._thread.join(1)
+        if self._previous_wakeup is not None:
+            with contextlib.suppress(ValueError):
+                signal.set_wakeup_fd(self._previous_wakeup)
+        os.close(self._wakeup_r)
+        os.close(self._wakeup_w)
+
+
+# What each CPU exception (Unicorn's interrupt number) means to a Linux process.
+_AARCH64_INTERRUPTS = {1: (SIGILL, "Illegal instruction"), 2: (31, "Bad system call (svc)"),
+                       7: (SIGTRAP, "Trace/breakpoint trap")}
+_X86_INTERRUPTS = {0: (SIGFPE, "Floating point exception: integer division error"),
+                   1: (SIGTRAP, "Trace/breakpoint trap"), 3: (SIGTRAP, "Trace/breakpoint trap"),
+                   4: (SIGSEGV, "Segmentation fault (overflow trap)"),
+                   5: (SIGSEGV, "Segmentation fault (bound range)"),
+                   6: (SIGILL, "Illegal instruction"),
+                   13: (SIGSEGV, "Segmentation fault (general protection)"),
+                   14: (SIGSEGV, "Segmentation fault"),
+                   16: (SIGFPE, "Floating point exception"), 17: (7, "Bus error"),
+                   19: (SIGFPE, "Floating point exception")}
+
+
+class EmulatedExecutor:
+    """Runs AArch64 or x86-64 code inside Unicorn, with hostlib as its C library.
+
+    ``timeout`` (seconds) and ``max_instructions`` bound a run (LimitExceeded, exit 124);
+    the instruction limit counts from each entry into emulated code (main, or a callback
+    such as a qsort comparator) and slows emulation, since Unicorn then counts in a hook.
+    """
+
+    def __init__(self, arch: str, timeout: float | None = None,
+                 max_instructions: int | None = None) -> None:
+        if arch not in ABIS:
+            raise ExecutionError(f"cannot emulate {arch} (only aarch64 and x86_64)")
+        self.arch = arch
+        self.engine = Engine(arch)
+        self.memory = Memory(self.engine)
+        self.abi = ABIS[arch](self.engine, self.memory)
+        self.bridge = HostBridge(self.engine, self.memory, self.abi, TRAP_BASE, TRAP_SIZE)
+        self.lib = HostLib(self.memory, self.abi, self.bridge, (DATA_BASE, DATA_SIZE),
+                           (HEAP_BASE, HEAP_LIMIT), self.terminate)
+        self.memory.map(STACK_BASE, STACK_SIZE, UC_PROT_READ | UC_PROT_WRITE)
+        if arch == "aarch64":
+            self.engine.write(self.abi.regs.UC_ARM64_REG_TPIDR_EL0, self.lib.tls)
+        else:
+            self.engine.write(self.abi.regs.UC_X86_REG_FS_BASE, self.lib.tls)
+        self.arena = EmulatedArena(self.memory)
+        self.memory_manager = ArenaMemoryManager(self.arena)
+        self.symbols = SymbolMap()
+        self.plugin = EmulationPlugin(self.symbols)
+        self.plugins = [self.plugin]
+        self.timeout = timeout
+        self._deadline: float | None = None
+        self._watchdog: _Watchdog | None = None
+        self.bridge.max_instructions = max_instructions or 0
+        # Top-level calls (initializers, finalizers) run below main's argv and environment.
+        self.bridge.default_sp = STACK_TOP - (1 << 20)
+        self.bridge.check_stop = self._check_stop
+        self.bridge.on_stopped = self._stopped
+        self.bridge.on_unsupported = self._unsupported
+        self.memory.fault = self._host_fault
+        self._invalid: tuple[int, int, int] | None = None
+        self._interrupt: tuple[int, int] | None = None
+        self.engine.hook_invalid_memory(self._record_invalid)
+        self.engine.hook_interrupt(self._record_interrupt)
+
+    def close(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.close()
+            self._watchdog = None
+        self.engine.close()
+
+    # ------------------------------------------------------------------ symbols
+
+    def host_symbol(self, name: str) -> int | None:
+        """Where ``name`` resolves in the emulated process: a C library variable, a trap
+        address for a function (also for ones hostlib lacks: calling them is the error),
+        or None for a name only weakly referenced (it stays NULL, as with ld)."""
+        address = self.lib.data_symbols.get(name)
+        if address is not None:
+            return address
+        if name in self.bridge.functions or not self.plugin.weak_only(name):
+            return self.bridge.address_of(name)
+        return None
+
+    @property
+    def runtime_symbols(self) -> dict[str, int]:
+        return dict(self.lib.data_symbols)
+
+    def describe(self, address: int, returning: bool = False) -> str:
+        """``symbol+0xN`` (or the C library function, or the bare address) for messages.
+
+        With ``returning``, ``address`` is a return address: the call before it is what
+        places it (a call to a noreturn function may be a function's last instruction).
+        """
+        name = self.bridge.name_at(address)
+        if name is not None:
+            return f"C library function '{name}'"
+        found = self.symbols.find(address - 1 if returning else address)
+        if found is not None and returning:
+            found = (found[0], found[1] + 1, found[2])
+        if found is None:
+            return f"{address:#x}"
+        symbol, offset, _ = found
+        return f"{symbol}+{offset:#x}" if offset else symbol
+
+    def file_of(self, address: int, returning: bool = False) -> str | None:
+        found = self.symbols.find(address - 1 if returning else address)
+        return found[2] if found else None
+
+    def _instruction(self, address: int) -> str | None:
+        if not self.memory.is_mapped(address):
+            return None
+        try:
+            import capstone
+
+            if self.arch == "aarch64":
+                md = capstone.Cs(capstone.CS_ARCH_ARM64, capstone.CS_MODE_ARM)
+            else:
+                md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
+            code = self.memory.buffer[address:address + 16]
+            for insn in md.disasm(code, address):
+                return f"{insn.mnemonic} {insn.op_str}".strip()
+        except (ImportError, Exception):  # noqa: BLE001 - a message detail only
+            return None
+        return None
+
+    # ------------------------------------------------------------------ faults
+
+    def _record_invalid(self, access: int, address: int, size: int) -> None:
+        self._invalid = (access, address, size)
+
+    def _record_interrupt(self, intno: int) -> None:
+        self._interrupt = (intno, self.abi.pc)
+        self.engine.stop()
+
+    def _where(self, pc: int) -> str:
+        insn = self._instruction(pc)
+        return f"{f'by {insn!r} ' if insn else ''}at {pc:#x} ({self.describe(pc)})"
+
+    def _stopped(self, err: int) -> BaseException:
+        """The error for an emulation that ended other than at its sentinel."""
+        pc = self.abi.pc
+        invalid, self._invalid = self._invalid, None
+        interrupt, self._interrupt = self._interrupt, None
+        file = self.file_of(pc)
+        if self._watchdog is not None and self._watchdog.interrupted:
+            return KeyboardInterrupt()
+        if self._watchdog is not None and self._watchdog.expired:
+            return LimitExceeded(f"timed out after {self.timeout:g} seconds at {pc:#x} "
+                                 f"({self.describe(pc)})", file)
+        memory_errors = {UC_ERR_READ_UNMAPPED, UC_ERR_WRITE_UNMAPPED, UC_ERR_FETCH_UNMAPPED,
+                         UC_ERR_READ_PROT, UC_ERR_WRITE_PROT, UC_ERR_FETCH_PROT,
+                         UC_ERR_READ_UNALIGNED, UC_ERR_WRITE_UNALIGNED, UC_ERR_FETCH_UNALIGNED}
+        if err in memory_errors:
+            access, address, size = invalid if invalid is not None else (0, 0, 0)
+            if err in (UC_ERR_FETCH_UNMAPPED, UC_ERR_FETCH_PROT) or access in (
+                    UC_MEM_FETCH_UNMAPPED, UC_MEM_FETCH_PROT):
+                caller = self._return_address()
+                came = f" (return address {self.describe(caller, True)})" if caller else ""
+                what = "non-executable" if err == UC_ERR_FETCH_PROT else "unmapped"
+                return GuestFault(SIGSEGV, f"Segmentation fault: execution of {what} address "
+                                           f"{pc:#x}{came}",
+                                  self.file_of(caller, True) if caller else file)
+            kind = "write" if access in (UC_MEM_WRITE_UNMAPPED, UC_MEM_WRITE_PROT) or err in (
+                UC_ERR_WRITE_UNMAPPED, UC_ERR_WRITE_PROT) else "read"
+            what = "unmapped" if err in (UC_ERR_READ_UNMAPPED, UC_ERR_WRITE_UNMAPPED) else \
+                "protected"
+            return GuestFault(SIGSEGV, f"Segmentation fault: {kind} of {_bytes(size)} at "
+                                       f"{what} address {address:#x} {self._where(pc)}", file)
+        if err == UC_ERR_INSN_INVALID:
+            return GuestFault(SIGILL, f"Illegal instruction {self._where(pc)}", file)
+        if interrupt is not None or err == UC_ERR_EXCEPTION:
+            intno, at = interrupt if interrupt is not None else (-1, pc)
+            table = _AARCH64_INTERRUPTS if self.arch == "aarch64" else _X86_INTERRUPTS
+            number, text = table.get(intno, (SIGILL, f"CPU exception {intno}"))
+            if self.arch == "x86_64" and intno in (1, 3, 4):
+                at = at - 1 if intno == 3 else at  # traps report the next instruction
+            return GuestFault(number, f"{text} {self._where(at)}", self.file_of(at))
+        if err == UC_ERR_OK and self.bridge.max_instructions:
+            return LimitExceeded(f"stopped after {self.bridge.max_instructions} instructions "
+                                 f"(-max-instructions) at {pc:#x} ({self.describe(pc)})", file)
+        if err == UC_ERR_OK:
+            # x86 ``hlt`` and similar privileged instructions end emulation quietly; in a
+            # Linux process they raise SIGSEGV.
+            before = self._instruction(pc - 1) if self.arch == "x86_64" else None
+            if before == "hlt":
+                return GuestFault(SIGSEGV, f"Segmentation fault: privileged instruction "
+                                           f"{self._where(pc - 1)}", self.file_of(pc - 1))
+            return GuestFault(SIGILL, f"emulation stopped unexpectedly {self._where(pc)}", file)
+        return GuestFault(SIGSEGV, f"emulation failed (unicorn error {err}) "
+                                   f"{self._where(pc)}", file)
+
+    def _return_address(self) -> int | None:
+        sp = self.abi.sp
+        if self.arch == "x86_64" and not self.memory.is_mapped(sp):
+            return None
+        address = self.abi.return_address()
+        return address if self.memory.is_mapped(address) else None
+
+    def _host_fault(self, address: int, size: int, write: bool) -> None:
+        """A C library function was handed a bad pointer: SIGSEGV, as in C."""
+        caller = self.abi.return_address()
+        raise GuestFault(SIGSEGV, f"Segmentation fault: invalid {'write' if write else 'read'}"
+                                  f" of {_bytes(size)} at {address:#x} in C library function "
+                                  f"'{self.bridge.current}' called from "
+                                  f"{self.describe(caller, True)}", self.file_of(caller, True))
+
+    def _unsupported(self, name: str) -> BaseException:
+        return UnsupportedFunction(name, self.file_of(self.abi.return_address(), True))
+
+    def terminate(self, signal: int, message: str) -> GuestFault:
+        """A host function ends the program with ``signal`` (abort, a failed check)."""
+        caller = self.abi.return_address()
+        return GuestFault(signal, f"{message} (in '{self.bridge.current}' called from "
+                                  f"{self.describe(caller, True)})", self.file_of(caller, True))
+
+    def _check_stop(self) -> None:
+        watchdog = self._watchdog
+        if watchdog is not None:
+            if watchdog.interrupted:
+                raise KeyboardInterrupt
+            if watchdog.expired:
+                raise LimitExceeded(f"timed out after {self.timeout:g} seconds")
+
+    # ------------------------------------------------------------------ running
+
+    @staticmethod
+    def flush_host_streams() -> None:
+        """Flush Python's streams, so the tool's output precedes the program's."""
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+
+    @contextlib.contextmanager
+    def _top_level(self) -> Iterator[None]:
+        """Around a run from outside the emulator: the watchdog (-timeout, Ctrl-C) and, for
+        an error that ends the program like ``exit`` would, its buffered output."""
+        self.flush_host_streams()
+        if self._deadline is None and self.timeout:
+            self._deadline = time.monotonic() + self.timeout
+        self._watchdog = _Watchdog(self.engine, self._deadline)
+        try:
+            yield
+        except GuestTermination as err:
+            if err.flush:
+                self.lib.flush_all()
+            raise
+        finally:
+            self._watchdog.close()
+            self._watchdog = None
+
+    def _run(self, address: int, args: Sequence[int], sp: int | None) -> int:
+        if self.bridge.depth:
+            return self.bridge.call(address, args, sp)
+        with self._top_level():
+            return self.bridge.call(address, args, sp)
+
+    def run_as_main(self, address: int, args: Sequence[str]) -> int:
+        """Call ``int main(int argc, char **argv, char **envp)`` with ``args`` as argv."""
+        mem = self.memory
+        strings = [os.fsencode(a) for a in args]
+        env = [os.fsencode(k) + b"=" + os.fsencode(v) for k, v in os.environ.items()]
+        top = STACK_TOP - 16
+        addresses = []
+        for text in strings + env:
+            top -= len(text) + 1
+            mem.buffer[top:top + len(text) + 1] = text + b"\0"
+            addresses.append(top)
+        top &= -16
+        table_size = 8 * (len(addresses) + 2)
+        table = (top - table_size) & -16
+        argv = table
+        envp = table + 8 * (len(strings) + 1)
+        pointers = addresses[:len(strings)] + [0] + addresses[len(strings):] + [0]
+        mem.buffer[table:table + 8 * len(pointers)] = b"".join(
+            p.to_bytes(8, "little") for p in pointers)
+        environment = {e.split(b"=", 1)[0]: a for e, a in zip(env, addresses[len(strings):])}
+        self.lib.setup_process(strings[0] if strings else b"", envp, environment)
+        result = self._run(address, [len(strings), argv, envp], table - 64)
+        result &= 0xFFFFFFFF
+        return result - (1 << 32) if result & 0x80000000 else result
+
+    def run_void(self, address: int) -> None:
+        """Call ``void f(void)`` (an initializer or finalizer)."""
+        self._run(address, [], None)
+
+    def call(self, address: int, args: Sequence[int] = ()) -> int:
+        """Call a function of integer arguments; its 64-bit integer result."""
+        return self._run(address, args, None)
+
+    def register_finalizers_with_atexit(self, addresses: Sequence[int]) -> None:
+        """Have the program's ``exit`` call ``addresses`` (in order) after its own atexit
+        handlers, as an executable's ``.fini_array`` runs after them."""
+        for address in reversed(list(addresses)):
+            self.lib.atexit.append((address, 0))
+
+    def exit_process(self, code: int) -> None:
+        """End the program as ``exit(code)``: atexit handlers and finalizers, flushed stdio.
+
+        Raises ProgramExit (a SystemExit) with the status, or the error a handler raised.
+        """
+        with self._top_level():
+            self.lib.run_exit_handlers()
+        self.lib.flush_all()
+        raise ProgramExit(code)
