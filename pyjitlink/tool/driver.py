@@ -7,14 +7,16 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pyjitlink.errors import PyJITLinkError
 from pyjitlink.formats import identify, object_arch
 from pyjitlink.formats.archive import Archive
 from pyjitlink.jitlink.graph import LinkGraph
-from pyjitlink.tool.dumps import DumpPlugin
-from pyjitlink.tool.graph_info import GraphInfo
 from pyjitlink.tool.session import Session
+
+if TYPE_CHECKING:
+    from pyjitlink.tool.graph_info import GraphInfo
 
 
 @dataclass
@@ -162,6 +164,8 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
                       emulate=options.emulate, timeout=options.timeout,
                       max_instructions=options.max_instructions)
     if options.show_graphs or options.show_relocated_section_contents:
+        from pyjitlink.tool.dumps import DumpPlugin  # only runs that dump pay for it
+
         session.layer.add_plugin(DumpPlugin(options.show_graphs, options.graph_format,
                                             options.show_relocated_section_contents))
     jd = session.main_jd
