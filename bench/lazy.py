@@ -56,7 +56,7 @@ int main(int argc, char **argv) {{
     objects = []
     for name, text in sources.items():
         src, obj = out / f"{name}.c", out / f"{name}.o"
-        if not obj.exists() or src.read_text() if src.exists() else "" != text:
+        if not obj.exists() or src.read_text() if src.exists() else text != "":
             src.write_text(text)
             subprocess.run(["gcc", "-O1", "-c", str(src), "-o", str(obj)], check=True)
         objects.append(obj)

@@ -445,7 +445,7 @@ def print_profile(prof: Path, top: int) -> None:
     table(sorted(entries, key=lambda e: -e[2])[:top],
           f"top {top} functions by total (own) time, all code")
     by_file: dict[str, float] = {}
-    for label, _calls, tt, _ct, filename in entries:
+    for _label, _calls, tt, _ct, filename in entries:
         key = _short(filename) if filename != "~" else "(built-ins)"
         by_file[key] = by_file.get(key, 0.0) + tt
     print("\n===== own time by file (top 15) =====")

@@ -50,7 +50,6 @@ from pyjitlink.executors.host_bridge import (
     UC_MEM_FETCH_UNMAPPED,
     UC_MEM_WRITE_PROT,
     UC_MEM_WRITE_UNMAPPED,
-    UC_PROT_EXEC,
     UC_PROT_READ,
     UC_PROT_WRITE,
     Engine,
@@ -64,7 +63,12 @@ from pyjitlink.executors.host_bridge import (
 )
 from pyjitlink.executors.hostlib import HostLib
 from pyjitlink.jitlink.graph import LinkGraph, MemProt
-from pyjitlink.jitlink.memory import ArenaMemoryManager, FinalizedAlloc, align_up
+from pyjitlink.jitlink.memory import (
+    ArenaMemoryManager,
+    FinalizedAlloc,
+    align_up,
+    protection_bits,
+)
 from pyjitlink.jitlink.passes import PassConfiguration
 
 __all__ = ["EmulatedExecutor", "GuestFault", "GuestTermination", "LimitExceeded",
@@ -81,18 +85,6 @@ STACK_BASE = STACK_TOP - STACK_SIZE
 
 def _bytes(count: int) -> str:
     return "1 byte" if count == 1 else f"{count} bytes"
-
-
-def _uc_prot(prot: MemProt) -> int:
-    bits = 0
-    if prot & MemProt.READ:
-        bits |= UC_PROT_READ
-    if prot & MemProt.WRITE:
-        bits |= UC_PROT_WRITE
-    if prot & MemProt.EXEC:
-        bits |= UC_PROT_EXEC
-    assert bits & (UC_PROT_WRITE | UC_PROT_EXEC) != (UC_PROT_WRITE | UC_PROT_EXEC), "W^X"
-    return bits
 
 
 class EmulatedArena:
@@ -137,7 +129,7 @@ class EmulatedArena:
             buffer[address:address + len(data)] = data
             if len(data) < size:
                 buffer[address + len(data):address + size] = bytes(size - len(data))
-            self.memory.map(address, size, _uc_prot(prot))
+            self.memory.map(address, size, protection_bits(prot))
             self.committed[address] = size
 
     def release(self, address: int, size: int) -> None:

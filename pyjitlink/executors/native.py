@@ -31,7 +31,12 @@ from typing import Any
 from pyjitlink.arch.x86_64 import NEAR_TARGET_KINDS, EdgeKind
 from pyjitlink.errors import ExecutionError, JITLinkError
 from pyjitlink.jitlink.graph import LinkGraph, MemProt, Symbol
-from pyjitlink.jitlink.memory import ArenaMemoryManager, FinalizedAlloc, align_up
+from pyjitlink.jitlink.memory import (
+    ArenaMemoryManager,
+    FinalizedAlloc,
+    align_up,
+    protection_bits,
+)
 from pyjitlink.jitlink.passes import PassConfiguration
 
 PROT_NONE, PROT_READ, PROT_WRITE, PROT_EXEC = 0, 1, 2, 4
@@ -52,18 +57,6 @@ _madvise = _libc.madvise
 _madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
 _fflush = _libc.fflush
 _fflush.argtypes = [ctypes.c_void_p]
-
-
-def _prot_bits(prot: MemProt) -> int:
-    bits = 0
-    if prot & MemProt.READ:
-        bits |= PROT_READ
-    if prot & MemProt.WRITE:
-        bits |= PROT_WRITE
-    if prot & MemProt.EXEC:
-        bits |= PROT_EXEC
-    assert bits & (PROT_WRITE | PROT_EXEC) != (PROT_WRITE | PROT_EXEC), "W^X"
-    return bits
 
 
 def _check(result: int, what: str) -> None:
@@ -123,7 +116,7 @@ class NativeArena:
             ctypes.memmove(address, buf, len(data))
         if len(data) < size:
             ctypes.memset(address + len(data), 0, size - len(data))
-        _check(_mprotect(address, size, _prot_bits(prot)), "mprotect")
+        _check(_mprotect(address, size, protection_bits(prot)), "mprotect")
 
     def release(self, address: int, size: int) -> None:
         size = align_up(size, self.page_size)

@@ -23,6 +23,15 @@ def align_up(value: int, alignment: int) -> int:
     return (value + alignment - 1) & -alignment
 
 
+def protection_bits(prot: MemProt) -> int:
+    """``prot`` as the R=1, W=2, X=4 bits that mprotect's PROT_* and Unicorn's UC_PROT_*
+    both use. Raises JITLinkError for writable-and-executable: memory is never W+X."""
+    bits = int(prot) & 7
+    if bits & 6 == 6:
+        raise JITLinkError(f"refusing to map memory writable and executable ({prot})")
+    return bits
+
+
 @dataclass(slots=True, eq=False)
 class Segment:
     """Blocks sharing one protection, placed contiguously; sizes and offsets in bytes."""

@@ -205,15 +205,23 @@ class Session:
 
     @property
     def lazy_manager(self) -> LazyReexportsManager:
-        """The session's LazyReexportsManager, made on first use (native execution only)."""
+        """The session's LazyReexportsManager, made on first use (native or emulated)."""
         if self._lazy is None:
             if self.executor is None:
                 raise ExecutionError("-lazy needs an executor (it cannot be used with a slab)")
             from pyjitlink.executors.native import NativeExecutor, NativeLazySupport
 
             if not isinstance(self.executor, NativeExecutor):
-                raise ExecutionError("-lazy needs native execution (not supported when "
-                                     "emulating)")
+                from pyjitlink.executors.emulated_lazy import EmulatedLazySupport
+
+                emulator = self.executor
+                self._lazy = LazyReexportsManager(
+                    self.es, lambda reenter: EmulatedLazySupport(emulator, reenter))
+                support = self._lazy.support
+                assert isinstance(support, EmulatedLazySupport)
+                if self.graph_info is not None:
+                    self._lazy.on_entry_points.append(support.recorder(self.graph_info))
+                return self._lazy
             arena = self.executor.arena
             self._lazy = LazyReexportsManager(
                 self.es, lambda reenter: NativeLazySupport(arena, reenter))
