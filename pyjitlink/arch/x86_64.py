@@ -234,23 +234,6 @@ class GOTTableManager(TableManager):
         block.add_edge(EdgeKind.Pointer64, 0, target, 0)
         return graph.add_anonymous_symbol(block, 0, 8)
 
-    def visit_edge(self, graph: LinkGraph, block: Block, edge: Edge) -> bool:
-        kind = edge.kind
-        if kind == EdgeKind.RequestGOTAndTransformToDelta32:
-            edge.kind = EdgeKind.Delta32
-        elif kind == EdgeKind.RequestGOTAndTransformToDelta64:
-            edge.kind = EdgeKind.Delta64
-        elif kind == EdgeKind.RequestGOTAndTransformToDelta64FromGOT:
-            edge.kind = EdgeKind.Delta64FromGOT
-        elif kind == EdgeKind.RequestGOTAndTransformToPCRel32GOTLoadRelaxable:
-            edge.kind = EdgeKind.PCRel32GOTLoadRelaxable
-        elif kind == EdgeKind.RequestGOTAndTransformToPCRel32GOTLoadREXRelaxable:
-            edge.kind = EdgeKind.PCRel32GOTLoadREXRelaxable
-        else:
-            return False
-        edge.target = self.get_entry_for_target(graph, edge.target)
-        return True
-
 
 class PLTTableManager(TableManager):
     """Makes a ``jmp *GOT(%rip)`` stub per external call target; the call may bypass it later."""
@@ -269,15 +252,6 @@ class PLTTableManager(TableManager):
         block.add_edge(EdgeKind.BranchPCRel32, 2, self.got.get_entry_for_target(graph, target), 0)
         return graph.add_anonymous_symbol(block, 0, 6, callable=True)
 
-    def visit_edge(self, graph: LinkGraph, block: Block, edge: Edge) -> bool:
-        # Calls to externals go through a stub (bypassed later if the target is near); calls
-        # to definitions in this graph are always in range of each other and stay direct.
-        if edge.kind == EdgeKind.BranchPCRel32 and edge.target.kind is not SymbolKind.DEFINED:
-            edge.kind = EdgeKind.BranchPCRel32ToPtrJumpStubBypassable
-            edge.target = self.get_entry_for_target(graph, edge.target)
-            return True
-        return False
-
 
 # What build_got_and_plt turns each GOT-requesting kind into (it retargets the edge at the
 # target's GOT entry).
@@ -294,8 +268,10 @@ _GOT_TRANSFORMS: dict[int, int] = {
 def build_got_and_plt(graph: LinkGraph) -> None:
     """Post-prune pass: give GOT-requesting edges entries and external calls stubs.
 
-    The same rewriting as GOTTableManager.visit_edge / PLTTableManager.visit_edge, in one
-    loop over the edges (this pass sees every edge of every graph, so it is kept tight).
+    GOT-requesting kinds become their lowered kind aimed at the target's GOT entry; a call to
+    a symbol this graph does not define goes to a stub (bypassed later if the target is
+    near); calls within the graph stay direct. One loop over the edges: this pass sees every
+    edge of every graph, so it is kept tight.
     """
     got = GOTTableManager()
     plt = PLTTableManager(got)

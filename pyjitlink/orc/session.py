@@ -18,7 +18,7 @@ from typing import Protocol, TextIO
 
 from pyjitlink.errors import OrcError, SymbolsNotFound
 from pyjitlink.orc.jitdylib import JITDylib, SymbolTableEntry
-from pyjitlink.orc.materialization import MaterializationResponsibility, MaterializationUnit
+from pyjitlink.orc.materialization import MaterializationResponsibility
 from pyjitlink.orc.resources import ResourceManager, ResourceTracker
 from pyjitlink.orc.symbols import (
     ExecutorSymbolDef,
@@ -322,12 +322,6 @@ class ExecutionSession:
             raise result
         return {name: d for name, (d, _) in result.items()}
 
-    def materialize_all(self, jd: JITDylib) -> None:
-        """Look up every symbol ``jd`` defines now (as ``-noexec`` does, to link everything)."""
-        names = list(jd.symbols)
-        if names:
-            self.lookup_blocking([(jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS)], names)
-
     # ------------------------------------------------------------------ state transitions
 
     def _wake(self, entry: SymbolTableEntry, completed: list[AsynchronousSymbolQuery]) -> None:
@@ -512,8 +506,3 @@ class ExecutionSession:
             jd.clear()
         self.dispatcher.shutdown()
 
-
-def define_unit(jd: JITDylib, mu: MaterializationUnit,
-                tracker: ResourceTracker | None = None) -> None:
-    """``jd.define(mu, tracker)``, spelled as a function for symmetry with ORC's API."""
-    jd.define(mu, tracker)
