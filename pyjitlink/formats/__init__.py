@@ -18,6 +18,12 @@ from pyjitlink.formats.elf import (
 )
 from pyjitlink.formats.elf_aarch64 import build_elf_aarch64, link_elf_aarch64
 from pyjitlink.formats.elf_x86_64 import build_elf_x86_64, link_elf_x86_64
+from pyjitlink.formats.macho import (
+    CPU_TYPE_X86_64,
+    MachOLinkGraphBuilder,
+    read_macho_cputype,
+)
+from pyjitlink.formats.macho_x86_64 import build_macho_x86_64, link_macho_x86_64
 from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.jitlink.linker import JITLinkContext
 
@@ -26,12 +32,16 @@ ELF_MAGIC = b"\x7fELF"
 BUILDERS: dict[tuple[str, int], Callable[[bytes, str], LinkGraph]] = {
     ("elf", EM_X86_64): build_elf_x86_64,
     ("elf", EM_AARCH64): build_elf_aarch64,
+    ("macho", CPU_TYPE_X86_64): build_macho_x86_64,
 }
 LINKERS: dict[tuple[str, str], Callable[[LinkGraph, JITLinkContext], None]] = {
     ("elf", "x86_64"): link_elf_x86_64,
     ("elf", "aarch64"): link_elf_aarch64,
+    ("macho", "x86_64"): link_macho_x86_64,
 }
 ELF_MACHINES = {EM_X86_64: "x86_64", EM_AARCH64: "aarch64"}
+MACHO_CPU_TYPES = {CPU_TYPE_X86_64: "x86_64"}
+MACHO_ARCH_LABELS = {CPU_TYPE_X86_64: "x86-64"}
 
 
 def identify(data: bytes) -> str:
@@ -55,7 +65,11 @@ def object_arch(data: bytes, name: str) -> str:
             raise UnsupportedObject(f"unsupported ELF machine type {machine}", name)
         return arch
     if kind == "macho":
-        raise UnsupportedObject("Mach-O objects are not supported yet", name)
+        cputype = read_macho_cputype(data, name)
+        arch = MACHO_CPU_TYPES.get(cputype)
+        if arch is None:
+            raise UnsupportedObject(f"unsupported Mach-O CPU type {cputype:#x}", name)
+        return arch
     if kind == "archive":
         raise MalformedObject("an archive is not an object file", name)
     raise MalformedObject("The file was not recognized as a valid object file", name)
@@ -64,6 +78,9 @@ def object_arch(data: bytes, name: str) -> str:
 def build_link_graph(data: bytes, name: str) -> LinkGraph:
     """Parse a relocatable object into a LinkGraph, or raise a PyJITLinkError naming ``name``."""
     kind = identify(data)
+    if kind == "macho":
+        object_arch(data, name)  # raises for an unsupported CPU type
+        return BUILDERS[("macho", read_macho_cputype(data, name))](data, name)
     if kind != "elf":
         object_arch(data, name)  # raises the right error
     machine = read_elf_machine(data, name)
@@ -77,6 +94,12 @@ def scan_object_interface(data: bytes, name: str) -> ObjectInterface:
     """The symbols an object defines (and whether it has initializers), without building its
     LinkGraph; raises like build_link_graph for a bad file."""
     kind = identify(data)
+    if kind == "macho":
+        arch = object_arch(data, name)
+        cputype = read_macho_cputype(data, name)
+        macho_graph = LinkGraph(name, arch, object_format="macho")
+        return MachOLinkGraphBuilder(data, name, macho_graph, _no_relocations, str,
+                                     MACHO_ARCH_LABELS[cputype]).scan_interface()
     if kind != "elf":
         object_arch(data, name)  # raises the right error
     machine = read_elf_machine(data, name)

@@ -1,0 +1,425 @@
+"""Mach-O relocatable object -> LinkGraph: sections, subsections, symbols, commons.
+
+The header and load commands are read with macholib; the symbol and relocation tables, which
+are large and uniform, are unpacked directly with ``struct`` (layouts from <mach-o/nlist.h>
+and <mach-o/reloc.h>). Names are kept exactly as in the object (``_main``); the graph's
+``object_format`` is "macho" so the session can map C names. The architecture supplies a
+``MachORelocationHandler`` that turns one section's relocation entries into edges (x86-64 and
+arm64 pair entries, so the handler sees the whole list).
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from macholib.mach_o import (
+    LC_SEGMENT_64,
+    LC_SYMTAB,
+    MH_CIGAM_64,
+    MH_SUBSECTIONS_VIA_SYMBOLS,
+    mach_header_64,
+)
+from macholib.MachO import MachOHeader
+
+from pyjitlink.errors import MalformedObject, UnsupportedObject, UnsupportedRelocation
+from pyjitlink.formats.elf import ObjectInterface
+from pyjitlink.jitlink.graph import Block, Linkage, LinkGraph, MemProt, Scope, Symbol
+
+MH_MAGIC_64 = 0xFEEDFACF
+MH_OBJECT = 1
+CPU_TYPE_X86_64 = 0x01000007
+CPU_TYPE_ARM64 = 0x0100000C
+
+# <mach-o/loader.h> section types and attributes.
+SECTION_TYPE = 0x000000FF
+S_ZEROFILL = 0x1
+S_GB_ZEROFILL = 0xC
+S_THREAD_LOCAL_REGULAR = 0x11
+S_THREAD_LOCAL_ZEROFILL = 0x12
+S_THREAD_LOCAL_VARIABLES = 0x13
+S_THREAD_LOCAL_VARIABLE_POINTERS = 0x14
+S_THREAD_LOCAL_INIT_FUNCTION_POINTERS = 0x15
+S_MOD_INIT_FUNC_POINTERS = 0x9
+S_MOD_TERM_FUNC_POINTERS = 0xA
+S_ATTR_PURE_INSTRUCTIONS = 0x80000000
+S_ATTR_NO_DEAD_STRIP = 0x10000000
+S_ATTR_DEBUG = 0x02000000
+S_ATTR_SOME_INSTRUCTIONS = 0x00000400
+_ZERO_FILL = {S_ZEROFILL, S_GB_ZEROFILL}
+_TLS_TYPES = {S_THREAD_LOCAL_REGULAR, S_THREAD_LOCAL_ZEROFILL, S_THREAD_LOCAL_VARIABLES,
+              S_THREAD_LOCAL_VARIABLE_POINTERS, S_THREAD_LOCAL_INIT_FUNCTION_POINTERS}
+
+# <mach-o/nlist.h>.
+N_STAB = 0xE0
+N_PEXT = 0x10
+N_TYPE = 0x0E
+N_EXT = 0x01
+N_UNDF, N_ABS, N_SECT, N_INDR = 0x0, 0x2, 0xE, 0xA
+N_NO_DEAD_STRIP = 0x20
+N_WEAK_REF = 0x40
+N_WEAK_DEF = 0x80
+N_ALT_ENTRY = 0x200
+
+COMMON_SECTION = "__DATA,__common"
+
+# Sections the JIT does not load: debug info is flagged S_ATTR_DEBUG; compact unwind is
+# read by the static linker only.
+_SKIPPED_SECTIONS = {"__LD,__compact_unwind"}
+
+
+@dataclass(slots=True)
+class MachOSection:
+    """One section header, with the graph blocks built for it (sorted by address)."""
+
+    index: int  # 1-based, as n_sect and r_symbolnum count
+    segname: str
+    sectname: str
+    addr: int
+    size: int
+    offset: int
+    align: int
+    reloff: int
+    nreloc: int
+    flags: int
+    blocks: list[Block] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # block addresses, for bisect
+    anchors: list[Symbol] = field(default_factory=list)  # a symbol at each block's start
+
+    @property
+    def name(self) -> str:
+        return f"{self.segname},{self.sectname}"
+
+    @property
+    def type(self) -> int:
+        return self.flags & SECTION_TYPE
+
+
+@dataclass(slots=True)
+class Relocation:
+    """One relocation_info entry (never scattered on x86-64 or arm64)."""
+
+    address: int  # offset in the section
+    symbolnum: int
+    pcrel: bool
+    length: int  # log2 of the field size
+    extern: bool
+    type: int
+
+
+# handler(builder, section, relocations) adds the section's edges.
+MachORelocationHandler = Callable[["MachOLinkGraphBuilder", MachOSection, list[Relocation]],
+                                  None]
+
+
+def _malformed(name: str, what: str) -> MalformedObject:
+    return MalformedObject(f"malformed Mach-O object: {what}", name)
+
+
+def _cstr(raw: bytes) -> str:
+    return raw.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
+
+
+def read_macho_cputype(data: bytes, name: str) -> int:
+    """``cputype`` of a 64-bit little-endian Mach-O relocatable object; errors otherwise."""
+    if len(data) < 32:
+        raise _malformed(name, "file is too small for a Mach-O header (truncated?)")
+    magic, cputype, _, filetype = struct.unpack_from("<IiiI", data, 0)
+    if magic != MH_MAGIC_64:
+        raise UnsupportedObject("only 64-bit little-endian Mach-O objects are supported "
+                                "(not universal or 32-bit files)", name)
+    if filetype != MH_OBJECT:
+        raise UnsupportedObject("not a relocatable object (Mach-O file type "
+                                f"{filetype}, not MH_OBJECT)", name)
+    return cputype
+
+
+class MachOLinkGraphBuilder:
+    """Builds a LinkGraph from one 64-bit little-endian Mach-O relocatable object.
+
+    Pre-layout block addresses are the sections' addresses in the object, so that
+    non-extern relocations (which name a section and hold a target address in the content)
+    resolve to the block that contains that address.
+    """
+
+    def __init__(self, data: bytes, name: str, graph: LinkGraph,
+                 relocation_handler: MachORelocationHandler,
+                 relocation_type_name: Callable[[int], str], arch_label: str) -> None:
+        self.data = data
+        self.name = name
+        self.graph = graph
+        self.handler = relocation_handler
+        self.relocation_type_name = relocation_type_name
+        self.arch_label = arch_label
+        self.sections: list[MachOSection] = []
+        self.symbols: list[Symbol | None] = []
+        self.symbol_names: list[str] = []
+        self.subsections = False
+        self.symtab: tuple[int, int, int, int] | None = None
+
+    # ------------------------------------------------------------------ entry point
+
+    def build(self) -> LinkGraph:
+        self._read_load_commands()
+        self._create_blocks()
+        self._create_symbols()
+        for sec in self.sections:
+            if sec.nreloc and sec.blocks:
+                self.handler(self, sec, self._relocations(sec))
+        return self.graph
+
+    def scan_interface(self) -> ObjectInterface:
+        """The symbols the object offers, from its symbol table only."""
+        self._read_load_commands()
+        interface = ObjectInterface()
+        interface.has_initializers = any(
+            s.type in (S_MOD_INIT_FUNC_POINTERS, S_MOD_TERM_FUNC_POINTERS) for s in self.sections)
+        for _, name, n_type, n_sect, n_desc, n_value in self._nlists():
+            if n_type & N_STAB or not n_type & N_EXT or not name:
+                continue
+            kind = n_type & N_TYPE
+            common = kind == N_UNDF and n_value != 0
+            if kind == N_UNDF and not common:
+                continue
+            callable = (kind == N_SECT and 0 < n_sect <= len(self.sections) and
+                        bool(self.sections[n_sect - 1].flags & S_ATTR_PURE_INSTRUCTIONS))
+            linkage = Linkage.WEAK if n_desc & N_WEAK_DEF or common else Linkage.STRONG
+            scope = Scope.HIDDEN if n_type & N_PEXT else Scope.DEFAULT
+            interface.symbols[name] = (callable, scope, linkage, common)
+        return interface
+
+    # ------------------------------------------------------------------ load commands
+
+    def _read_load_commands(self) -> None:
+        data = self.data
+        read_macho_cputype(data, self.name)
+        try:
+            # macholib names the byte-swapped magic (CIGAM) for a little-endian file.
+            header = MachOHeader(None, io.BytesIO(data), 0, len(data), MH_CIGAM_64,
+                                 mach_header_64, "<", allow_unknown_load_commands=True)
+        except (ValueError, struct.error, KeyError) as err:
+            raise _malformed(self.name, f"bad load commands ({err})") from None
+        self.subsections = bool(header.header.flags & MH_SUBSECTIONS_VIA_SYMBOLS)
+        for lc, cmd, payload in header.commands:
+            if lc.cmd == LC_SEGMENT_64:
+                for s in payload:
+                    sec = MachOSection(len(self.sections) + 1, _cstr(s.segname),
+                                       _cstr(s.sectname), s.addr, s.size, s.offset,
+                                       1 << s.align, s.reloff, s.nreloc, s.flags)
+                    if (sec.type not in _ZERO_FILL and
+                            sec.offset + sec.size > len(data)):
+                        raise _malformed(self.name, f"section {sec.name} extends past the end "
+                                                    f"of the file (truncated?)")
+                    self.sections.append(sec)
+            elif lc.cmd == LC_SYMTAB:
+                self.symtab = (cmd.symoff, cmd.nsyms, cmd.stroff, cmd.strsize)
+                if (cmd.symoff + 16 * cmd.nsyms > len(data) or
+                        cmd.stroff + cmd.strsize > len(data)):
+                    raise _malformed(self.name, "symbol table extends past the end of file")
+
+    def _nlists(self) -> list[tuple[int, str, int, int, int, int]]:
+        """(index, name, n_type, n_sect, n_desc, n_value) for every nlist_64 entry."""
+        if self.symtab is None:
+            return []
+        symoff, nsyms, stroff, strsize = self.symtab
+        strtab = self.data[stroff:stroff + strsize]
+        out = []
+        for index, (n_strx, n_type, n_sect, n_desc, n_value) in enumerate(
+                struct.iter_unpack("<IBBHQ", self.data[symoff:symoff + 16 * nsyms])):
+            if n_strx >= max(len(strtab), 1):
+                raise _malformed(self.name, f"symbol {index} has a bad name offset")
+            name = _cstr(strtab[n_strx:])
+            out.append((index, name, n_type, n_sect, n_desc, n_value))
+        return out
+
+    # ------------------------------------------------------------------ sections
+
+    def _create_blocks(self) -> None:
+        graph = self.graph
+        for sec in self.sections:
+            if sec.flags & S_ATTR_DEBUG or sec.name in _SKIPPED_SECTIONS:
+                continue
+            if sec.type in _TLS_TYPES:
+                raise UnsupportedObject(f"thread-local section {sec.name} is not supported yet",
+                                        self.name)
+            if sec.flags & (S_ATTR_PURE_INSTRUCTIONS | S_ATTR_SOME_INSTRUCTIONS):
+                prot = MemProt.READ | MemProt.EXEC
+            elif sec.segname == "__TEXT":
+                prot = MemProt.READ
+            else:
+                prot = MemProt.READ | MemProt.WRITE
+            gsec = graph.sections.get(sec.name)
+            if gsec is None:
+                gsec = graph.create_section(sec.name, prot)
+            if sec.type in _ZERO_FILL:
+                block = graph.create_zero_fill_block(gsec, sec.size, sec.addr, sec.align)
+            else:
+                block = graph.create_content_block(
+                    gsec, self.data[sec.offset:sec.offset + sec.size], sec.addr, sec.align)
+            sec.blocks = [block]
+            sec.starts = [sec.addr]
+
+    # ------------------------------------------------------------------ symbols
+
+    def _create_symbols(self) -> None:
+        graph = self.graph
+        nsections = len(self.sections)
+        pending: list[tuple[int, str, int, int, int, int]] = []
+        self.symbols = [None] * (self.symtab[1] if self.symtab else 0)
+        for entry in self._nlists():
+            index, name, n_type, n_sect, n_desc, n_value = entry
+            self.symbol_names.append(name)
+            if n_type & N_STAB:
+                continue
+            kind = n_type & N_TYPE
+            ext = bool(n_type & N_EXT)
+            if kind == N_UNDF:
+                if not ext:
+                    raise _malformed(self.name, f"local symbol {name} is undefined")
+                if n_value:
+                    # A tentative definition (.comm): a weak zero-fill definition; size in
+                    # n_value, log2 alignment in bits 8-11 of n_desc (GET_COMM_ALIGN).
+                    align = 1 << ((n_desc >> 8) & 0xF)
+                    common = graph.get_or_create_section(COMMON_SECTION,
+                                                         MemProt.READ | MemProt.WRITE)
+                    block = graph.create_zero_fill_block(common, n_value, 0, align)
+                    scope = Scope.HIDDEN if n_type & N_PEXT else Scope.DEFAULT
+                    self.symbols[index] = graph.add_defined_symbol(
+                        block, 0, name, n_value, Linkage.WEAK, scope, live=True)
+                else:
+                    self.symbols[index] = graph.add_external_symbol(
+                        name, weakly_referenced=bool(n_desc & N_WEAK_REF))
+            elif kind == N_ABS:
+                linkage, scope = self._linkage_scope(n_type, n_desc)
+                self.symbols[index] = graph.add_absolute_symbol(
+                    name or None, n_value, 0, linkage, scope, live=scope is not Scope.LOCAL)
+            elif kind == N_SECT:
+                if not 0 < n_sect <= nsections:
+                    raise _malformed(self.name, f"symbol {name} has section index {n_sect} "
+                                                f"out of range")
+                sec = self.sections[n_sect - 1]
+                if not sec.blocks:
+                    continue  # debug or skipped section
+                if not sec.addr <= n_value <= sec.addr + sec.size:
+                    raise _malformed(self.name, f"symbol {name} lies outside its section "
+                                                f"{sec.name}")
+                pending.append(entry)
+            else:
+                raise UnsupportedObject(f"symbol {name} has unsupported type {n_type:#x} "
+                                        f"(indirect symbols are not supported)", self.name)
+        # Sizes run to the next symbol's address in the same section (Mach-O has none).
+        pending.sort(key=lambda e: (e[3], e[5]))
+        ends: dict[int, int] = {}
+        for i, (index, _, _, n_sect, _, n_value) in enumerate(pending):
+            sec = self.sections[n_sect - 1]
+            nxt = sec.addr + sec.size
+            j = i + 1
+            while j < len(pending) and pending[j][3] == n_sect:
+                if pending[j][5] > n_value:
+                    nxt = pending[j][5]
+                    break
+                j += 1
+            ends[index] = nxt
+        for index, name, n_type, n_sect, n_desc, n_value in pending:
+            sec = self.sections[n_sect - 1]
+            block = sec.blocks[0]
+            linkage, scope = self._linkage_scope(n_type, n_desc)
+            live = scope is not Scope.LOCAL or bool(n_desc & N_NO_DEAD_STRIP) or bool(
+                sec.flags & S_ATTR_NO_DEAD_STRIP)
+            self.symbols[index] = graph.add_defined_symbol(
+                block, n_value - block.address, name or None, ends[index] - n_value, linkage,
+                scope, callable=bool(sec.flags & S_ATTR_PURE_INSTRUCTIONS), live=live)
+        for sec in self.sections:
+            if sec.blocks:
+                self._split_section(sec, [e for e in pending if e[3] == sec.index])
+
+    def _split_section(self, sec: MachOSection,
+                       entries: list[tuple[int, str, int, int, int, int]]) -> None:
+        """With MH_SUBSECTIONS_VIA_SYMBOLS, one block per symbol (alt entries excepted); then
+        give every block a symbol at its start for non-extern relocations to name."""
+        graph = self.graph
+        block = sec.blocks[0]
+        if self.subsections and sec.size:
+            cuts = sorted({e[5] - sec.addr for e in entries if not e[4] & N_ALT_ENTRY} -
+                          {0, sec.size})
+            heads = []
+            consumed = 0
+            for cut in cuts:
+                heads.append(graph.split_block(block, cut - consumed))
+                consumed = cut
+            sec.blocks = heads + [block]
+        live = bool(sec.flags & S_ATTR_NO_DEAD_STRIP) or sec.type in (
+            S_MOD_INIT_FUNC_POINTERS, S_MOD_TERM_FUNC_POINTERS)
+        at_start: dict[int, Symbol] = {}
+        for sym in block.section.symbols:
+            if sym.offset == 0 and sym.block is not None and id(sym.block) not in at_start:
+                at_start[id(sym.block)] = sym
+        for b in sec.blocks:
+            anchor = at_start.get(id(b))
+            if anchor is None or live or anchor.linkage is Linkage.WEAK:
+                anchor = graph.add_anonymous_symbol(b, 0, b.size, live=live)
+            sec.anchors.append(anchor)
+        sec.starts = [b.address for b in sec.blocks]
+
+    @staticmethod
+    def _linkage_scope(n_type: int, n_desc: int) -> tuple[Linkage, Scope]:
+        if not n_type & N_EXT:
+            return Linkage.STRONG, Scope.LOCAL
+        linkage = Linkage.WEAK if n_desc & N_WEAK_DEF else Linkage.STRONG
+        return linkage, Scope.HIDDEN if n_type & N_PEXT else Scope.DEFAULT
+
+    # ------------------------------------------------------------------ relocations
+
+    def _relocations(self, sec: MachOSection) -> list[Relocation]:
+        raw = self.data[sec.reloff:sec.reloff + 8 * sec.nreloc]
+        if len(raw) != 8 * sec.nreloc:
+            raise _malformed(self.name, f"relocations of {sec.name} extend past the end of file")
+        out = []
+        for r_address, info in struct.iter_unpack("<iI", raw):
+            if r_address < 0:
+                raise UnsupportedObject(f"scattered relocation in {sec.name} is not supported",
+                                        self.name)
+            out.append(Relocation(r_address, info & 0xFFFFFF, bool(info >> 24 & 1),
+                                  info >> 25 & 3, bool(info >> 27 & 1), info >> 28))
+        return out
+
+    def block_at(self, sec: MachOSection, offset: int) -> tuple[Block, int]:
+        """The block of ``sec`` holding section offset ``offset``, and the offset in it."""
+        address = sec.addr + offset
+        i = bisect.bisect_right(sec.starts, address) - 1
+        if i < 0 or offset >= sec.size:
+            raise _malformed(self.name, f"relocation at offset {offset:#x} lies outside "
+                                        f"section {sec.name}")
+        block = sec.blocks[i]
+        return block, address - block.address
+
+    def symbol_by_index(self, sec: MachOSection, rel: Relocation) -> Symbol:
+        if rel.symbolnum >= len(self.symbols) or self.symbols[rel.symbolnum] is None:
+            raise _malformed(self.name, f"relocation at {sec.name}+{rel.address:#x} names "
+                                        f"symbol {rel.symbolnum}, which is not usable")
+        sym = self.symbols[rel.symbolnum]
+        assert sym is not None
+        return sym
+
+    def symbol_by_address(self, section_index: int, address: int) -> Symbol:
+        """The symbol at the start of the block of section ``section_index`` (1-based) that
+        holds ``address`` (its end counts, for one-past-the-end references)."""
+        if not 0 < section_index <= len(self.sections):
+            raise _malformed(self.name, f"relocation names section {section_index}")
+        sec = self.sections[section_index - 1]
+        if not sec.blocks:
+            raise _malformed(self.name, f"relocation targets section {sec.name}, which is "
+                                        f"not loaded")
+        if not sec.addr <= address <= sec.addr + sec.size:
+            raise _malformed(self.name, f"relocation target address {address:#x} lies outside "
+                                        f"section {sec.name}")
+        i = max(bisect.bisect_right(sec.starts, address) - 1, 0)
+        return sec.anchors[i]
+
+    def unsupported(self, sec: MachOSection, offset: int, rtype: int,
+                    why: str = "unsupported relocation") -> UnsupportedRelocation:
+        return UnsupportedRelocation(self.name, sec.name, offset, self.relocation_type_name(rtype),
+                                     why, self.arch_label)
