@@ -26,7 +26,7 @@ import struct
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from pyjitlink.arch.x86_64 import NEAR_TARGET_KINDS, EdgeKind
 from pyjitlink.errors import ExecutionError, JITLinkError
@@ -389,6 +389,9 @@ class NearProxyPlugin:
 # ---------------------------------------------------------------------------- eh-frame
 
 
+EH_FRAME_ADDRESS = "eh-frame-address"  # graph.target_data key: where .eh_frame landed
+
+
 class EHFrameRegistrationPlugin:
     """Registers each graph's ``.eh_frame`` with libgcc's unwinder (``__register_frame``).
 
@@ -405,7 +408,6 @@ class EHFrameRegistrationPlugin:
         except (OSError, AttributeError):
             self._register = self._deregister = None
         self.registered: dict[int, list[int]] = {}  # id(tracker) -> eh_frame addresses
-        self._pending: dict[int, int] = {}  # id(graph) -> eh_frame address
         self.lock = threading.Lock()
 
     def modify_pass_config(self, mr, graph: LinkGraph, config: PassConfiguration) -> None:  # type: ignore[no-untyped-def]
@@ -415,11 +417,11 @@ class EHFrameRegistrationPlugin:
         section = graph.sections.get(".eh_frame")
         if section is not None and len(section.blocks) > 1:
             with self.lock:
-                self._pending[id(graph)] = min(b.address for b in section.blocks)
+                graph.target_data[EH_FRAME_ADDRESS] = min(b.address for b in section.blocks)
 
     def notify_emitted(self, mr, graph: LinkGraph, alloc: FinalizedAlloc) -> None:  # type: ignore[no-untyped-def]
         with self.lock:
-            address = self._pending.pop(id(graph), None)
+            address = cast("int | None", graph.target_data.pop(EH_FRAME_ADDRESS, None))
             if address is None or self._register is None:
                 return
             self.registered.setdefault(id(mr.tracker), []).append(address)

@@ -41,16 +41,27 @@ class DynamicLibrarySearchGenerator:
         self.allow = allow
         self.overrides = overrides or {}
         self.origin = origin
+        # Mach-O objects name C symbols with a leading "_" ("_printf"): the session sets
+        # this prefix, and only prefixed names are looked up, without it, in the host.
+        self.global_prefix = ""
 
     def try_to_generate(self, jd: JITDylib, lookup_flags: JITDylibLookupFlags,
                         names: list[str]) -> None:
         found: dict[str, tuple[int, SymbolFlags]] = {}
+        prefix = self.global_prefix
         for name in names:
-            if name in _NEVER_FROM_HOST or (self.allow is not None and not self.allow(name)):
+            if self.allow is not None and not self.allow(name):
                 continue
-            address = self.overrides.get(name)
+            host_name = name
+            if prefix:
+                if not name.startswith(prefix):
+                    continue
+                host_name = name[len(prefix):]
+            if host_name in _NEVER_FROM_HOST:
+                continue
+            address = self.overrides.get(host_name)
             if address is None:
-                address = _dlsym(self.handle, name.encode())
+                address = _dlsym(self.handle, host_name.encode())
             if address:
                 found[name] = (address, SymbolFlags.EXPORTED)
         if found:

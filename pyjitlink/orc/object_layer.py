@@ -156,10 +156,13 @@ class ObjectLinkingLayer:
     # ------------------------------------------------------------------ resources
 
     def handle_remove_resources(self, tracker: ResourceTracker) -> None:
+        # Under the lock that notify_finalized holds while it records an allocation and tells
+        # the plugins: a link finishing at this moment is either all recorded (and undone
+        # here) or sees the tracker defunct; never registered after its deregistration.
         with self._lock:
             allocs = self.allocations.pop(id(tracker), [])
-        for plugin in self.plugins:
-            plugin.notify_remove_resources(tracker)
+            for plugin in self.plugins:
+                plugin.notify_remove_resources(tracker)
         for alloc in allocs:
             alloc.release()
 
@@ -235,15 +238,17 @@ class _LinkContext:
 
     def notify_finalized(self, alloc: FinalizedAlloc) -> None:
         mr = self.mr
-        if mr.tracker.defunct:
+        with self.layer._lock:
+            defunct = mr.tracker.defunct
+            if not defunct:
+                self.layer.allocations.setdefault(id(mr.tracker), []).append(alloc)
+                for plugin in self.layer.plugins:
+                    plugin.notify_emitted(mr, self.graph, alloc)
+        if defunct:
             # The code's tracker was removed while it was being linked: nothing may use it.
             alloc.release()
             mr.fail_materialization(OrcError(
                 f"{self.graph.name}: resource tracker removed during materialization"))
             return
-        with self.layer._lock:
-            self.layer.allocations.setdefault(id(mr.tracker), []).append(alloc)
-        for plugin in self.layer.plugins:
-            plugin.notify_emitted(mr, self.graph, alloc)
         mr.add_dependencies(self.dependencies)
         mr.notify_emitted()

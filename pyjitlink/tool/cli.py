@@ -111,8 +111,8 @@ def _options(*decls: str, **kwargs: Any) -> Any:
 @_options("-lazy", "--lazy", is_flag=True, multiple=True,
           help="Link the following file (or -l library) lazily: each function links on its "
                "first call")
-@_options("-entry", "--entry", default="main", show_default=True,
-          help="Symbol to call as main entry point")
+@_options("-entry", "--entry", default=None,
+          help="Symbol to call as main entry point  [default: main; _main for Mach-O]")
 @_options("-jd", "--jd", multiple=True, metavar="NAME",
           help="Specifies the JITDylib to be used for any subsequent input file, -L<search-path>"
                " and -l<library> arguments")
@@ -180,7 +180,7 @@ def _options(*decls: str, **kwargs: Any) -> Any:
 @click.version_option(None, "-version", "--version", package_name="pyjitlink", prog_name=TOOL)
 @click.pass_context
 def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tuple[bool, ...],
-            entry: str,
+            entry: str | None,
             jd: tuple[str, ...], libraries: tuple[str, ...],
             hidden_libraries: tuple[str, ...], search_paths: tuple[str, ...],
             abs: tuple[str, ...], alias: tuple[str, ...], phony_externals: bool,

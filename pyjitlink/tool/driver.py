@@ -24,7 +24,7 @@ class Options:
     """The command's non-positional options (names as llvm-jitlink spells them)."""
 
     noexec: bool = False
-    entry: str = "main"
+    entry: str | None = None  # None: main, or _main for Mach-O inputs
     phony_externals: bool = False
     process_symbols: bool = True
     show_sizes: bool = False
@@ -131,9 +131,10 @@ def _parse_alias(stmt: str) -> tuple[str | None, str, str | None, str]:
     return dst, alias, src, aliasee
 
 
-def inputs_arch(events: Sequence[tuple[str, str]]) -> str | None:
-    """The architecture of the first input that has a recognisable one (None if none does):
-    it chooses native execution or emulation. Unreadable inputs fail later, when added."""
+def first_input(events: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
+    """(format, architecture) of the first input that has recognisable ones (None if none
+    does): the architecture chooses native execution or emulation, the format the default
+    entry point. Unreadable inputs fail later, when added."""
     for kind, path in events:
         if kind != "input":
             continue
@@ -143,10 +144,22 @@ def inputs_arch(events: Sequence[tuple[str, str]]) -> str | None:
                 if identify(data) == "archive":
                     members = Archive(data + f.read(), path).members
                     data = members[0].data if members else b""
-            return object_arch(data, path)
+            return identify(data), object_arch(data, path)
         except (OSError, PyJITLinkError):
             continue
     return None
+
+
+def inputs_arch(events: Sequence[tuple[str, str]]) -> str | None:
+    """The architecture of the first input (see first_input)."""
+    found = first_input(events)
+    return found[1] if found is not None else None
+
+
+def default_entry(events: Sequence[tuple[str, str]]) -> str:
+    """``main``, or ``_main`` when the inputs are Mach-O (llvm-jitlink's rule)."""
+    found = first_input(events)
+    return "_main" if found is not None and found[0] == "macho" else "main"
 
 
 def build_session(events: Sequence[tuple[str, str]], options: Options | None = None) -> Session:
@@ -156,6 +169,8 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
     "L", "abs" or "alias". Raises PyJITLinkError subclasses.
     """
     options = options or Options()
+    if options.entry is None:
+        options.entry = default_entry(events)
     session = Session(noexec=options.noexec, slab=slab_settings(options),
                       phony_externals=options.phony_externals,
                       process_symbols=options.process_symbols, entry=options.entry,
@@ -286,6 +301,7 @@ def run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
         session.es.dump(sys.stdout)
         sys.stdout.flush()
     started = timer.start()
+    assert options.entry is not None  # build_session chose the default
     address = session.link_entry(options.entry)
     timer.stop("link", started)
     if options.show_entry_es:

@@ -18,7 +18,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pyjitlink.errors import ExecutionError, LibraryNotFound, PyJITLinkError, SymbolsNotFound
+from pyjitlink.errors import (
+    ExecutionError,
+    LibraryNotFound,
+    PyJITLinkError,
+    SymbolsNotFound,
+    UnsupportedObject,
+)
 from pyjitlink.formats import build_link_graph, identify, scan_object_interface
 from pyjitlink.jitlink.graph import LinkGraph, Scope
 from pyjitlink.jitlink.memory import ArenaMemoryManager, SlabArena
@@ -122,17 +128,20 @@ class Session:
         self.process_jd = self.es.create_jit_dylib(PROCESS_SYMBOLS_JD)
         self.main_jd = self.create_jd("main")
         self.library_jds: dict[str, JITDylib] = {}  # shared library path -> its JITDylib
+        self.host_symbols: _EmulatedProcessSymbols | DynamicLibrarySearchGenerator | None = None
         if process_symbols and emulator is not None:
             # An emulated process's C library is hostlib: its variables, and trap addresses
             # for its functions, instead of dlsym.
-            self.process_jd.add_generator(_EmulatedProcessSymbols(
-                emulator, allow=lambda name: name != entry))
+            self.host_symbols = _EmulatedProcessSymbols(emulator, allow=lambda n: n != entry)
         elif process_symbols:
             overrides = self.executor.runtime_symbols if self.executor is not None else {}
             # The entry point must come from the inputs, never from the host (llvm-jitlink's
             # FilterMainEntryPoint).
-            self.process_jd.add_generator(DynamicLibrarySearchGenerator(
-                allow=lambda name: name != entry, overrides=overrides))
+            self.host_symbols = DynamicLibrarySearchGenerator(
+                allow=lambda name: name != entry, overrides=overrides)
+        if self.host_symbols is not None:
+            self.process_jd.add_generator(self.host_symbols)
+        self.object_format: str | None = None  # of the first input: ELF and Mach-O don't mix
         if phony_externals:
             self.process_jd.add_generator(_PhonyExternals())
         self.search_paths: dict[str, list[str]] = {}
@@ -198,10 +207,27 @@ class Session:
                    tracker: ResourceTracker | None = None) -> None:
         """Add an object's bytes (``name`` is used in messages) to ``jd``, owned by
         ``tracker`` (the JITDylib's default tracker if None); it links on demand."""
+        self.note_object_format(data, name)
         graph = build_link_graph(data, name)
         self.init_fini.set_input_order(name, self.input_count)
         self.input_count += 1
         self.layer.add(jd, graph, tracker)
+
+    def note_object_format(self, data: bytes, name: str) -> None:
+        """Remember the first object's format; refuse an object of the other one. Mach-O
+        objects make C library names resolve without their leading underscore."""
+        kind = identify(data)
+        if kind not in ("elf", "macho"):
+            return  # build_link_graph reports what is wrong with it
+        if self.object_format is None:
+            self.object_format = kind
+            if kind == "macho" and self.host_symbols is not None:
+                self.host_symbols.global_prefix = "_"
+        elif kind != self.object_format:
+            names = {"elf": "ELF", "macho": "Mach-O"}
+            raise UnsupportedObject(f"cannot mix {names[kind]} and "
+                                    f"{names[self.object_format]} objects in one session",
+                                    name)
 
     @property
     def lazy_manager(self) -> LazyReexportsManager:
@@ -246,6 +272,7 @@ class Session:
                         tracker: ResourceTracker | None = None) -> bool:
         """Add an object whose functions link on first call; True if it could be lazy
         (objects with static initializers or exported data link eagerly instead)."""
+        self.note_object_format(data, name)
         entries = lazy_entries_from_interface(scan_object_interface(data, name))
         if entries is None:
             self.add_object(jd, data, name, tracker)
@@ -273,6 +300,7 @@ class Session:
             if lazy:
                 self.add_lazy_object(target, member, name)
                 return
+            self.note_object_format(member, name)
             graph = build_link_graph(member, name)
             if hidden:
                 for sym in graph.defined_symbols():
@@ -431,14 +459,19 @@ class _EmulatedProcessSymbols:
     def __init__(self, executor: EmulatedExecutor, allow: Callable[[str], bool]) -> None:
         self.executor = executor
         self.allow = allow
+        self.global_prefix = ""  # "_" for Mach-O inputs, as DynamicLibrarySearchGenerator
 
     def try_to_generate(self, jd: JITDylib, lookup_flags: JITDylibLookupFlags,
                         names: list[str]) -> None:
         found: dict[str, tuple[int, SymbolFlags]] = {}
+        prefix = self.global_prefix
         for name in names:
-            if name in self.NEVER or not self.allow(name):
+            if not self.allow(name) or (prefix and not name.startswith(prefix)):
                 continue
-            address = self.executor.host_symbol(name)
+            host_name = name[len(prefix):]
+            if host_name in self.NEVER:
+                continue
+            address = self.executor.host_symbol(host_name)
             if address is not None:
                 found[name] = (address, SymbolFlags.EXPORTED)
         if found:
