@@ -22,6 +22,7 @@ from pyjitlink.formats.elf import ObjectInterface
 from pyjitlink.jitlink.graph import LinkGraph, Linkage, Scope
 from pyjitlink.orc.jitdylib import JITDylib
 from pyjitlink.orc.materialization import MaterializationResponsibility, MaterializationUnit
+from pyjitlink.orc.object_layer import has_initializers
 from pyjitlink.orc.resources import ResourceTracker
 from pyjitlink.orc.session import ExecutionSession
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags
@@ -152,8 +153,7 @@ def lazy_entries(graph: LinkGraph) -> dict[str, tuple[str, SymbolFlags]] | None:
     Each callable non-local definition ``f`` becomes the hidden ``f$body``; every edge that
     pointed at it now points at the external ``f``, i.e. the entry point.
     """
-    if any(name.startswith((".init_array", ".ctors", ".preinit_array", ".fini_array",
-                            ".dtors")) for name in graph.sections):
+    if has_initializers(graph):
         return None
     defined = [s for s in graph.defined_symbols() if s.name and s.scope is not Scope.LOCAL]
     if not defined or any(not s.callable for s in defined) or any(

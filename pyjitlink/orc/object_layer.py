@@ -16,6 +16,7 @@ from typing import Protocol
 
 from pyjitlink.errors import DuplicateDefinition, OrcError
 from pyjitlink.formats import build_link_graph, link_graph
+from pyjitlink.formats.elf import INIT_FINI_PREFIXES
 from pyjitlink.jitlink.graph import Linkage, LinkGraph, Scope
 from pyjitlink.jitlink.linker import LookupResult as LinkLookupResult
 from pyjitlink.jitlink.memory import FinalizedAlloc, MemoryManager
@@ -68,8 +69,8 @@ def graph_interface(graph: LinkGraph) -> dict[str, SymbolFlags]:
 
 
 def has_initializers(graph: LinkGraph) -> bool:
-    return any(name.startswith((".init_array", ".ctors", ".preinit_array", ".fini_array",
-                                ".dtors")) for name in graph.sections)
+    """True if the graph has static initializer or finalizer sections."""
+    return any(name.startswith(INIT_FINI_PREFIXES) for name in graph.sections)
 
 
 class ObjectMaterializationUnit(MaterializationUnit):

@@ -204,11 +204,16 @@ class Session:
             self.add_object(jd, data, path, tracker)
 
     def add_object(self, jd: JITDylib, data: bytes, name: str,
-                   tracker: ResourceTracker | None = None) -> None:
+                   tracker: ResourceTracker | None = None, hidden: bool = False) -> None:
         """Add an object's bytes (``name`` is used in messages) to ``jd``, owned by
-        ``tracker`` (the JITDylib's default tracker if None); it links on demand."""
+        ``tracker`` (the JITDylib's default tracker if None); it links on demand. With
+        ``hidden`` its exported symbols are hidden: visible inside ``jd`` only."""
         self.note_object_format(data, name)
         graph = build_link_graph(data, name)
+        if hidden:
+            for sym in graph.defined_symbols():
+                if sym.scope is Scope.DEFAULT:
+                    sym.scope = Scope.HIDDEN
         self.init_fini.set_input_order(name, self.input_count)
         self.input_count += 1
         self.layer.add(jd, graph, tracker)
@@ -299,16 +304,8 @@ class Session:
         def add_member(target: JITDylib, member: bytes, name: str) -> None:
             if lazy:
                 self.add_lazy_object(target, member, name)
-                return
-            self.note_object_format(member, name)
-            graph = build_link_graph(member, name)
-            if hidden:
-                for sym in graph.defined_symbols():
-                    if sym.scope is Scope.DEFAULT:
-                        sym.scope = Scope.HIDDEN
-            self.init_fini.set_input_order(name, self.input_count)
-            self.input_count += 1
-            self.layer.add(target, graph)
+            else:
+                self.add_object(target, member, name, hidden=hidden)
 
         jd.add_generator(StaticLibraryDefinitionGenerator(path, data, add_member))
 
