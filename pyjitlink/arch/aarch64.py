@@ -104,6 +104,9 @@ class EdgeKind(IntEnum):
     RequestGOTAndTransformToPageOffset15 = FIRST_RELOCATION + 22
     RequestGOTAndTransformToDelta32 = FIRST_RELOCATION + 23
     RequestGOTAndTransformToLDRLiteral19 = FIRST_RELOCATION + 24
+    # Becomes Pointer64 to the GOT entry holding S + A: the entry's address itself (Mach-O
+    # ARM64_RELOC_POINTER_TO_GOT in its 64-bit absolute form, ``.quad _sym@GOT``).
+    RequestGOTAndTransformToPointer64 = FIRST_RELOCATION + 25
 
 
 def edge_kind_name(kind: int) -> str:
@@ -178,6 +181,25 @@ KIND_INSTRUCTIONS: dict[EdgeKind, InstructionClass] = {
     EdgeKind.MoveWide16Checked: MOV_WIDE,
     EdgeKind.GotPageOffset15: LDR_X,
 }
+
+
+def check_relocation_instruction(block: Block, offset: int, expected: InstructionClass,
+                                 relocation: str, section: str, object_name: str) -> int:
+    """The instruction word a relocation at ``offset`` bytes into ``block`` patches; raises
+    InstructionMismatch naming ``relocation`` and ``section`` when there is no such word,
+    it is not 4-byte aligned, or it is not one of ``expected`` (checked when a graph is
+    built, so the message names the relocation rather than the edge kind)."""
+    content = block.content
+    word = struct.unpack_from("<I", content, offset)[0] if (
+        content is not None and offset + 4 <= len(content)) else None
+    if word is None or not expected.matches(word) or offset & 3:
+        shown = "(none: the section has no bytes there)" if word is None else f"{word:#010x}"
+        what = expected.description if offset & 3 == 0 else \
+            f"{expected.description} (instructions are 4-byte aligned)"
+        raise InstructionMismatch(
+            f"{relocation} in section {section} at offset {offset:#x} applies to instruction "
+            f"word {shown}, which is not {what}", object_name)
+    return word
 
 
 def load_store_scale(word: int) -> int:
@@ -450,6 +472,7 @@ _GOT_LOWERING: dict[int, EdgeKind] = {
     EdgeKind.RequestGOTAndTransformToPageOffset15: EdgeKind.GotPageOffset15,
     EdgeKind.RequestGOTAndTransformToDelta32: EdgeKind.Delta32,
     EdgeKind.RequestGOTAndTransformToLDRLiteral19: EdgeKind.LDRLiteral19,
+    EdgeKind.RequestGOTAndTransformToPointer64: EdgeKind.Pointer64,
 }
 
 

@@ -19,10 +19,12 @@ from pyjitlink.formats.elf import (
 from pyjitlink.formats.elf_aarch64 import build_elf_aarch64, link_elf_aarch64
 from pyjitlink.formats.elf_x86_64 import build_elf_x86_64, link_elf_x86_64
 from pyjitlink.formats.macho import (
+    CPU_TYPE_ARM64,
     CPU_TYPE_X86_64,
     MachOLinkGraphBuilder,
     read_macho_cputype,
 )
+from pyjitlink.formats.macho_aarch64 import build_macho_arm64, link_macho_arm64
 from pyjitlink.formats.macho_x86_64 import build_macho_x86_64, link_macho_x86_64
 from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.jitlink.linker import JITLinkContext
@@ -33,15 +35,17 @@ BUILDERS: dict[tuple[str, int], Callable[[bytes, str], LinkGraph]] = {
     ("elf", EM_X86_64): build_elf_x86_64,
     ("elf", EM_AARCH64): build_elf_aarch64,
     ("macho", CPU_TYPE_X86_64): build_macho_x86_64,
+    ("macho", CPU_TYPE_ARM64): build_macho_arm64,
 }
 LINKERS: dict[tuple[str, str], Callable[[LinkGraph, JITLinkContext], None]] = {
     ("elf", "x86_64"): link_elf_x86_64,
     ("elf", "aarch64"): link_elf_aarch64,
     ("macho", "x86_64"): link_macho_x86_64,
+    ("macho", "aarch64"): link_macho_arm64,
 }
 ELF_MACHINES = {EM_X86_64: "x86_64", EM_AARCH64: "aarch64"}
-MACHO_CPU_TYPES = {CPU_TYPE_X86_64: "x86_64"}
-MACHO_ARCH_LABELS = {CPU_TYPE_X86_64: "x86-64"}
+MACHO_CPU_TYPES = {CPU_TYPE_X86_64: "x86_64", CPU_TYPE_ARM64: "aarch64"}
+MACHO_ARCH_LABELS = {CPU_TYPE_X86_64: "x86-64", CPU_TYPE_ARM64: "arm64"}
 
 
 def identify(data: bytes) -> str:

@@ -8,7 +8,6 @@ it may sit on, checked when the graph is built so a mismatch names the relocatio
 
 from __future__ import annotations
 
-import struct
 from functools import partial
 
 from pyjitlink.arch.aarch64 import (
@@ -34,10 +33,10 @@ from pyjitlink.arch.aarch64 import (
     InstructionClass,
     apply_fixup,
     build_got_and_plt,
+    check_relocation_instruction,
     edge_kind_name,
     optimize_got_and_stub_accesses,
 )
-from pyjitlink.errors import InstructionMismatch
 from pyjitlink.formats.elf import ELFLinkGraphBuilder, ELFSection
 from pyjitlink.jitlink.eh_frame import add_eh_frame_terminator, fix_eh_frame_edges, split_eh_frame
 from pyjitlink.jitlink.graph import Block, Edge, LinkGraph, Symbol
@@ -208,16 +207,8 @@ def add_relocation(builder: ELFLinkGraphBuilder, sec: ELFSection, block: Block, 
         raise builder.unsupported(sec, offset, rtype)
     expected = ELF_AARCH64_INSTRUCTIONS.get(rtype)
     if expected is not None:
-        content = block.content
-        word = struct.unpack_from("<I", content, offset)[0] if (
-            content is not None and offset + 4 <= len(content)) else None
-        if word is None or not expected.matches(word) or offset & 3:
-            shown = "(none: the section has no bytes there)" if word is None else f"{word:#010x}"
-            what = expected.description if offset & 3 == 0 else \
-                f"{expected.description} (instructions are 4-byte aligned)"
-            raise InstructionMismatch(
-                f"{relocation_type_name(rtype)} in section {sec.name} at offset {offset:#x} "
-                f"applies to instruction word {shown}, which is not {what}", builder.name)
+        check_relocation_instruction(block, offset, expected, relocation_type_name(rtype),
+                                     sec.name, builder.name)
     block.edges.append(Edge(kind, offset, target, addend))
 
 

@@ -27,7 +27,16 @@ from macholib.MachO import MachOHeader
 
 from pyjitlink.errors import MalformedObject, UnsupportedObject, UnsupportedRelocation
 from pyjitlink.formats.elf import ObjectInterface
-from pyjitlink.jitlink.graph import Block, Linkage, LinkGraph, MemProt, Scope, Symbol
+from pyjitlink.jitlink.graph import (
+    Block,
+    Edge,
+    GenericEdgeKind,
+    Linkage,
+    LinkGraph,
+    MemProt,
+    Scope,
+    Symbol,
+)
 
 MH_MAGIC_64 = 0xFEEDFACF
 MH_OBJECT = 1
@@ -37,6 +46,11 @@ CPU_TYPE_ARM64 = 0x0100000C
 # <mach-o/loader.h> section types and attributes.
 SECTION_TYPE = 0x000000FF
 S_ZEROFILL = 0x1
+S_CSTRING_LITERALS = 0x2
+S_4BYTE_LITERALS = 0x3
+S_8BYTE_LITERALS = 0x4
+S_LITERAL_POINTERS = 0x5
+S_16BYTE_LITERALS = 0xE
 S_GB_ZEROFILL = 0xC
 S_THREAD_LOCAL_REGULAR = 0x11
 S_THREAD_LOCAL_ZEROFILL = 0x12
@@ -50,6 +64,9 @@ S_ATTR_NO_DEAD_STRIP = 0x10000000
 S_ATTR_DEBUG = 0x02000000
 S_ATTR_SOME_INSTRUCTIONS = 0x00000400
 _ZERO_FILL = {S_ZEROFILL, S_GB_ZEROFILL}
+# Sections of fixed-size entries, split one block per entry (entry size in bytes).
+_LITERAL_SIZES = {S_4BYTE_LITERALS: 4, S_8BYTE_LITERALS: 8, S_16BYTE_LITERALS: 16,
+                  S_LITERAL_POINTERS: 8}
 _TLS_TYPES = {S_THREAD_LOCAL_REGULAR, S_THREAD_LOCAL_ZEROFILL, S_THREAD_LOCAL_VARIABLES,
               S_THREAD_LOCAL_VARIABLE_POINTERS, S_THREAD_LOCAL_INIT_FUNCTION_POINTERS}
 
@@ -65,10 +82,16 @@ N_WEAK_DEF = 0x80
 N_ALT_ENTRY = 0x200
 
 COMMON_SECTION = "__DATA,__common"
-
-# Sections the JIT does not load: debug info is flagged S_ATTR_DEBUG; compact unwind is
-# read by the static linker only.
-_SKIPPED_SECTIONS = {"__LD,__compact_unwind"}
+# S_MOD_INIT_FUNC_POINTERS / S_MOD_TERM_FUNC_POINTERS sections, by their conventional names
+# (segment __DATA, or __DATA_CONST in newer objects): the platform runs their pointers.
+MACHO_INIT_SUFFIX = ",__mod_init_func"
+MACHO_FINI_SUFFIX = ",__mod_term_func"
+EH_FRAME_SECTION = "__TEXT,__eh_frame"
+# <mach-o/compact_unwind_encoding.h>: one 32-byte entry per function (start address, length,
+# encoding, personality, LSDA). The section is flagged S_ATTR_DEBUG but it is not debug info:
+# it is loaded, split per entry and kept alive exactly when its function is.
+COMPACT_UNWIND_SECTION = "__LD,__compact_unwind"
+COMPACT_UNWIND_ENTRY_SIZE = 32
 
 
 @dataclass(slots=True)
@@ -169,6 +192,7 @@ class MachOLinkGraphBuilder:
         for sec in self.sections:
             if sec.nreloc and sec.blocks:
                 self.handler(self, sec, self._relocations(sec))
+        self._keep_compact_unwind_with_functions()
         return self.graph
 
     def scan_interface(self) -> ObjectInterface:
@@ -240,14 +264,14 @@ class MachOLinkGraphBuilder:
     def _create_blocks(self) -> None:
         graph = self.graph
         for sec in self.sections:
-            if sec.flags & S_ATTR_DEBUG or sec.name in _SKIPPED_SECTIONS:
+            if sec.flags & S_ATTR_DEBUG and sec.name != COMPACT_UNWIND_SECTION:
                 continue
             if sec.type in _TLS_TYPES:
                 raise UnsupportedObject(f"thread-local section {sec.name} is not supported yet",
                                         self.name)
             if sec.flags & (S_ATTR_PURE_INSTRUCTIONS | S_ATTR_SOME_INSTRUCTIONS):
                 prot = MemProt.READ | MemProt.EXEC
-            elif sec.segname == "__TEXT":
+            elif sec.segname in ("__TEXT", "__LD"):
                 prot = MemProt.READ
             else:
                 prot = MemProt.READ | MemProt.WRITE
@@ -338,16 +362,37 @@ class MachOLinkGraphBuilder:
 
     def _split_section(self, sec: MachOSection,
                        entries: list[tuple[int, str, int, int, int, int]]) -> None:
-        """With MH_SUBSECTIONS_VIA_SYMBOLS, one block per symbol (alt entries excepted); then
-        give every block a symbol at its start for non-extern relocations to name."""
+        """Split ``sec`` into blocks, then give every block a symbol at its start for
+        non-extern relocations to name.
+
+        With MH_SUBSECTIONS_VIA_SYMBOLS, a block starts at each symbol (alt entries
+        excepted). Whatever the flag, literal sections are split per entry, as ld64 and
+        LLVM's MachOLinkGraphBuilder treat them: ``__cstring`` (S_CSTRING_LITERALS) after each
+        NUL, S_4/8/16BYTE_LITERALS and S_LITERAL_POINTERS every 4/8/16/8 bytes, and
+        ``__compact_unwind`` every 32 bytes. So dead-stripping drops unreferenced strings and
+        constants one by one.
+        """
         graph = self.graph
         block = sec.blocks[0]
-        if self.subsections and sec.size:
-            cuts = sorted({e[5] - sec.addr for e in entries if not e[4] & N_ALT_ENTRY} -
-                          {0, sec.size})
+        cuts: set[int] = set()
+        if self.subsections:
+            cuts.update(e[5] - sec.addr for e in entries if not e[4] & N_ALT_ENTRY)
+        if block.content is not None:
+            if sec.type == S_CSTRING_LITERALS:
+                content = block.content
+                end = content.find(b"\0")
+                while end != -1:
+                    cuts.add(end + 1)
+                    end = content.find(b"\0", end + 1)
+            elif sec.type in _LITERAL_SIZES:
+                cuts.update(range(_LITERAL_SIZES[sec.type], sec.size, _LITERAL_SIZES[sec.type]))
+            elif sec.name == COMPACT_UNWIND_SECTION:
+                cuts.update(range(COMPACT_UNWIND_ENTRY_SIZE, sec.size, COMPACT_UNWIND_ENTRY_SIZE))
+        cuts = {c for c in cuts if 0 < c < sec.size}
+        if cuts:
             heads = []
             consumed = 0
-            for cut in cuts:
+            for cut in sorted(cuts):
                 heads.append(graph.split_block(block, cut - consumed))
                 consumed = cut
             sec.blocks = heads + [block]
@@ -360,9 +405,26 @@ class MachOLinkGraphBuilder:
         for b in sec.blocks:
             anchor = at_start.get(id(b))
             if anchor is None or live or anchor.linkage is Linkage.WEAK:
-                anchor = graph.add_anonymous_symbol(b, 0, b.size, live=live)
+                # (Frame records are re-split by the eh-frame pass: no size to go stale.)
+                size = 0 if sec.name == EH_FRAME_SECTION else b.size
+                anchor = graph.add_anonymous_symbol(b, 0, size, live=live)
             sec.anchors.append(anchor)
         sec.starts = [b.address for b in sec.blocks]
+
+    def _keep_compact_unwind_with_functions(self) -> None:
+        """Each ``__compact_unwind`` entry lives exactly when the function it describes does:
+        the function's block gets a KeepAlive edge to the entry (LLVM's MachO
+        CompactUnwindSplitter does the same); the entry's own edges keep its personality
+        and LSDA alive only while it is."""
+        for sec in self.sections:
+            if sec.name != COMPACT_UNWIND_SECTION or not sec.blocks:
+                continue
+            for block, anchor in zip(sec.blocks, sec.anchors):
+                start = next((e for e in block.edges if e.offset == 0), None)
+                if start is None or start.target.block is None:
+                    raise _malformed(self.name, f"{sec.name} entry at {block.address:#x} "
+                                                f"names no function")
+                start.target.block.add_edge(GenericEdgeKind.KeepAlive, 0, anchor, 0)
 
     @staticmethod
     def _linkage_scope(n_type: int, n_desc: int) -> tuple[Linkage, Scope]:
@@ -423,3 +485,103 @@ class MachOLinkGraphBuilder:
                     why: str = "unsupported relocation") -> UnsupportedRelocation:
         return UnsupportedRelocation(self.name, sec.name, offset, self.relocation_type_name(rtype),
                                      why, self.arch_label)
+
+    def section_of(self, block: Block) -> MachOSection | None:
+        """The object section ``block`` was cut from (None for a common's block)."""
+        for sec in self.sections:
+            if sec.blocks and sec.blocks[0].section is block.section and \
+                    sec.addr <= block.address < sec.addr + max(sec.size, 1):
+                return sec
+        return None
+
+    def target_by_address(self, target: Symbol, addend: int) -> tuple[Symbol, int]:
+        """``target + addend`` re-expressed from the block that holds that address.
+
+        arm64 objects name section-start symbols (``ltmp0``) and put the offset in the addend;
+        once the section is split into subsections, the address lies in another block, which
+        must be the edge's target so that dead-stripping and layout keep it. Targets that
+        already hold the address (their end counts) are returned unchanged.
+        """
+        block = target.block
+        if block is None or target.scope is not Scope.LOCAL:
+            return target, addend
+        address = target.address + addend
+        if block.address <= address <= block.address + block.size:
+            return target, addend
+        sec = self.section_of(block)
+        if sec is None:
+            return target, addend
+        anchor = self.symbol_by_address(sec.index, address)
+        return anchor, address - anchor.address
+
+
+@dataclass(frozen=True, slots=True)
+class DeltaKinds:
+    """An architecture's edge kinds for a SUBTRACTOR pair: S + A - P and P - S + A, 32 and
+    64 bits."""
+
+    delta32: int
+    delta64: int
+    neg_delta32: int
+    neg_delta64: int
+
+
+def read_implicit_addend(block: Block, offset: int, length: int) -> int:
+    """The signed value a fixup field holds (Mach-O addends are implicit); ``length`` is the
+    relocation's log2 field size (2: 4 bytes, 3: 8 bytes). ValueError if the field crosses
+    the block's end."""
+    content = block.content
+    assert content is not None, "relocation in a zero-fill block"
+    if offset + (1 << length) > block.size:
+        raise ValueError
+    return struct.unpack_from("<q" if length == 3 else "<i", content, offset)[0]
+
+
+def add_subtractor(builder: MachOLinkGraphBuilder, sec: MachOSection, block: Block,
+                   offset: int, sub: Relocation, uns: Relocation, kinds: DeltaKinds) -> None:
+    """SUBTRACTOR B + UNSIGNED A at one place (x86-64 and arm64 alike): the field becomes
+    A - B + content.
+
+    As in LLVM's MachO builders, one of A and B must lie in the fixup's block: then the edge
+    is a Delta (target A) or NegDelta (target B) whose addend absorbs the other's fixed
+    distance. A pair whose operands are both section-relative (non-extern) is refused: the
+    content then holds A - B + constant and neither operand can be recovered from it (no
+    assembler emits that form).
+    """
+    if sub.length not in (2, 3) or sub.pcrel:
+        raise builder.unsupported(sec, sub.address, sub.type, f"unsupported length "
+                                  f"{1 << sub.length} of")
+    if not sub.extern and not uns.extern:
+        raise builder.unsupported(sec, sub.address, sub.type, "both operands non-extern in")
+    # The content holds A's object address when A is non-extern and minus B's when B is:
+    # find that operand by address, and leave the rest (the constant) as the value.
+    try:
+        value = read_implicit_addend(block, offset, sub.length)
+    except ValueError:
+        raise builder.unsupported(sec, sub.address, sub.type, "field crosses a block "
+                                                              "boundary:") from None
+    if sub.extern:
+        from_sym = builder.symbol_by_index(sec, sub)
+    else:
+        from_sym = builder.symbol_by_address(sub.symbolnum, -value)
+        value += from_sym.address
+    to_sym: Symbol
+    if uns.extern:
+        to_sym = builder.symbol_by_index(sec, uns)
+    else:
+        to_sym = builder.symbol_by_address(uns.symbolnum, value)
+        value -= to_sym.address
+    p = block.address + offset
+    wide = sub.length == 3
+    if from_sym.block is block:
+        kind = kinds.delta64 if wide else kinds.delta32
+        if sub.extern and uns.extern:  # then the content is A's addend alone
+            to_sym, value = builder.target_by_address(to_sym, value)
+        target, addend = to_sym, value + (p - from_sym.address)
+    elif to_sym.block is block:
+        kind = kinds.neg_delta64 if wide else kinds.neg_delta32
+        target, addend = from_sym, value - (p - to_sym.address)
+    else:
+        raise builder.unsupported(sec, sub.address, sub.type, "SUBTRACTOR must fix up "
+                                  "either its minuend's or its subtrahend's block:")
+    block.edges.append(Edge(kind, offset, target, addend))

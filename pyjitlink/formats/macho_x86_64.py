@@ -9,7 +9,7 @@ kind of ``pyjitlink.arch.x86_64``.
 
 from __future__ import annotations
 
-import struct
+from functools import partial
 
 from pyjitlink.arch.x86_64 import (
     EdgeKind,
@@ -18,8 +18,17 @@ from pyjitlink.arch.x86_64 import (
     edge_kind_name,
     optimize_got_and_stub_accesses,
 )
-from pyjitlink.formats.macho import MachOLinkGraphBuilder, MachOSection, Relocation
-from pyjitlink.jitlink.graph import Block, Edge, LinkGraph, Symbol
+from pyjitlink.formats.macho import (
+    EH_FRAME_SECTION,
+    DeltaKinds,
+    MachOLinkGraphBuilder,
+    MachOSection,
+    Relocation,
+    add_subtractor,
+    read_implicit_addend,
+)
+from pyjitlink.jitlink.eh_frame import add_eh_frame_terminator, fix_eh_frame_edges, split_eh_frame
+from pyjitlink.jitlink.graph import Edge, LinkGraph
 from pyjitlink.jitlink.linker import JITLinkContext, link
 from pyjitlink.jitlink.passes import PassConfiguration
 
@@ -55,14 +64,6 @@ def relocation_type_name(rtype: int) -> str:
     return X86_64_RELOC.get(rtype, f"X86_64_RELOC type {rtype}")
 
 
-def _read(block: Block, offset: int, length: int) -> int:
-    content = block.content
-    assert content is not None, "relocation in a zero-fill block"
-    if offset + (1 << length) > block.size:
-        raise ValueError
-    return struct.unpack_from("<q" if length == 3 else "<i", content, offset)[0]
-
-
 def add_relocations(builder: MachOLinkGraphBuilder, sec: MachOSection,
                     relocations: list[Relocation]) -> None:
     """Add the edges for one section's X86_64_RELOC_* entries."""
@@ -80,7 +81,7 @@ def add_relocations(builder: MachOLinkGraphBuilder, sec: MachOSection,
                     relocations[i].length != rel.length:
                 raise builder.unsupported(sec, rel.address, rel.type, "SUBTRACTOR is not "
                                           "followed by an UNSIGNED at the same place:")
-            _add_subtractor(builder, sec, block, offset, rel, relocations[i])
+            add_subtractor(builder, sec, block, offset, rel, relocations[i], SUBTRACTOR_KINDS)
             i += 1
             continue
         entry = MACHO_X86_64_EDGES.get((rel.type, rel.pcrel, rel.length))
@@ -93,7 +94,7 @@ def add_relocations(builder: MachOLinkGraphBuilder, sec: MachOSection,
             raise builder.unsupported(sec, rel.address, rel.type, why)
         kind, bias = entry
         try:
-            content = _read(block, offset, rel.length)
+            content = read_implicit_addend(block, offset, rel.length)
         except ValueError:
             raise builder.unsupported(sec, rel.address, rel.type, "field crosses a block "
                                                                   "boundary:") from None
@@ -121,44 +122,8 @@ def add_relocations(builder: MachOLinkGraphBuilder, sec: MachOSection,
         block.edges.append(Edge(kind, offset, target, addend))
 
 
-def _add_subtractor(builder: MachOLinkGraphBuilder, sec: MachOSection, block: Block,
-                    offset: int, sub: Relocation, uns: Relocation) -> None:
-    """SUBTRACTOR B + UNSIGNED A at one place: the field becomes A - B + content.
-
-    As in LLVM, one of A and B must lie in the fixup's block: then the edge is a Delta
-    (target A) or NegDelta (target B) whose addend absorbs the other's fixed distance.
-    """
-    if sub.length not in (2, 3) or sub.pcrel:
-        raise builder.unsupported(sec, sub.address, sub.type, f"unsupported length "
-                                  f"{1 << sub.length} of")
-    if not sub.extern and not uns.extern:
-        raise builder.unsupported(sec, sub.address, sub.type, "both operands non-extern in")
-    # The content holds A's object address when A is non-extern and minus B's when B is:
-    # find that operand by address, and leave the rest (the constant) as the value.
-    value = _read(block, offset, sub.length)
-    if sub.extern:
-        from_sym = builder.symbol_by_index(sec, sub)
-    else:
-        from_sym = builder.symbol_by_address(sub.symbolnum, -value)
-        value += from_sym.address
-    to_sym: Symbol
-    if uns.extern:
-        to_sym = builder.symbol_by_index(sec, uns)
-    else:
-        to_sym = builder.symbol_by_address(uns.symbolnum, value)
-        value -= to_sym.address
-    p = block.address + offset
-    wide = sub.length == 3
-    if from_sym.block is block:
-        kind = EdgeKind.Delta64 if wide else EdgeKind.Delta32
-        target, addend = to_sym, value + (p - from_sym.address)
-    elif to_sym.block is block:
-        kind = EdgeKind.NegDelta64 if wide else EdgeKind.NegDelta32
-        target, addend = from_sym, value - (p - to_sym.address)
-    else:
-        raise builder.unsupported(sec, sub.address, sub.type, "SUBTRACTOR must fix up "
-                                  "either its minuend's or its subtrahend's block:")
-    block.edges.append(Edge(kind, offset, target, addend))
+SUBTRACTOR_KINDS = DeltaKinds(EdgeKind.Delta32, EdgeKind.Delta64, EdgeKind.NegDelta32,
+                              EdgeKind.NegDelta64)
 
 
 def build_macho_x86_64(data: bytes, name: str) -> LinkGraph:
@@ -171,6 +136,14 @@ def build_macho_x86_64(data: bytes, name: str) -> LinkGraph:
 def link_macho_x86_64(graph: LinkGraph, ctx: JITLinkContext) -> None:
     """Run the Mach-O x86-64 pass pipeline and link ``graph`` (LLVM's link_MachO_x86_64)."""
     config = PassConfiguration()
-    config.post_prune_passes += [build_got_and_plt]
+    config.pre_prune_passes += [
+        partial(split_eh_frame, section_name=EH_FRAME_SECTION),
+        # The assembler resolves an FDE's PC-begin within the object: no relocation there.
+        partial(fix_eh_frame_edges, neg_delta32=EdgeKind.NegDelta32,
+                section_name=EH_FRAME_SECTION,
+                implicit_delta={4: EdgeKind.Delta32, 8: EdgeKind.Delta64}),
+    ]
+    config.post_prune_passes += [partial(add_eh_frame_terminator, section_name=EH_FRAME_SECTION),
+                                 build_got_and_plt]
     config.pre_fixup_passes += [optimize_got_and_stub_accesses]
     link(graph, ctx, config, apply_fixup)

@@ -1,4 +1,4 @@
-"""Static initializers and finalizers of ELF graphs, collected in ld's run order.
+"""Static initializers and finalizers of ELF and Mach-O graphs, collected in run order.
 
 ld's default script orders ``.init_array.NNNNN`` and ``.ctors.NNNNN`` sections by priority
 (SORT_BY_INIT_PRIORITY; a ``.ctors.N`` priority is 65535 - N), then the plain sections, in
@@ -12,6 +12,7 @@ from __future__ import annotations
 import struct
 import threading
 
+from pyjitlink.formats.macho import MACHO_FINI_SUFFIX, MACHO_INIT_SUFFIX
 from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.jitlink.memory import FinalizedAlloc
 from pyjitlink.jitlink.passes import PassConfiguration
@@ -23,6 +24,12 @@ DEFAULT_PRIORITY = 65535
 
 def _priority(section: str) -> tuple[str, int, bool] | None:
     """(kind, priority, reversed) for an init/fini section name, or None."""
+    # Mach-O: dyld runs them in section order, input after input; the compiler has sorted
+    # a file's constructors by priority, and no priority crosses files.
+    if section.endswith(MACHO_INIT_SUFFIX):
+        return "init", DEFAULT_PRIORITY, False
+    if section.endswith(MACHO_FINI_SUFFIX):
+        return "fini", DEFAULT_PRIORITY, False
     for prefix, kind, reverse in ((".preinit_array", "preinit", False),
                                   (".init_array", "init", False), (".ctors", "init", True),
                                   (".fini_array", "fini", False), (".dtors", "fini", True)):

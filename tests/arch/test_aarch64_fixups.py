@@ -130,7 +130,7 @@ REFUSES: dict[EdgeKind, list[Word]] = {
 INSTRUCTION_KINDS = list(ACCEPTS)
 GOT_REQUESTS = [K.RequestGOTAndTransformToPage21, K.RequestGOTAndTransformToPageOffset12,
                 K.RequestGOTAndTransformToPageOffset15, K.RequestGOTAndTransformToDelta32,
-                K.RequestGOTAndTransformToLDRLiteral19]
+                K.RequestGOTAndTransformToLDRLiteral19, K.RequestGOTAndTransformToPointer64]
 
 LLVM_MC = shutil.which("llvm-mc")
 

@@ -207,9 +207,11 @@ def test_unsupported_tlv_and_arch(tmp_path: Path) -> None:
 _t:
     .quad 0
 """)
-    data = assemble(tmp_path, "ret\n", triple="arm64-apple-macosx11.0")
-    with pytest.raises(UnsupportedObject, match="CPU type"):
-        build_link_graph(data, "arm.o")
+    # The same object claiming to be PowerPC 64 (CPU_TYPE_POWERPC64 = 0x01000012).
+    data = bytearray(assemble(tmp_path, "retq\n"))
+    data[4:8] = (0x01000012).to_bytes(4, "little")
+    with pytest.raises(UnsupportedObject, match="CPU type 0x1000012"):
+        build_link_graph(bytes(data), "ppc.o")
     with pytest.raises(UnsupportedRelocation, match="X86_64_RELOC_TLV"):
         build(tmp_path, """
     .text

@@ -1,0 +1,200 @@
+"""Mach-O arm64: ARM64_RELOC_* -> edge kind mapping, its quirks, and the link pipeline.
+
+Relocation numbers from <mach-o/arm64/reloc.h>; the semantics follow ld64 and LLVM's
+MachO_arm64.cpp. Every type maps onto an edge kind of ``pyjitlink.arch.aarch64`` (the one
+Mach-O adds there is RequestGOTAndTransformToPointer64, for ``.quad _sym@GOT``):
+
+* Data relocations (UNSIGNED, SUBTRACTOR pairs, POINTER_TO_GOT) carry their addend in the
+  field, as on x86-64.
+* Instruction relocations (BRANCH26, PAGE21, PAGEOFF12 and the GOT_LOAD pair) carry none:
+  the instruction's immediate is zero and a preceding ARM64_RELOC_ADDEND at the same address
+  holds a signed 24-bit addend in its symbol-number field. GOT loads take no addend.
+* arm64 assemblers relocate against symbols, never sections: a local reference names the
+  section's start symbol (``ltmp0``) plus an addend, so the target is re-found by address
+  once sections are split into subsections.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from pyjitlink.arch.aarch64 import (
+    ADRP,
+    B_OR_BL,
+    LDR_X,
+    PAGE_OFFSET_12,
+    EdgeKind,
+    InstructionClass,
+    apply_fixup,
+    build_got_and_plt,
+    check_relocation_instruction,
+    edge_kind_name,
+    optimize_got_and_stub_accesses,
+)
+from pyjitlink.formats.macho import (
+    EH_FRAME_SECTION,
+    DeltaKinds,
+    MachOLinkGraphBuilder,
+    MachOSection,
+    Relocation,
+    add_subtractor,
+    read_implicit_addend,
+)
+from pyjitlink.jitlink.eh_frame import add_eh_frame_terminator, fix_eh_frame_edges, split_eh_frame
+from pyjitlink.jitlink.graph import Edge, LinkGraph
+from pyjitlink.jitlink.linker import JITLinkContext, link
+from pyjitlink.jitlink.passes import PassConfiguration
+
+ARM64_RELOC = {
+    0: "ARM64_RELOC_UNSIGNED", 1: "ARM64_RELOC_SUBTRACTOR", 2: "ARM64_RELOC_BRANCH26",
+    3: "ARM64_RELOC_PAGE21", 4: "ARM64_RELOC_PAGEOFF12", 5: "ARM64_RELOC_GOT_LOAD_PAGE21",
+    6: "ARM64_RELOC_GOT_LOAD_PAGEOFF12", 7: "ARM64_RELOC_POINTER_TO_GOT",
+    8: "ARM64_RELOC_TLVP_LOAD_PAGE21", 9: "ARM64_RELOC_TLVP_LOAD_PAGEOFF12",
+    10: "ARM64_RELOC_ADDEND", 11: "ARM64_RELOC_AUTHENTICATED_POINTER",
+}
+(UNSIGNED, SUBTRACTOR, BRANCH26, PAGE21, PAGEOFF12, GOT_LOAD_PAGE21, GOT_LOAD_PAGEOFF12,
+ POINTER_TO_GOT, TLVP_LOAD_PAGE21, TLVP_LOAD_PAGEOFF12, ADDEND, AUTHENTICATED_POINTER) = range(12)
+
+# (type, pcrel, log2 length) -> (edge kind, the instructions it may patch or None for data).
+MACHO_ARM64_EDGES: dict[tuple[int, bool, int], tuple[EdgeKind, InstructionClass | None]] = {
+    (UNSIGNED, False, 3): (EdgeKind.Pointer64, None),
+    (UNSIGNED, False, 2): (EdgeKind.Pointer32, None),
+    (BRANCH26, True, 2): (EdgeKind.Branch26PCRel, B_OR_BL),
+    (PAGE21, True, 2): (EdgeKind.Page21, ADRP),
+    # ADD (immediate) or a load/store whose access size scales the offset, as ELF's
+    # ADD_ABS_LO12_NC / LDSTn_ABS_LO12_NC (one relocation type covers them all here).
+    (PAGEOFF12, False, 2): (EdgeKind.PageOffset12, PAGE_OFFSET_12),
+    (GOT_LOAD_PAGE21, True, 2): (EdgeKind.RequestGOTAndTransformToPage21, ADRP),
+    (GOT_LOAD_PAGEOFF12, False, 2): (EdgeKind.RequestGOTAndTransformToPageOffset12, LDR_X),
+    # ``.long _sym@GOT - .``: GOT entry - P; ``.quad _sym@GOT``: the GOT entry's address.
+    (POINTER_TO_GOT, True, 2): (EdgeKind.RequestGOTAndTransformToDelta32, None),
+    (POINTER_TO_GOT, False, 3): (EdgeKind.RequestGOTAndTransformToPointer64, None),
+}
+# Types an ARM64_RELOC_ADDEND may precede (ld64 and LLVM accept no others).
+_TAKES_ADDEND = {BRANCH26, PAGE21, PAGEOFF12}
+# The immediate field each instruction relocation expects to find zero: imm26, the ADRP
+# immhi:immlo, imm12.
+_IMMEDIATE_MASKS = {BRANCH26: 0x03FFFFFF, PAGE21: 0x60FFFFE0, GOT_LOAD_PAGE21: 0x60FFFFE0,
+                    PAGEOFF12: 0x003FFC00, GOT_LOAD_PAGEOFF12: 0x003FFC00}
+_TLS = {TLVP_LOAD_PAGE21, TLVP_LOAD_PAGEOFF12}
+
+SUBTRACTOR_KINDS = DeltaKinds(EdgeKind.Delta32, EdgeKind.Delta64, EdgeKind.NegDelta32,
+                              EdgeKind.NegDelta64)
+
+
+def relocation_type_name(rtype: int) -> str:
+    return ARM64_RELOC.get(rtype, f"ARM64_RELOC type {rtype}")
+
+
+def _signed24(value: int) -> int:
+    return value - (1 << 24) if value & (1 << 23) else value
+
+
+def add_relocations(builder: MachOLinkGraphBuilder, sec: MachOSection,
+                    relocations: list[Relocation]) -> None:
+    """Add the edges for one section's ARM64_RELOC_* entries.
+
+    Raises UnsupportedRelocation for TLV, pointer-authentication and malformed pairs
+    (ADDEND not followed by BRANCH26/PAGE21/PAGEOFF12 at the same address, SUBTRACTOR not
+    followed by UNSIGNED), for a non-extern instruction relocation and for an instruction
+    immediate that is not zero; InstructionMismatch when an instruction relocation sits on
+    the wrong instruction.
+    """
+    i = 0
+    while i < len(relocations):
+        rel = relocations[i]
+        i += 1
+        block, offset = builder.block_at(sec, rel.address)
+        if block.content is None:
+            raise builder.unsupported(sec, rel.address, rel.type, "relocation in zero-fill "
+                                                                  "section:")
+        pending_addend = None
+        if rel.type == ADDEND:
+            follower = relocations[i] if i < len(relocations) else None
+            if follower is None or follower.type not in _TAKES_ADDEND or \
+                    follower.address != rel.address:
+                raise builder.unsupported(sec, rel.address, rel.type, "ADDEND is not followed "
+                                          "by a BRANCH26, PAGE21 or PAGEOFF12 at the same "
+                                          "place:")
+            pending_addend = _signed24(rel.symbolnum)
+            rel = follower
+            i += 1
+        if rel.type == SUBTRACTOR:
+            if i >= len(relocations) or relocations[i].type != UNSIGNED or \
+                    relocations[i].address != rel.address or \
+                    relocations[i].length != rel.length:
+                raise builder.unsupported(sec, rel.address, rel.type, "SUBTRACTOR is not "
+                                          "followed by an UNSIGNED at the same place:")
+            add_subtractor(builder, sec, block, offset, rel, relocations[i], SUBTRACTOR_KINDS)
+            i += 1
+            continue
+        entry = MACHO_ARM64_EDGES.get((rel.type, rel.pcrel, rel.length))
+        if entry is None:
+            if rel.type in _TLS:
+                why = "thread-local storage is not supported yet"
+            elif rel.type == AUTHENTICATED_POINTER:
+                why = "pointer authentication (arm64e) is not supported"
+            elif rel.type in ARM64_RELOC:
+                why = f"unsupported pcrel={int(rel.pcrel)} length={1 << rel.length} form of"
+            else:
+                why = "unsupported relocation"
+            raise builder.unsupported(sec, rel.address, rel.type, why)
+        kind, instructions = entry
+        if instructions is not None:
+            word = check_relocation_instruction(block, offset, instructions,
+                                                relocation_type_name(rel.type), sec.name,
+                                                builder.name)
+            if word & _IMMEDIATE_MASKS[rel.type]:
+                raise builder.unsupported(sec, rel.address, rel.type, "instruction immediate "
+                                          "is not zero (the addend belongs in an "
+                                          "ARM64_RELOC_ADDEND) in")
+            if not rel.extern:
+                raise builder.unsupported(sec, rel.address, rel.type, "section-relative "
+                                          "(non-extern) form of")
+            target = builder.symbol_by_index(sec, rel)
+            addend = pending_addend or 0
+        else:
+            try:
+                addend = read_implicit_addend(block, offset, rel.length)
+            except ValueError:
+                raise builder.unsupported(sec, rel.address, rel.type, "field crosses a block "
+                                                                      "boundary:") from None
+            if rel.extern:
+                target = builder.symbol_by_index(sec, rel)
+            elif rel.type == UNSIGNED:
+                target = builder.symbol_by_address(rel.symbolnum, addend)
+                addend -= target.address
+            else:
+                raise builder.unsupported(sec, rel.address, rel.type, "section-relative "
+                                          "(non-extern) form of")
+        if kind in (EdgeKind.RequestGOTAndTransformToDelta32,
+                    EdgeKind.RequestGOTAndTransformToPointer64) and addend:
+            raise builder.unsupported(sec, rel.address, rel.type, f"addend {addend} on")
+        if kind not in (EdgeKind.RequestGOTAndTransformToPage21,
+                        EdgeKind.RequestGOTAndTransformToPageOffset12,
+                        EdgeKind.RequestGOTAndTransformToDelta32,
+                        EdgeKind.RequestGOTAndTransformToPointer64):
+            target, addend = builder.target_by_address(target, addend)
+        block.edges.append(Edge(kind, offset, target, addend))
+
+
+def build_macho_arm64(data: bytes, name: str) -> LinkGraph:
+    """LinkGraph for a Mach-O arm64 relocatable object (``data`` is the whole file)."""
+    graph = LinkGraph(name, "aarch64", 8, "little", edge_kind_name, object_format="macho")
+    return MachOLinkGraphBuilder(data, name, graph, add_relocations, relocation_type_name,
+                                 "arm64").build()
+
+
+def link_macho_arm64(graph: LinkGraph, ctx: JITLinkContext) -> None:
+    """Run the Mach-O arm64 pass pipeline and link ``graph`` (LLVM's link_MachO_arm64)."""
+    config = PassConfiguration()
+    config.pre_prune_passes += [
+        partial(split_eh_frame, section_name=EH_FRAME_SECTION),
+        partial(fix_eh_frame_edges, neg_delta32=EdgeKind.NegDelta32,
+                section_name=EH_FRAME_SECTION,
+                implicit_delta={4: EdgeKind.Delta32, 8: EdgeKind.Delta64}),
+    ]
+    config.post_prune_passes += [partial(add_eh_frame_terminator, section_name=EH_FRAME_SECTION),
+                                 build_got_and_plt]
+    config.pre_fixup_passes += [optimize_got_and_stub_accesses]
+    link(graph, ctx, config, apply_fixup)
