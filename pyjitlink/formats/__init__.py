@@ -5,6 +5,7 @@ Registries are explicit dicts of imported functions (STYLE.md, 7).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from pyjitlink.errors import MalformedObject, UnsupportedObject
@@ -21,8 +22,11 @@ from pyjitlink.formats.elf_x86_64 import build_elf_x86_64, link_elf_x86_64
 from pyjitlink.formats.macho import (
     CPU_TYPE_ARM64,
     CPU_TYPE_X86_64,
+    UNIVERSAL_MAGICS,
     MachOLinkGraphBuilder,
     read_macho_cputype,
+    universal_slice,
+    universal_slices,
 )
 from pyjitlink.formats.macho_aarch64 import build_macho_arm64, link_macho_arm64
 from pyjitlink.formats.macho_x86_64 import build_macho_x86_64, link_macho_x86_64
@@ -54,13 +58,51 @@ def identify(data: bytes) -> str:
         return "elf"
     if data.startswith((AR_MAGIC, THIN_MAGIC)):
         return "archive"
-    if data[:4] in (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe"):
+    if data[:4] in (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe") or data.startswith(
+            UNIVERSAL_MAGICS):
         return "macho"
     return "unknown"
 
 
+def host_arch() -> str:
+    """This machine's architecture in our spelling ('x86_64', 'aarch64', ...)."""
+    machine = os.uname().machine
+    return {"AMD64": "x86_64", "arm64": "aarch64"}.get(machine, machine)
+
+
+def _pick_slice(data: bytes, name: str, arch: str | None) -> tuple[int, int, int]:
+    """The universal slice for ``arch``; without one, the host's architecture if the file
+    has it, else the first slice pyjitlink supports (llvm-jitlink picks the slice for its
+    target triple, which defaults to the host's)."""
+    slices = universal_slices(data, name)
+    supported = [s for s in slices if s[0] in MACHO_CPU_TYPES]
+    wanted = arch or host_arch()
+    for s in supported:
+        if MACHO_CPU_TYPES[s[0]] == wanted:
+            return s
+    names = ", ".join(MACHO_CPU_TYPES.get(s[0], f"CPU type {s[0]:#x}") for s in slices)
+    if arch is None and supported:
+        return supported[0]
+    wanted_text = f"slice for {wanted}" if arch is not None else "supported slice"
+    raise UnsupportedObject(f"universal file has no {wanted_text} (it has: "
+                            f"{names or 'none'})", name)
+
+
+def thin_object(data: bytes, name: str, arch: str | None = None) -> bytes:
+    """``data`` itself, or for a universal (fat) Mach-O file the slice for ``arch`` (see
+    _pick_slice); raises UnsupportedObject when there is none."""
+    if not data.startswith(UNIVERSAL_MAGICS):
+        return data
+    _, offset, size = _pick_slice(data, name, arch)
+    return universal_slice(data, name, offset, size)
+
+
 def object_arch(data: bytes, name: str) -> str:
-    """The architecture ('x86_64', 'aarch64') of a relocatable object; errors if unsupported."""
+    """The architecture ('x86_64', 'aarch64') of a relocatable object; errors if unsupported.
+
+    For a universal file, that of the slice thin_object would pick (its header suffices)."""
+    if data.startswith(UNIVERSAL_MAGICS):
+        return MACHO_CPU_TYPES[_pick_slice(data, name, None)[0]]
     kind = identify(data)
     if kind == "elf":
         machine = read_elf_machine(data, name)
@@ -80,7 +122,9 @@ def object_arch(data: bytes, name: str) -> str:
 
 
 def build_link_graph(data: bytes, name: str) -> LinkGraph:
-    """Parse a relocatable object into a LinkGraph, or raise a PyJITLinkError naming ``name``."""
+    """Parse a relocatable object into a LinkGraph, or raise a PyJITLinkError naming ``name``.
+    A universal file contributes its slice for the host (see thin_object)."""
+    data = thin_object(data, name)
     kind = identify(data)
     if kind == "macho":
         object_arch(data, name)  # raises for an unsupported CPU type
@@ -97,6 +141,7 @@ def build_link_graph(data: bytes, name: str) -> LinkGraph:
 def scan_object_interface(data: bytes, name: str) -> ObjectInterface:
     """The symbols an object defines (and whether it has initializers), without building its
     LinkGraph; raises like build_link_graph for a bad file."""
+    data = thin_object(data, name)
     kind = identify(data)
     if kind == "macho":
         arch = object_arch(data, name)

@@ -17,10 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from macholib.mach_o import (
+    FAT_MAGIC_64,
     LC_SEGMENT_64,
     LC_SYMTAB,
     MH_CIGAM_64,
     MH_SUBSECTIONS_VIA_SYMBOLS,
+    fat_arch,
+    fat_arch64,
+    fat_header,
     mach_header_64,
 )
 from macholib.MachO import MachOHeader
@@ -39,6 +43,7 @@ from pyjitlink.jitlink.graph import (
 )
 
 MH_MAGIC_64 = 0xFEEDFACF
+UNIVERSAL_MAGICS = (b"\xca\xfe\xba\xbe", b"\xca\xfe\xba\xbf")  # FAT_MAGIC(_64), big-endian
 MH_OBJECT = 1
 CPU_TYPE_X86_64 = 0x01000007
 CPU_TYPE_ARM64 = 0x0100000C
@@ -146,6 +151,34 @@ def _cstr(raw: bytes) -> str:
     return raw.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
 
 
+def universal_slices(data: bytes, name: str) -> list[tuple[int, int, int]]:
+    """(cputype, offset, size) of each slice of a universal ("fat") file, whose header
+    (<mach-o/fat.h>: big-endian fat_header, then fat_arch or fat_arch_64 entries) macholib
+    reads; MalformedObject when the header or a slice lies past the end of the file. Only
+    the header has to be present: a caller that sniffs the file's start learns the slices."""
+    if len(data) < 8:
+        raise _malformed(name, "file is too small for a universal header (truncated?)")
+    header = fat_header.from_str(data[:8], _endian_=">")
+    entry_type = fat_arch64 if header.magic == FAT_MAGIC_64 else fat_arch
+    entry_size = entry_type._size_
+    if 8 + header.nfat_arch * entry_size > len(data):
+        raise _malformed(name, "universal header lists more slices than the file holds")
+    out = []
+    for i in range(header.nfat_arch):
+        start = 8 + i * entry_size
+        arch = entry_type.from_str(data[start:start + entry_size], _endian_=">")
+        out.append((int(arch.cputype), int(arch.offset), int(arch.size)))
+    return out
+
+
+def universal_slice(data: bytes, name: str, offset: int, size: int) -> bytes:
+    """The bytes of one slice; MalformedObject if it extends past the end of the file."""
+    if offset + size > len(data):
+        raise _malformed(name, f"universal slice at offset {offset:#x} extends past the end "
+                               f"of the file (truncated?)")
+    return data[offset:offset + size]
+
+
 def read_macho_cputype(data: bytes, name: str) -> int:
     """``cputype`` of a 64-bit little-endian Mach-O relocatable object; errors otherwise."""
     if len(data) < 32:
@@ -153,7 +186,7 @@ def read_macho_cputype(data: bytes, name: str) -> int:
     magic, cputype, _, filetype = struct.unpack_from("<IiiI", data, 0)
     if magic != MH_MAGIC_64:
         raise UnsupportedObject("only 64-bit little-endian Mach-O objects are supported "
-                                "(not universal or 32-bit files)", name)
+                                "(not 32-bit ones)", name)
     if filetype != MH_OBJECT:
         raise UnsupportedObject("not a relocatable object (Mach-O file type "
                                 f"{filetype}, not MH_OBJECT)", name)

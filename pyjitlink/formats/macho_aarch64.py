@@ -4,8 +4,8 @@ Relocation numbers from <mach-o/arm64/reloc.h>; the semantics follow ld64 and LL
 MachO_arm64.cpp. Every type maps onto an edge kind of ``pyjitlink.arch.aarch64`` (the one
 Mach-O adds there is RequestGOTAndTransformToPointer64, for ``.quad _sym@GOT``):
 
-* Data relocations (UNSIGNED, SUBTRACTOR pairs, POINTER_TO_GOT) carry their addend in the
-  field, as on x86-64.
+* Data relocations (UNSIGNED, SUBTRACTOR pairs) carry their addend in the field, as on
+  x86-64; POINTER_TO_GOT takes none.
 * Instruction relocations (BRANCH26, PAGE21, PAGEOFF12 and the GOT_LOAD pair) carry none:
   the instruction's immediate is zero and a preceding ARM64_RELOC_ADDEND at the same address
   holds a signed 24-bit addend in its symbol-number field. GOT loads take no addend.
@@ -153,6 +153,14 @@ def add_relocations(builder: MachOLinkGraphBuilder, sec: MachOSection,
                                           "(non-extern) form of")
             target = builder.symbol_by_index(sec, rel)
             addend = pending_addend or 0
+        elif rel.type == POINTER_TO_GOT:
+            # The relocation alone defines the value (GOT entry - P, or the entry's address);
+            # the assembler leaves -P in a PC-relative field, which LLVM and ld64 ignore.
+            if not rel.extern:
+                raise builder.unsupported(sec, rel.address, rel.type, "section-relative "
+                                          "(non-extern) form of")
+            target = builder.symbol_by_index(sec, rel)
+            addend = 0
         else:
             try:
                 addend = read_implicit_addend(block, offset, rel.length)
@@ -161,15 +169,9 @@ def add_relocations(builder: MachOLinkGraphBuilder, sec: MachOSection,
                                                                       "boundary:") from None
             if rel.extern:
                 target = builder.symbol_by_index(sec, rel)
-            elif rel.type == UNSIGNED:
+            else:
                 target = builder.symbol_by_address(rel.symbolnum, addend)
                 addend -= target.address
-            else:
-                raise builder.unsupported(sec, rel.address, rel.type, "section-relative "
-                                          "(non-extern) form of")
-        if kind in (EdgeKind.RequestGOTAndTransformToDelta32,
-                    EdgeKind.RequestGOTAndTransformToPointer64) and addend:
-            raise builder.unsupported(sec, rel.address, rel.type, f"addend {addend} on")
         if kind not in (EdgeKind.RequestGOTAndTransformToPage21,
                         EdgeKind.RequestGOTAndTransformToPageOffset12,
                         EdgeKind.RequestGOTAndTransformToDelta32,

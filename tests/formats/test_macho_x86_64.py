@@ -6,8 +6,6 @@ P + 4, and SIGNED_N skips an N-byte immediate), evaluated by hand for each instr
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,43 +13,12 @@ import pytest
 from pyjitlink.arch.x86_64 import EdgeKind
 from pyjitlink.errors import UnsupportedObject, UnsupportedRelocation
 from pyjitlink.formats import build_link_graph, identify, object_arch, scan_object_interface
-from pyjitlink.jitlink.graph import LinkGraph, Linkage, MemProt, Scope, Symbol
+from pyjitlink.jitlink.graph import Linkage, MemProt, Scope
 
-LLVM_MC = shutil.which("llvm-mc")
+from macho_testutil import LLVM_MC, assemble, build, edges, symbol
+
 pytestmark = pytest.mark.skipif(LLVM_MC is None, reason="llvm-mc is not on PATH")
 K = EdgeKind
-
-
-def assemble(tmp_path: Path, source: str, triple: str = "x86_64-apple-macosx11.0") -> bytes:
-    src = tmp_path / "x.s"
-    src.write_text(source)
-    out = tmp_path / "x.o"
-    subprocess.run([LLVM_MC, f"-triple={triple}", "-filetype=obj", "-o", str(out), str(src)],
-                   check=True)
-    return out.read_bytes()
-
-
-def build(tmp_path: Path, source: str) -> LinkGraph:
-    return build_link_graph(assemble(tmp_path, source), "x.o")
-
-
-def edges(graph: LinkGraph, section: str) -> list[tuple[int, str, str, int]]:
-    """(section offset, kind, target name or hex address, addend), sorted by offset."""
-    sec = graph.sections[section]
-    base = min(b.address for b in sec.blocks)
-    out = []
-    for block in sec.blocks:
-        for e in block.edges:
-            name = e.target.name or hex(e.target.address)
-            out.append((block.address + e.offset - base, graph.edge_kind_name(e.kind), name,
-                        e.addend))
-    return sorted(out)
-
-
-def symbol(graph: LinkGraph, name: str) -> Symbol:
-    sym = graph.find_symbol(name)
-    assert sym is not None, name
-    return sym
 
 
 TEXT = """

@@ -59,3 +59,67 @@ def test_mixing_elf_and_macho_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr == (f"pyjitlink: error: {elf}: cannot mix ELF and Mach-O objects "
                              f"in one session\n")
+
+
+INIT_SOURCE = r"""
+int printf(const char *, ...);
+static int order = 0;
+__attribute__((constructor(101))) static void first(void) { printf("ctor101 %d\n", order++); }
+__attribute__((constructor)) static void last(void) { printf("ctor %d\n", order++); }
+__attribute__((constructor(102))) static void second(void) { printf("ctor102 %d\n", order++); }
+__attribute__((destructor)) static void bye(void) { printf("dtor %d\n", order); }
+int main(void) { printf("main %d\n", order++); return 0; }
+"""
+
+
+@pytest.mark.parametrize("target", ["x86_64-apple-macos11", "arm64-apple-macos11"])
+def test_mod_init_func_runs_constructors_then_destructors(tmp_path: Path, target: str) -> None:
+    # clang sorts a file's constructors by priority into __mod_init_func and registers
+    # destructors with __cxa_atexit from a generated initializer; arm64 runs emulated.
+    src, obj = tmp_path / "init.c", tmp_path / "init.o"
+    src.write_text(INIT_SOURCE)
+    subprocess.run([CLANG, f"--target={target}", "-O2", "-c", str(src), "-o", str(obj)],
+                   check=True)
+    result = run(str(obj))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "ctor101 0\nctor102 1\nctor 2\nmain 3\ndtor 4\n"
+
+
+LIPO = shutil.which("llvm-lipo") or next(
+    (str(p) for p in sorted(Path("/usr/lib").glob("llvm-*/bin/llvm-lipo"), reverse=True)), None)
+
+
+@pytest.mark.skipif(LIPO is None, reason="llvm-lipo is not installed")
+def test_universal_file_contributes_the_slice_for_the_target(tmp_path: Path) -> None:
+    x86 = compile_for(tmp_path, "x86_64-apple-macos11", "x86.o")
+    arm = compile_for(tmp_path, "arm64-apple-macos11", "arm.o")
+    fat, arm_only = str(tmp_path / "fat.o"), str(tmp_path / "arm-only.o")
+    subprocess.run([LIPO, "-create", arm, x86, "-output", fat], check=True)
+    subprocess.run([LIPO, "-create", arm, "-output", arm_only], check=True)
+    # Alone, the host's (x86-64) slice runs natively, though arm64 comes first in the file.
+    native = run(fat, "-args", "arg")
+    assert (native.returncode, native.stdout) == (7, "mach-o says 7 one arg 10.50\ndone\n")
+    shown = run("-noexec", "-show-graphs", ".*", fat)
+    assert "Branch26PCRel" not in shown.stdout and "BranchPCRel32" in shown.stdout
+    # Without an x86-64 slice, the arm64 one is used, under emulation.
+    emulated = run(arm_only, "-args", "arg")
+    assert (emulated.returncode, emulated.stdout) == (7, native.stdout)
+    # After an arm64 input, a universal file contributes its arm64 slice...
+    after_arm = run("-noexec", "-show-graphs", ".*", arm_only, fat)
+    # (the two define the same symbols: that it gets that far shows the slice was arm64's)
+    assert after_arm.returncode == 1
+    assert "Duplicate definition of symbol" in after_arm.stderr
+    # ...and one without the session's architecture is refused.
+    missing = run("-noexec", x86, arm_only)
+    assert (missing.returncode, missing.stderr) == (
+        1, f"pyjitlink: error: {arm_only}: universal file has no slice for x86_64 (it has: "
+           f"aarch64)\n")
+
+
+def test_objects_of_another_architecture_are_refused(tmp_path: Path) -> None:
+    x86 = compile_for(tmp_path, "x86_64-apple-macos11", "x86.o")
+    arm = compile_for(tmp_path, "arm64-apple-macos11", "arm.o")
+    result = run("-noexec", x86, arm)
+    assert (result.returncode, result.stderr) == (
+        1, f"pyjitlink: error: {arm}: aarch64 object cannot be linked in a session for "
+           f"x86_64 (the first input chooses the architecture)\n")
