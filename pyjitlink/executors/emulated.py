@@ -82,6 +82,9 @@ STACK_SIZE = 8 << 20
 STACK_TOP = 0x7FFF0000
 STACK_BASE = STACK_TOP - STACK_SIZE
 
+# What an object's symbol names put before a C name, by platform: Mach-O's leading "_".
+GLOBAL_PREFIXES = {"linux": "", "darwin": "_"}
+
 
 def _bytes(count: int) -> str:
     return "1 byte" if count == 1 else f"{count} bytes"
@@ -188,13 +191,18 @@ class SymbolMap:
 
 class EmulationPlugin:
     """ObjectLinkingLayer plugin: records each graph's defined symbols (post-fixup) and which
-    external names are referenced only weakly (those stay NULL when nothing defines them)."""
+    external names are referenced only weakly (those stay NULL when nothing defines them).
+
+    External names are recorded as the C library knows them: without ``global_prefix``
+    (Darwin's "_" for Mach-O objects, as the session's process symbols strip it).
+    """
 
     def __init__(self, symbols: SymbolMap) -> None:
         self.symbols = symbols
         self.strong: set[str] = set()
         self.weak: set[str] = set()
         self.lock = threading.Lock()
+        self.global_prefix = ""
 
     def modify_pass_config(self, mr, graph: LinkGraph, config: PassConfiguration) -> None:  # type: ignore[no-untyped-def]
         tracker = id(mr.tracker)
@@ -202,9 +210,12 @@ class EmulationPlugin:
         config.post_fixup_passes.append(lambda g: self.symbols.add(tracker, g))
 
     def _references(self, graph: LinkGraph) -> None:
+        prefix = self.global_prefix
         with self.lock:
             for name, sym in graph.external_symbols.items():
-                (self.weak if sym.weakly_referenced else self.strong).add(name)
+                if name.startswith(prefix):
+                    name = name[len(prefix):]
+                    (self.weak if sym.weakly_referenced else self.strong).add(name)
 
     def weak_only(self, name: str) -> bool:
         with self.lock:
@@ -284,19 +295,24 @@ _X86_INTERRUPTS = {0: (SIGFPE, "Floating point exception: integer division error
 class EmulatedExecutor:
     """Runs AArch64 or x86-64 code inside Unicorn, with hostlib as its C library.
 
+    ``platform`` chooses the calling convention host calls are read by: "linux" (AAPCS64,
+    SysV x86-64) or "darwin" (Apple's arm64 variant, for Mach-O code; see ``set_platform``).
+
     ``timeout`` (seconds) and ``max_instructions`` bound a run (LimitExceeded, exit 124);
     the instruction limit counts from each entry into emulated code (main, or a callback
     such as a qsort comparator) and slows emulation, since Unicorn then counts in a hook.
     """
 
     def __init__(self, arch: str, timeout: float | None = None,
-                 max_instructions: int | None = None) -> None:
-        if arch not in ABIS:
-            raise ExecutionError(f"cannot emulate {arch} (only aarch64 and x86_64)")
+                 max_instructions: int | None = None, platform: str = "linux") -> None:
+        if (arch, platform) not in ABIS:
+            raise ExecutionError(f"cannot emulate {arch} for {platform} (only aarch64 and "
+                                 f"x86_64, for linux or darwin)")
         self.arch = arch
+        self.platform = platform
         self.engine = Engine(arch)
         self.memory = Memory(self.engine)
-        self.abi = ABIS[arch](self.engine, self.memory)
+        self.abi = ABIS[arch, platform](self.engine, self.memory)
         self.bridge = HostBridge(self.engine, self.memory, self.abi, TRAP_BASE, TRAP_SIZE)
         self.lib = HostLib(self.memory, self.abi, self.bridge, (DATA_BASE, DATA_SIZE),
                            (HEAP_BASE, HEAP_LIMIT), self.terminate)
@@ -309,6 +325,7 @@ class EmulatedExecutor:
         self.memory_manager = ArenaMemoryManager(self.arena)
         self.symbols = SymbolMap()
         self.plugin = EmulationPlugin(self.symbols)
+        self.plugin.global_prefix = GLOBAL_PREFIXES[platform]
         self.plugins = [self.plugin]
         self.timeout = timeout
         self._deadline: float | None = None
@@ -324,6 +341,20 @@ class EmulatedExecutor:
         self._interrupt: tuple[int, int] | None = None
         self.engine.hook_invalid_memory(self._record_invalid)
         self.engine.hook_interrupt(self._record_interrupt)
+
+    def set_platform(self, platform: str) -> None:
+        """Serve host calls by ``platform``'s calling convention ("linux", or "darwin":
+        Apple's arm64 variant, see host_bridge.DarwinAArch64ABI), for the C library and any
+        later call into emulated code, and read the objects' C names with its global prefix.
+        The session chooses it from its first object's format (Mach-O: darwin), before any
+        code runs."""
+        abi_class = ABIS.get((self.arch, platform))
+        if abi_class is None:
+            raise ExecutionError(f"cannot emulate {self.arch} for {platform}")
+        self.platform = platform
+        if type(self.abi) is not abi_class:
+            self.abi = self.bridge.abi = self.lib.abi = abi_class(self.engine, self.memory)
+        self.plugin.global_prefix = GLOBAL_PREFIXES[platform]
 
     def close(self) -> None:
         if self._watchdog is not None:
@@ -373,7 +404,7 @@ class EmulatedExecutor:
         if not self.memory.is_mapped(address):
             return None
         try:
-            import capstone
+            import capstone  # type: ignore[import-untyped]
 
             if self.arch == "aarch64":
                 md = capstone.Cs(capstone.CS_ARCH_ARM64, capstone.CS_MODE_ARM)

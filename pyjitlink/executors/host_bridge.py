@@ -12,7 +12,10 @@
   ``emu_start`` that ends at a sentinel address. An exception raised in a hook is stored, the
   emulation stopped, and the exception re-raised where ``emu_start`` returns (STYLE.md 6).
 * ``AArch64ABI`` / ``X86_64ABI``: AAPCS64 and SysV argument registers, stack arguments,
-  ``...`` (Linux AAPCS64 passes variadic arguments like named ones) and ``va_list`` layouts.
+  ``...`` (Linux AAPCS64 passes variadic arguments like named ones) and ``va_list`` layouts;
+  ``DarwinAArch64ABI``: Apple's arm64 variant for Mach-O code (every variadic argument on
+  the stack, ``va_list`` a ``char *``, ``long double`` a double). ``ABIS`` chooses one by
+  (architecture, platform).
 """
 
 from __future__ import annotations
@@ -565,9 +568,14 @@ class RegisterArgs(ArgCursor):
 
 
 class ABI:
-    """What a host function needs of the calling convention; one subclass per target."""
+    """What a host function needs of the calling convention; one subclass per target.
+
+    ``name`` is the architecture (it chooses instruction bytes and CPU behaviour such as the
+    default NaN); ``convention`` the calling convention's own name.
+    """
 
     name = ""
+    convention = ""
     regs: Any  # the unicorn constants module of the architecture
     int_regs: list[int]
     fp_regs: list[int]
@@ -625,6 +633,10 @@ class ABI:
         raise NotImplementedError
 
     def varargs_long_double(self, cursor: RegisterArgs) -> float:
+        raise NotImplementedError
+
+    def long_double_bytes(self, value: float) -> bytes:
+        """``value`` as the target's ``long double`` object (what ``scanf("%Lf")`` stores)."""
         raise NotImplementedError
 
     def enter(self, address: int, args: Sequence[int], sp: int, sentinel: int) -> None:
@@ -692,6 +704,7 @@ class AArch64ABI(ABI):
     """AAPCS64 as Linux uses it: x0-x7, v0-v7, the stack from sp; return to x30."""
 
     name = "aarch64"
+    convention = "aapcs64"
     jmp_buf_size = 21 * 8  # x19-x30, sp, d8-d15
 
     def __init__(self, engine: Engine, memory: Memory) -> None:
@@ -725,6 +738,9 @@ class AArch64ABI(ABI):
         else:
             value = int.from_bytes(self.memory.read(cursor._stack(16, 16), 16), "little")
         return binary128_to_float(value)
+
+    def long_double_bytes(self, value: float) -> bytes:
+        return float_to_binary128(value).to_bytes(16, "little")
 
     def enter(self, address: int, args: Sequence[int], sp: int, sentinel: int) -> None:
         # The program counter is emu_start's to set.
@@ -781,6 +797,7 @@ class X86_64ABI(ABI):
     """SysV x86-64: rdi, rsi, rdx, rcx, r8, r9, xmm0-7, the stack above the return address."""
 
     name = "x86_64"
+    convention = "sysv"
     jmp_buf_size = 8 * 8  # rbx, rbp, r12-r15, rsp, return address
 
     def __init__(self, engine: Engine, memory: Memory) -> None:
@@ -816,6 +833,9 @@ class X86_64ABI(ABI):
         address = cursor._stack(16, 16)
         return x87_to_float(int.from_bytes(self.memory.read(address, 10), "little"))
 
+    def long_double_bytes(self, value: float) -> bytes:
+        return float_to_x87(value).to_bytes(16, "little")  # 10 bytes, padded to 16
+
     def enter(self, address: int, args: Sequence[int], sp: int, sentinel: int) -> None:
         sp = (sp & -16) - 8  # as after ``call``: the return address below a 16-byte boundary
         self.memory.put_u64(sp, sentinel)
@@ -839,7 +859,79 @@ class X86_64ABI(ABI):
         self.set_int(value or 1)
 
 
-ABIS: dict[str, type[ABI]] = {"aarch64": AArch64ABI, "x86_64": X86_64ABI}
+class _DarwinStackArgs(ArgCursor):
+    """Apple arm64 variadic arguments, and its ``va_list``: one 8-byte stack slot each.
+
+    Apple's "Writing ARM64 code for Apple platforms" (section "Update code that passes
+    arguments to variadic functions"): the caller puts every variadic argument on the stack,
+    each in its own 8-byte-aligned slot (C's promotions make integers at least ``int`` and
+    floats ``double``; the slot's unused bytes are undefined, so an ``int`` is only the low
+    32 bits of ``int()``, as printf's conversions take it), and ``va_list`` is a plain
+    ``char *`` to the next slot (clang's ``AArch64ABIInfo::EmitDarwinVAArg``: load from the
+    pointer, advance it by the 8-byte slot). ``long double`` is ``double`` there.
+    """
+
+    def __init__(self, memory: Memory, address: int) -> None:
+        self.memory = memory
+        self.next = address
+
+    def _slot(self) -> int:
+        address = self.next
+        self.next += 8
+        return address
+
+    def int(self) -> int:  # noqa: A003
+        return self.memory.u64(self._slot())
+
+    def double(self) -> float:
+        return self.memory.f64(self._slot())
+
+    def long_double(self) -> float:
+        return self.memory.f64(self._slot())
+
+
+class DarwinAArch64ABI(AArch64ABI):
+    """Apple's arm64 calling convention (DarwinPCS), for code built from Mach-O objects.
+
+    It is AAPCS64 with the differences Apple's "Writing ARM64 code for Apple platforms"
+    lists; those a C library call can see:
+
+    * named arguments use x0-x7 and v0-v7 (then the stack) as in AAPCS64, but every
+      *variadic* argument is on the stack, from sp at the call (``printf(fmt, a, b, 2.5)``:
+      fmt in x0, a, b and 2.5 at [sp], [sp+8], [sp+16]). Regular arguments that do not fit
+      the registers would come first on the stack; no C library function of hostlib names
+      that many, so the variadic ones start at sp;
+    * ``va_list`` is a ``char *`` (so ``vprintf`` and friends receive the pointer itself,
+      not the address of AAPCS64's five-field structure);
+    * ``long double`` is the same type as ``double`` (8 bytes, in d registers).
+
+    Calls from Python into emulated code (qsort and bsearch comparators, atexit handlers)
+    pass named integer arguments only, so ``enter`` is AAPCS64's; the return registers,
+    the callee-saved registers (hence setjmp's buffer, 168 bytes of Darwin's 192-byte
+    ``jmp_buf``) and the link register are the same too.
+    """
+
+    convention = "darwin-arm64"
+
+    def varargs(self, int_used: int, fp_used: int) -> ArgCursor:
+        return _DarwinStackArgs(self.memory, self.stack_args())
+
+    def va_list(self, address: int) -> ArgCursor:
+        return _DarwinStackArgs(self.memory, address)
+
+    def long_double_bytes(self, value: float) -> bytes:
+        return struct.pack("<d", value)
+
+
+# The calling convention of an emulated process by (architecture, platform of its objects):
+# ELF objects are "linux", Mach-O ones "darwin". x86-64 macOS uses the System V ABI
+# unchanged (Apple, "Writing 64-bit Intel code for Apple Platforms").
+ABIS: dict[tuple[str, str], type[ABI]] = {
+    ("aarch64", "linux"): AArch64ABI,
+    ("aarch64", "darwin"): DarwinAArch64ABI,
+    ("x86_64", "linux"): X86_64ABI,
+    ("x86_64", "darwin"): X86_64ABI,
+}
 
 
 # ---------------------------------------------------------------------------- the bridge

@@ -4,7 +4,8 @@ Each function is a method declared with ``@libc(names, args, ret)``: ``args`` is
 of argument kinds (``p`` pointer/size, ``i`` int, ``I`` unsigned, ``l`` long, ``L``
 unsigned long, ``d`` double, ``f`` float, ``V`` a ``va_list``, ``.`` the variadic rest)
 and ``ret`` the result's kind (``v`` none). The bridge converts arguments by the target's
-ABI and writes the result back. What glibc keeps as data (``stdout``, ``errno``, the ctype
+ABI (for Mach-O code, Apple's arm64 variant: variadic arguments and ``va_list`` on the
+stack) and writes the result back. What glibc keeps as data (``stdout``, ``errno``, the ctype
 tables, ``optind``, ``__stack_chk_guard``) lives in emulated memory; ``FILE *`` values
 point at FILE structures there (with glibc's layout, so its inline macros read sensible
 ``_flags``), whose buffers and descriptors are Python objects.
@@ -52,8 +53,6 @@ from pyjitlink.executors.host_bridge import (
     ProgramExit,
     bits_f64,
     f64_bits,
-    float_to_binary128,
-    float_to_x87,
 )
 
 MASK64 = (1 << 64) - 1
@@ -1709,14 +1708,9 @@ class HostLib:
     def _store(self, address: int, data: bytes) -> None:
         self.memory.write(address, data)
 
-    def _long_double_bytes(self, value: float) -> bytes:
-        if self.arch == "aarch64":
-            return float_to_binary128(value).to_bytes(16, "little")
-        return float_to_x87(value).to_bytes(16, "little")
-
     def _scan(self, source: ScanSource, fmt: int, args: ArgCursor) -> int:
         return scan_format(source, self.memory.cstring(fmt), args, self._store,
-                           self._long_double_bytes)
+                           self.abi.long_double_bytes)
 
     def _stream_source(self, stream: Stream) -> ScanSource:
         return ScanSource(lambda: self._getc(stream), stream.ungetc)
@@ -1843,7 +1837,8 @@ class HostLib:
             self.memory.fill(dst, value & 0xFF, size)
         return dst
 
-    @libc("bzero explicit_bzero", "pp", "v")
+    # __bzero: what LLVM calls for memset(p, 0, n) on x86-64 macOS (glibc exports it too).
+    @libc("bzero explicit_bzero __bzero", "pp", "v")
     def bzero(self, dst: int, size: int) -> None:
         self.memset(dst, 0, size)
 

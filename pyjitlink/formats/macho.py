@@ -412,7 +412,7 @@ class MachOLinkGraphBuilder:
             cuts.update(e[5] - sec.addr for e in entries if not e[4] & N_ALT_ENTRY)
         if block.content is not None:
             if sec.type == S_CSTRING_LITERALS:
-                content = block.content
+                content = bytes(block.content)
                 end = content.find(b"\0")
                 while end != -1:
                     cuts.add(end + 1)

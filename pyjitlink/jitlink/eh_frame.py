@@ -142,8 +142,8 @@ def _uleb(content: bytes, offset: int) -> tuple[int, int]:
 def _cie_pointer_encodings(graph: LinkGraph, cie: Block) -> tuple[int, int]:
     """(FDE pointer encoding, LSDA encoding) from a CIE's augmentation ("zR", "zPLR", ...);
     DW_EH_PE_absptr and DW_EH_PE_omit when it names none."""
-    content = cie.content
-    assert content is not None
+    assert cie.content is not None
+    content = bytes(cie.content)
     try:
         length = struct.unpack_from("<I", content, 0)[0]
         offset = (16 if length == 0xFFFFFFFF else 8) + 1  # past the CIE id and version
@@ -203,8 +203,8 @@ def _add_implicit_edges(graph: LinkGraph, fde: Block, pc_begin: int,
                         encodings: tuple[int, int], kinds: dict[int, int],
                         finder: _BlockFinder) -> None:
     """Edges for an FDE's PC-begin and LSDA fields that carry no relocation."""
-    content = fde.content
-    assert content is not None
+    assert fde.content is not None
+    content = bytes(fde.content)
     fde_encoding, lsda_encoding = encodings
     size = _ENCODING_SIZES.get(fde_encoding & 0xF)
     fields = [(pc_begin, fde_encoding, True)]

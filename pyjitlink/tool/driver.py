@@ -140,7 +140,7 @@ def first_input(events: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
             continue
         try:
             with open(path, "rb") as f:
-                data = f.read(64)
+                data = f.read(4096)  # a universal header lists its slices here
                 if identify(data) == "archive":
                     members = Archive(data + f.read(), path).members
                     data = members[0].data if members else b""

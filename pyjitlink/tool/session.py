@@ -25,7 +25,13 @@ from pyjitlink.errors import (
     SymbolsNotFound,
     UnsupportedObject,
 )
-from pyjitlink.formats import build_link_graph, identify, scan_object_interface
+from pyjitlink.formats import (
+    build_link_graph,
+    identify,
+    object_arch,
+    scan_object_interface,
+    thin_object,
+)
 from pyjitlink.jitlink.graph import LinkGraph, Scope
 from pyjitlink.jitlink.memory import ArenaMemoryManager, SlabArena
 from pyjitlink.orc.generators import (
@@ -92,6 +98,7 @@ class Session:
         # The inputs' architecture chooses: native execution where it is the host's,
         # emulation under Unicorn otherwise, or when asked (-emulate).
         target = arch or host
+        self.target_arch = target  # the slice universal (fat) Mach-O files contribute
         # Also with -noexec: a foreign program's externals must resolve in its own (emulated)
         # process, never to this host's C library.
         emulated = slab is None and (emulate or target != "x86_64" or not native_host)
@@ -112,6 +119,7 @@ class Session:
 
             self.executor = NativeExecutor()
             memory_manager = self.executor.memory_manager
+        self._emulator = emulator  # its calling convention follows the objects' format
         self.layer = ObjectLinkingLayer(self.es, memory_manager)
         self.init_fini = InitFiniPlugin()
         self.layer.add_plugin(self.init_fini)
@@ -208,6 +216,7 @@ class Session:
         """Add an object's bytes (``name`` is used in messages) to ``jd``, owned by
         ``tracker`` (the JITDylib's default tracker if None); it links on demand. With
         ``hidden`` its exported symbols are hidden: visible inside ``jd`` only."""
+        data = thin_object(data, name, self.target_arch)
         self.note_object_format(data, name)
         graph = build_link_graph(data, name)
         if hidden:
@@ -219,15 +228,24 @@ class Session:
         self.layer.add(jd, graph, tracker)
 
     def note_object_format(self, data: bytes, name: str) -> None:
-        """Remember the first object's format; refuse an object of the other one. Mach-O
-        objects make C library names resolve without their leading underscore."""
+        """Remember the first object's format; refuse an object of the other one, or of
+        another architecture than the session's. Mach-O objects make C library names
+        resolve without their leading underscore and, when emulated, host calls follow
+        Apple's calling convention (its arm64 variant)."""
         kind = identify(data)
         if kind not in ("elf", "macho"):
             return  # build_link_graph reports what is wrong with it
+        arch = object_arch(data, name)
+        if arch != self.target_arch:
+            raise UnsupportedObject(f"{arch} object cannot be linked in a session for "
+                                    f"{self.target_arch} (the first input chooses the "
+                                    f"architecture)", name)
         if self.object_format is None:
             self.object_format = kind
             if kind == "macho" and self.host_symbols is not None:
                 self.host_symbols.global_prefix = "_"
+            if kind == "macho" and self._emulator is not None:
+                self._emulator.set_platform("darwin")
         elif kind != self.object_format:
             names = {"elf": "ELF", "macho": "Mach-O"}
             raise UnsupportedObject(f"cannot mix {names[kind]} and "
@@ -277,6 +295,7 @@ class Session:
                         tracker: ResourceTracker | None = None) -> bool:
         """Add an object whose functions link on first call; True if it could be lazy
         (objects with static initializers or exported data link eagerly instead)."""
+        data = thin_object(data, name, self.target_arch)
         self.note_object_format(data, name)
         entries = lazy_entries_from_interface(scan_object_interface(data, name))
         if entries is None:
