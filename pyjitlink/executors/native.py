@@ -30,6 +30,7 @@ from typing import Any, cast
 
 from pyjitlink.arch.x86_64 import NEAR_TARGET_KINDS, EdgeKind
 from pyjitlink.errors import ExecutionError, JITLinkError
+from pyjitlink.jitlink.eh_frame import EH_FRAME, MACHO_EH_FRAME
 from pyjitlink.jitlink.graph import LinkGraph, MemProt, Symbol
 from pyjitlink.jitlink.memory import (
     ArenaMemoryManager,
@@ -393,7 +394,8 @@ EH_FRAME_ADDRESS = "eh-frame-address"  # graph.target_data key: where .eh_frame 
 
 
 class EHFrameRegistrationPlugin:
-    """Registers each graph's ``.eh_frame`` with libgcc's unwinder (``__register_frame``).
+    """Registers each graph's ``.eh_frame`` (Mach-O: ``__TEXT,__eh_frame``, the same DWARF
+    records) with libgcc's unwinder (``__register_frame``).
 
     With it, C++ exceptions, ``backtrace()`` and debuggers unwind through JIT'd frames.
     """
@@ -414,7 +416,7 @@ class EHFrameRegistrationPlugin:
         config.post_fixup_passes.append(self._record)
 
     def _record(self, graph: LinkGraph) -> None:
-        section = graph.sections.get(".eh_frame")
+        section = graph.sections.get(EH_FRAME) or graph.sections.get(MACHO_EH_FRAME)
         if section is not None and len(section.blocks) > 1:
             with self.lock:
                 graph.target_data[EH_FRAME_ADDRESS] = min(b.address for b in section.blocks)
@@ -463,7 +465,8 @@ class _Process:
             return cls._instance
 
     def _make_runtime(self) -> dict[str, int]:
-        """Shims for libc_nonshared.a's functions, which no shared library exports.
+        """Shims for libc_nonshared.a's functions, which no shared library exports, and the
+        stack protector's canary variable.
 
         ``atexit(f)`` is ``__cxa_atexit(f, NULL, &__dso_handle)``; ``at_quick_exit`` likewise
         with ``__cxa_at_quick_exit``. ``__dso_handle`` gets the shim page's address.
@@ -481,6 +484,13 @@ class _Process:
             code += b"\xcc" * (-len(code) % 16)
         symbols["__dso_handle"] = page
         self.arena.commit(page, code, self.arena.page_size, MemProt.READ | MemProt.EXEC)
+        # Mach-O (and AArch64) code compiled with a stack protector reads its canary from
+        # the variable ``__stack_chk_guard``, which x86-64 glibc does not export (its own code
+        # reads %fs:0x28): a read-only copy of a random canary, low byte zero as glibc's.
+        guard = self.arena.reserve(self.arena.page_size)
+        canary = b"\0" + os.urandom(7)
+        self.arena.commit(guard, canary, self.arena.page_size, MemProt.READ)
+        symbols["__stack_chk_guard"] = guard
         return symbols
 
 

@@ -31,6 +31,7 @@ from macholib.MachO import MachOHeader
 
 from pyjitlink.errors import MalformedObject, UnsupportedObject, UnsupportedRelocation
 from pyjitlink.formats.elf import ObjectInterface
+from pyjitlink.jitlink.eh_frame import MACHO_EH_FRAME
 from pyjitlink.jitlink.graph import (
     Block,
     Edge,
@@ -91,7 +92,7 @@ COMMON_SECTION = "__DATA,__common"
 # (segment __DATA, or __DATA_CONST in newer objects): the platform runs their pointers.
 MACHO_INIT_SUFFIX = ",__mod_init_func"
 MACHO_FINI_SUFFIX = ",__mod_term_func"
-EH_FRAME_SECTION = "__TEXT,__eh_frame"
+EH_FRAME_SECTION = MACHO_EH_FRAME
 # <mach-o/compact_unwind_encoding.h>: one 32-byte entry per function (start address, length,
 # encoding, personality, LSDA). The section is flagged S_ATTR_DEBUG but it is not debug info:
 # it is loaded, split per entry and kept alive exactly when its function is.

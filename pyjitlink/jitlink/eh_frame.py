@@ -17,6 +17,7 @@ from pyjitlink.errors import MalformedObject
 from pyjitlink.jitlink.graph import Block, GenericEdgeKind, LinkGraph, Section, Symbol
 
 EH_FRAME = ".eh_frame"
+MACHO_EH_FRAME = "__TEXT,__eh_frame"  # the same records, in a Mach-O object
 
 
 def split_eh_frame(graph: LinkGraph, section_name: str = EH_FRAME) -> None:
