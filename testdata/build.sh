@@ -13,6 +13,14 @@
 # package qemu-user); their outputs must equal the x86-64 ones in
 # <prog>/expected/.  Without the cross compiler or qemu that part is skipped
 # with a message and the committed a64-* objects are left as they are.
+#
+# The Mach-O flavours (testdata/<prog>/macho-*/) are compiled with $CLANG
+# (default clang, else clang-14; Debian package clang) for x86_64-apple-macos11
+# and arm64-apple-macos11 against the prelude in testdata/macho-include/ (there
+# is no macOS SDK).  They are only compiled: nothing here links or runs Mach-O,
+# and pyjitlink's output for them must equal the ELF builds' <prog>/expected/
+# (tests/programs checks that).  Without clang that part is skipped with a
+# message and the committed macho-* objects are left as they are.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -197,14 +205,121 @@ else
   done
 fi
 
+# ---------------------------------------------------------------- Mach-O
+
+# Mach-O flavours: name | clang target | cflags.  The objects are run on Linux
+# by pyjitlink, which binds each C-library name, less its Mach-O leading
+# underscore, in glibc (x86-64, native) or in its emulated C library (arm64,
+# under Unicorn); so the programs' <stdio.h> etc. come from the prelude in
+# macho-include/ (glibc's names, only what the programs use), and clang's own
+# stddef.h/stdarg.h/stdint.h stay available (-Werror=implicit-function-declaration
+# catches a name the prelude lacks).  -fno-stack-protector (Darwin enables the
+# stack protector by default) except in the -ssp flavours, whose canary is the
+# variable __stack_chk_guard (pyjitlink provides it natively, hostlib emulated).  Unwind info is left at clang's default
+# (x86-64: __compact_unwind, and __eh_frame with an FDE for every function;
+# arm64: __compact_unwind only).
+MACHO_TARGET_FLAGS="-nostdlibinc -isystem ../../macho-include -Werror=implicit-function-declaration -fno-stack-protector"
+MACHO_FLAVOURS=(
+  "macho-O0|x86_64-apple-macos11|-O0"
+  "macho-O2|x86_64-apple-macos11|-O2"
+  "macho-a64-O0|arm64-apple-macos11|-O0"
+  "macho-a64-O2|arm64-apple-macos11|-O2"
+  "macho-O2-ssp|x86_64-apple-macos11|-O2 -fstack-protector-strong"
+  "macho-a64-O2-ssp|arm64-apple-macos11|-O2 -fstack-protector-strong"
+)
+# Undefined names the Mach-O objects may reference besides what the prelude
+# declares (names without the leading underscore), all calls the compiler
+# introduces: the atexit-based lowering of destructors (__cxa_atexit,
+# __dso_handle; pyjitlink provides both), puts for printf("...\n"), and the
+# memory-zeroing entry points Darwin's code generators call for a large
+# memset(p, 0, n) (x86-64 __bzero, arm64 bzero; both in glibc and hostlib).
+MACHO_RUNTIME_NAMES="__cxa_atexit __dso_handle puts __bzero bzero __stack_chk_guard __stack_chk_fail"
+
+# tool NAME VERSIONED: NAME if it is on PATH, else VERSIONED.
+tool() {
+  if command -v "$1" >/dev/null 2>&1; then echo "$1"; else echo "$2"; fi
+}
+CLANG="${CLANG:-$(tool clang clang-14)}"
+LLVM_NM="${LLVM_NM:-$(tool llvm-nm llvm-nm-14)}"
+LLVM_READOBJ="${LLVM_READOBJ:-$(tool llvm-readobj llvm-readobj-14)}"
+
+# macho_check_undefined OBJ...: fail unless every external symbol the objects
+# reference but do not define (weak references aside) is declared in the
+# prelude or listed in MACHO_RUNTIME_NAMES.
+macho_check_undefined() {
+  local name bad=""
+  for name in $("$LLVM_NM" -m "$@" | awk '
+      / \(undefined\) external / { sub(/^_/, "", $NF); undef[$NF] = 1; next }
+      / external / { sub(/^_/, "", $NF); def[$NF] = 1 }
+      END { for (n in undef) if (!(n in def)) print n }' | sort); do
+    case " $MACHO_RUNTIME_NAMES " in *" $name "*) continue ;; esac
+    grep -qE "[ *]$name[(;]" "$HERE"/macho-include/*.h || bad="$bad $name"
+  done
+  if [ -n "$bad" ]; then
+    echo "UNEXPECTED C LIBRARY NAMES in $(dirname "$1"):$bad" >&2
+    return 1
+  fi
+}
+
+echo
+if ! command -v "$CLANG" >/dev/null 2>&1; then
+  echo "skipping the Mach-O flavours: $CLANG not found (Debian: apt-get install clang); committed macho-* objects left as they are"
+else
+  echo "Mach-O compiler: $("$CLANG" --version | head -n1)"
+  if ! command -v "$LLVM_NM" >/dev/null 2>&1; then
+    echo "note: $LLVM_NM not found (Debian: apt-get install llvm); undefined symbols not checked"
+  fi
+  for prog in "${PROGRAMS[@]}"; do
+    pdir="$HERE/$prog"
+    srcs=()
+    for f in "$pdir"/src/*.c; do srcs+=("$(basename "$f" .c)"); done
+    for fl in "${MACHO_FLAVOURS[@]}"; do
+      IFS='|' read -r name target cflags <<<"$fl"
+      odir="$pdir/$name"
+      rm -rf "$odir"
+      mkdir -p "$odir"
+      all_cflags="--target=$target $MACHO_TARGET_FLAGS $BASE_CFLAGS $cflags"
+      case "$target" in arm64-*) arch=aarch64 ;; *) arch=x86_64 ;; esac
+      {
+        echo "format: macho"
+        echo "arch: $arch"
+        echo "cc: $("$CLANG" --version | head -n1)"
+        echo "cflags: $all_cflags"
+        echo "run: none (not linked; expected output is the ELF builds')"
+      } >"$odir/cflags"
+      for s in "${srcs[@]}"; do
+        (cd "$pdir/src" && "$CLANG" $all_cflags -c "$s.c" -o "$odir/$s.o")
+      done
+      objs=()
+      for s in "${srcs[@]}"; do objs+=("$odir/$s.o"); done
+      if command -v "$LLVM_NM" >/dev/null 2>&1; then
+        macho_check_undefined "${objs[@]}" || status=1
+      fi
+      nrel="?"
+      if command -v "$LLVM_READOBJ" >/dev/null 2>&1; then
+        nrel=$("$LLVM_READOBJ" -r "${objs[@]}" | grep -cE '^ +0x[0-9A-F]+ ' || true)
+      fi
+      echo "$prog/$name: ${#srcs[@]} objects, $nrel relocations, compiled"
+    done
+  done
+fi
+
 reloc_types() {
   xargs -0 readelf -rW | grep -E '^[0-9a-f]{16} ' | awk '{print $3}' | sort | uniq -c | sort -rn
 }
 echo
 echo "distinct relocation types over all x86-64 objects:"
-find "$HERE" -name '*.o' -not -path '*/a64-*' -print0 | reloc_types
+find "$HERE" -name '*.o' -not -path '*/a64-*' -not -path '*/macho-*' -print0 | reloc_types
 echo
 echo "distinct relocation types over all AArch64 objects:"
 find "$HERE" -name '*.o' -path '*/a64-*' -print0 | reloc_types
+if command -v "$LLVM_READOBJ" >/dev/null 2>&1; then
+  for kind in x86_64:'*/macho-O*' arm64:'*/macho-a64-*'; do
+    echo
+    echo "distinct relocation types over all Mach-O ${kind%%:*} objects:"
+    find "$HERE" -name '*.o' -path "${kind#*:}" -print0 | xargs -0 "$LLVM_READOBJ" -r |
+      grep -oE '(X86_64|ARM64)_RELOC_[A-Z0-9_]+' | sort | uniq -c | sort -rn
+  done
+fi
 
 exit $status
