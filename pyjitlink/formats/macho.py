@@ -15,6 +15,7 @@ import io
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from macholib.mach_o import (
     FAT_MAGIC_64,
@@ -31,7 +32,13 @@ from macholib.MachO import MachOHeader
 
 from pyjitlink.errors import MalformedObject, UnsupportedObject, UnsupportedRelocation
 from pyjitlink.formats.elf import ObjectInterface
-from pyjitlink.jitlink.eh_frame import MACHO_EH_FRAME
+from pyjitlink.jitlink.eh_frame import (
+    MACHO_EH_FRAME,
+    add_eh_frame_terminator,
+    fix_eh_frame_edges,
+    split_eh_frame,
+)
+from pyjitlink.jitlink.passes import PassConfiguration
 from pyjitlink.jitlink.graph import (
     Block,
     Edge,
@@ -551,8 +558,8 @@ class MachOLinkGraphBuilder:
 
 @dataclass(frozen=True, slots=True)
 class DeltaKinds:
-    """An architecture's edge kinds for a SUBTRACTOR pair: S + A - P and P - S + A, 32 and
-    64 bits."""
+    """An architecture's S + A - P and P - S + A edge kinds, 32 and 64 bits: what SUBTRACTOR
+    pairs and ``__eh_frame`` records become."""
 
     delta32: int
     delta64: int
@@ -560,15 +567,28 @@ class DeltaKinds:
     neg_delta64: int
 
 
-def read_implicit_addend(block: Block, offset: int, length: int) -> int:
-    """The signed value a fixup field holds (Mach-O addends are implicit); ``length`` is the
-    relocation's log2 field size (2: 4 bytes, 3: 8 bytes). ValueError if the field crosses
-    the block's end."""
+def read_implicit_addend(builder: MachOLinkGraphBuilder, sec: MachOSection, block: Block,
+                         offset: int, rel: Relocation) -> int:
+    """The signed value the field of ``rel`` at ``offset`` bytes into ``block`` holds (Mach-O
+    addends are implicit); its size is ``1 << rel.length`` bytes. UnsupportedRelocation if
+    the field crosses the block's end."""
     content = block.content
     assert content is not None, "relocation in a zero-fill block"
-    if offset + (1 << length) > block.size:
-        raise ValueError
-    return struct.unpack_from("<q" if length == 3 else "<i", content, offset)[0]
+    if offset + (1 << rel.length) > block.size:
+        raise builder.unsupported(sec, rel.address, rel.type, "field crosses a block "
+                                                              "boundary:")
+    return struct.unpack_from("<q" if rel.length == 3 else "<i", content, offset)[0]
+
+
+def paired_unsigned(builder: MachOLinkGraphBuilder, sec: MachOSection,
+                    relocations: list[Relocation], index: int, sub: Relocation) -> Relocation:
+    """The UNSIGNED entry (type 0 on x86-64 and arm64) at ``relocations[index]`` that must
+    follow SUBTRACTOR ``sub`` at the same place and with the same length."""
+    uns = relocations[index] if index < len(relocations) else None
+    if uns is None or uns.type != 0 or uns.address != sub.address or uns.length != sub.length:
+        raise builder.unsupported(sec, sub.address, sub.type, "SUBTRACTOR is not followed by "
+                                                              "an UNSIGNED at the same place:")
+    return uns
 
 
 def add_subtractor(builder: MachOLinkGraphBuilder, sec: MachOSection, block: Block,
@@ -589,11 +609,7 @@ def add_subtractor(builder: MachOLinkGraphBuilder, sec: MachOSection, block: Blo
         raise builder.unsupported(sec, sub.address, sub.type, "both operands non-extern in")
     # The content holds A's object address when A is non-extern and minus B's when B is:
     # find that operand by address, and leave the rest (the constant) as the value.
-    try:
-        value = read_implicit_addend(block, offset, sub.length)
-    except ValueError:
-        raise builder.unsupported(sec, sub.address, sub.type, "field crosses a block "
-                                                              "boundary:") from None
+    value = read_implicit_addend(builder, sec, block, offset, sub)
     if sub.extern:
         from_sym = builder.symbol_by_index(sec, sub)
     else:
@@ -619,3 +635,18 @@ def add_subtractor(builder: MachOLinkGraphBuilder, sec: MachOSection, block: Blo
         raise builder.unsupported(sec, sub.address, sub.type, "SUBTRACTOR must fix up "
                                   "either its minuend's or its subtrahend's block:")
     block.edges.append(Edge(kind, offset, target, addend))
+
+
+def add_eh_frame_passes(config: PassConfiguration, kinds: DeltaKinds) -> None:
+    """The ``__TEXT,__eh_frame`` passes of a Mach-O pipeline (LLVM's DWARFRecordSectionSplitter
+    and EHFrameEdgeFixer): split per record, give each FDE its CIE edge and its PC-begin
+    edge (which the assembler resolved in the object, leaving no relocation), and end the
+    section with a terminator for ``__register_frame``."""
+    config.pre_prune_passes += [
+        partial(split_eh_frame, section_name=EH_FRAME_SECTION),
+        partial(fix_eh_frame_edges, neg_delta32=kinds.neg_delta32,
+                section_name=EH_FRAME_SECTION,
+                implicit_delta={4: kinds.delta32, 8: kinds.delta64}),
+    ]
+    config.post_prune_passes.append(partial(add_eh_frame_terminator,
+                                            section_name=EH_FRAME_SECTION))

@@ -16,8 +16,6 @@ Mach-O adds there is RequestGOTAndTransformToPointer64, for ``.quad _sym@GOT``):
 
 from __future__ import annotations
 
-from functools import partial
-
 from pyjitlink.arch.aarch64 import (
     ADRP,
     B_OR_BL,
@@ -32,15 +30,15 @@ from pyjitlink.arch.aarch64 import (
     optimize_got_and_stub_accesses,
 )
 from pyjitlink.formats.macho import (
-    EH_FRAME_SECTION,
     DeltaKinds,
+    add_eh_frame_passes,
     MachOLinkGraphBuilder,
     MachOSection,
     Relocation,
     add_subtractor,
+    paired_unsigned,
     read_implicit_addend,
 )
-from pyjitlink.jitlink.eh_frame import add_eh_frame_terminator, fix_eh_frame_edges, split_eh_frame
 from pyjitlink.jitlink.graph import Edge, LinkGraph
 from pyjitlink.jitlink.linker import JITLinkContext, link
 from pyjitlink.jitlink.passes import PassConfiguration
@@ -78,7 +76,7 @@ _IMMEDIATE_MASKS = {BRANCH26: 0x03FFFFFF, PAGE21: 0x60FFFFE0, GOT_LOAD_PAGE21: 0
                     PAGEOFF12: 0x003FFC00, GOT_LOAD_PAGEOFF12: 0x003FFC00}
 _TLS = {TLVP_LOAD_PAGE21, TLVP_LOAD_PAGEOFF12}
 
-SUBTRACTOR_KINDS = DeltaKinds(EdgeKind.Delta32, EdgeKind.Delta64, EdgeKind.NegDelta32,
+DELTA_KINDS = DeltaKinds(EdgeKind.Delta32, EdgeKind.Delta64, EdgeKind.NegDelta32,
                               EdgeKind.NegDelta64)
 
 
@@ -120,12 +118,8 @@ def add_relocations(builder: MachOLinkGraphBuilder, sec: MachOSection,
             rel = follower
             i += 1
         if rel.type == SUBTRACTOR:
-            if i >= len(relocations) or relocations[i].type != UNSIGNED or \
-                    relocations[i].address != rel.address or \
-                    relocations[i].length != rel.length:
-                raise builder.unsupported(sec, rel.address, rel.type, "SUBTRACTOR is not "
-                                          "followed by an UNSIGNED at the same place:")
-            add_subtractor(builder, sec, block, offset, rel, relocations[i], SUBTRACTOR_KINDS)
+            uns = paired_unsigned(builder, sec, relocations, i, rel)
+            add_subtractor(builder, sec, block, offset, rel, uns, DELTA_KINDS)
             i += 1
             continue
         entry = MACHO_ARM64_EDGES.get((rel.type, rel.pcrel, rel.length))
@@ -162,11 +156,7 @@ def add_relocations(builder: MachOLinkGraphBuilder, sec: MachOSection,
             target = builder.symbol_by_index(sec, rel)
             addend = 0
         else:
-            try:
-                addend = read_implicit_addend(block, offset, rel.length)
-            except ValueError:
-                raise builder.unsupported(sec, rel.address, rel.type, "field crosses a block "
-                                                                      "boundary:") from None
+            addend = read_implicit_addend(builder, sec, block, offset, rel)
             if rel.extern:
                 target = builder.symbol_by_index(sec, rel)
             else:
@@ -190,13 +180,7 @@ def build_macho_arm64(data: bytes, name: str) -> LinkGraph:
 def link_macho_arm64(graph: LinkGraph, ctx: JITLinkContext) -> None:
     """Run the Mach-O arm64 pass pipeline and link ``graph`` (LLVM's link_MachO_arm64)."""
     config = PassConfiguration()
-    config.pre_prune_passes += [
-        partial(split_eh_frame, section_name=EH_FRAME_SECTION),
-        partial(fix_eh_frame_edges, neg_delta32=EdgeKind.NegDelta32,
-                section_name=EH_FRAME_SECTION,
-                implicit_delta={4: EdgeKind.Delta32, 8: EdgeKind.Delta64}),
-    ]
-    config.post_prune_passes += [partial(add_eh_frame_terminator, section_name=EH_FRAME_SECTION),
-                                 build_got_and_plt]
+    add_eh_frame_passes(config, DELTA_KINDS)
+    config.post_prune_passes.append(build_got_and_plt)
     config.pre_fixup_passes += [optimize_got_and_stub_accesses]
     link(graph, ctx, config, apply_fixup)

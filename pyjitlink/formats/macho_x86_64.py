@@ -9,8 +9,6 @@ kind of ``pyjitlink.arch.x86_64``.
 
 from __future__ import annotations
 
-from functools import partial
-
 from pyjitlink.arch.x86_64 import (
     EdgeKind,
     apply_fixup,
@@ -19,15 +17,15 @@ from pyjitlink.arch.x86_64 import (
     optimize_got_and_stub_accesses,
 )
 from pyjitlink.formats.macho import (
-    EH_FRAME_SECTION,
     DeltaKinds,
+    add_eh_frame_passes,
     MachOLinkGraphBuilder,
     MachOSection,
     Relocation,
     add_subtractor,
+    paired_unsigned,
     read_implicit_addend,
 )
-from pyjitlink.jitlink.eh_frame import add_eh_frame_terminator, fix_eh_frame_edges, split_eh_frame
 from pyjitlink.jitlink.graph import Edge, LinkGraph
 from pyjitlink.jitlink.linker import JITLinkContext, link
 from pyjitlink.jitlink.passes import PassConfiguration
@@ -76,12 +74,8 @@ def add_relocations(builder: MachOLinkGraphBuilder, sec: MachOSection,
             raise builder.unsupported(sec, rel.address, rel.type, "relocation in zero-fill "
                                                                   "section:")
         if rel.type == SUBTRACTOR:
-            if i >= len(relocations) or relocations[i].type != UNSIGNED or \
-                    relocations[i].address != rel.address or \
-                    relocations[i].length != rel.length:
-                raise builder.unsupported(sec, rel.address, rel.type, "SUBTRACTOR is not "
-                                          "followed by an UNSIGNED at the same place:")
-            add_subtractor(builder, sec, block, offset, rel, relocations[i], SUBTRACTOR_KINDS)
+            uns = paired_unsigned(builder, sec, relocations, i, rel)
+            add_subtractor(builder, sec, block, offset, rel, uns, DELTA_KINDS)
             i += 1
             continue
         entry = MACHO_X86_64_EDGES.get((rel.type, rel.pcrel, rel.length))
@@ -93,11 +87,7 @@ def add_relocations(builder: MachOLinkGraphBuilder, sec: MachOSection,
                        f"of")
             raise builder.unsupported(sec, rel.address, rel.type, why)
         kind, bias = entry
-        try:
-            content = read_implicit_addend(block, offset, rel.length)
-        except ValueError:
-            raise builder.unsupported(sec, rel.address, rel.type, "field crosses a block "
-                                                                  "boundary:") from None
+        content = read_implicit_addend(builder, sec, block, offset, rel)
         if rel.extern:
             target = builder.symbol_by_index(sec, rel)
             addend = content + bias
@@ -122,7 +112,7 @@ def add_relocations(builder: MachOLinkGraphBuilder, sec: MachOSection,
         block.edges.append(Edge(kind, offset, target, addend))
 
 
-SUBTRACTOR_KINDS = DeltaKinds(EdgeKind.Delta32, EdgeKind.Delta64, EdgeKind.NegDelta32,
+DELTA_KINDS = DeltaKinds(EdgeKind.Delta32, EdgeKind.Delta64, EdgeKind.NegDelta32,
                               EdgeKind.NegDelta64)
 
 
@@ -136,14 +126,7 @@ def build_macho_x86_64(data: bytes, name: str) -> LinkGraph:
 def link_macho_x86_64(graph: LinkGraph, ctx: JITLinkContext) -> None:
     """Run the Mach-O x86-64 pass pipeline and link ``graph`` (LLVM's link_MachO_x86_64)."""
     config = PassConfiguration()
-    config.pre_prune_passes += [
-        partial(split_eh_frame, section_name=EH_FRAME_SECTION),
-        # The assembler resolves an FDE's PC-begin within the object: no relocation there.
-        partial(fix_eh_frame_edges, neg_delta32=EdgeKind.NegDelta32,
-                section_name=EH_FRAME_SECTION,
-                implicit_delta={4: EdgeKind.Delta32, 8: EdgeKind.Delta64}),
-    ]
-    config.post_prune_passes += [partial(add_eh_frame_terminator, section_name=EH_FRAME_SECTION),
-                                 build_got_and_plt]
+    add_eh_frame_passes(config, DELTA_KINDS)
+    config.post_prune_passes.append(build_got_and_plt)
     config.pre_fixup_passes += [optimize_got_and_stub_accesses]
     link(graph, ctx, config, apply_fixup)
