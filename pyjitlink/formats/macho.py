@@ -17,19 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from macholib.mach_o import (
-    FAT_MAGIC_64,
-    LC_SEGMENT_64,
-    LC_SYMTAB,
-    MH_CIGAM_64,
-    MH_SUBSECTIONS_VIA_SYMBOLS,
-    fat_arch,
-    fat_arch64,
-    fat_header,
-    mach_header_64,
-)
-from macholib.MachO import MachOHeader
-
 from pyjitlink.errors import MalformedObject, UnsupportedObject, UnsupportedRelocation
 from pyjitlink.formats.elf import ObjectInterface
 from pyjitlink.jitlink.eh_frame import (
@@ -166,6 +153,8 @@ def universal_slices(data: bytes, name: str) -> list[tuple[int, int, int]]:
     the header has to be present: a caller that sniffs the file's start learns the slices."""
     if len(data) < 8:
         raise _malformed(name, "file is too small for a universal header (truncated?)")
+    from macholib.mach_o import FAT_MAGIC_64, fat_arch, fat_arch64, fat_header
+
     header = fat_header.from_str(data[:8], _endian_=">")
     entry_type = fat_arch64 if header.magic == FAT_MAGIC_64 else fat_arch
     entry_size = entry_type._size_
@@ -259,6 +248,16 @@ class MachOLinkGraphBuilder:
     # ------------------------------------------------------------------ load commands
 
     def _read_load_commands(self) -> None:
+        # macholib is imported on first use: ELF-only runs never pay for it.
+        from macholib.mach_o import (
+            LC_SEGMENT_64,
+            LC_SYMTAB,
+            MH_CIGAM_64,
+            MH_SUBSECTIONS_VIA_SYMBOLS,
+            mach_header_64,
+        )
+        from macholib.MachO import MachOHeader
+
         data = self.data
         read_macho_cputype(data, self.name)
         try:
