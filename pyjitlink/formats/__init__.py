@@ -93,8 +93,13 @@ def thin_object(data: bytes, name: str, arch: str | None = None) -> bytes:
     _pick_slice); raises UnsupportedObject when there is none."""
     if not data.startswith(UNIVERSAL_MAGICS):
         return data
-    _, offset, size = _pick_slice(data, name, arch)
-    return universal_slice(data, name, offset, size)
+    cputype, offset, size = _pick_slice(data, name, arch)
+    thin = universal_slice(data, name, offset, size)
+    if identify(thin) != "macho" or thin.startswith(UNIVERSAL_MAGICS) or \
+            read_macho_cputype(thin, name) != cputype:
+        raise MalformedObject(f"the universal file's {MACHO_CPU_TYPES[cputype]} slice is not "
+                              f"a Mach-O object of that architecture", name)
+    return thin
 
 
 def object_arch(data: bytes, name: str) -> str:

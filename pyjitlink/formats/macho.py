@@ -57,6 +57,14 @@ S_THREAD_LOCAL_ZEROFILL = 0x12
 S_THREAD_LOCAL_VARIABLES = 0x13
 S_THREAD_LOCAL_VARIABLE_POINTERS = 0x14
 S_THREAD_LOCAL_INIT_FUNCTION_POINTERS = 0x15
+S_NON_LAZY_SYMBOL_POINTERS = 0x6
+S_LAZY_SYMBOL_POINTERS = 0x7
+S_SYMBOL_STUBS = 0x8
+S_LAZY_DYLIB_SYMBOL_POINTERS = 0x10
+_INDIRECT_TYPES = {S_NON_LAZY_SYMBOL_POINTERS: "S_NON_LAZY_SYMBOL_POINTERS",
+                   S_LAZY_SYMBOL_POINTERS: "S_LAZY_SYMBOL_POINTERS",
+                   S_SYMBOL_STUBS: "S_SYMBOL_STUBS",
+                   S_LAZY_DYLIB_SYMBOL_POINTERS: "S_LAZY_DYLIB_SYMBOL_POINTERS"}
 S_MOD_INIT_FUNC_POINTERS = 0x9
 S_MOD_TERM_FUNC_POINTERS = 0xA
 S_ATTR_PURE_INSTRUCTIONS = 0x80000000
@@ -82,6 +90,7 @@ N_WEAK_DEF = 0x80
 N_ALT_ENTRY = 0x200
 
 COMMON_SECTION = "__DATA,__common"
+MAX_ALIGN_LOG2 = 31  # beyond any real section; the layout refuses more than a page anyway
 # S_MOD_INIT_FUNC_POINTERS / S_MOD_TERM_FUNC_POINTERS sections, by their conventional names
 # (segment __DATA, or __DATA_CONST in newer objects): the platform runs their pointers.
 MACHO_INIT_SUFFIX = ",__mod_init_func"
@@ -182,8 +191,10 @@ def read_macho_cputype(data: bytes, name: str) -> int:
         raise _malformed(name, "file is too small for a Mach-O header (truncated?)")
     magic, cputype, _, filetype = struct.unpack_from("<IiiI", data, 0)
     if magic != MH_MAGIC_64:
-        raise UnsupportedObject("only 64-bit little-endian Mach-O objects are supported "
-                                "(not 32-bit ones)", name)
+        what = {0xFEEDFACE: "a 32-bit Mach-O object", 0xCEFAEDFE: "a big-endian Mach-O object",
+                0xCFFAEDFE: "a big-endian Mach-O object"}.get(magic, "not a Mach-O object")
+        raise UnsupportedObject(f"only 64-bit little-endian Mach-O objects are supported "
+                                f"(this is {what})", name)
     if filetype != MH_OBJECT:
         raise UnsupportedObject("not a relocatable object (Mach-O file type "
                                 f"{filetype}, not MH_OBJECT)", name)
@@ -212,6 +223,7 @@ class MachOLinkGraphBuilder:
         self.symbol_names: list[str] = []
         self.subsections = False
         self.symtab: tuple[int, int, int, int] | None = None
+        self._next_common_address = 0
 
     # ------------------------------------------------------------------ entry point
 
@@ -264,12 +276,16 @@ class MachOLinkGraphBuilder:
             # macholib names the byte-swapped magic (CIGAM) for a little-endian file.
             header = MachOHeader(None, io.BytesIO(data), 0, len(data), MH_CIGAM_64,
                                  mach_header_64, "<", allow_unknown_load_commands=True)
-        except (ValueError, struct.error, KeyError) as err:
+        except (ValueError, struct.error, KeyError, OSError) as err:
+            # (macholib seeks to each segment's file offset: OSError past the end.)
             raise _malformed(self.name, f"bad load commands ({err})") from None
         self.subsections = bool(header.header.flags & MH_SUBSECTIONS_VIA_SYMBOLS)
         for lc, cmd, payload in header.commands:
             if lc.cmd == LC_SEGMENT_64:
                 for s in payload:
+                    if s.align > MAX_ALIGN_LOG2:
+                        raise _malformed(self.name, f"section {_cstr(s.sectname)} alignment "
+                                                    f"2^{s.align} is too large")
                     sec = MachOSection(len(self.sections) + 1, _cstr(s.segname),
                                        _cstr(s.sectname), s.addr, s.size, s.offset,
                                        1 << s.align, s.reloff, s.nreloc, s.flags)
@@ -309,6 +325,12 @@ class MachOLinkGraphBuilder:
             if sec.type in _TLS_TYPES:
                 raise UnsupportedObject(f"thread-local section {sec.name} is not supported yet",
                                         self.name)
+            if sec.type in _INDIRECT_TYPES:
+                # Slots filled from LC_DYSYMTAB's indirect symbol table: what a static linker
+                # writes; compilers emit GOT relocations instead (LLVM refuses them too).
+                raise UnsupportedObject(f"section {sec.name} of type "
+                                        f"{_INDIRECT_TYPES[sec.type]} (indirect symbols) is "
+                                        f"not supported", self.name)
             if sec.flags & (S_ATTR_PURE_INSTRUCTIONS | S_ATTR_SOME_INSTRUCTIONS):
                 prot = MemProt.READ | MemProt.EXEC
             elif sec.segname in ("__TEXT", "__LD"):
@@ -333,6 +355,8 @@ class MachOLinkGraphBuilder:
         nsections = len(self.sections)
         pending: list[tuple[int, str, int, int, int, int]] = []
         self.symbols = [None] * (self.symtab[1] if self.symtab else 0)
+        self._next_common_address = max((sec.addr + sec.size for sec in self.sections),
+                                         default=0)
         for entry in self._nlists():
             index, name, n_type, n_sect, n_desc, n_value = entry
             self.symbol_names.append(name)
@@ -349,7 +373,11 @@ class MachOLinkGraphBuilder:
                     align = 1 << ((n_desc >> 8) & 0xF)
                     common = graph.get_or_create_section(COMMON_SECTION,
                                                          MemProt.READ | MemProt.WRITE)
-                    block = graph.create_zero_fill_block(common, n_value, 0, align)
+                    # Pre-layout addresses above every section, so that no lookup by
+                    # address (non-extern relocations, FDE PC-begins) can land in a common.
+                    address = -(-self._next_common_address // align) * align
+                    self._next_common_address = address + max(n_value, 1)
+                    block = graph.create_zero_fill_block(common, n_value, address, align)
                     scope = Scope.HIDDEN if n_type & N_PEXT else Scope.DEFAULT
                     self.symbols[index] = graph.add_defined_symbol(
                         block, 0, name, n_value, Linkage.WEAK, scope, live=True)

@@ -35,11 +35,14 @@ def split_eh_frame(graph: LinkGraph, section_name: str = EH_FRAME) -> None:
         cuts = []
         while offset < size:
             if offset + 4 > size:
-                raise MalformedObject(f"truncated .eh_frame record at offset {offset:#x}",
-                                      graph.name)
+                raise MalformedObject(f"truncated {section_name} record at offset "
+                                      f"{offset:#x}", graph.name)
             length = struct.unpack_from("<I", content, offset)[0]
             header = 4
             if length == 0xFFFFFFFF:
+                if offset + 12 > size:
+                    raise MalformedObject(f"truncated {section_name} record at offset "
+                                          f"{offset:#x}", graph.name)
                 length = struct.unpack_from("<Q", content, offset + 4)[0]
                 header = 12
             if length == 0:
@@ -49,8 +52,8 @@ def split_eh_frame(graph: LinkGraph, section_name: str = EH_FRAME) -> None:
                 continue
             end = offset + header + length
             if end > size:
-                raise MalformedObject(f".eh_frame record at offset {offset:#x} extends past "
-                                      f"the section", graph.name)
+                raise MalformedObject(f"{section_name} record at offset {offset:#x} extends "
+                                      f"past the section", graph.name)
             cuts.append((offset, end, False))
             offset = end
         if not cuts:
@@ -94,6 +97,9 @@ def fix_eh_frame_edges(graph: LinkGraph, neg_delta32: int, section_name: str = E
             continue
         length = struct.unpack_from("<I", content, 0)[0]
         id_offset = 12 if length == 0xFFFFFFFF else 4
+        if id_offset + 4 > block.size:
+            raise MalformedObject(f"truncated {section_name} record at "
+                                  f"{block.address:#x}", graph.name)
         cie_pointer = struct.unpack_from("<I", content, id_offset)[0]
         if cie_pointer == 0:
             continue  # a CIE

@@ -61,7 +61,7 @@ class DynamicLibrarySearchGenerator:
                 continue
             address = self.overrides.get(host_name)
             if address is None:
-                address = _dlsym(self.handle, host_name.encode())
+                address = _dlsym(self.handle, host_name.encode("utf-8", "surrogateescape"))
             if address:
                 found[name] = (address, SymbolFlags.EXPORTED)
         if found:

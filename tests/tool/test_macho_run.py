@@ -128,7 +128,10 @@ def test_objects_of_another_architecture_are_refused(tmp_path: Path) -> None:
 BACKTRACE_SOURCE = r"""
 int backtrace(void **, int);
 int printf(const char *, ...);
-__attribute__((noinline)) int depth3(void) { void *b[64]; return backtrace(b, 64); }
+int common_var;  /* a tentative definition: a common symbol, which no FDE may claim */
+__attribute__((noinline)) int depth3(void) {
+    void *b[64]; common_var++; return backtrace(b, 64);
+}
 __attribute__((noinline)) int depth2(void) { return depth3() + 0; }
 __attribute__((noinline)) int depth1(void) { return depth2() + 0; }
 int main(void) { int n = depth1(); printf("%d\n", n >= 5); return 0; }
@@ -142,6 +145,6 @@ def test_eh_frame_is_registered_and_stack_protector_works(tmp_path: Path) -> Non
     src, obj = tmp_path / "bt.c", tmp_path / "bt.o"
     src.write_text(BACKTRACE_SOURCE)
     subprocess.run([CLANG, "--target=x86_64-apple-macos11", "-O1", "-fstack-protector-all",
-                    "-c", str(src), "-o", str(obj)], check=True)
+                    "-fcommon", "-c", str(src), "-o", str(obj)], check=True)
     result = run(str(obj))
     assert (result.returncode, result.stdout, result.stderr) == (0, "1\n", "")
