@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import ctypes
+import functools
 import os
 import select
 import signal
@@ -366,13 +368,16 @@ class EmulatedExecutor:
 
     def host_symbol(self, name: str) -> int | None:
         """Where ``name`` resolves in the emulated process: a C library variable, a trap
-        address for a function (also for ones hostlib lacks: calling them is the error),
-        or None for a name only weakly referenced (it stays NULL, as with ld)."""
+        address for a function (also for a C library function hostlib lacks: calling it is
+        the error), or None for a name that is no C library's (undefined, as natively) or
+        only weakly referenced (it stays NULL, as with ld)."""
         address = self.lib.data_symbols.get(name)
         if address is not None:
             return address
-        if name in self.bridge.functions or not self.plugin.weak_only(name):
+        if name in self.bridge.functions:
             return self.bridge.address_of(name)
+        if not self.plugin.weak_only(name) and _c_library_exports(name):
+            return self.bridge.address_of(name)  # a C library function hostlib lacks
         return None
 
     @property
@@ -596,3 +601,27 @@ class EmulatedExecutor:
             self.lib.run_exit_handlers()
         self.lib.flush_all()
         raise ProgramExit(code)
+
+
+@functools.lru_cache(maxsize=None)
+def _c_library_exports(name: str) -> bool:
+    """Whether the C or math library this Python runs on exports ``name``: the stand-in for
+    "a real C library function" when hostlib does not implement one."""
+    for library in _c_libraries():
+        try:
+            getattr(library, name)
+            return True
+        except AttributeError:
+            continue
+    return False
+
+
+@functools.lru_cache(maxsize=1)
+def _c_libraries() -> list[ctypes.CDLL]:
+    libraries = [ctypes.CDLL(None)]
+    for soname in ("libc.so.6", "libm.so.6"):
+        try:
+            libraries.append(ctypes.CDLL(soname))
+        except OSError:
+            continue
+    return libraries

@@ -246,6 +246,16 @@ def test_unsupported_function_fails_only_when_called(builds: Builds, target: str
                              f"function 'uname'\n")
 
 
+@pytest.mark.parametrize("target", TARGETS)
+def test_names_no_c_library_has_are_undefined(builds: Builds, target: str) -> None:
+    _require(target)
+    obj = builds.get("undefined", target)
+    result = pyjitlink(obj, target, ["undefined"])
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (f"pyjitlink: error: {obj}: Symbols not found: "
+                             f"[ no_such_function, no_such_variable ]\n")
+
+
 # ---------------------------------------------------------------------------- faults
 
 
