@@ -20,6 +20,7 @@ PLT entry). On removal the slots are restored and the copy's value written back.
 from __future__ import annotations
 
 import contextlib
+import array
 import ctypes
 import os
 import struct
@@ -225,26 +226,43 @@ def _data_slots(names: set[str]) -> dict[str, list[int]]:
         if symtab < bias:
             symtab, strtab = symtab + bias, strtab + bias
         strings = ctypes.string_at(strtab, strsz)
-        if not any(b"\0" + name + b"\0" in strings for name in wanted):
+        # Every place a wanted name could start in the string table (a symbol's st_name; a
+        # linker may share a string's tail, so "environ" may be the end of "__environ").
+        offsets: dict[int, str] = {}
+        for raw, wanted_name in wanted.items():
+            at = strings.find(raw + b"\0")
+            while at != -1:
+                offsets[at] = wanted_name
+                at = strings.find(raw + b"\0", at + 1)
+        if not offsets:
             continue  # no symbol of that name: nothing here can refer to it
-        refs: list[tuple[int, int]] = []
+        # Relocation tables as arrays of (r_offset, r_info, r_addend) words: the scans below
+        # run over C arrays, since a library like libpython has tens of thousands of entries.
+        tables = []
         for start_tag, size_tag in ((DT_RELA, DT_RELASZ), (DT_JMPREL, DT_PLTRELSZ)):
             start, size = tags.get(start_tag), tags.get(size_tag)
             if not start or not size:
                 continue
             if start < bias:
                 start += bias
-            for r_offset, r_info, _ in struct.iter_unpack("<QQq", ctypes.string_at(start, size)):
-                if r_info & 0xFFFFFFFF in (R_X86_64_GLOB_DAT, R_X86_64_64) and r_info >> 32:
-                    refs.append((bias + r_offset, r_info >> 32))
-        if not refs:
+            words = array.array("Q", ctypes.string_at(start, size - size % 24))
+            if words:
+                tables.append(words)
+        if not tables:
             continue
-        syms = ctypes.string_at(symtab, 24 * (max(index for _, index in refs) + 1))
-        for slot, index in refs:
-            st_name = struct.unpack_from("<I", syms, 24 * index)[0]
-            name = wanted.get(strings[st_name:strings.find(b"\0", st_name)])
-            if name is not None:
-                slots[name].append(slot)
+        count = max(max(words[1::3]) >> 32 for words in tables) + 1  # symbols referred to
+        st_names = array.array("I", ctypes.string_at(symtab, 24 * count))[0::6]
+        infos: dict[int, str] = {}
+        for index, st_name in enumerate(st_names):
+            found = offsets.get(st_name)
+            if found is not None and index:
+                for rtype in (R_X86_64_GLOB_DAT, R_X86_64_64):
+                    infos[index << 32 | rtype] = found
+        for words in tables:
+            for position, info in enumerate(words[1::3]):
+                found = infos.get(info)
+                if found is not None:
+                    slots[found].append(bias + words[3 * position])
     return slots
 
 
