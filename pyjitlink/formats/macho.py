@@ -25,7 +25,6 @@ from pyjitlink.jitlink.eh_frame import (
     fix_eh_frame_edges,
     split_eh_frame,
 )
-from pyjitlink.jitlink.passes import PassConfiguration
 from pyjitlink.jitlink.graph import (
     Block,
     Edge,
@@ -36,6 +35,7 @@ from pyjitlink.jitlink.graph import (
     Scope,
     Symbol,
 )
+from pyjitlink.jitlink.passes import PassConfiguration
 
 MH_MAGIC_64 = 0xFEEDFACF
 UNIVERSAL_MAGICS = (b"\xca\xfe\xba\xbe", b"\xca\xfe\xba\xbf")  # FAT_MAGIC(_64), big-endian

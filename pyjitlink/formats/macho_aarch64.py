@@ -31,10 +31,10 @@ from pyjitlink.arch.aarch64 import (
 )
 from pyjitlink.formats.macho import (
     DeltaKinds,
-    add_eh_frame_passes,
     MachOLinkGraphBuilder,
     MachOSection,
     Relocation,
+    add_eh_frame_passes,
     add_subtractor,
     paired_unsigned,
     read_implicit_addend,

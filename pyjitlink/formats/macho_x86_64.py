@@ -18,10 +18,10 @@ from pyjitlink.arch.x86_64 import (
 )
 from pyjitlink.formats.macho import (
     DeltaKinds,
-    add_eh_frame_passes,
     MachOLinkGraphBuilder,
     MachOSection,
     Relocation,
+    add_eh_frame_passes,
     add_subtractor,
     paired_unsigned,
     read_implicit_addend,
