@@ -423,3 +423,12 @@ def read_elf_machine(data: bytes, name: str) -> int:
     """``e_machine`` of an ELF64 little-endian relocatable file; MalformedObject otherwise."""
     read_elf_header(data, name)
     return struct.unpack_from("<H", data, 18)[0]
+
+
+def elf_section_boundary(name: str) -> tuple[str, bool] | None:
+    """``__start_X`` / ``__stop_X``: the start / end of section X (GNU ld's rule, for
+    sections whose names are C identifiers)."""
+    for prefix, start in (("__start_", True), ("__stop_", False)):
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return name[len(prefix):], start
+    return None

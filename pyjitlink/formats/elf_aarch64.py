@@ -37,11 +37,11 @@ from pyjitlink.arch.aarch64 import (
     edge_kind_name,
     optimize_got_and_stub_accesses,
 )
-from pyjitlink.formats.elf import ELFLinkGraphBuilder, ELFSection
+from pyjitlink.formats.elf import ELFLinkGraphBuilder, ELFSection, elf_section_boundary
 from pyjitlink.jitlink.eh_frame import add_eh_frame_terminator, fix_eh_frame_edges, split_eh_frame
 from pyjitlink.jitlink.graph import Block, Edge, LinkGraph, Symbol
 from pyjitlink.jitlink.linker import JITLinkContext, link
-from pyjitlink.jitlink.passes import PassConfiguration
+from pyjitlink.jitlink.passes import PassConfiguration, add_section_boundary_passes
 
 R_AARCH64 = {
     0: "R_AARCH64_NONE", 256: "R_AARCH64_NONE",
@@ -221,6 +221,7 @@ def build_elf_aarch64(data: bytes, name: str) -> LinkGraph:
 def link_elf_aarch64(graph: LinkGraph, ctx: JITLinkContext) -> None:
     """Run the ELF AArch64 pass pipeline and link ``graph`` (LLVM's link_ELF_aarch64)."""
     config = PassConfiguration()
+    add_section_boundary_passes(config, elf_section_boundary)
     config.pre_prune_passes += [
         split_eh_frame,
         # FDE PC-begin fields carry R_AARCH64_PREL32 (Delta32); the CIE pointer becomes this.

@@ -16,11 +16,11 @@ from pyjitlink.arch.x86_64 import (
     edge_kind_name,
     optimize_got_and_stub_accesses,
 )
-from pyjitlink.formats.elf import ELFLinkGraphBuilder, ELFSection
+from pyjitlink.formats.elf import ELFLinkGraphBuilder, ELFSection, elf_section_boundary
 from pyjitlink.jitlink.eh_frame import add_eh_frame_terminator, fix_eh_frame_edges, split_eh_frame
 from pyjitlink.jitlink.graph import Block, Edge, LinkGraph, Symbol
 from pyjitlink.jitlink.linker import JITLinkContext, link
-from pyjitlink.jitlink.passes import PassConfiguration
+from pyjitlink.jitlink.passes import PassConfiguration, add_section_boundary_passes
 
 R_X86_64 = {
     0: "R_X86_64_NONE", 1: "R_X86_64_64", 2: "R_X86_64_PC32", 3: "R_X86_64_GOT32",
@@ -124,6 +124,7 @@ def build_elf_x86_64(data: bytes, name: str) -> LinkGraph:
 def link_elf_x86_64(graph: LinkGraph, ctx: JITLinkContext) -> None:
     """Run the ELF x86-64 pass pipeline and link ``graph`` (LLVM's link_ELF_x86_64)."""
     config = PassConfiguration()
+    add_section_boundary_passes(config, elf_section_boundary)
     config.pre_prune_passes += [
         split_eh_frame,
         partial(fix_eh_frame_edges, neg_delta32=EdgeKind.NegDelta32),

@@ -677,3 +677,13 @@ def add_eh_frame_passes(config: PassConfiguration, kinds: DeltaKinds) -> None:
     ]
     config.post_prune_passes.append(partial(add_eh_frame_terminator,
                                             section_name=EH_FRAME_SECTION))
+
+
+def macho_section_boundary(name: str) -> tuple[str, bool] | None:
+    """``section$start$SEG$SECT`` / ``section$end$SEG$SECT``: the start / end of section
+    ``SEG,SECT`` (ld64's names, which LLVM's MachO platform defines too)."""
+    parts = name.split("$")
+    if len(parts) == 4 and parts[0] == "section" and parts[1] in ("start", "end") and \
+            parts[2] and parts[3]:
+        return f"{parts[2]},{parts[3]}", parts[1] == "start"
+    return None

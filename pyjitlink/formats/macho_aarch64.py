@@ -36,12 +36,13 @@ from pyjitlink.formats.macho import (
     Relocation,
     add_eh_frame_passes,
     add_subtractor,
+    macho_section_boundary,
     paired_unsigned,
     read_implicit_addend,
 )
 from pyjitlink.jitlink.graph import Edge, LinkGraph
 from pyjitlink.jitlink.linker import JITLinkContext, link
-from pyjitlink.jitlink.passes import PassConfiguration
+from pyjitlink.jitlink.passes import PassConfiguration, add_section_boundary_passes
 
 ARM64_RELOC = {
     0: "ARM64_RELOC_UNSIGNED", 1: "ARM64_RELOC_SUBTRACTOR", 2: "ARM64_RELOC_BRANCH26",
@@ -180,6 +181,7 @@ def build_macho_arm64(data: bytes, name: str) -> LinkGraph:
 def link_macho_arm64(graph: LinkGraph, ctx: JITLinkContext) -> None:
     """Run the Mach-O arm64 pass pipeline and link ``graph`` (LLVM's link_MachO_arm64)."""
     config = PassConfiguration()
+    add_section_boundary_passes(config, macho_section_boundary)
     add_eh_frame_passes(config, DELTA_KINDS)
     config.post_prune_passes.append(build_got_and_plt)
     config.pre_fixup_passes += [optimize_got_and_stub_accesses]

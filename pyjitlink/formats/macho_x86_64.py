@@ -23,12 +23,13 @@ from pyjitlink.formats.macho import (
     Relocation,
     add_eh_frame_passes,
     add_subtractor,
+    macho_section_boundary,
     paired_unsigned,
     read_implicit_addend,
 )
 from pyjitlink.jitlink.graph import Edge, LinkGraph
 from pyjitlink.jitlink.linker import JITLinkContext, link
-from pyjitlink.jitlink.passes import PassConfiguration
+from pyjitlink.jitlink.passes import PassConfiguration, add_section_boundary_passes
 
 X86_64_RELOC = {
     0: "X86_64_RELOC_UNSIGNED", 1: "X86_64_RELOC_SIGNED", 2: "X86_64_RELOC_BRANCH",
@@ -126,6 +127,7 @@ def build_macho_x86_64(data: bytes, name: str) -> LinkGraph:
 def link_macho_x86_64(graph: LinkGraph, ctx: JITLinkContext) -> None:
     """Run the Mach-O x86-64 pass pipeline and link ``graph`` (LLVM's link_MachO_x86_64)."""
     config = PassConfiguration()
+    add_section_boundary_passes(config, macho_section_boundary)
     add_eh_frame_passes(config, DELTA_KINDS)
     config.post_prune_passes.append(build_got_and_plt)
     config.pre_fixup_passes += [optimize_got_and_stub_accesses]

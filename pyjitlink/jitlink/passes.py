@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from pyjitlink.jitlink.graph import Block, LinkGraph, Scope, Symbol, SymbolKind
 
@@ -84,3 +85,47 @@ def dead_strip(graph: LinkGraph) -> None:
                               if id(sym) in referenced}
     graph.absolute_symbols = [s for s in graph.absolute_symbols
                               if id(s) in referenced or s.live]
+
+
+# name -> (section name, True for its start / False for its end), or None for other names.
+SectionBoundary = Callable[[str], "tuple[str, bool] | None"]
+
+
+def keep_bounded_sections_alive(graph: LinkGraph, boundary: SectionBoundary) -> None:
+    """Pre-prune pass: a section whose start or end symbol the graph refers to (ELF's
+    ``__start_X``/``__stop_X``, Mach-O's ``section$start$SEG$SECT``) stays whole, as ld keeps
+    a section its ``__start_``/``__stop_`` symbols name: code walks it from start to end, so
+    none of its entries may be dead-stripped."""
+    for name in graph.external_symbols:
+        found = boundary(name)
+        section = graph.sections.get(found[0]) if found is not None else None
+        if section is not None:
+            for block in section.blocks:
+                graph.add_anonymous_symbol(block, 0, live=True)
+
+
+def define_section_boundaries(graph: LinkGraph, boundary: SectionBoundary) -> None:
+    """Post-allocation pass: bind section start and end symbols the graph refers to, to the
+    address of its section's first byte or one past its last (LLVM's
+    DefineExternalSectionStartAndEndSymbols; the section is this graph's part of it). A name
+    whose section the graph lacks stays external, to be looked up as usual."""
+    for name, sym in list(graph.external_symbols.items()):
+        found = boundary(name)
+        section = graph.sections.get(found[0]) if found is not None else None
+        if found is None or section is None or not section.blocks:
+            continue
+        if found[1]:
+            address = min(b.address for b in section.blocks)
+        else:
+            address = max(b.address + b.size for b in section.blocks)
+        del graph.external_symbols[name]
+        sym.kind = SymbolKind.ABSOLUTE
+        sym.absolute_address = address
+        sym.scope = Scope.HIDDEN
+        graph.absolute_symbols.append(sym)
+
+
+def add_section_boundary_passes(config: PassConfiguration, boundary: SectionBoundary) -> None:
+    """The two passes above, in ``config``."""
+    config.pre_prune_passes.append(partial(keep_bounded_sections_alive, boundary=boundary))
+    config.post_allocation_passes.append(partial(define_section_boundaries, boundary=boundary))
