@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-TESTDATA = Path(__file__).resolve().parents[2] / "testdata"
+from lazy_testdata import TESTDATA, assert_expected, lazy_inputs, program_runs
+
 COMPILERS = {"aarch64": shutil.which("aarch64-linux-gnu-gcc"), "x86_64": shutil.which("gcc")}
 ARCHES = pytest.mark.parametrize("arch", ["aarch64", "x86_64"])
 
@@ -168,30 +169,14 @@ def test_entry_point_stubs_seen_by_check(tmp_path: Path, arch: str) -> None:
     assert linked(result) == [main]
 
 
-def _testdata_runs() -> list[tuple[str, str, str, str]]:
-    cases = []
-    for prog in ("calc", "textstat", "dsbench"):
-        runs = [line.split(None, 1) for line in
-                (TESTDATA / prog / "runs.txt").read_text().splitlines() if line.strip()]
-        for flavour in ("a64-O2-pie", "O2-pie", "macho-a64-O2", "macho-O2"):
-            if (TESTDATA / prog / flavour).is_dir():
-                cases += [(prog, flavour, name, args) for name, args in runs]
-    return cases
+EMULATED_RUNS = program_runs(("a64-O2-pie", "O2-pie", "macho-a64-O2", "macho-O2"))
 
 
-@pytest.mark.parametrize("prog,flavour,name,args", _testdata_runs(),
-                         ids=[f"{p}-{f}-{n}" for p, f, n, _ in _testdata_runs()])
+@pytest.mark.parametrize("prog,flavour,name,args", EMULATED_RUNS,
+                         ids=[f"{p}-{f}-{n}" for p, f, n, _ in EMULATED_RUNS])
 def test_testdata_programs_with_every_object_but_main_lazy(prog: str, flavour: str,
                                                            name: str, args: str) -> None:
-    # Inputs in sorted order, as the eager runs take them (Mach-O constructors run in input
-    # order), each but main.o lazy.
-    directory = TESTDATA / prog
-    objects = sorted(str(p.relative_to(directory)) for p in (directory / flavour).glob("*.o"))
-    main = f"{flavour}/main.o"
-    inputs = [a for o in objects for a in ((o,) if o == main else ("-lazy", o))]
     arch = "aarch64" if "a64-" in flavour else "x86_64"
-    result = run(arch, *inputs, "-args", *args.split(), cwd=directory)
-    expected = directory / "expected"
-    assert result.stderr == (expected / f"{name}.stderr").read_text()
-    assert result.stdout == (expected / f"{name}.stdout").read_text()
-    assert result.returncode == int((expected / f"{name}.rc").read_text())
+    result = run(arch, *lazy_inputs(prog, flavour), "-args", *args.split(),
+                 cwd=TESTDATA / prog)
+    assert_expected(result, prog, name)

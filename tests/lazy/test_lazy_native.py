@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from lazy_testdata import TESTDATA, assert_expected, lazy_inputs, program_runs
+
 GCC = shutil.which("gcc")
 pytestmark = pytest.mark.skipif(GCC is None, reason="gcc is not installed")
 
@@ -175,33 +177,15 @@ def test_first_call_from_a_caller_with_an_8_byte_aligned_stack(tmp_path: Path) -
     assert lazy.returncode == eager.returncode
 
 
-TESTDATA = Path(__file__).resolve().parents[2] / "testdata"
+NATIVE_RUNS = program_runs(("O2-pie", "O0-nopic", "macho-O2"))
 
 
-def _testdata_runs() -> list[tuple[str, str, str, str]]:
-    cases = []
-    for prog in ("calc", "textstat", "dsbench"):
-        runs = [line.split(None, 1) for line in
-                (TESTDATA / prog / "runs.txt").read_text().splitlines() if line.strip()]
-        for flavour in ("O2-pie", "O0-nopic", "macho-O2"):
-            cases += [(prog, flavour, name, args) for name, args in runs]
-    return cases
-
-
-@pytest.mark.parametrize("prog,flavour,name,args", _testdata_runs(),
-                         ids=[f"{p}-{f}-{n}" for p, f, n, _ in _testdata_runs()])
+@pytest.mark.parametrize("prog,flavour,name,args", NATIVE_RUNS,
+                         ids=[f"{p}-{f}-{n}" for p, f, n, _ in NATIVE_RUNS])
 def test_testdata_programs_with_every_object_but_main_lazy(prog: str, flavour: str,
                                                            name: str, args: str) -> None:
-    # Inputs in sorted order, as the eager runs take them (Mach-O constructors run in input
-    # order), each but main.o lazy; ELF and Mach-O alike.
-    directory = TESTDATA / prog
-    objects = sorted(str(p.relative_to(directory)) for p in (directory / flavour).glob("*.o"))
-    main = f"{flavour}/main.o"
-    inputs = [a for o in objects for a in ((o,) if o == main else ("-lazy", o))]
-    result = subprocess.run([sys.executable, "-m", "pyjitlink", *inputs, "-args",
-                             *args.split()], capture_output=True, text=True, timeout=120,
-                            cwd=directory, check=False)
-    expected = directory / "expected"
-    assert result.stderr == (expected / f"{name}.stderr").read_text()
-    assert result.stdout == (expected / f"{name}.stdout").read_text()
-    assert result.returncode == int((expected / f"{name}.rc").read_text())
+    # ELF and Mach-O alike.
+    result = subprocess.run([sys.executable, "-m", "pyjitlink", *lazy_inputs(prog, flavour),
+                             "-args", *args.split()], capture_output=True, text=True,
+                            timeout=120, cwd=TESTDATA / prog, check=False)
+    assert_expected(result, prog, name)
