@@ -1227,7 +1227,8 @@ class HostLib:
             stream = Stream(address, fd, readable, writable, mode, size, name)
             self.streams[address] = stream
             self._sync_flags(stream)
-            self._variable(name, 8, address.to_bytes(8, "little"))
+            # (macOS headers name the same variables __stdinp, __stdoutp, __stderrp.)
+            self._variable(f"{name} __{name}p", 8, address.to_bytes(8, "little"))
             setattr(self, f"{name}_var", self.data_symbols[name])
         stdin = self.streams[self.data_symbols["_IO_2_1_stdin_"]]
         if stdin_tty:
@@ -2367,9 +2368,20 @@ class HostLib:
         self._output(self.std("stderr"), text)
         raise self.terminate(SIGABRT, "Aborted: assertion failed")
 
-    @libc("__errno_location", "", "p")
+    @libc("__assert_rtn", "ppIp", "v")
+    def assert_rtn(self, function: int, file: int, line: int, assertion: int) -> None:
+        """macOS's assert(): glibc's __assert_fail with the arguments in another order."""
+        self.assert_fail(assertion, file, line, function)
+
+    @libc("__errno_location __error", "", "p")
     def errno_location(self) -> int:
+        """``&errno`` (``__error`` is macOS's name for it)."""
         return self.errno_address
+
+    @libc("__chkstk_darwin", "", "v")
+    def chkstk_darwin(self) -> None:
+        """macOS's stack probe before a large frame: emulated stacks are mapped whole, so
+        there is nothing to touch."""
 
     @libc("getpid", "", "i")
     def getpid(self) -> int:

@@ -483,8 +483,9 @@ class _Process:
             return cls._instance
 
     def _make_runtime(self) -> dict[str, int]:
-        """Shims for libc_nonshared.a's functions, which no shared library exports, and the
-        stack protector's canary variable.
+        """Shims for libc_nonshared.a's functions, which no shared library exports, the
+        stack protector's canary variable, and macOS's names of C library functions and
+        variables (for Mach-O code).
 
         ``atexit(f)`` is ``__cxa_atexit(f, NULL, &__dso_handle)``; ``at_quick_exit`` likewise
         with ``__cxa_at_quick_exit``. ``__dso_handle`` gets the shim page's address.
@@ -501,6 +502,25 @@ class _Process:
                 struct.pack("<Q", address) + b"\xff\xe0"
             code += b"\xcc" * (-len(code) % 16)
         symbols["__dso_handle"] = page
+        # macOS's C library names, for Mach-O code built against Apple's headers:
+        # __assert_rtn(func, file, line, expr) is glibc's __assert_fail(expr, file, line,
+        # func): mov %rdi,%rax ; mov %rcx,%rdi ; mov %rax,%rcx ; movabs $target,%rax ;
+        # jmp *%rax. ___chkstk_darwin probes the stack below a large frame, preserving every
+        # register: Linux grows the main stack on demand, so a bare ret.
+        assert_fail = ctypes.cast(getattr(_libc, "__assert_fail"), ctypes.c_void_p).value
+        symbols["__assert_rtn"] = page + len(code)
+        code += b"\x48\x89\xf8" + b"\x48\x89\xcf" + b"\x48\x89\xc1" + b"\x48\xb8" + \
+            struct.pack("<Q", assert_fail) + b"\xff\xe0"
+        code += b"\xcc" * (-len(code) % 16)
+        symbols["__chkstk_darwin"] = page + len(code)
+        code += b"\xc3" + b"\xcc" * 15
+        # __error() is __errno_location(); __stdinp/__stdoutp/__stderrp are glibc's
+        # stdin/stdout/stderr variables themselves (each a FILE *).
+        for name, target in (("__error", "__errno_location"), ("__stdinp", "stdin"),
+                             ("__stdoutp", "stdout"), ("__stderrp", "stderr")):
+            address = ctypes.cast(getattr(_libc, target), ctypes.c_void_p).value
+            assert address is not None
+            symbols[name] = address
         self.arena.commit(page, code, self.arena.page_size, MemProt.READ | MemProt.EXEC)
         # Mach-O (and AArch64) code compiled with a stack protector reads its canary from
         # the variable ``__stack_chk_guard``, which x86-64 glibc does not export (its own code

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -148,3 +149,75 @@ def test_eh_frame_is_registered_and_stack_protector_works(tmp_path: Path) -> Non
                     "-fcommon", "-c", str(src), "-o", str(obj)], check=True)
     result = run(str(obj))
     assert (result.returncode, result.stdout, result.stderr) == (0, "1\n", "")
+
+
+MACOS_NAMES_SOURCE = r"""
+/* As macOS's headers declare them. */
+typedef struct __sFILE FILE;
+extern FILE *__stdoutp, *__stderrp;
+#define stdout __stdoutp
+#define stderr __stderrp
+int fprintf(FILE *, const char *, ...);
+int fputs(const char *, FILE *);
+int fflush(FILE *);
+extern int *__error(void);
+#define errno (*__error())
+void __assert_rtn(const char *, const char *, int, const char *) __attribute__((noreturn));
+#define assert(e) ((void)((e) ? 0 : (__assert_rtn(__func__, "darwin.c", __LINE__, #e), 0)))
+double strtod(const char *, char **);
+__attribute__((noinline)) int big_frame(int n) {
+    volatile char big[200000];
+    big[0] = (char)n; big[199999] = 2;
+    return big[0] + big[199999];
+}
+int main(int argc, char **argv) {
+    fprintf(stdout, "out %d\n", argc);
+    fputs("err\n", stderr);
+    errno = 0;
+    strtod("1e999", 0);
+    fprintf(stdout, "errno %d\n", errno);
+    fprintf(stdout, "big %d\n", big_frame(40));
+    fflush(stdout);
+    assert(argc < 2);
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("target", ["x86_64-apple-macos11", "arm64-apple-macos11"])
+def test_macos_c_library_names(tmp_path: Path, target: str) -> None:
+    # What code built against Apple's headers calls: __stdoutp/__stderrp (the stdio
+    # streams), __error() (errno), __assert_rtn (assert, arguments in macOS's order).
+    src, obj = tmp_path / "darwin.c", tmp_path / "darwin.o"
+    src.write_text(MACOS_NAMES_SOURCE)
+    subprocess.run([CLANG, f"--target={target}", "-O2", "-c", str(src), "-o", str(obj)],
+                   check=True)
+    fine = run(str(obj))
+    assert (fine.returncode, fine.stdout, fine.stderr) == (0, "out 0\nerrno 34\nbig 42\n",
+                                                           "err\n")
+    failed = run(str(obj), "-args", "a", "b")
+    # abort(): natively the process dies of SIGABRT; emulated, pyjitlink exits 128 + 6.
+    aborted = 134 if target.startswith("arm64") else -signal.SIGABRT
+    assert (failed.returncode, failed.stdout) == (aborted, "out 2\nerrno 34\nbig 42\n")
+    assert failed.stderr.startswith("err\n")
+    line = MACOS_NAMES_SOURCE.splitlines().index("    assert(argc < 2);") + 1
+    assert f": darwin.c:{line}: main: Assertion `argc < 2' failed.\n" in failed.stderr
+
+
+CHKSTK = {
+    "x86_64-apple-macos11": "_main:\n  movl $4096, %eax\n  callq ___chkstk_darwin\n"
+                            "  cmpl $4096, %eax\n  jne 1f\n  movl $7, %eax\n1:\n  retq\n",
+    "arm64-apple-macos11": "_main:\n  stp x29, x30, [sp, #-16]!\n  mov x15, #256\n"
+                           "  bl ___chkstk_darwin\n  cmp x15, #256\n  mov w0, #7\n"
+                           "  csel w0, w0, wzr, eq\n  ldp x29, x30, [sp], #16\n  ret\n",
+}
+
+
+@pytest.mark.parametrize("target", list(CHKSTK))
+def test_chkstk_darwin_preserves_registers(tmp_path: Path, target: str) -> None:
+    # The stack probe before a large frame takes its size in rax / x15 and must keep it.
+    src, obj = tmp_path / "probe.s", tmp_path / "probe.o"
+    src.write_text("  .globl _main\n  .p2align 2\n" + CHKSTK[target])
+    subprocess.run([CLANG, f"--target={target}", "-c", str(src), "-o", str(obj)], check=True)
+    result = run(str(obj))
+    assert (result.returncode, result.stderr) == (7, "")
