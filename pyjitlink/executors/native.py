@@ -462,6 +462,13 @@ _MAIN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, ctypes.POINTER(ctypes.c_cha
 _VOID = ctypes.CFUNCTYPE(None)
 
 
+def _libc_address(name: str) -> int:
+    """Where the C library's ``name`` (a function or a variable) is in this process."""
+    address = ctypes.cast(getattr(_libc, name), ctypes.c_void_p).value
+    assert address is not None
+    return address
+
+
 class _Process:
     """What every native session of this process shares: the one low arena (all JIT'd code
     must be within 2 GiB of each other and of the copies), the copies and stubs (GOT slot
@@ -493,34 +500,30 @@ class _Process:
         page = self.arena.reserve(self.arena.page_size)
         code = bytearray()
         symbols: dict[str, int] = {}
+
+        def shim(name: str, body: bytes) -> None:
+            symbols[name] = page + len(code)
+            code.extend(body + b"\xcc" * (-len(body) % 16))
+
         for name, target in (("atexit", "__cxa_atexit"),
                              ("at_quick_exit", "__cxa_at_quick_exit")):
-            address = ctypes.cast(getattr(_libc, target), ctypes.c_void_p).value
-            symbols[name] = page + len(code)
             # xor %esi,%esi ; movabs $dso,%rdx ; movabs $target,%rax ; jmp *%rax
-            code += b"\x31\xf6" + b"\x48\xba" + struct.pack("<Q", page) + b"\x48\xb8" + \
-                struct.pack("<Q", address) + b"\xff\xe0"
-            code += b"\xcc" * (-len(code) % 16)
+            shim(name, b"\x31\xf6" + b"\x48\xba" + struct.pack("<Q", page) + b"\x48\xb8" +
+                 struct.pack("<Q", _libc_address(target)) + b"\xff\xe0")
         symbols["__dso_handle"] = page
         # macOS's C library names, for Mach-O code built against Apple's headers:
         # __assert_rtn(func, file, line, expr) is glibc's __assert_fail(expr, file, line,
         # func): mov %rdi,%rax ; mov %rcx,%rdi ; mov %rax,%rcx ; movabs $target,%rax ;
         # jmp *%rax. ___chkstk_darwin probes the stack below a large frame, preserving every
         # register: Linux grows the main stack on demand, so a bare ret.
-        assert_fail = ctypes.cast(getattr(_libc, "__assert_fail"), ctypes.c_void_p).value
-        symbols["__assert_rtn"] = page + len(code)
-        code += b"\x48\x89\xf8" + b"\x48\x89\xcf" + b"\x48\x89\xc1" + b"\x48\xb8" + \
-            struct.pack("<Q", assert_fail) + b"\xff\xe0"
-        code += b"\xcc" * (-len(code) % 16)
-        symbols["__chkstk_darwin"] = page + len(code)
-        code += b"\xc3" + b"\xcc" * 15
+        shim("__assert_rtn", b"\x48\x89\xf8" + b"\x48\x89\xcf" + b"\x48\x89\xc1" + b"\x48\xb8" +
+             struct.pack("<Q", _libc_address("__assert_fail")) + b"\xff\xe0")
+        shim("__chkstk_darwin", b"\xc3")
         # __error() is __errno_location(); __stdinp/__stdoutp/__stderrp are glibc's
         # stdin/stdout/stderr variables themselves (each a FILE *).
         for name, target in (("__error", "__errno_location"), ("__stdinp", "stdin"),
                              ("__stdoutp", "stdout"), ("__stderrp", "stderr")):
-            address = ctypes.cast(getattr(_libc, target), ctypes.c_void_p).value
-            assert address is not None
-            symbols[name] = address
+            symbols[name] = _libc_address(target)
         self.arena.commit(page, code, self.arena.page_size, MemProt.READ | MemProt.EXEC)
         # Mach-O (and AArch64) code compiled with a stack protector reads its canary from
         # the variable ``__stack_chk_guard``, which x86-64 glibc does not export (its own code
