@@ -12,7 +12,6 @@ point is looked up in main, then every ``-jd`` JITDylib in command-line order, t
 from __future__ import annotations
 
 import os
-import platform
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from pyjitlink.errors import (
 )
 from pyjitlink.formats import (
     build_link_graph,
+    host_arch,
     identify,
     object_arch,
     scan_object_interface,
@@ -92,8 +92,7 @@ class Session:
         self.noexec = noexec
         self.executor: NativeExecutor | EmulatedExecutor | None = None
         self.stats = Stats()
-        host = {"AMD64": "x86_64", "arm64": "aarch64"}.get(platform.machine(),
-                                                           platform.machine())
+        host = host_arch()
         native_host = host == "x86_64"
         # The inputs' architecture chooses: native execution where it is the host's,
         # emulation under Unicorn otherwise, or when asked (-emulate).
