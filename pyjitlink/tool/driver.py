@@ -47,6 +47,10 @@ class Options:
     emulate: bool = False
     timeout: float | None = None
     max_instructions: int | None = None
+    debugger_support: bool | None = None  # None: on for native runs (llvm-jitlink's default)
+    perf_support: bool = False
+    write_symtab: str | None = None
+    symbolicate_with: str | None = None
 
 
 DEFAULT_SLAB_ADDRESS = 0x10000000
@@ -177,7 +181,9 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
                       record_graphs=bool(options.check or options.show_addrs),
                       num_threads=options.num_threads, arch=inputs_arch(events),
                       emulate=options.emulate, timeout=options.timeout,
-                      max_instructions=options.max_instructions)
+                      max_instructions=options.max_instructions,
+                      debugger_support=options.debugger_support,
+                      perf_support=options.perf_support)
     if options.show_graphs or options.show_relocated_section_contents:
         from pyjitlink.tool.dumps import DumpPlugin  # only runs that dump pay for it
 

@@ -86,7 +86,8 @@ class Session:
                  phony_externals: bool = False, process_symbols: bool = True,
                  entry: str = "main", record_graphs: bool = False, num_threads: int = 0,
                  arch: str | None = None, emulate: bool = False,
-                 timeout: float | None = None, max_instructions: int | None = None
+                 timeout: float | None = None, max_instructions: int | None = None,
+                 debugger_support: bool | None = None, perf_support: bool = False
                  ) -> None:
         self.es = ExecutionSession(make_dispatcher(num_threads))
         self.noexec = noexec
@@ -116,7 +117,10 @@ class Session:
         else:
             from pyjitlink.executors.native import NativeExecutor
 
-            self.executor = NativeExecutor()
+            if max_instructions is not None:
+                raise ExecutionError("-max-instructions needs an emulated run (-emulate): "
+                                     "native code runs uncounted", "-max-instructions")
+            self.executor = NativeExecutor(timeout=timeout)
             memory_manager = self.executor.memory_manager
         self._emulator = emulator  # its calling convention follows the objects' format
         self.layer = ObjectLinkingLayer(self.es, memory_manager)
@@ -125,6 +129,7 @@ class Session:
         if self.executor is not None:
             for plugin in self.executor.plugins:
                 self.layer.add_plugin(plugin)
+            self._add_debug_plugins(debugger_support, perf_support)
         self.layer.add_plugin(_SizePlugin(self.stats))
         # What -check and -show-addrs read: every graph's symbols, sections, GOT and stubs.
         self.graph_info: GraphInfo | None = None
@@ -157,6 +162,29 @@ class Session:
         self.linked_files: list[tuple[str, str]] = []  # (jd name, graph name) in link order
         self.on_linked: list[Callable[[JITDylib, LinkGraph], None]] = []
         self.layer.on_graph_linking.append(self._graph_linking)
+
+    def _add_debug_plugins(self, debugger_support: bool | None, perf_support: bool) -> None:
+        """Debug objects (source lines for fault reports; GDB's JIT interface natively, on
+        by default as llvm-jitlink's -debugger-support) and -perf-support's maps."""
+        from pyjitlink.executors.native import NativeExecutor
+        from pyjitlink.orc.plugins.debugger import DebugObjectPlugin
+
+        executor = self.executor
+        assert executor is not None
+        native = isinstance(executor, NativeExecutor)
+        gdb = None
+        if native and (debugger_support is None or debugger_support):
+            from pyjitlink.executors.gdb_jit import GDBJITInterface
+
+            gdb = GDBJITInterface.get()
+        self.layer.add_plugin(DebugObjectPlugin(executor.symbolizer, gdb))
+        if perf_support:
+            if not native:
+                raise ExecutionError("-perf-support needs a native run: perf cannot see "
+                                     "inside the emulator", "-perf-support")
+            from pyjitlink.orc.plugins.perf import PerfSupportPlugin
+
+            self.layer.add_plugin(PerfSupportPlugin())
 
     def _graph_linking(self, jd: JITDylib, graph: LinkGraph) -> None:
         self.linked_files.append((jd.name, graph.name))
