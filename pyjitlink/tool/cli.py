@@ -43,10 +43,14 @@ class PositionalCommand(click.Command):
                 args, program_args = args[:i], args[i + 1:]
                 break
         takes_value: dict[str, tuple[str, bool]] = {}
+        negations: dict[str, str] = {}  # a flag -> its "off" spelling (-x/-no-x flags)
         for param in self.get_params(ctx):
             if isinstance(param, click.Option):
-                for opt in param.opts:
+                for opt in param.opts + param.secondary_opts:
                     takes_value[opt] = (param.name or "", not param.is_flag)
+                for opt in param.opts:
+                    if param.secondary_opts:
+                        negations[opt] = param.secondary_opts[0]
         events: list[tuple[str, str]] = []
         rewritten: list[str] = []
         i = 0
@@ -69,6 +73,15 @@ class PositionalCommand(click.Command):
                             raise click.UsageError(f"option {name} requires a value")
                         value = args[i]
                         i += 1
+                    if not wants_value and eq:
+                        # cl::opt<bool>'s -flag=true / -flag=false
+                        if value.lower() not in ("true", "1", "false", "0"):
+                            raise click.UsageError(f"'{value}' is invalid value for boolean "
+                                                   f"argument! Try 0 or 1")
+                        if value.lower() in ("false", "0"):
+                            if name in negations:
+                                rewritten.append(negations[name])
+                            continue
                     rewritten += [name, value] if wants_value else [name]
                     if dest in POSITIONAL:
                         events.append((POSITIONAL[dest], value if wants_value else ""))
@@ -173,6 +186,18 @@ def _options(*decls: str, **kwargs: Any) -> Any:
 @_options("-max-instructions", "--max-instructions", type=click.IntRange(min=1), metavar="N",
           help="Emulation: stop the program after about N instructions (exit status 124; "
                "counting slows emulation down)")
+@_options("-debugger-support/-no-debugger-support", "--debugger-support/--no-debugger-support",
+          default=None,
+          help="Register linked objects with debuggers (GDB's JIT interface)  [default: on "
+               "for native runs; -debugger-support=false turns it off]")
+@_options("-perf-support", "--perf-support", is_flag=True,
+          help="Write /tmp/perf-PID.map and, where JITDUMPDIR is set, a jitdump file, so "
+               "perf names JIT'd functions (native runs)")
+@_options("-write-symtab", "--write-symtab", metavar="FILE",
+          help="Write the symbol table for the JIT'd program to the specified file")
+@_options("-symbolicate-with", "--symbolicate-with", metavar="FILE",
+          help="Given a path to a symbol table file, symbolicate the given backtrace(s) "
+               "(the inputs, or stdin)")
 @_options("-show-init-es", "--show-init-es", is_flag=True,
           help="Print ExecutionSession state before resolving entry point")
 @_options("-show-entry-es", "--show-entry-es", is_flag=True,
@@ -191,7 +216,8 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
             show_addrs: bool, show_graphs: str | None, graph_format: str,
             show_relocated_section_contents: bool, show_init_es: bool,
             show_entry_es: bool, num_threads: int, emulate: bool, timeout: float | None,
-            max_instructions: int | None) -> None:
+            max_instructions: int | None, debugger_support: bool | None, perf_support: bool,
+            write_symtab: str | None, symbolicate_with: str | None) -> None:
     """Link relocatable objects in memory and run them, as llvm-jitlink does.
 
     Everything after -args is passed to the entry point as argv (argv[0] is the first of
@@ -201,6 +227,10 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
 
     events: list[tuple[str, str]] = ctx.meta["pyjitlink.events"]
     program_args: list[str] = ctx.meta["pyjitlink.args"]
+    if symbolicate_with is not None:
+        from pyjitlink.tool.driver import symbolicate
+
+        ctx.exit(symbolicate(symbolicate_with, inputs))
     if not inputs:
         raise click.UsageError("no input files")
     options = Options(noexec=noexec, entry=entry, phony_externals=phony_externals,
@@ -215,7 +245,8 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
                       show_relocated_section_contents=show_relocated_section_contents,
                       show_init_es=show_init_es, show_entry_es=show_entry_es,
                       num_threads=num_threads, emulate=emulate, timeout=timeout,
-                      max_instructions=max_instructions)
+                      max_instructions=max_instructions, debugger_support=debugger_support,
+                      perf_support=perf_support, write_symtab=write_symtab)
     code = run(events, program_args, options)
     ctx.exit(code)
 

@@ -184,6 +184,14 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
                       max_instructions=options.max_instructions,
                       debugger_support=options.debugger_support,
                       perf_support=options.perf_support)
+    if options.write_symtab is not None:
+        from pyjitlink.orc.plugins.symtab import SymbolTableDumpPlugin
+
+        try:
+            stream = open(options.write_symtab, "w")  # noqa: SIM115 - for the whole run
+        except OSError as err:
+            raise PyJITLinkError(err.strerror or str(err), options.write_symtab) from None
+        session.layer.add_plugin(SymbolTableDumpPlugin(stream))
     if options.show_graphs or options.show_relocated_section_contents:
         from pyjitlink.tool.dumps import DumpPlugin  # only runs that dump pay for it
 
@@ -226,6 +234,27 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
         session.add_library(lib_jd, name, hidden, lazy)
     session.finish_link_orders()
     return session
+
+
+def symbolicate(table_path: str, inputs: Sequence[str]) -> int:
+    """``-symbolicate-with FILE``: print each input backtrace (``-`` or none: stdin) with
+    JIT'd addresses named from the symbol table FILE (see orc.plugins.symtab)."""
+    from pyjitlink.orc.plugins.symtab import DumpedSymbolTable
+
+    def read(path: str) -> str:
+        if path == "-":
+            return sys.stdin.read()
+        try:
+            with open(path, errors="replace") as f:
+                return f.read()
+        except OSError as err:
+            raise PyJITLinkError(err.strerror or str(err), path) from None
+
+    table = DumpedSymbolTable(read(table_path))
+    for path in inputs or ("-",):
+        sys.stdout.write(table.symbolicate(read(path)))
+    sys.stdout.flush()
+    return 0
 
 
 TIMER_NAMES = {"load": "time to load/add object files", "link": "time to link object files",
