@@ -23,6 +23,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from pyjitlink.executors.symbolizer import Symbolizer
 from pyjitlink.jitlink.unwind import backtrace
@@ -30,7 +31,7 @@ from pyjitlink.jitlink.unwind import backtrace
 SA_SIGINFO, SA_ONSTACK = 4, 0x08000000
 SEGV_MAPERR, SEGV_ACCERR = 1, 2
 FPE_INTDIV = 1
-SIGNAL_NAMES = {signal.SIGSEGV: "Segmentation fault", signal.SIGBUS: "Bus error",
+SIGNAL_NAMES: dict[int, str] = {signal.SIGSEGV: "Segmentation fault", signal.SIGBUS: "Bus error",
                 signal.SIGILL: "Illegal instruction", signal.SIGFPE: "Floating point exception",
                 signal.SIGABRT: "Aborted"}
 ALT_STACK_SIZE = 8 << 20
@@ -69,6 +70,7 @@ _raise = getattr(_libc, "raise")
 _raise.argtypes = [ctypes.c_int]
 _dladdr = _libc.dladdr
 _dladdr.argtypes = [ctypes.c_void_p, ctypes.POINTER(_DlInfo)]
+_find_fde: Any = None
 try:
     _find_fde = ctypes.CDLL("libgcc_s.so.1")._Unwind_Find_FDE
     _find_fde.restype = ctypes.c_void_p

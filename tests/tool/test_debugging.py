@@ -10,7 +10,6 @@ addresses the link reports (-show-addrs, the symbol table).
 
 from __future__ import annotations
 
-import ctypes
 import os
 import re
 import shutil
@@ -360,4 +359,3 @@ def test_alternate_stack_survives_a_stack_overflow(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == -signal.SIGSEGV
     assert "Segmentation fault" in result.stderr and " in deep" in result.stderr
-    assert ctypes is not None
