@@ -531,9 +531,9 @@ class EmulatedExecutor:
             name = self.bridge.name_at(address)
             if number and not known and name is None:
                 break  # out of the linked code: the run's return sentinel
-            lines.append(self.symbolizer.frame_line(
-                number, address, number > 0,
-                lambda a: f"C library function '{name}'" if name else None))
+            outside = f"C library function '{name}'" if name else None
+            lines.append(self.symbolizer.frame_line(number, address, number > 0,
+                                                    functools.partial(_constant, outside)))
         return lines
 
     def _add_backtrace(self, fault: GuestFault, pc: int) -> GuestFault:
@@ -635,6 +635,10 @@ class EmulatedExecutor:
             self.lib.run_exit_handlers()
         self.lib.flush_all()
         raise ProgramExit(code)
+
+
+def _constant(value: str | None, address: int) -> str | None:
+    return value
 
 
 @functools.lru_cache(maxsize=None)

@@ -285,7 +285,7 @@ class NativeFaultHandler:
         by = f"by {decoded[0]!r} " if decoded else ""
         where = f"{by}at {pc:#x} ({symbolizer.describe(pc)})"
         if signo == signal.SIGSEGV:
-            if si_code == SEGV_MAPERR or si_code == SEGV_ACCERR:
+            if si_code in (SEGV_MAPERR, SEGV_ACCERR):
                 kind = "write" if gregs[REG_TRAPNO] == 14 and gregs[REG_ERR] & 2 else "read"
                 if gregs[REG_TRAPNO] == 14 and gregs[REG_ERR] & 0x10:
                     kind = "execution"
