@@ -224,6 +224,14 @@ def test_gdb_breaks_on_a_jit_function_by_name_and_shows_its_source() -> None:
     assert re.search(r"^#2  0x[0-9a-f]+ in main \(", output, re.M), output
 
 
+def test_gdb_breaks_at_a_source_line_of_jit_code() -> None:
+    line = _line("FAULT:")
+    output = _gdb(f"break crash.c:{line}", "run", "bt 2",
+                  args=["-m", "pyjitlink", X86, "-args", "crash", "ok"])
+    assert re.search(rf"^Breakpoint 1, store \(.*\) at crash.c:{line}$", output, re.M), output
+    assert re.search(r"^#1  0x[0-9a-f]+ in middle \(", output, re.M), output
+
+
 def test_gdb_forgets_removed_code() -> None:
     script = f"""
 import os, signal, pyjitlink
