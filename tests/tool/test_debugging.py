@@ -81,6 +81,35 @@ def test_null_store_two_calls_deep(name: str, obj: str, options: tuple[str, ...]
         assert result.returncode == _expected_rc("segv") == 139
 
 
+UNWIND_CASES = [
+    # -O2 without frame pointers: only the CFI (.eh_frame) describes the frames.
+    ("x86_64-O2-cfi", "gcc", ["-O2", "-fno-inline", "-fno-optimize-sibling-calls"], ()),
+    ("x86_64-O2-cfi-emulated", "gcc", ["-O2", "-fno-inline", "-fno-optimize-sibling-calls"],
+     ("-emulate",)),
+    ("aarch64-O2-cfi", "aarch64-linux-gnu-gcc",
+     ["-O2", "-fno-inline", "-fno-optimize-sibling-calls"], ()),
+    # No unwind tables at all: the frame-pointer chain (rbp) instead.
+    ("x86_64-O0-frame-pointers", "gcc",
+     ["-O0", "-fno-asynchronous-unwind-tables", "-fno-unwind-tables"], ()),
+]
+
+
+@pytest.mark.parametrize("name,cc,flags,options", UNWIND_CASES, ids=[c[0] for c in UNWIND_CASES])
+def test_backtrace_through_optimized_code_and_without_unwind_tables(
+        tmp_path: Path, name: str, cc: str, flags: list[str], options: tuple[str, ...]) -> None:
+    compiler = shutil.which(cc)
+    assert compiler is not None, f"{cc} is needed"
+    obj = tmp_path / "crash.o"
+    subprocess.run([compiler, "-g", *flags, "-c", "crash.c", "-o", str(obj)],
+                   cwd=CRASH / "src", check=True)
+    result = _run(*options, str(obj), "-args", "crash")
+    frames = _frames(result.stderr)
+    names = [re.search(r" in (\w+)", f).group(1) for f in frames]  # type: ignore[union-attr]
+    assert names == ["store", "middle", "main"], result.stderr
+    assert frames[0].endswith(f"at crash.c:{_line('FAULT:')}")
+    assert frames[1].endswith(f"at crash.c:{_call_line('middle', 'store')}")
+
+
 def test_native_crash_exit_status_in_a_shell_is_139() -> None:
     result = subprocess.run(["sh", "-c", f"ulimit -c 0; {sys.executable} -m pyjitlink {X86} "
                                          f"-args crash; echo status=$?"],
