@@ -84,9 +84,6 @@ STACK_SIZE = 8 << 20
 STACK_TOP = 0x7FFF0000
 STACK_BASE = STACK_TOP - STACK_SIZE
 
-# What an object's symbol names put before a C name, by platform: Mach-O's leading "_".
-GLOBAL_PREFIXES = {"linux": "", "darwin": "_"}
-
 
 def _bytes(count: int) -> str:
     return "1 byte" if count == 1 else f"{count} bytes"
@@ -327,7 +324,6 @@ class EmulatedExecutor:
         self.memory_manager = ArenaMemoryManager(self.arena)
         self.symbols = SymbolMap()
         self.plugin = EmulationPlugin(self.symbols)
-        self.plugin.global_prefix = GLOBAL_PREFIXES[platform]
         self.plugins = [self.plugin]
         self.timeout = timeout
         self._deadline: float | None = None
@@ -344,19 +340,19 @@ class EmulatedExecutor:
         self.engine.hook_invalid_memory(self._record_invalid)
         self.engine.hook_interrupt(self._record_interrupt)
 
-    def set_platform(self, platform: str) -> None:
+    def set_platform(self, platform: str, global_prefix: str = "") -> None:
         """Serve host calls by ``platform``'s calling convention ("linux", or "darwin":
         Apple's arm64 variant, see host_bridge.DarwinAArch64ABI), for the C library and any
-        later call into emulated code, and read the objects' C names with its global prefix.
-        The session chooses it from its first object's format (Mach-O: darwin), before any
-        code runs."""
+        later call into emulated code, and read the objects' C names without
+        ``global_prefix`` (Mach-O's "_"). The session chooses both from its first object's
+        platform (orc.platforms), before any code runs."""
         abi_class = ABIS.get((self.arch, platform))
         if abi_class is None:
             raise ExecutionError(f"cannot emulate {self.arch} for {platform}")
         self.platform = platform
         if type(self.abi) is not abi_class:
             self.abi = self.bridge.abi = self.lib.abi = abi_class(self.engine, self.memory)
-        self.plugin.global_prefix = GLOBAL_PREFIXES[platform]
+        self.plugin.global_prefix = global_prefix
 
     def close(self) -> None:
         if self._watchdog is not None:
