@@ -31,6 +31,7 @@ from typing import Any, cast
 
 from pyjitlink.arch.x86_64 import NEAR_TARGET_KINDS, EdgeKind
 from pyjitlink.errors import ExecutionError, JITLinkError
+from pyjitlink.executors.native_tls import NativeTLS
 from pyjitlink.jitlink.eh_frame import EH_FRAME, MACHO_EH_FRAME
 from pyjitlink.jitlink.graph import LinkGraph, MemProt, Symbol
 from pyjitlink.jitlink.memory import (
@@ -481,6 +482,7 @@ class _Process:
         self.arena = NativeArena()
         self.proxies = NearProxies(self.arena)
         self.runtime = self._make_runtime()
+        self.tls = NativeTLS(self.arena)
 
     @classmethod
     def get(cls) -> _Process:
@@ -535,6 +537,15 @@ class _Process:
         return symbols
 
 
+_ran_code = [False]  # set once linked code has run in this process
+
+
+def native_code_has_run() -> bool:
+    """True once any NativeExecutor of this process has called into linked code (after
+    that, the process cannot start over, e.g. to get more static TLS)."""
+    return _ran_code[0]
+
+
 class NativeExecutor:
     """Runs x86-64 code in this process. Only usable on an x86-64 host.
 
@@ -553,6 +564,7 @@ class NativeExecutor:
         # may not import).
         self.plugins: list[Any] = [NearProxyPlugin(self.proxies), EHFrameRegistrationPlugin()]
         self._runtime = process.runtime
+        self.tls = process.tls  # the TLSService: glibc TLS modules, descriptor resolvers
 
     def host_symbol(self, name: str) -> int | None:
         return self._runtime.get(name)
@@ -574,12 +586,14 @@ class NativeExecutor:
         env = [os.fsencode(f"{k}={v}") for k, v in os.environ.items()]
         envp = (ctypes.c_char_p * (len(env) + 1))(*env, None)
         self.flush_host_streams()
+        _ran_code[0] = True
         result = _MAIN(address)(len(args), argv, envp)
         _fflush(None)
         return result
 
     def run_void(self, address: int) -> None:
         self.flush_host_streams()
+        _ran_code[0] = True
         _VOID(address)()
         _fflush(None)
 
