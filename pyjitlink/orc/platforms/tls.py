@@ -24,7 +24,15 @@ from dataclasses import dataclass
 from pyjitlink.arch import aarch64, x86_64
 from pyjitlink.errors import JITLinkError
 from pyjitlink.executors.base import TLSModule, TLSService
-from pyjitlink.jitlink.graph import Block, Edge, GenericEdgeKind, LinkGraph, SymbolKind
+from pyjitlink.jitlink.graph import (
+    Block,
+    Edge,
+    GenericEdgeKind,
+    Linkage,
+    LinkGraph,
+    Scope,
+    SymbolKind,
+)
 from pyjitlink.jitlink.memory import FinalizedAlloc
 from pyjitlink.jitlink.passes import PassConfiguration
 from pyjitlink.jitlink.tls import StaticTLSUnavailable, set_tls_resolver
@@ -38,10 +46,29 @@ _FIXUPS: dict[str, Callable[[LinkGraph, Block, Edge], None]] = {
 # (x86-64), variant I up from it after a 16-byte TCB (AArch64) (Drepper 3.4.1, 3.4.2).
 TLS_VARIANT = {"x86_64": 2, "aarch64": 1}
 AARCH64_TCB_SIZE = 16
+TLS_MODULE_BASE = "_TLS_MODULE_BASE_"
 
 
 def _align(value: int, alignment: int) -> int:
     return (value + alignment - 1) // alignment * alignment
+
+
+def _bind_module_base(graph: LinkGraph) -> None:
+    """Pre-prune pass: bind ``_TLS_MODULE_BASE_`` (what clang's local-dynamic TLSDESC code
+    adds DTPOFFs to; ld defines it at the start of the TLS segment) to the start of this
+    graph's module: a symbol at the block _create_module then places first."""
+    external = graph.external_symbols.pop(TLS_MODULE_BASE, None)
+    if external is None:
+        return
+    first = min((b for s in graph.sections.values() if s.thread_local for b in s.blocks),
+                key=lambda b: (b.is_zero_fill, b.address))
+    base = graph.add_defined_symbol(first, 0, TLS_MODULE_BASE, 0, Linkage.STRONG,
+                                    Scope.LOCAL, live=True)
+    graph.target_data[TLS_MODULE_BASE] = first
+    for block in graph.blocks():
+        for edge in block.edges:
+            if edge.target is external:
+                edge.target = base
 
 
 class StaticTLSLayout:
@@ -99,6 +126,7 @@ class TLSPlugin:
                            config: PassConfiguration) -> None:
         set_tls_resolver(graph, self)
         if any(section.thread_local for section in graph.sections.values()):
+            config.pre_prune_passes.append(_bind_module_base)
             config.post_allocation_passes.append(self._create_module)
 
     def notify_emitted(self, mr: MaterializationResponsibility, graph: LinkGraph,
@@ -114,7 +142,8 @@ class TLSPlugin:
         """Post-allocation pass: lay the graph's thread-local blocks out as one TLS block,
         relocate its image, and have the service make the module."""
         blocks = [b for s in graph.sections.values() if s.thread_local for b in s.blocks]
-        blocks.sort(key=lambda b: (b.is_zero_fill, b.address))
+        base = graph.target_data.get(TLS_MODULE_BASE)
+        blocks.sort(key=lambda b: (b is not base, b.is_zero_fill, b.address))
         offset, alignment, image_end = 0, 1, 0
         places = []
         for block in blocks:
