@@ -63,6 +63,7 @@ from pyjitlink.executors.host_bridge import (
     ProgramExit,
     UnsupportedFunction,
 )
+from pyjitlink.executors.emulated_tls import EmulatedTLS
 from pyjitlink.executors.hostlib import HostLib
 from pyjitlink.jitlink.graph import LinkGraph, MemProt
 from pyjitlink.jitlink.memory import (
@@ -316,12 +317,12 @@ class EmulatedExecutor:
         self.lib = HostLib(self.memory, self.abi, self.bridge, (DATA_BASE, DATA_SIZE),
                            (HEAP_BASE, HEAP_LIMIT), self.terminate)
         self.memory.map(STACK_BASE, STACK_SIZE, UC_PROT_READ | UC_PROT_WRITE)
-        if arch == "aarch64":
-            self.engine.write(self.abi.regs.UC_ARM64_REG_TPIDR_EL0, self.lib.tls)
-        else:
-            self.engine.write(self.abi.regs.UC_X86_REG_FS_BASE, self.lib.tls)
+        self._set_thread_pointer(self.lib.tls)
         self.arena = EmulatedArena(self.memory)
         self.memory_manager = ArenaMemoryManager(self.arena)
+        # The TLSService: a static TLS area for the one emulated thread.
+        self.tls = EmulatedTLS(arch, self.arena, self.memory, self.lib.tls,
+                               self._set_thread_pointer, self.lib.tls_blocks)
         self.symbols = SymbolMap()
         self.plugin = EmulationPlugin(self.symbols)
         self.plugins = [self.plugin]
@@ -339,6 +340,12 @@ class EmulatedExecutor:
         self._interrupt: tuple[int, int] | None = None
         self.engine.hook_invalid_memory(self._record_invalid)
         self.engine.hook_interrupt(self._record_interrupt)
+
+    def _set_thread_pointer(self, address: int) -> None:
+        if self.arch == "aarch64":
+            self.engine.write(self.abi.regs.UC_ARM64_REG_TPIDR_EL0, address)
+        else:
+            self.engine.write(self.abi.regs.UC_X86_REG_FS_BASE, address)
 
     def set_platform(self, platform: str, global_prefix: str = "") -> None:
         """Serve host calls by ``platform``'s calling convention ("linux", or "darwin":

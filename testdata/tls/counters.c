@@ -1,6 +1,7 @@
 /* Thread-local counters of every kind, updated by 8 threads at once and by main.
  * With other.c: the done-when program of issue 11 (pyjitlink's tests compare its output,
- * JIT-linked, with the same objects linked by gcc). */
+ * JIT-linked, with the same objects linked by gcc). With -DMAIN_THREAD_ONLY only main
+ * runs (the emulated process has one thread). */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,25 +48,33 @@ static void work(int id) {
   r->own_copy = shared_address() == &shared && &shared != main_shared;
 }
 
+#ifndef MAIN_THREAD_ONLY
 static void *thread_main(void *arg) {
   int id = (int)(long)arg;
   pthread_barrier_wait(&barrier);              /* all eight run at the same time */
   work(id);
   return NULL;
 }
+#endif
 
 int main(void) {
+#ifndef MAIN_THREAD_ONLY
   pthread_t threads[THREADS];
+#endif
   main_shared = &shared;
   initialised -= 1;                            /* main's copy changes before the threads */
+  int first = THREADS;
+#ifndef MAIN_THREAD_ONLY
+  first = 0;
   pthread_barrier_init(&barrier, NULL, THREADS);
   for (long i = 0; i < THREADS; i++)
     pthread_create(&threads[i], NULL, thread_main, (void *)i);
   for (int i = 0; i < THREADS; i++)
     pthread_join(threads[i], NULL);
+#endif
   work(THREADS);
   results[THREADS].own_copy = main_shared == &shared;
-  for (int i = 0; i <= THREADS; i++) {
+  for (int i = first; i <= THREADS; i++) {
     struct result *r = &results[i];
     printf("%s %d: initialised=%d zero_filled=%ld hidden=%d shared=%d other=%d "
            "block=%lu own=%d\n", i == THREADS ? "main" : "thread", i, r->initialised,

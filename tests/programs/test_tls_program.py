@@ -175,3 +175,75 @@ def test_static_model_without_room_names_variable_and_size(tmp_path: Path) -> No
         session.lookup("get")
     assert "thread-local variable big" in info.value.message
     assert f"{1 << 20} bytes" in info.value.message and info.value.size == 1 << 20
+
+
+# ----------------------------------------------------------------------------- emulated
+
+A64_FLAVOURS = {"default": "", "pic": "-fPIC", "trad": "-fPIC -mtls-dialect=trad"}
+
+
+@pytest.fixture(scope="module")
+def aarch64_reference(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The main-thread program's output: linked statically by the cross compiler, run by
+    qemu-aarch64."""
+    out = tmp_path_factory.mktemp("tls_a64")
+    exe = out / "counters"
+    subprocess.run([_tool("aarch64-linux-gnu-gcc"), "-O2", "-static", "-DMAIN_THREAD_ONLY",
+                    *map(str, SOURCES), "-o", str(exe)], check=True)
+    run = subprocess.run([_tool("qemu-aarch64"), str(exe)], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert run.stdout.startswith("main 8: initialised=8999 ")
+    return run.stdout
+
+
+@pytest.mark.parametrize("flavour", A64_FLAVOURS)
+def test_counters_main_thread_emulated_aarch64(tmp_path: Path, aarch64_reference: str,
+                                               flavour: str) -> None:
+    """Local/initial exec (default), TLS descriptors (-fPIC) and general dynamic through the
+    emulated C library's __tls_get_addr (trad) in an AArch64 static TLS block."""
+    flags = ["-O2", "-DMAIN_THREAD_ONLY", *A64_FLAVOURS[flavour].split()]
+    objects = _compile("aarch64-linux-gnu-gcc", flags, SOURCES, tmp_path)
+    ours = _pyjitlink(*map(str, objects))
+    assert (ours.stdout, ours.stderr, ours.returncode) == (aarch64_reference, "", 0)
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_counters_main_thread_emulated_x86_64(tmp_path: Path, flavour: str) -> None:
+    flags = ["-O2", "-DMAIN_THREAD_ONLY", *FLAVOURS[flavour].split()]
+    objects = [str(o) for o in _compile("gcc", flags, SOURCES, tmp_path)]
+    exe = tmp_path / "counters"
+    link = ["-no-pie"] if flavour == "nopic" else []
+    subprocess.run([_tool("gcc"), *link, *objects, "-o", str(exe)], check=True)
+    expected = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60)
+    ours = _pyjitlink("-emulate", *objects)
+    assert (ours.stdout, ours.stderr, ours.returncode) == (expected.stdout, "", 0)
+
+
+def test_cross_libstdcxx_thread_locals_emulated_aarch64(tmp_path: Path) -> None:
+    """libstdc++.a's eh_globals.o keeps each thread's exception state in a TLSDESC-accessed
+    thread-local: it links and runs emulated, with the output qemu gives."""
+    source = tmp_path / "globals.cpp"
+    source.write_text(r"""
+#include <cstdio>
+#include <exception>
+#include <cxxabi.h>
+int main() {
+  __cxxabiv1::__cxa_eh_globals *g = __cxxabiv1::__cxa_get_globals();
+  std::printf("uncaught=%d current=%d same=%d\n", std::uncaught_exceptions(),
+              __cxxabiv1::__cxa_current_exception_type() != nullptr,
+              g == __cxxabiv1::__cxa_get_globals_fast());
+  return 0;
+}
+""")
+    gxx = _tool("aarch64-linux-gnu-g++")
+    obj, exe = tmp_path / "globals.o", tmp_path / "globals"
+    subprocess.run([gxx, "-O1", "-c", str(source), "-o", str(obj)], check=True)
+    subprocess.run([gxx, "-static", str(obj), "-o", str(exe)], check=True)
+    expected = subprocess.run([_tool("qemu-aarch64"), str(exe)], capture_output=True,
+                              text=True, timeout=120, check=True)
+    libraries = [subprocess.run([gxx, f"-print-file-name={name}"], capture_output=True,
+                                text=True, check=True).stdout.strip()
+                 for name in ("libstdc++.a", "libgcc_eh.a", "libgcc.a")]
+    ours = _pyjitlink(str(obj), *libraries)
+    assert (ours.stdout, ours.stderr, ours.returncode) == (expected.stdout, "", 0)
+    assert ours.stdout == "uncaught=0 current=0 same=1\n"

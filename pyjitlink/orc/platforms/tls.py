@@ -9,9 +9,8 @@ whose PT_TLS glibc gives every thread). The plugin is every graph's TLSResolver:
 image address -> module id, offset in the block, offset from the thread pointer, and TLS
 descriptor words.
 
-Without an executor (``-noexec``) a StaticTLSLayout stands in, placing modules as a program's
-static TLS would be: variant II below the thread pointer (x86-64), variant I after a 16-byte
-TCB (AArch64), module ids from 1 (Drepper 3.4.1, 3.4.2).
+Without an executor (``-noexec``) a StaticTLSLayout (executors/static_tls.py) stands in,
+placing modules as a program's static TLS would be.
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from pyjitlink.arch import aarch64, x86_64
 from pyjitlink.errors import JITLinkError
 from pyjitlink.executors.base import TLSModule, TLSService
+from pyjitlink.executors.static_tls import StaticTLSLayout
 from pyjitlink.jitlink.graph import (
     Block,
     Edge,
@@ -42,15 +42,14 @@ from pyjitlink.orc.resources import ResourceTracker
 # Each architecture's apply_fixup, to relocate a TLS image before its module is made.
 _FIXUPS: dict[str, Callable[[LinkGraph, Block, Edge], None]] = {
     "x86_64": x86_64.apply_fixup, "aarch64": aarch64.apply_fixup}
-# Where static TLS blocks lie relative to the thread pointer: variant II grows down from it
-# (x86-64), variant I up from it after a 16-byte TCB (AArch64) (Drepper 3.4.1, 3.4.2).
-TLS_VARIANT = {"x86_64": 2, "aarch64": 1}
-AARCH64_TCB_SIZE = 16
 TLS_MODULE_BASE = "_TLS_MODULE_BASE_"
 
 
 def _align(value: int, alignment: int) -> int:
     return (value + alignment - 1) // alignment * alignment
+
+
+__all__ = ["StaticTLSLayout", "TLSPlugin"]
 
 
 def _bind_module_base(graph: LinkGraph) -> None:
@@ -69,31 +68,6 @@ def _bind_module_base(graph: LinkGraph) -> None:
         for edge in block.edges:
             if edge.target is external:
                 edge.target = base
-
-
-class StaticTLSLayout:
-    """A TLSService with no process behind it: modules at static TLS offsets as the
-    architecture's variant places them, resolvers at address 0 (``-noexec``, ``-check``)."""
-
-    def __init__(self, arch: str) -> None:
-        self.variant = TLS_VARIANT.get(arch, 2)
-        self.used = AARCH64_TCB_SIZE if self.variant == 1 else 0
-        self.count = 0
-        self._lock = threading.Lock()
-
-    def create_module(self, image: bytes, size: int, alignment: int, name: str) -> TLSModule:
-        with self._lock:
-            self.count += 1
-            if self.variant == 1:
-                offset = _align(self.used, alignment)
-                self.used = offset + size
-            else:
-                self.used = _align(self.used + size, alignment)
-                offset = -self.used
-            return TLSModule(self.count, offset)
-
-    def tlsdesc_resolvers(self) -> tuple[int, int]:
-        return 0, 0
 
 
 @dataclass(slots=True)
