@@ -62,6 +62,7 @@ from pyjitlink.executors.host_bridge import (
     ProgramExit,
     UnsupportedFunction,
 )
+from pyjitlink.executors.emulated_tls import EmulatedTLS
 from pyjitlink.executors.hostlib import HostLib
 from pyjitlink.executors.symbolizer import SymbolizerPlugin, SymbolMap, Symbolizer
 from pyjitlink.jitlink.eh_frame import EH_FRAME, MACHO_EH_FRAME
@@ -85,9 +86,6 @@ HEAP_BASE, HEAP_LIMIT = 0x40000000, 0x70000000
 STACK_SIZE = 8 << 20
 STACK_TOP = 0x7FFF0000
 STACK_BASE = STACK_TOP - STACK_SIZE
-
-# What an object's symbol names put before a C name, by platform: Mach-O's leading "_".
-GLOBAL_PREFIXES = {"linux": "", "darwin": "_"}
 
 
 def _bytes(count: int) -> str:
@@ -279,16 +277,15 @@ class EmulatedExecutor:
         self.lib = HostLib(self.memory, self.abi, self.bridge, (DATA_BASE, DATA_SIZE),
                            (HEAP_BASE, HEAP_LIMIT), self.terminate)
         self.memory.map(STACK_BASE, STACK_SIZE, UC_PROT_READ | UC_PROT_WRITE)
-        if arch == "aarch64":
-            self.engine.write(self.abi.regs.UC_ARM64_REG_TPIDR_EL0, self.lib.tls)
-        else:
-            self.engine.write(self.abi.regs.UC_X86_REG_FS_BASE, self.lib.tls)
+        self._set_thread_pointer(self.lib.tls)
         self.arena = EmulatedArena(self.memory)
         self.memory_manager = ArenaMemoryManager(self.arena)
         self.symbolizer = Symbolizer()
         self.symbols = self.symbolizer.symbols
         self.plugin = EmulationPlugin(self.symbolizer)
-        self.plugin.global_prefix = GLOBAL_PREFIXES[platform]
+        # The TLSService: a static TLS area for the one emulated thread.
+        self.tls = EmulatedTLS(arch, self.arena, self.memory, self.lib.tls,
+                               self._set_thread_pointer, self.lib.tls_blocks)
         self.plugins = [self.plugin]
         self.timeout = timeout
         self._deadline: float | None = None
@@ -305,19 +302,25 @@ class EmulatedExecutor:
         self.engine.hook_invalid_memory(self._record_invalid)
         self.engine.hook_interrupt(self._record_interrupt)
 
-    def set_platform(self, platform: str) -> None:
+    def _set_thread_pointer(self, address: int) -> None:
+        if self.arch == "aarch64":
+            self.engine.write(self.abi.regs.UC_ARM64_REG_TPIDR_EL0, address)
+        else:
+            self.engine.write(self.abi.regs.UC_X86_REG_FS_BASE, address)
+
+    def set_platform(self, platform: str, global_prefix: str = "") -> None:
         """Serve host calls by ``platform``'s calling convention ("linux", or "darwin":
         Apple's arm64 variant, see host_bridge.DarwinAArch64ABI), for the C library and any
-        later call into emulated code, and read the objects' C names with its global prefix.
-        The session chooses it from its first object's format (Mach-O: darwin), before any
-        code runs."""
+        later call into emulated code, and read the objects' C names without
+        ``global_prefix`` (Mach-O's "_"). The session chooses both from its first object's
+        platform (orc.platforms), before any code runs."""
         abi_class = ABIS.get((self.arch, platform))
         if abi_class is None:
             raise ExecutionError(f"cannot emulate {self.arch} for {platform}")
         self.platform = platform
         if type(self.abi) is not abi_class:
             self.abi = self.bridge.abi = self.lib.abi = abi_class(self.engine, self.memory)
-        self.plugin.global_prefix = GLOBAL_PREFIXES[platform]
+        self.plugin.global_prefix = global_prefix
 
     def close(self) -> None:
         if self._watchdog is not None:

@@ -23,8 +23,7 @@ import threading
 from pyjitlink.executors.shared_object import (
     EM_AARCH64,
     EM_X86_64,
-    ExportedSymbol,
-    build_shared_object,
+    SharedObjectWriter,
     load_shared_object,
 )
 
@@ -66,10 +65,11 @@ class GDBJITInterface:
 
     def __init__(self, arch: str = "x86_64") -> None:
         machine = _HOST_MACHINES[arch]
-        image, _ = build_shared_object(
-            [ExportedSymbol(REGISTER_CODE, _RETURN[machine]),
-             ExportedSymbol(DESCRIPTOR, (1).to_bytes(4, "little"), function=False,
-                            size=ctypes.sizeof(JITDescriptor))], SONAME, machine)
+        writer = SharedObjectWriter(machine, soname=SONAME)
+        writer.add_function(REGISTER_CODE, _RETURN[machine])
+        writer.add_data((1).to_bytes(4, "little"), 16, ctypes.sizeof(JITDescriptor),
+                        name=DESCRIPTOR)
+        image = writer.build()
         self.library, self.path = load_shared_object(image, SONAME)
         self._register_code = ctypes.CFUNCTYPE(None)((REGISTER_CODE, self.library))
         self.descriptor = JITDescriptor.in_dll(self.library, DESCRIPTOR)

@@ -33,6 +33,7 @@ from pyjitlink.arch.x86_64 import NEAR_TARGET_KINDS, EdgeKind
 from pyjitlink.errors import ExecutionError, JITLinkError
 from pyjitlink.executors.native_faults import NativeFaultHandler
 from pyjitlink.executors.symbolizer import Symbolizer, SymbolizerPlugin
+from pyjitlink.executors.native_tls import NativeTLS
 from pyjitlink.jitlink.eh_frame import EH_FRAME, MACHO_EH_FRAME
 from pyjitlink.jitlink.graph import LinkGraph, MemProt, Symbol
 from pyjitlink.jitlink.memory import (
@@ -487,6 +488,7 @@ class _Process:
         arena = self.arena
         self.faults = NativeFaultHandler(
             self.symbolizer, lambda a: arena.base <= a < arena.base + arena.size)
+        self.tls = NativeTLS(self.arena)
 
     @classmethod
     def get(cls) -> _Process:
@@ -541,6 +543,15 @@ class _Process:
         return symbols
 
 
+_ran_code = [False]  # set once linked code has run in this process
+
+
+def native_code_has_run() -> bool:
+    """True once any NativeExecutor of this process has called into linked code (after
+    that, the process cannot start over, e.g. to get more static TLS)."""
+    return _ran_code[0]
+
+
 class NativeExecutor:
     """Runs x86-64 code in this process. Only usable on an x86-64 host.
 
@@ -564,6 +575,7 @@ class NativeExecutor:
         self._runtime = process.runtime
         self.timeout = timeout  # seconds from the first call into JIT'd code; exit 124
         self._faults = process.faults
+        self.tls = process.tls  # the TLSService: glibc TLS modules, descriptor resolvers
 
     def host_symbol(self, name: str) -> int | None:
         return self._runtime.get(name)
@@ -592,6 +604,7 @@ class NativeExecutor:
         env = [os.fsencode(f"{k}={v}") for k, v in os.environ.items()]
         envp = (ctypes.c_char_p * (len(env) + 1))(*env, None)
         self.flush_host_streams()
+        _ran_code[0] = True
         result = _MAIN(address)(len(args), argv, envp)
         _fflush(None)
         return result
@@ -599,6 +612,7 @@ class NativeExecutor:
     def run_void(self, address: int) -> None:
         self._arm()
         self.flush_host_streams()
+        _ran_code[0] = True
         _VOID(address)()
         _fflush(None)
 

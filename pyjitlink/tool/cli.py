@@ -17,6 +17,8 @@ from typing import Any
 import click
 
 from pyjitlink.errors import PyJITLinkError
+from pyjitlink.jitlink.tls import StaticTLSUnavailable
+from pyjitlink.tool.static_tls import restart_with_static_tls
 
 TOOL = "pyjitlink"
 # Options whose position among the inputs matters, in llvm-jitlink's sense: the click
@@ -256,6 +258,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         command.main(args=args, prog_name=TOOL, standalone_mode=False)
+    except StaticTLSUnavailable as err:
+        if argv is None:  # a process of its own: it may start over with more static TLS
+            restart_with_static_tls(err)
+        error_exit(err.message, err.file)
     except PyJITLinkError as err:
         # An emulated program that dies of a signal exits as a crashed process would
         # (128 + signal); a -timeout as timeout(1) does (124).

@@ -13,6 +13,7 @@ from pyjitlink.errors import PyJITLinkError
 from pyjitlink.formats import identify, object_arch
 from pyjitlink.formats.archive import Archive
 from pyjitlink.jitlink.graph import LinkGraph
+from pyjitlink.orc.platforms import PLATFORMS
 from pyjitlink.tool.session import Session
 
 if TYPE_CHECKING:
@@ -161,9 +162,11 @@ def inputs_arch(events: Sequence[tuple[str, str]]) -> str | None:
 
 
 def default_entry(events: Sequence[tuple[str, str]]) -> str:
-    """``main``, or ``_main`` when the inputs are Mach-O (llvm-jitlink's rule)."""
+    """The first input's platform's default entry: ``main``, or ``_main`` for Mach-O
+    (llvm-jitlink's rule)."""
     found = first_input(events)
-    return "_main" if found is not None and found[0] == "macho" else "main"
+    platform = PLATFORMS.get(found[0]) if found is not None else None
+    return (platform or PLATFORMS["elf"]).default_entry
 
 
 def build_session(events: Sequence[tuple[str, str]], options: Options | None = None) -> Session:

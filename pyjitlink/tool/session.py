@@ -48,7 +48,9 @@ from pyjitlink.orc.object_layer import (
     DeferredObjectMaterializationUnit,
     ObjectLinkingLayer,
 )
-from pyjitlink.orc.platform import InitFiniPlugin
+from pyjitlink.orc.platforms import Platform, platform_for_format
+from pyjitlink.orc.platforms.initfini import InitFiniPlugin
+from pyjitlink.orc.platforms.tls import StaticTLSLayout, TLSPlugin
 from pyjitlink.orc.resources import ResourceTracker
 from pyjitlink.orc.session import ExecutionSession, make_dispatcher
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags, SymbolState
@@ -126,6 +128,9 @@ class Session:
         self.layer = ObjectLinkingLayer(self.es, memory_manager)
         self.init_fini = InitFiniPlugin()
         self.layer.add_plugin(self.init_fini)
+        # Thread-local storage: the executor's TLS modules, or a static layout with none.
+        tls_service = getattr(self.executor, "tls", None) or StaticTLSLayout(target)
+        self.layer.add_plugin(TLSPlugin(tls_service))
         if self.executor is not None:
             for plugin in self.executor.plugins:
                 self.layer.add_plugin(plugin)
@@ -154,6 +159,7 @@ class Session:
         if self.host_symbols is not None:
             self.process_jd.add_generator(self.host_symbols)
         self.object_format: str | None = None  # of the first input: ELF and Mach-O don't mix
+        self.platform: Platform | None = None  # the first input's (orc.platforms)
         if phony_externals:
             self.process_jd.add_generator(_PhonyExternals())
         self.search_paths: dict[str, list[str]] = {}
@@ -269,10 +275,11 @@ class Session:
                                     f"architecture)", name)
         if self.object_format is None:
             self.object_format = kind
-            if kind == "macho" and self.host_symbols is not None:
-                self.host_symbols.global_prefix = "_"
-            if kind == "macho" and self._emulator is not None:
-                self._emulator.set_platform("darwin")
+            self.platform = platform = platform_for_format(kind)
+            if self.host_symbols is not None:
+                self.host_symbols.platform = platform
+            if self._emulator is not None:
+                self._emulator.set_platform(platform.executor_abi, platform.global_prefix)
         elif kind != self.object_format:
             names = {"elf": "ELF", "macho": "Mach-O"}
             raise UnsupportedObject(f"cannot mix {names[kind]} and "
@@ -502,17 +509,18 @@ class _EmulatedProcessSymbols:
     def __init__(self, executor: EmulatedExecutor, allow: Callable[[str], bool]) -> None:
         self.executor = executor
         self.allow = allow
-        self.global_prefix = ""  # "_" for Mach-O inputs, as DynamicLibrarySearchGenerator
+        # Whose C names the objects use (Mach-O's "_"), as DynamicLibrarySearchGenerator.
+        self.platform: Platform = platform_for_format("elf")
 
     def try_to_generate(self, jd: JITDylib, lookup_flags: JITDylibLookupFlags,
                         names: list[str]) -> None:
         found: dict[str, tuple[int, SymbolFlags]] = {}
-        prefix = self.global_prefix
+        demangle = self.platform.demangle
         for name in names:
-            if not self.allow(name) or (prefix and not name.startswith(prefix)):
+            if not self.allow(name):
                 continue
-            host_name = name[len(prefix):]
-            if host_name in self.NEVER:
+            host_name = demangle(name)
+            if host_name is None or host_name in self.NEVER:
                 continue
             address = self.executor.host_symbol(host_name)
             if address is not None:
