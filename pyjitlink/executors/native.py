@@ -371,6 +371,10 @@ def _fits(kind: int, place: int, target: int) -> bool:
     return abs(target - place) < (1 << 31) - (1 << 24)
 
 
+# The 32-bit kinds of NEAR_TARGET_KINDS that hold a value, not a branch's destination.
+_DATA_KINDS = frozenset({EdgeKind.Pointer32, EdgeKind.Pointer32Signed, EdgeKind.Delta32})
+
+
 class NearProxyPlugin:
     """Pre-fixup: rebind far externals that 32-bit edges reach to in-arena proxies."""
 
@@ -386,6 +390,7 @@ class NearProxyPlugin:
         externals = {id(s) for s in graph.external_symbols.values() if s.absolute_address}
         if not externals:
             return
+        data_refs: set[str] = set()
         for block in graph.blocks():
             for edge in block.edges:
                 target = edge.target
@@ -393,6 +398,16 @@ class NearProxyPlugin:
                         not _fits(edge.kind, block.address + edge.offset, target.address):
                     assert target.name is not None
                     far[target.name] = target
+                    if edge.kind in _DATA_KINDS:
+                        data_refs.add(target.name)
+        # A data reference (an address or offset the program computes with) may be bound to
+        # a proxy only where ld would bind it so too: a host variable (its copy) or a host
+        # function (its canonical PLT entry). Any other far address, such as an -abs
+        # definition, stays as it is and its 32-bit data fixups fail out of range; calls
+        # and jumps alone may reach it through a stub.
+        for name in data_refs:
+            if host_symbol_info(far[name].address) is None:
+                del far[name]
         if far:
             proxies = self.proxies.proxies_for({n: s.address for n, s in far.items()})
             for name, sym in far.items():
