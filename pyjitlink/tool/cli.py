@@ -22,15 +22,84 @@ TOOL = "pyjitlink"
 # Options whose position among the inputs matters, in llvm-jitlink's sense: the click
 # parameter name -> the event name the driver reads.
 POSITIONAL = {"jd": "jd", "libraries": "l", "search_paths": "L", "abs": "abs", "alias": "alias",
-              "hidden_libraries": "hidden-l", "lazy": "lazy"}
+              "hidden_libraries": "hidden-l", "lazy": "lazy", "sectcreate": "sectcreate"}
 
 
 def error_exit(message: str, file: str | None = None, code: int = 1) -> None:
     """Print ``pyjitlink: error: [file: ]message`` on stderr and exit with ``code``."""
     sys.stdout.flush()
+    if _llvm_argv0 is not None:
+        # ExitOnError's banner; a file name quoted, as LLVM's FileError prints it.
+        where = f"'{file}': " if file else ""
+        print(f"{_llvm_argv0}: {where}{message}", file=sys.stderr, flush=True)
+        sys.exit(code)
     where = f"{file}: " if file else ""
     print(f"{TOOL}: error: {where}{message}", file=sys.stderr, flush=True)
     sys.exit(code)
+
+
+# Invoked as ``llvm-jitlink`` (a symlink: argv[0]'s basename), errors read as llvm-jitlink 19
+# prints them, so lit suites written for it run unchanged: link-time errors (what its
+# session reports) as ``llvm-jitlink error: <message>``, the others (ExitOnError's banner)
+# as ``<argv0>: <message>``, each with LLVM's text for the message.
+LLVM_TOOL = "llvm-jitlink"
+LLVM_LINK_BANNER = "llvm-jitlink error: "
+_llvm_argv0: str | None = None  # argv[0] when running under llvm-jitlink's name
+
+
+def llvm_mode(argv0: str) -> bool:
+    """True when the command runs under llvm-jitlink's name."""
+    return os.path.basename(argv0) == LLVM_TOOL
+
+
+def llvm_error_exit(argv0: str, err: PyJITLinkError, code: int = 1) -> None:
+    """Print ``err`` as llvm-jitlink 19 does (see LLVM_TOOL) and exit with ``code``."""
+    sys.stdout.flush()
+    text = err.llvm_message if err.llvm_message is not None else err.message
+    banner = LLVM_LINK_BANNER if err.during_link else f"{argv0}: "
+    print(f"{banner}{text}", file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance with replacements (LLVM's StringRef::edit_distance)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[len(b)]
+
+
+def nearest_option(token: str, names: Sequence[str]) -> str | None:
+    """The option name closest to ``token`` (LLVM's LookupNearestOption: the first of the
+    least edit distance, comparing the words without dashes or ``=value``), spelled as
+    LLVM's hint spells it: ``-X`` for one letter, ``--name`` otherwise, then the token's
+    ``=value`` if it had one."""
+    word, eq, value = token.lstrip("-").partition("=")
+    best: tuple[int, str] | None = None
+    for name in names:
+        bare = name.lstrip("-")
+        distance = edit_distance(word, bare)
+        if best is None or distance < best[0]:
+            best = (distance, bare)
+    if best is None:
+        return None
+    return ("-" if len(best[1]) == 1 else "--") + best[1] + eq + value
+
+
+class UnknownOption(click.UsageError):
+    """An argument that names no option; ``hint`` is the nearest option's spelling."""
+
+    def __init__(self, token: str, hint: str | None) -> None:
+        super().__init__(f"Unknown command line argument '{token}'.  Try: '{TOOL} --help'" +
+                         (f" Did you mean '{hint}'?" if hint else ""))
+        self.token = token
+        self.hint = hint
+
+
+TRUE_WORDS = ("true", "TRUE", "True", "1")
+FALSE_WORDS = ("false", "FALSE", "False", "0")
 
 
 class PositionalCommand(click.Command):
@@ -64,6 +133,14 @@ class PositionalCommand(click.Command):
                             break
                 if known is not None:
                     dest, wants_value = known
+                    if not wants_value and eq:
+                        # cl::opt<bool>: -flag=true / -flag=false (also 1 / 0).
+                        if value in FALSE_WORDS:
+                            continue
+                        if value not in TRUE_WORDS:
+                            raise click.UsageError(f"for the {name} option: '{value}' is "
+                                                   f"invalid value for boolean argument! Try 0 "
+                                                   f"or 1")
                     if wants_value and not eq:
                         if i >= len(args):
                             raise click.UsageError(f"option {name} requires a value")
@@ -73,8 +150,7 @@ class PositionalCommand(click.Command):
                     if dest in POSITIONAL:
                         events.append((POSITIONAL[dest], value if wants_value else ""))
                     continue
-                raise click.UsageError(f"Unknown command line argument '{token}'.  Try: "
-                                       f"'{TOOL} --help'")
+                raise UnknownOption(token, nearest_option(token, list(takes_value)))
             else:
                 events.append(("input", token))
                 rewritten.append(token)
@@ -173,6 +249,13 @@ def _options(*decls: str, **kwargs: Any) -> Any:
 @_options("-max-instructions", "--max-instructions", type=click.IntRange(min=1), metavar="N",
           help="Emulation: stop the program after about N instructions (exit status 124; "
                "counting slows emulation down)")
+@_options("-sectcreate", "--sectcreate", multiple=True,
+          metavar="SECTION,FILE[@SYM=OFFSET,...]",
+          help="given <sectname>,<filename>[@<sym>=<offset>,...]  add a content section with "
+               "the given name, content from the given file, and zero or more symbols "
+               "defined at the given offsets")
+@_options("-add-self-relocations", "--add-self-relocations", is_flag=True,
+          help="Add relocations to function pointers to the current function")
 @_options("-show-init-es", "--show-init-es", is_flag=True,
           help="Print ExecutionSession state before resolving entry point")
 @_options("-show-entry-es", "--show-entry-es", is_flag=True,
@@ -191,7 +274,8 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
             show_addrs: bool, show_graphs: str | None, graph_format: str,
             show_relocated_section_contents: bool, show_init_es: bool,
             show_entry_es: bool, num_threads: int, emulate: bool, timeout: float | None,
-            max_instructions: int | None) -> None:
+            max_instructions: int | None, sectcreate: tuple[str, ...],
+            add_self_relocations: bool) -> None:
     """Link relocatable objects in memory and run them, as llvm-jitlink does.
 
     Everything after -args is passed to the entry point as argv (argv[0] is the first of
@@ -215,23 +299,42 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
                       show_relocated_section_contents=show_relocated_section_contents,
                       show_init_es=show_init_es, show_entry_es=show_entry_es,
                       num_threads=num_threads, emulate=emulate, timeout=timeout,
-                      max_instructions=max_instructions)
+                      max_instructions=max_instructions,
+                      add_self_relocations=add_self_relocations)
     code = run(events, program_args, options)
     ctx.exit(code)
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Console entry point: run the command, turning every failure into one error line."""
+def main(argv: Sequence[str] | None = None, argv0: str | None = None) -> None:
+    """Console entry point: run the command, turning every failure into one error line.
+
+    ``argv0`` (default ``sys.argv[0]``) chooses the error format: see LLVM_TOOL."""
     args = list(sys.argv[1:] if argv is None else argv)
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    global _llvm_argv0
+    _llvm_argv0 = argv0 if llvm_mode(argv0) else None
     try:
-        command.main(args=args, prog_name=TOOL, standalone_mode=False)
+        command.main(args=args, prog_name=LLVM_TOOL if _llvm_argv0 else TOOL,
+                     standalone_mode=False)
     except PyJITLinkError as err:
+        if _llvm_argv0 is not None:
+            llvm_error_exit(_llvm_argv0, err, code=getattr(err, "exit_code", 1))
         # An emulated program that dies of a signal exits as a crashed process would
         # (128 + signal); a -timeout as timeout(1) does (124).
         error_exit(err.message, err.file, getattr(err, "exit_code", 1))
     except click.exceptions.Exit as done:
         sys.stdout.flush()
         sys.exit(done.exit_code)
+    except UnknownOption as err:
+        if _llvm_argv0 is not None:
+            # llvm::cl's two lines: the unknown argument, then the nearest option.
+            prog = os.path.basename(_llvm_argv0)
+            print(f"{prog}: Unknown command line argument '{err.token}'.  Try: "
+                  f"'{_llvm_argv0} --help'", file=sys.stderr)
+            if err.hint:
+                print(f"{prog}: Did you mean '{err.hint}'?", file=sys.stderr)
+            sys.exit(1)
+        error_exit(err.format_message())
     except click.ClickException as err:
         error_exit(err.format_message())
     except click.Abort:

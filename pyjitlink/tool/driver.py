@@ -5,7 +5,8 @@ from __future__ import annotations
 import resource
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,7 @@ class Options:
     show_graphs: str | None = None
     graph_format: str = "text"
     show_relocated_section_contents: bool = False
+    add_self_relocations: bool = False
     show_init_es: bool = False
     show_entry_es: bool = False
     num_threads: int = 0
@@ -131,6 +133,29 @@ def _parse_alias(stmt: str) -> tuple[str | None, str, str | None, str]:
     return dst, alias, src, aliasee
 
 
+def parse_sect_create(spec: str) -> tuple[str, str, dict[str, int]]:
+    """``-sectcreate <section>,<file>[@<sym>=<offset>,...]`` -> (section, file, symbols);
+    offsets with llvm's auto radix. PyJITLinkError with llvm-jitlink's texts."""
+    head, _, extra = spec.partition("@")
+    section, _, path = head.rpartition(",")
+    if not section or not path:
+        raise PyJITLinkError(f"In -sectcreate={spec}, filename component cannot be empty",
+                             "-sectcreate")
+    symbols: dict[str, int] = {}
+    for pair in extra.split(",") if extra else []:
+        name, _, offset = pair.partition("=")
+        try:
+            symbols[name] = int(offset, 8) if offset[:1] == "0" and offset[1:2].isdigit() \
+                else int(offset, 0)
+        except ValueError:
+            raise PyJITLinkError(f"In -sectcreate={spec}, {offset} is not a valid integer",
+                                 "-sectcreate") from None
+        if symbols[name] < 0:
+            raise PyJITLinkError(f"In -sectcreate={spec}, {offset} is not a valid integer",
+                                 "-sectcreate")
+    return section, path, symbols
+
+
 def first_input(events: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
     """(format, architecture) of the first input that has recognisable ones (None if none
     does): the architecture chooses native execution or emulation, the format the default
@@ -178,6 +203,10 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
                       num_threads=options.num_threads, arch=inputs_arch(events),
                       emulate=options.emulate, timeout=options.timeout,
                       max_instructions=options.max_instructions)
+    if options.add_self_relocations:
+        from pyjitlink.tool.self_relocations import SelfRelocationsPlugin
+
+        session.layer.add_plugin(SelfRelocationsPlugin())
     if options.show_graphs or options.show_relocated_section_contents:
         from pyjitlink.tool.dumps import DumpPlugin  # only runs that dump pay for it
 
@@ -186,6 +215,7 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
     jd = session.main_jd
     libraries = []
     aliases = []
+    sect_creates = []
     lazy_next = False  # -lazy applies to the input or -l right after it (llvm-jitlink)
     for kind, value in events:
         lazy, lazy_next = lazy_next, kind == "lazy"
@@ -203,6 +233,11 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
             session.add_absolute(jd, *_parse_abs(value))
         elif kind == "alias":
             aliases.append((jd, value, _parse_alias(value)))
+        elif kind == "sectcreate":
+            sect_creates.append((jd, parse_sect_create(value)))
+    for sect_jd, (section, path, symbols) in sect_creates:
+        # After the inputs: the section's graph takes the first input's format.
+        session.add_sect_create(sect_jd, section, path, symbols)
     for alias_jd, stmt, (dst_name, alias, src_name, aliasee) in aliases:
         # After every -jd exists, so either side may name any JITDylib.
         found = []
@@ -275,6 +310,17 @@ def run_checks(env: GraphInfo, files: Sequence[str], check_name: str) -> None:
         raise PyJITLinkError(f"Some checks in {failed[0]} failed", failed[0])
 
 
+@contextmanager
+def _during_link() -> Iterator[None]:
+    """Mark errors of the link and the run: llvm-jitlink's session reports those, under its
+    own banner (cli.LLVM_LINK_BANNER), where option and input errors get argv[0]'s."""
+    try:
+        yield
+    except PyJITLinkError as err:
+        err.during_link = True
+        raise
+
+
 def run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
         options: Options) -> int:
     """Build the session, link, run (unless -noexec); return the exit status.
@@ -302,7 +348,8 @@ def run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
         sys.stdout.flush()
     started = timer.start()
     assert options.entry is not None  # build_session chose the default
-    address = session.link_entry(options.entry)
+    with _during_link():
+        address = session.link_entry(options.entry)
     timer.stop("link", started)
     if options.show_entry_es:
         session.es.dump(sys.stdout)
@@ -317,7 +364,8 @@ def run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
     if not options.noexec:
         assert session.executor is not None
         started = timer.start()
-        code = session.run_linked_main(address, program_args)
+        with _during_link():
+            code = session.run_linked_main(address, program_args)
         timer.stop("run", started)
     stats = session.stats
     if options.show_sizes:

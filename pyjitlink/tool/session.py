@@ -32,7 +32,7 @@ from pyjitlink.formats import (
     scan_object_interface,
     thin_object,
 )
-from pyjitlink.jitlink.graph import LinkGraph, Scope
+from pyjitlink.jitlink.graph import LinkGraph, Linkage, MemProt, Scope
 from pyjitlink.jitlink.memory import ArenaMemoryManager, SlabArena
 from pyjitlink.orc.generators import (
     DynamicLibrarySearchGenerator,
@@ -201,7 +201,8 @@ class Session:
             with open(path, "rb") as f:
                 data = f.read()
         except OSError as err:
-            raise PyJITLinkError(err.strerror or str(err), path) from None
+            raise PyJITLinkError(err.strerror or str(err), path,
+                                 f"'{path}': {err.strerror or err}") from None
         kind = identify(data)
         if kind == "archive":
             self.add_archive(jd, path, data, lazy=lazy)
@@ -369,6 +370,33 @@ class Session:
         jd.define(AbsoluteSymbolsMaterializationUnit({name: (address, SymbolFlags.EXPORTED)}))
         if self.graph_info is not None:
             self.graph_info.record_absolute(name, address)
+
+    def add_sect_create(self, jd: JITDylib, section: str, path: str,
+                        symbols: dict[str, int]) -> None:
+        """``-sectcreate``: a read-only section ``section`` holding the bytes of the file at
+        ``path`` (16-byte aligned), with an exported symbol at each offset of ``symbols``,
+        defined in ``jd`` and linked on demand (llvm-jitlink's SectCreateMaterializationUnit,
+        its graph named ``orc_sectcreate_<section>``). PyJITLinkError for an unreadable file
+        or an offset past its end."""
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as err:
+            raise PyJITLinkError(err.strerror or str(err), path,
+                                 f"'{path}': {err.strerror or err}") from None
+        for name, offset in symbols.items():
+            if offset > len(data):
+                raise PyJITLinkError(f"In -sectcreate, symbol {name} at offset {offset:#x} "
+                                     f"lies past the end of {path} ({len(data)} bytes)",
+                                     "-sectcreate")
+        graph = LinkGraph(f"orc_sectcreate_{section}", self.target_arch,
+                          object_format=self.object_format or "elf")
+        block = graph.create_content_block(graph.create_section(section, MemProt.READ), data,
+                                           0, 16)
+        for name, offset in symbols.items():
+            graph.add_defined_symbol(block, offset, name, 0, Linkage.STRONG, Scope.DEFAULT,
+                                     live=True)
+        self.layer.add(jd, graph)
 
     def add_alias(self, dst: JITDylib, alias: str, src: JITDylib, aliasee: str) -> None:
         """Define ``alias`` in ``dst`` as a re-export of ``aliasee`` found from ``src``."""
