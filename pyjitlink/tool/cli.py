@@ -10,6 +10,7 @@ argv. This module is the only place that turns errors into messages and exit cod
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -22,7 +23,9 @@ TOOL = "pyjitlink"
 # Options whose position among the inputs matters, in llvm-jitlink's sense: the click
 # parameter name -> the event name the driver reads.
 POSITIONAL = {"jd": "jd", "libraries": "l", "search_paths": "L", "abs": "abs", "alias": "alias",
-              "hidden_libraries": "hidden-l", "lazy": "lazy", "sectcreate": "sectcreate"}
+              "hidden_libraries": "hidden-l", "lazy": "lazy", "sectcreate": "sectcreate",
+              "weak_libraries_l": "weak-l", "weak_library": "weak_library",
+              "load_hidden": "load_hidden"}
 
 
 def error_exit(message: str, file: str | None = None, code: int = 1) -> None:
@@ -111,6 +114,12 @@ class PositionalCommand(click.Command):
             if token in ("-args", "--args"):
                 args, program_args = args[:i], args[i + 1:]
                 break
+        harness: list[str] = []
+        for i, token in enumerate(args):
+            if token in ("-harness", "--harness"):  # eats the rest, as cl::PositionalEatsArgs
+                args, harness = args[:i], args[i + 1:]
+                break
+        ctx.meta["pyjitlink.harness"] = harness
         takes_value: dict[str, tuple[str, bool]] = {}
         for param in self.get_params(ctx):
             if isinstance(param, click.Option):
@@ -126,7 +135,7 @@ class PositionalCommand(click.Command):
                 name, eq, value = token.partition("=")
                 known = takes_value.get(name)
                 if known is None and not eq:
-                    for prefix in ("-hidden-l", "-l", "-L"):  # cl::Prefix: -lNAME, -LDIR
+                    for prefix in ("-hidden-l", "-weak-l", "-l", "-L"):  # cl::Prefix: -lNAME
                         if name.startswith(prefix) and len(name) > len(prefix):
                             known, name, eq = takes_value[prefix], prefix, "="
                             value = token[len(prefix):]
@@ -138,9 +147,9 @@ class PositionalCommand(click.Command):
                         if value in FALSE_WORDS:
                             continue
                         if value not in TRUE_WORDS:
-                            raise click.UsageError(f"for the {name} option: '{value}' is "
-                                                   f"invalid value for boolean argument! Try 0 "
-                                                   f"or 1")
+                            raise click.UsageError(f"for the --{name.lstrip('-')} option: "
+                                                   f"'{value}' is invalid value for boolean "
+                                                   f"argument! Try 0 or 1")
                     if wants_value and not eq:
                         if i >= len(args):
                             raise click.UsageError(f"option {name} requires a value")
@@ -256,6 +265,30 @@ def _options(*decls: str, **kwargs: Any) -> Any:
                "defined at the given offsets")
 @_options("-add-self-relocations", "--add-self-relocations", is_flag=True,
           help="Add relocations to function pointers to the current function")
+@_options("-triple", "--triple", metavar="TRIPLE",
+          help="Override target triple detection (x86_64 or aarch64/arm64; a darwin, macos "
+               "or apple triple means Mach-O, any other ELF)")
+@_options("-all_load", "--all_load", is_flag=True,
+          help="Load all members of static archives, needed or not")
+@_options("-weak-l", "--weak-l", "weak_libraries_l", multiple=True, metavar="NAME",
+          help="Emulate weak link against library X. Must resolve to a TextAPI file "
+               "(libX.tbd in the library search paths), and all symbols in the interface "
+               "will resolve to null")
+@_options("-weak_library", "--weak_library", multiple=True, metavar="FILE",
+          help="Emulate weak link against library X. X must point to a TextAPI file, and "
+               "all symbols in the interface will resolve to null")
+@_options("-load_hidden", "--load_hidden", multiple=True, metavar="FILE",
+          help="Link against library X with hidden visibility (a static archive path)")
+@_options("-preload", "--preload", multiple=True, metavar="LIB",
+          help="Pre-load dynamic libraries (native execution: their symbols resolve as the "
+               "process's)")
+@_options("-search-sys-lib", "--search-sys-lib", is_flag=True,
+          help="Add system library paths (LD_LIBRARY_PATH) to library search paths")
+@_options("-show-jit-result", "--show-jit-result", is_flag=True,
+          help="Print the entry point's return value ('JIT result: N') and exit 0")
+@_options("-graph-output", "--graph-output", metavar="FILE",
+          help="Write -show-graphs and -show-relocated-section-contents dumps to FILE "
+               "instead of standard output")
 @_options("-show-init-es", "--show-init-es", is_flag=True,
           help="Print ExecutionSession state before resolving entry point")
 @_options("-show-entry-es", "--show-entry-es", is_flag=True,
@@ -275,18 +308,30 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
             show_relocated_section_contents: bool, show_init_es: bool,
             show_entry_es: bool, num_threads: int, emulate: bool, timeout: float | None,
             max_instructions: int | None, sectcreate: tuple[str, ...],
-            add_self_relocations: bool) -> None:
+            add_self_relocations: bool, triple: str | None, all_load: bool,
+            weak_libraries_l: tuple[str, ...], weak_library: tuple[str, ...],
+            load_hidden: tuple[str, ...], preload: tuple[str, ...], search_sys_lib: bool,
+            show_jit_result: bool, graph_output: str | None) -> None:
     """Link relocatable objects in memory and run them, as llvm-jitlink does.
 
     Everything after -args is passed to the entry point as argv (argv[0] is the first of
-    them: no program name is prepended).
+    them: no program name is prepended). Everything after -harness (up to -args) is a
+    test-harness object: its definitions replace the inputs' ones, and the input symbols it
+    references are exported (llvm-jitlink's harness mode).
     """
     from pyjitlink.tool.driver import Options, run
 
     events: list[tuple[str, str]] = ctx.meta["pyjitlink.events"]
     program_args: list[str] = ctx.meta["pyjitlink.args"]
+    harness: list[str] = ctx.meta["pyjitlink.harness"]
     if not inputs:
         raise click.UsageError("no input files")
+    if show_graphs is not None:
+        try:
+            re.compile(show_graphs)
+        except re.error as err:
+            raise click.UsageError(f"invalid -show-graphs regex '{show_graphs}': {err}") \
+                from None
     options = Options(noexec=noexec, entry=entry, phony_externals=phony_externals,
                       process_symbols=not no_process_syms, show_sizes=show_sizes,
                       pre_prune_total_block_size=pre_prune_total_block_size,
@@ -300,7 +345,10 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
                       show_init_es=show_init_es, show_entry_es=show_entry_es,
                       num_threads=num_threads, emulate=emulate, timeout=timeout,
                       max_instructions=max_instructions,
-                      add_self_relocations=add_self_relocations)
+                      add_self_relocations=add_self_relocations, triple=triple,
+                      all_load=all_load, preload=preload, search_sys_lib=search_sys_lib,
+                      show_jit_result=show_jit_result, graph_output=graph_output,
+                      harness=tuple(harness))
     code = run(events, program_args, options)
     ctx.exit(code)
 
@@ -333,6 +381,11 @@ def main(argv: Sequence[str] | None = None, argv0: str | None = None) -> None:
                   f"'{_llvm_argv0} --help'", file=sys.stderr)
             if err.hint:
                 print(f"{prog}: Did you mean '{err.hint}'?", file=sys.stderr)
+            sys.exit(1)
+        error_exit(err.format_message())
+    except click.UsageError as err:
+        if _llvm_argv0 is not None:  # llvm::cl's errors name the program by its basename
+            print(f"{os.path.basename(_llvm_argv0)}: {err.format_message()}", file=sys.stderr)
             sys.exit(1)
         error_exit(err.format_message())
     except click.ClickException as err:

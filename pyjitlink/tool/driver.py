@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import time
@@ -43,6 +44,13 @@ class Options:
     graph_format: str = "text"
     show_relocated_section_contents: bool = False
     add_self_relocations: bool = False
+    triple: str | None = None
+    all_load: bool = False
+    preload: tuple[str, ...] = ()
+    search_sys_lib: bool = False
+    show_jit_result: bool = False
+    graph_output: str | None = None
+    harness: tuple[str, ...] = ()
     show_init_es: bool = False
     show_entry_es: bool = False
     num_threads: int = 0
@@ -156,6 +164,25 @@ def parse_sect_create(spec: str) -> tuple[str, str, dict[str, int]]:
     return section, path, symbols
 
 
+TRIPLE_ARCHES = {"x86_64": "x86_64", "amd64": "x86_64", "x86_64h": "x86_64",
+                 "aarch64": "aarch64", "arm64": "aarch64"}
+
+
+def parse_triple(triple: str) -> tuple[str, str]:
+    """``-triple``: (architecture, object format) of an LLVM target triple; x86-64 and
+    AArch64, Mach-O for an apple/darwin/macos/ios triple and ELF otherwise. PyJITLinkError
+    for an architecture pyjitlink has no linker for."""
+    parts = triple.lower().split("-")
+    arch = TRIPLE_ARCHES.get(parts[0])
+    if arch is None:
+        raise PyJITLinkError(f"unsupported target triple '{triple}' (architectures: "
+                             f"x86_64, aarch64/arm64)", "-triple")
+    rest = parts[1:]
+    darwin = any(p.startswith(("darwin", "macos", "ios", "tvos", "watchos")) or p == "apple"
+                 for p in rest)
+    return arch, "macho" if darwin else "elf"
+
+
 def first_input(events: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
     """(format, architecture) of the first input that has recognisable ones (None if none
     does): the architecture chooses native execution or emulation, the format the default
@@ -194,15 +221,28 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
     "L", "abs" or "alias". Raises PyJITLinkError subclasses.
     """
     options = options or Options()
+    triple = parse_triple(options.triple) if options.triple else None
     if options.entry is None:
-        options.entry = default_entry(events)
+        options.entry = ("_main" if triple[1] == "macho" else "main") if triple else \
+            default_entry(events)
     session = Session(noexec=options.noexec, slab=slab_settings(options),
                       phony_externals=options.phony_externals,
                       process_symbols=options.process_symbols, entry=options.entry,
                       record_graphs=bool(options.check or options.show_addrs),
-                      num_threads=options.num_threads, arch=inputs_arch(events),
+                      num_threads=options.num_threads,
+                      arch=triple[0] if triple else inputs_arch(events),
                       emulate=options.emulate, timeout=options.timeout,
                       max_instructions=options.max_instructions)
+    if triple is not None:
+        session.set_object_format(triple[1])
+    session.all_load = options.all_load
+    if options.search_sys_lib:
+        session.system_search_paths = [d for d in os.environ.get("LD_LIBRARY_PATH",
+                                                                 "").split(":") if d]
+    for library in options.preload:
+        session.preload(library)
+    for harness in options.harness:
+        session.add_harness(harness)
     if options.add_self_relocations:
         from pyjitlink.tool.self_relocations import SelfRelocationsPlugin
 
@@ -210,12 +250,21 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
     if options.show_graphs or options.show_relocated_section_contents:
         from pyjitlink.tool.dumps import DumpPlugin  # only runs that dump pay for it
 
+        out = None
+        if options.graph_output:
+            try:
+                out = open(options.graph_output, "w", encoding="utf-8")  # noqa: SIM115
+            except OSError as err:
+                raise PyJITLinkError(err.strerror or str(err), options.graph_output,
+                                     f"'{options.graph_output}': {err.strerror or err}"
+                                     ) from None
         session.layer.add_plugin(DumpPlugin(options.show_graphs, options.graph_format,
-                                            options.show_relocated_section_contents))
+                                            options.show_relocated_section_contents, out))
     jd = session.main_jd
     libraries = []
     aliases = []
     sect_creates = []
+    weak_libraries = []
     lazy_next = False  # -lazy applies to the input or -l right after it (llvm-jitlink)
     for kind, value in events:
         lazy, lazy_next = lazy_next, kind == "lazy"
@@ -229,6 +278,12 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
             libraries.append((jd, value, False, lazy))
         elif kind == "hidden-l":
             libraries.append((jd, value, True, lazy))
+        elif kind == "load_hidden":
+            session.add_archive(jd, value, hidden=True, lazy=lazy)
+        elif kind == "weak_library":
+            session.add_weak_library(jd, value)
+        elif kind == "weak-l":
+            weak_libraries.append((jd, value))
         elif kind == "abs":
             session.add_absolute(jd, *_parse_abs(value))
         elif kind == "alias":
@@ -253,6 +308,8 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
     # ld's rule: every -L of a JITDylib applies to each of its -l, wherever they stand.
     for lib_jd, name, hidden, lazy in libraries:
         session.add_library(lib_jd, name, hidden, lazy)
+    for lib_jd, name in weak_libraries:
+        session.add_weak_library(lib_jd, session.find_text_stub(lib_jd, name))
     session.finish_link_orders()
     return session
 
@@ -367,6 +424,10 @@ def run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
         with _during_link():
             code = session.run_linked_main(address, program_args)
         timer.stop("run", started)
+        if options.show_jit_result:
+            # The entry point's return value on stdout; the tool itself then succeeds.
+            print(f"JIT result: {code}", flush=True)
+            code = 0
     stats = session.stats
     if options.show_sizes:
         print(f"  Total size of all blocks before pruning: {stats.pre_prune_total}")
