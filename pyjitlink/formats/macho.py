@@ -148,7 +148,7 @@ MachORelocationHandler = Callable[["MachOLinkGraphBuilder", MachOSection, list[R
 
 
 def _malformed(name: str, what: str) -> MalformedObject:
-    return MalformedObject(f"malformed Mach-O object: {what}", name)
+    return MalformedObject(f"malformed Mach-O object: {what}", name, what)
 
 
 def _cstr(raw: bytes) -> str:
@@ -364,6 +364,12 @@ class MachOLinkGraphBuilder:
                 continue
             kind = n_type & N_TYPE
             ext = bool(n_type & N_EXT)
+            if ext and not name:
+                # An external symbol is its name: without one nothing can bind to it
+                # (LLVM's words for each kind).
+                what = {N_UNDF: "common" if n_value else "external",
+                        N_ABS: "absolute"}.get(kind, "external")
+                raise _malformed(self.name, f"Anonymous {what} symbol at index {index}")
             if kind == N_UNDF:
                 if not ext:
                     raise _malformed(self.name, f"local symbol {name} is undefined")

@@ -31,6 +31,7 @@ from pyjitlink.formats import (
     identify,
     object_arch,
     scan_object_interface,
+    thin_archive,
     thin_object,
 )
 from pyjitlink.jitlink.graph import LinkGraph, Linkage, MemProt, Scope
@@ -211,6 +212,9 @@ class Session:
             raise PyJITLinkError(err.strerror or str(err), path,
                                  f"'{path}': {err.strerror or err}") from None
         kind = identify(data)
+        archive = thin_archive(data, path, self.target_arch)
+        if archive is not None:  # a universal file of archives: the target's slice
+            kind, data = "archive", archive
         if kind == "archive":
             self.add_archive(jd, path, data, lazy=lazy)
         elif lazy:
@@ -335,6 +339,7 @@ class Session:
         if data is None:
             with open(path, "rb") as f:
                 data = f.read()
+            data = thin_archive(data, path, self.target_arch) or data
 
         def add_member(target: JITDylib, member: bytes, name: str) -> None:
             if lazy:

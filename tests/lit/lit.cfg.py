@@ -10,7 +10,7 @@ do. Substitutions:
   (tests/crosscheck_lit.py).
 * ``llvm-jitlink``: pyjitlink under llvm-jitlink's name (its errors in LLVM's words), or the
   reference tool when ``PYJITLINK_LIT_TOOL`` is set.
-* ``llvm-mc``, ``FileCheck``, ``not``, ``llvm-ar``: found on PATH, else in the newest
+* ``llvm-mc``, ``FileCheck``, ``not``, ``llvm-ar``, ``llvm-lipo``: found on PATH, else in the newest
   /usr/lib/llvm-*/bin.
 * ``%python``: the interpreter running lit.
 
@@ -100,6 +100,7 @@ for word, feature, fallback in (
     ("FileCheck", "filecheck", None),
     ("not", None, None),
     ("llvm-ar", "llvm-ar", None),
+    ("llvm-lipo", "llvm-lipo", None),
 ):
     path = find_tool(word)
     if path is None and fallback and os.path.exists(fallback):
