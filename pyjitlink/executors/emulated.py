@@ -646,8 +646,10 @@ def _constant(value: str | None, address: int) -> str | None:
 
 @functools.lru_cache(maxsize=None)
 def _c_library_exports(name: str) -> bool:
-    """Whether the C or math library this Python runs on exports ``name``: the stand-in for
-    "a real C library function" when hostlib does not implement one."""
+    """Whether the C, math or C++ runtime library of this host exports ``name``: the
+    stand-in for "a real C library function" when hostlib does not implement one. (The C++
+    runtime's names, ``__cxa_throw``, ``_ZTIi``, link as llvm-jitlink links them against
+    its own process; calling one is the unsupported-function error.)"""
     for library in _c_libraries():
         try:
             getattr(library, name)
@@ -660,7 +662,7 @@ def _c_library_exports(name: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def _c_libraries() -> list[ctypes.CDLL]:
     libraries = [ctypes.CDLL(None)]
-    for soname in ("libc.so.6", "libm.so.6"):
+    for soname in ("libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1"):
         try:
             libraries.append(ctypes.CDLL(soname))
         except OSError:

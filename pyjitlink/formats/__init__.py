@@ -103,6 +103,17 @@ def thin_object(data: bytes, name: str, arch: str | None = None) -> bytes:
     return thin
 
 
+def thin_archive(data: bytes, name: str, arch: str | None = None) -> bytes | None:
+    """For a universal (fat) file whose slices are static archives (``lipo -create`` of
+    ``.a`` files, as LLVM's MachO_universal tests use): the archive slice for ``arch`` (see
+    _pick_slice); None when ``data`` is no universal file or its slice is no archive."""
+    if not data.startswith(UNIVERSAL_MAGICS):
+        return None
+    _, offset, size = _pick_slice(data, name, arch)
+    thin = universal_slice(data, name, offset, size)
+    return thin if identify(thin) == "archive" else None
+
+
 def object_arch(data: bytes, name: str) -> str:
     """The architecture ('x86_64', 'aarch64') of a relocatable object; errors if unsupported.
 

@@ -9,7 +9,6 @@ llvm-mc's encodings, re-checked against llvm-mc when it is installed.
 
 from __future__ import annotations
 
-import shutil
 import struct
 import subprocess
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from pyjitlink.arch.aarch64 import (
 from pyjitlink.errors import FixupOutOfRange, InstructionMismatch, JITLinkError
 from pyjitlink.jitlink.graph import Block, Edge, Linkage, LinkGraph, MemProt, Scope, Symbol
 from pyjitlink.jitlink.linker import apply_fixups
+from toolchain import find_tool
 
 RX = MemProt.READ | MemProt.EXEC
 RW = MemProt.READ | MemProt.WRITE
@@ -132,7 +132,7 @@ GOT_REQUESTS = [K.RequestGOTAndTransformToPage21, K.RequestGOTAndTransformToPage
                 K.RequestGOTAndTransformToPageOffset15, K.RequestGOTAndTransformToDelta32,
                 K.RequestGOTAndTransformToLDRLiteral19, K.RequestGOTAndTransformToPointer64]
 
-LLVM_MC = shutil.which("llvm-mc")
+LLVM_MC = find_tool("llvm-mc")
 
 
 @pytest.mark.skipif(LLVM_MC is None, reason="llvm-mc is not on PATH")
