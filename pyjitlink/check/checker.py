@@ -44,6 +44,7 @@ does).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TextIO
 
 from pyjitlink.check import disasm
@@ -283,21 +284,28 @@ def check_text(env: CheckerEnvironment, text: str, check_name: str, err: TextIO,
     return ok
 
 
-def check_file(env: CheckerEnvironment, path: str, check_name: str, err: TextIO) -> bool:
-    """Check one file; CheckError if it cannot be read."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        raise CheckError(f"cannot read check file: {e.strerror or e}", path) from None
+def check_file(env: CheckerEnvironment, path: str, check_name: str, err: TextIO,
+               read: Callable[[str], bytes] | None = None) -> bool:
+    """Check one file; CheckError if it cannot be read. ``read`` gives a file's bytes (the
+    tool's reader bounds pipes and devices); by default the file is opened and read."""
+    if read is not None:
+        data = read(path)
+    else:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            raise CheckError(f"cannot read check file: {e.strerror or e}", path) from None
     return check_text(env, data.decode("utf-8", "replace"), check_name, err, path)
 
 
 def check_files(env: CheckerEnvironment, files: list[str], check_name: str = "jitlink-check",
-                err: TextIO | None = None, keep_going: bool = False) -> list[str]:
+                err: TextIO | None = None, keep_going: bool = False,
+                read: Callable[[str], bytes] | None = None) -> list[str]:
     """Check each file in order; return the failing ones (at most one unless ``keep_going``).
 
     Messages go to ``err`` (default: sys.stderr); see the module docstring for their format.
+    ``read`` is passed to check_file.
     """
     if err is None:
         import sys
@@ -305,7 +313,7 @@ def check_files(env: CheckerEnvironment, files: list[str], check_name: str = "ji
         err = sys.stderr
     failed = []
     for path in files:
-        if not check_file(env, path, check_name, err):
+        if not check_file(env, path, check_name, err, read):
             failed.append(path)
             if not keep_going:
                 break

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from pyjitlink.errors import PyJITLinkError
 from pyjitlink.formats import identify, object_arch
 from pyjitlink.formats.archive import Archive
+from pyjitlink.formats.inputs import InputCache
 from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.tool.session import Session
 
@@ -131,51 +132,58 @@ def _parse_alias(stmt: str) -> tuple[str | None, str, str | None, str]:
     return dst, alias, src, aliasee
 
 
-def first_input(events: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
+def first_input(events: Sequence[tuple[str, str]],
+                inputs: InputCache | None = None) -> tuple[str, str] | None:
     """(format, architecture) of the first input that has recognisable ones (None if none
     does): the architecture chooses native execution or emulation, the format the default
-    entry point. Unreadable inputs fail later, when added."""
+    entry point. Each input is read once, through ``inputs``; unreadable or malformed inputs
+    fail later, when added."""
+    inputs = inputs or InputCache()
     for kind, path in events:
         if kind != "input":
             continue
         try:
-            with open(path, "rb") as f:
-                data = f.read(4096)  # a universal header lists its slices here
-                if identify(data) == "archive":
-                    members = Archive(data + f.read(), path).members
-                    data = members[0].data if members else b""
+            data = inputs.read(path)
+            if identify(data) == "archive":
+                members = Archive(data, path).members
+                data = members[0].data if members else b""
             return identify(data), object_arch(data, path)
-        except (OSError, PyJITLinkError):
+        except PyJITLinkError:
             continue
     return None
 
 
-def inputs_arch(events: Sequence[tuple[str, str]]) -> str | None:
+def inputs_arch(events: Sequence[tuple[str, str]],
+                inputs: InputCache | None = None) -> str | None:
     """The architecture of the first input (see first_input)."""
-    found = first_input(events)
+    found = first_input(events, inputs)
     return found[1] if found is not None else None
 
 
-def default_entry(events: Sequence[tuple[str, str]]) -> str:
+def default_entry(events: Sequence[tuple[str, str]],
+                  inputs: InputCache | None = None) -> str:
     """``main``, or ``_main`` when the inputs are Mach-O (llvm-jitlink's rule)."""
-    found = first_input(events)
+    found = first_input(events, inputs)
     return "_main" if found is not None and found[0] == "macho" else "main"
 
 
-def build_session(events: Sequence[tuple[str, str]], options: Options | None = None) -> Session:
+def build_session(events: Sequence[tuple[str, str]], options: Options | None = None,
+                  inputs: InputCache | None = None) -> Session:
     """A Session with the inputs, libraries and definitions of ``events`` in their JITDylibs.
 
     ``events`` are (kind, value) pairs in command-line order: kind is "input", "jd", "l",
-    "L", "abs" or "alias". Raises PyJITLinkError subclasses.
+    "L", "abs" or "alias". Each input file is read once (through ``inputs``), so pipes work.
+    Raises PyJITLinkError subclasses.
     """
     options = options or Options()
+    inputs = inputs or InputCache()
     if options.entry is None:
-        options.entry = default_entry(events)
+        options.entry = default_entry(events, inputs)
     session = Session(noexec=options.noexec, slab=slab_settings(options),
                       phony_externals=options.phony_externals,
                       process_symbols=options.process_symbols, entry=options.entry,
                       record_graphs=bool(options.check or options.show_addrs),
-                      num_threads=options.num_threads, arch=inputs_arch(events),
+                      num_threads=options.num_threads, arch=inputs_arch(events, inputs),
                       emulate=options.emulate, timeout=options.timeout,
                       max_instructions=options.max_instructions)
     if options.show_graphs or options.show_relocated_section_contents:
@@ -192,7 +200,7 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
         if kind == "jd":
             jd = session.create_jd(value)
         elif kind == "input":
-            session.add_object_file(jd, value, lazy=lazy)
+            session.add_object_file(jd, value, lazy=lazy, data=inputs.read(value))
         elif kind == "L":
             session.add_search_path(jd, value)
         elif kind == "l":
@@ -266,11 +274,15 @@ class _Timer:
         self.times[phase] = tuple(b - a for a, b in zip(started, now))  # type: ignore[assignment]
 
 
-def run_checks(env: GraphInfo, files: Sequence[str], check_name: str) -> None:
-    """Evaluate every rule of every check file; PyJITLinkError if any file fails."""
+def run_checks(env: GraphInfo, files: Sequence[str], check_name: str,
+               inputs: InputCache | None = None) -> None:
+    """Evaluate every rule of every check file; PyJITLinkError if any file fails. Each file
+    is read once (a pipe works, a device is read up to a limit: see formats.inputs)."""
     from pyjitlink.check.checker import check_files
 
-    failed = check_files(env, list(files), check_name, sys.stderr)
+    inputs = inputs or InputCache()
+    failed = check_files(env, list(files), check_name, sys.stderr,
+                         read=lambda path: inputs.read(path, "a check file"))
     if failed:
         raise PyJITLinkError(f"Some checks in {failed[0]} failed", failed[0])
 
@@ -285,7 +297,8 @@ def run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
     """
     timer = _Timer()
     started = timer.start()
-    session = build_session(events, options)
+    inputs = InputCache()
+    session = build_session(events, options, inputs)
     timer.stop("load", started)
     if options.show_linked_files:
         def show(jd: object, graph: LinkGraph) -> None:
@@ -312,7 +325,7 @@ def run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
     sys.stdout.flush()
     if options.check:
         assert session.graph_info is not None
-        run_checks(session.graph_info, options.check, options.check_name)
+        run_checks(session.graph_info, options.check, options.check_name, inputs)
     code = 0
     if not options.noexec:
         assert session.executor is not None

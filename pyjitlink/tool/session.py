@@ -32,6 +32,7 @@ from pyjitlink.formats import (
     scan_object_interface,
     thin_object,
 )
+from pyjitlink.formats.inputs import read_input
 from pyjitlink.jitlink.graph import LinkGraph, Scope
 from pyjitlink.jitlink.memory import ArenaMemoryManager, SlabArena
 from pyjitlink.orc.generators import (
@@ -194,14 +195,14 @@ class Session:
             (self.process_jd, JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY)]
 
     def add_object_file(self, jd: JITDylib, path: str,
-                        tracker: ResourceTracker | None = None, lazy: bool = False) -> None:
+                        tracker: ResourceTracker | None = None, lazy: bool = False,
+                        data: bytes | None = None) -> None:
         """Add the object or archive at ``path`` to ``jd`` (an archive's members on demand;
-        with ``lazy``, functions link on their first call)."""
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError as err:
-            raise PyJITLinkError(err.strerror or str(err), path) from None
+        with ``lazy``, functions link on their first call). ``data`` is the file's content if
+        the caller has read it already (a pipe can be read only once); otherwise ``path`` is
+        read (a regular file, or a pipe or device up to formats.inputs.STREAM_LIMIT)."""
+        if data is None:
+            data = read_input(path)
         kind = identify(data)
         if kind == "archive":
             self.add_archive(jd, path, data, lazy=lazy)
@@ -316,8 +317,7 @@ class Session:
         """Members of the archive at ``path`` join ``jd`` when they define a needed symbol;
         with ``hidden`` (``-hidden-l``) their symbols are hidden: visible inside ``jd`` only."""
         if data is None:
-            with open(path, "rb") as f:
-                data = f.read()
+            data = read_input(path)
 
         def add_member(target: JITDylib, member: bytes, name: str) -> None:
             if lazy:
