@@ -158,6 +158,59 @@ class Session:
         self.linked_files: list[tuple[str, str]] = []  # (jd name, graph name) in link order
         self.on_linked: list[Callable[[JITDylib, LinkGraph], None]] = []
         self.layer.on_graph_linking.append(self._graph_linking)
+        self._atexit_armed = False  # run_linked_main gave finalizers to the process's atexit
+        self._closed = False
+
+    # ------------------------------------------------------------------ lifetime
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release everything the session holds; idempotent, and done by garbage collection
+        too (a session is released when it is no longer referenced).
+
+        Finalizers whose initializers ran (``run_initializers``) run first, as ``remove``
+        runs them; then every JITDylib is cleared (code and data unmapped, unwind info
+        deregistered), the dispatcher's threads stop and the executor is closed (an emulated
+        session's Unicorn instance and its address space are freed). Code of a native
+        session whose finalizers were handed to ``atexit`` (``run_main``) stays mapped,
+        since the process calls those finalizers when it exits. After ``close`` the session
+        cannot be used.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self.executor is not None and not self._atexit_armed:
+                for fini in self.init_fini.take("fini", armed_only=True):
+                    self.executor.run_void(fini)
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        """Free memory, threads and the executor (no JIT'd code runs here)."""
+        keep_code = self._atexit_armed and self._emulator is None and self.executor is not None
+        if not keep_code:
+            self.es.end_session()
+        else:
+            self.es.dispatcher.shutdown()
+        self.linked_files.clear()
+        if self._emulator is not None:
+            self._emulator.close()
+
+    def __del__(self) -> None:
+        # Garbage collection: free what close() frees, without running JIT'd code.
+        if getattr(self, "_closed", True):
+            return
+        self._closed = True
+        try:
+            self._release()
+        except Exception:  # noqa: BLE001 - nothing can report an error from here
+            pass
 
     def _graph_linking(self, jd: JITDylib, graph: LinkGraph) -> None:
         self.linked_files.append((jd.name, graph.name))
@@ -458,6 +511,7 @@ class Session:
         executor = self.executor
         if executor is None:
             raise ExecutionError("cannot execute: no executor (use -noexec)")
+        self._atexit_armed = True
         executor.register_finalizers_with_atexit(self.init_fini.take("fini"))
         for init in self.init_fini.take("preinit") + self.init_fini.take("init"):
             executor.run_void(init)
