@@ -11,6 +11,7 @@ point is looked up in main, then every ``-jd`` JITDylib in command-line order, t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -20,7 +21,6 @@ from typing import TYPE_CHECKING
 from pyjitlink.errors import (
     ExecutionError,
     LibraryNotFound,
-    PyJITLinkError,
     SymbolsNotFound,
     UnsupportedObject,
 )
@@ -207,10 +207,8 @@ class Session:
         if getattr(self, "_closed", True):
             return
         self._closed = True
-        try:
+        with contextlib.suppress(Exception):  # nothing could report an error from here
             self._release()
-        except Exception:  # noqa: BLE001 - nothing can report an error from here
-            pass
 
     def _graph_linking(self, jd: JITDylib, graph: LinkGraph) -> None:
         self.linked_files.append((jd.name, graph.name))
