@@ -606,7 +606,11 @@ class EmulatedExecutor:
 @functools.lru_cache(maxsize=None)
 def _c_library_exports(name: str) -> bool:
     """Whether the C or math library this Python runs on exports ``name``: the stand-in for
-    "a real C library function" when hostlib does not implement one."""
+    "a real C library function" when hostlib does not implement one. Names are kept as
+    text with undecodable bytes escaped (surrogateescape): such a name, or one with a NUL,
+    is no C library's."""
+    if not name.isascii() and not _is_utf8(name) or "\0" in name:
+        return False
     for library in _c_libraries():
         try:
             getattr(library, name)
@@ -614,6 +618,14 @@ def _c_library_exports(name: str) -> bool:
         except AttributeError:
             continue
     return False
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @functools.lru_cache(maxsize=1)

@@ -29,8 +29,19 @@ def error_exit(message: str, file: str | None = None, code: int = 1) -> None:
     """Print ``pyjitlink: error: [file: ]message`` on stderr and exit with ``code``."""
     sys.stdout.flush()
     where = f"{file}: " if file else ""
-    print(f"{TOOL}: error: {where}{message}", file=sys.stderr, flush=True)
+    print(f"{TOOL}: error: {_one_line(where + message)}", file=sys.stderr, flush=True)
     sys.exit(code)
+
+
+def _one_line(text: str) -> str:
+    """``text`` as one printable line: bytes that were not UTF-8 (names are read with
+    surrogateescape) shown as ``\\xNN``, control characters (a newline in a symbol name)
+    escaped, so an error stays one line."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode()
+                   for c in text)
 
 
 class PositionalCommand(click.Command):
@@ -223,6 +234,10 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: run the command, turning every failure into one error line."""
     args = list(sys.argv[1:] if argv is None else argv)
+    # Symbol and file names are bytes read with surrogateescape: dumps write them back as
+    # the bytes they were, whatever the locale's encoding.
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="surrogateescape")
     try:
         command.main(args=args, prog_name=TOOL, standalone_mode=False)
     except PyJITLinkError as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import resource
 import sys
 import time
@@ -189,6 +190,13 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
     if options.show_graphs or options.show_relocated_section_contents:
         from pyjitlink.tool.dumps import DumpPlugin  # only runs that dump pay for it
 
+        if options.show_graphs:
+            try:
+                re.compile(options.show_graphs)
+            except re.error as err:
+                raise PyJITLinkError(f"invalid regular expression '{options.show_graphs}': "
+                                     f"{err}", "-show-graphs") from None
+
         session.layer.add_plugin(DumpPlugin(options.show_graphs, options.graph_format,
                                             options.show_relocated_section_contents))
     jd = session.main_jd
@@ -287,6 +295,11 @@ def run_checks(env: GraphInfo, files: Sequence[str], check_name: str,
         raise PyJITLinkError(f"Some checks in {failed[0]} failed", failed[0])
 
 
+def first_input_path(events: Sequence[tuple[str, str]]) -> str | None:
+    """The first input file named on the command line (None if there is none)."""
+    return next((value for kind, value in events if kind == "input"), None)
+
+
 def run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
         options: Options) -> int:
     """Build the session, link, run (unless -noexec); return the exit status.
@@ -294,7 +307,23 @@ def run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
     A native run ends the process through libc's ``exit`` with main's status, so that
     ``atexit`` handlers and finalizers run as in a real process; this returns only for
     ``-noexec``.
+
+    Every error names a file: one that belongs to no input in particular (the entry point
+    is missing, memory ran out, an emulated program faulted outside any linked graph) names
+    the first input, as llvm-jitlink's messages name the main JITDylib's first object.
     """
+    try:
+        return _run(events, program_args, options)
+    except PyJITLinkError as err:
+        if err.file is None:
+            err.file = first_input_path(events)
+        raise
+    except MemoryError:
+        raise PyJITLinkError("out of memory", first_input_path(events)) from None
+
+
+def _run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
+         options: Options) -> int:
     timer = _Timer()
     started = timer.start()
     inputs = InputCache()
