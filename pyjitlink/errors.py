@@ -110,6 +110,18 @@ class SymbolsNotFound(OrcError):
         self.symbols = sorted(symbols)
 
 
+class LookupCycle(OrcError):
+    """Symbols whose materializations wait for each other, so none can ever resolve (an
+    alias or re-export cycle such as ``-alias a=b -alias b=a``). ``symbols``: every symbol
+    that waited, sorted."""
+
+    def __init__(self, symbols: list[str], file: str | None = None) -> None:
+        names = ", ".join(sorted(symbols))
+        super().__init__(f"Symbols wait for each other in a cycle and can never be resolved "
+                         f"(an alias or re-export cycle): [ {names} ]", file)
+        self.symbols = sorted(symbols)
+
+
 class DuplicateDefinition(OrcError):
     """Two strong definitions of one name in one JITDylib."""
 

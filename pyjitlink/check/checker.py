@@ -44,6 +44,7 @@ does).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TextIO
 
 from pyjitlink.check import disasm
@@ -76,33 +77,69 @@ _SPACE = " \t\n\v\f\r"
 # ---------------------------------------------------------------- evaluation
 
 
-def evaluate(env: CheckerEnvironment, e: Expr) -> int:
-    """The 64-bit value of ``e``; CheckError (with LLVM's text) if it cannot be computed."""
+def evaluate(env: CheckerEnvironment, e: Expr, memo: dict[int, int] | None = None) -> int:
+    """The 64-bit value of ``e``; CheckError (with LLVM's text) if it cannot be computed.
+
+    Walks the tree with an explicit stack (left operand first, as LLVM evaluates), so a
+    flat sum of thousands of terms or deeply nested parentheses need no recursion. ``memo``
+    (node id -> value) lets a caller evaluate subtrees once across several calls.
+    """
+    stack: list[tuple[Expr, bool]] = [(e, False)]
+    values: list[int] = []
+    while stack:
+        node, operands_done = stack.pop()
+        if memo is not None and id(node) in memo:
+            values.append(memo[id(node)])
+            continue
+        if isinstance(node, BinOp | Slice | Load):
+            if not operands_done:
+                stack.append((node, True))
+                if isinstance(node, BinOp):
+                    stack.append((node.rhs, False))
+                    stack.append((node.lhs, False))
+                else:
+                    stack.append((node.expr if isinstance(node, Slice) else node.address,
+                                  False))
+                continue
+            if isinstance(node, BinOp):
+                b = values.pop()
+                value = _binary(node.op, values.pop(), b)
+            elif isinstance(node, Slice):
+                value = (values.pop() >> node.low) & ((1 << (node.high - node.low + 1)) - 1)
+            else:
+                value = _load(env, node.size, values.pop())
+        else:
+            value = _leaf(env, node)
+        if memo is not None:
+            memo[id(node)] = value
+        values.append(value)
+    return values[0]
+
+
+def _binary(op: str, a: int, b: int) -> int:
+    match op:
+        case "+":
+            return (a + b) & MASK64
+        case "-":
+            return (a - b) & MASK64
+        case "&":
+            return a & b
+        case "|":
+            return a | b
+        case "<<":
+            return (a << b) & MASK64 if b < 64 else 0
+        case ">>":
+            return a >> b if b < 64 else 0
+    raise AssertionError(f"unknown operator {op!r}")
+
+
+def _leaf(env: CheckerEnvironment, e: Expr) -> int:
+    """The value of an expression without operands (a number, a symbol, a function)."""
     match e:
         case Number(value):
             return value
         case Symbol(name):
             return _symbol(env, name).address & MASK64
-        case BinOp(op, lhs, rhs):
-            a, b = evaluate(env, lhs), evaluate(env, rhs)
-            match op:
-                case "+":
-                    return (a + b) & MASK64
-                case "-":
-                    return (a - b) & MASK64
-                case "&":
-                    return a & b
-                case "|":
-                    return a | b
-                case "<<":
-                    return (a << b) & MASK64 if b < 64 else 0
-                case ">>":
-                    return a >> b if b < 64 else 0
-            raise AssertionError(f"unknown operator {op!r}")
-        case Slice(inner, high, low):
-            return (evaluate(env, inner) >> low) & ((1 << (high - low + 1)) - 1)
-        case Load(size, address):
-            return _load(env, size, evaluate(env, address))
         case DecodeOperand(symbol, offset, index):
             return _decode_operand(env, symbol, offset, index)
         case NextPC(symbol):
@@ -129,7 +166,7 @@ def evaluate(env: CheckerEnvironment, e: Expr) -> int:
                 raise CheckError(f'RTDyldChecker: no section "{section}" registered for file '
                                  f'"{file}"')
             return found.address & MASK64
-    raise AssertionError(f"not an expression: {e!r}")
+    raise AssertionError(f"not an expression: {type(e).__name__}")
 
 
 def _symbol(env: CheckerEnvironment, name: str) -> MemoryRegion:
@@ -219,12 +256,13 @@ def _parse_side(env: CheckerEnvironment, text: str) -> Expr:
     try:
         return parse_side(text)
     except RuleSyntaxError as syntax:
+        memo: dict[int, int] = {}  # a load's address is evaluated once, not per enclosing load
         for node in syntax.evaluated_first:
             if isinstance(node, DecodableSymbol):
                 if env.symbol(node.name) is None:
                     raise CheckError(f"Cannot decode unknown symbol '{node.name}'") from None
             else:
-                evaluate(env, node)
+                evaluate(env, node, memo)
         raise
 
 
@@ -283,22 +321,29 @@ def check_text(env: CheckerEnvironment, text: str, check_name: str, err: TextIO,
     return ok
 
 
-def check_file(env: CheckerEnvironment, path: str, check_name: str, err: TextIO) -> bool:
-    """Check one file; CheckError if it cannot be read."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        raise CheckError(f"cannot read check file: {e.strerror or e}", path,
-                         f"'{path}': {e.strerror or e}") from None
+def check_file(env: CheckerEnvironment, path: str, check_name: str, err: TextIO,
+               read: Callable[[str], bytes] | None = None) -> bool:
+    """Check one file; CheckError if it cannot be read. ``read`` gives a file's bytes (the
+    tool's reader bounds pipes and devices); by default the file is opened and read."""
+    if read is not None:
+        data = read(path)
+    else:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            raise CheckError(f"cannot read check file: {e.strerror or e}", path,
+                             f"'{path}': {e.strerror or e}") from None
     return check_text(env, data.decode("utf-8", "replace"), check_name, err, path)
 
 
 def check_files(env: CheckerEnvironment, files: list[str], check_name: str = "jitlink-check",
-                err: TextIO | None = None, keep_going: bool = False) -> list[str]:
+                err: TextIO | None = None, keep_going: bool = False,
+                read: Callable[[str], bytes] | None = None) -> list[str]:
     """Check each file in order; return the failing ones (at most one unless ``keep_going``).
 
     Messages go to ``err`` (default: sys.stderr); see the module docstring for their format.
+    ``read`` is passed to check_file.
     """
     if err is None:
         import sys
@@ -306,7 +351,7 @@ def check_files(env: CheckerEnvironment, files: list[str], check_name: str = "ji
         err = sys.stderr
     failed = []
     for path in files:
-        if not check_file(env, path, check_name, err):
+        if not check_file(env, path, check_name, err, read):
             failed.append(path)
             if not keep_going:
                 break

@@ -268,200 +268,261 @@ def _number_value(text: str) -> int:
     return value
 
 
-def _number(s: str) -> tuple[int, str]:
-    text, rest = _split_number(s)
-    if not text or not _is_digit(text[0]):
-        raise _unexpected(rest, rest, "expected number")
-    return _number_value(text), rest
-
-
 _BINOPS = {"+", "-", "&", "|"}
 
 
-def _binop(s: str) -> tuple[str | None, str]:
-    """An operator and the rest after it (trimmed), or None and ``s`` unchanged."""
-    if s.startswith(("<<", ">>")):
-        return s[:2], _ltrim(s[2:])
-    if s[:1] in _BINOPS:
-        return s[:1], _ltrim(s[1:])
-    return None, s
-
-
-def _open_paren(s: str) -> str:
-    if not s.startswith("("):
-        raise _unexpected(s, s, "expected '('")
-    return _ltrim(s[1:])
-
-
-def _close_paren(rest: str, sub_expr: str) -> str:
-    if not rest.startswith(")"):
-        raise _unexpected(rest, sub_expr, "expected ')'")
-    return _ltrim(rest[1:])
-
-
-def _file_name(s: str) -> tuple[str, str]:
-    """The text up to the first ',' (a file name may hold any other character), then ','."""
-    rest = _open_paren(s)
-    comma = rest.find(",")
-    if comma < 0:
-        name, rest = _rtrim(rest), ""
-    else:
-        name, rest = _rtrim(rest[:comma]), _ltrim(rest[comma:])
-    if not rest.startswith(","):
-        raise _unexpected(rest, s, "expected ','")
-    return name, _ltrim(rest[1:])
-
-
 class _Parser:
-    """Recursive descent over the remaining text, as LLVM's evaluator walks it.
+    """LLVM's recursive descent, walked without recursion over positions in one text.
+
+    The text is never sliced while parsing (only to quote it in an error), so a rule of n
+    characters parses in O(n) time; nesting (``(``, ``*{N}``) is an explicit stack, so a
+    rule nests as deep as it likes without reaching Python's recursion limit.
 
     ``done`` lists, in the order LLVM would evaluate them, the nodes that can fail to evaluate
     (symbols, function calls, loads) once they are completely parsed; a syntax error carries
     that list so the checker can report an earlier evaluation error first, as LLVM does.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, text: str) -> None:
+        self.t = text
+        self.n = len(text)
         self.done: list[Expr | DecodableSymbol] = []
 
     def _leaf(self, e: Expr) -> Expr:
         self.done.append(e)
         return e
 
-    def expr(self, s: str) -> tuple[Expr, str]:
-        lhs, rest = self.simple(s)
-        # Fold ``op simple`` pairs onto lhs left to right: every operator binds equally.
-        while rest:
-            op, after = _binop(rest)
-            if op is None:
-                break
-            rhs, rest = self.simple(after)
-            lhs = BinOp(op, lhs, rhs)
-        return lhs, rest
+    # ------------------------------------------------------------ lexical helpers
 
-    def simple(self, s: str) -> tuple[Expr, str]:
-        if not s:
-            raise RuleSyntaxError("Unexpected end of expression")
-        c = s[0]
-        e: Expr
-        if c == "(":
-            e, rest = self.parens(s)
-        elif c == "*":
-            e, rest = self.load(s)
-        elif _is_alpha(c) or c == "_":
-            e, rest = self.identifier(s)
-        elif _is_digit(c):
-            value, rest = _number(s)
-            e = Number(value)
+    def ws(self, i: int) -> int:
+        t, n = self.t, self.n
+        while i < n and t[i] in _SPACE:
+            i += 1
+        return i
+
+    def symbol(self, i: int) -> tuple[str, int]:
+        """The longest run of symbol characters at ``i``, and the position after it and the
+        spaces that follow."""
+        t, n = self.t, self.n
+        end = i
+        while end < n and t[end] in _SYMBOL_CHARS:
+            end += 1
+        return t[i:end], self.ws(end)
+
+    def number(self, i: int) -> tuple[int, int]:
+        """A number at ``i`` and the position just after it (spaces are NOT skipped)."""
+        t, n = self.t, self.n
+        end = i
+        if t.startswith("0x", i):
+            end = i + 2
+            while end < n and t[end] in _HEX_DIGITS:
+                end += 1
         else:
-            raise _unexpected(s, s, "expected '(', '*', identifier, or number")
-        if rest.startswith("["):
-            e, rest = self.slice(e, rest)
-        return e, rest
+            while end < n and t[end] in _DIGITS:
+                end += 1
+        text = t[i:end]
+        if not text or not _is_digit(text[0]):
+            raise _unexpected(t[end:], t[end:], "expected number")
+        return _number_value(text), end
 
-    def parens(self, s: str) -> tuple[Expr, str]:
-        e, rest = self.expr(_ltrim(s[1:]))
-        if not rest.startswith(")"):
-            raise _unexpected(rest, s, "expected ')'")
-        return e, _ltrim(rest[1:])
+    def binop(self, i: int) -> tuple[str | None, int]:
+        """An operator at ``i`` and the position after it (and its spaces), or None, i."""
+        t = self.t
+        if t.startswith(("<<", ">>"), i):
+            return t[i:i + 2], self.ws(i + 2)
+        if i < self.n and t[i] in _BINOPS:
+            return t[i], self.ws(i + 1)
+        return None, i
 
-    def load(self, s: str) -> tuple[Expr, str]:
-        rest = _ltrim(s[1:])
-        if not rest.startswith("{"):
+    def open_paren(self, i: int) -> int:
+        if not self.t.startswith("(", i):
+            raise _unexpected(self.t[i:], self.t[i:], "expected '('")
+        return self.ws(i + 1)
+
+    def close_paren(self, i: int, sub_expr: int) -> int:
+        if not self.t.startswith(")", i):
+            raise _unexpected(self.t[i:], self.t[sub_expr:], "expected ')'")
+        return self.ws(i + 1)
+
+    def file_name(self, s: int) -> tuple[str, int]:
+        """The text up to the first ',' (a file name may hold any other character), then
+        the position after the ',' and its spaces."""
+        t = self.t
+        i = self.open_paren(s)
+        comma = t.find(",", i)
+        if comma < 0:
+            name, i = _rtrim(t[i:]), self.n
+        else:
+            name, i = _rtrim(t[i:comma]), comma
+        if not t.startswith(",", i):
+            raise _unexpected(t[i:], t[s:], "expected ','")
+        return name, self.ws(i + 1)
+
+    # ------------------------------------------------------------ the grammar
+
+    def expr(self, i: int) -> tuple[Expr, int]:
+        """``simple (op simple)*`` at ``i``; a simple may open ``(`` or ``*{N}``, which push
+        a frame [kind, lhs, op, start, size] for the inner expression."""
+        t, n = self.t, self.n
+        stack: list[list] = []
+        frame: list = ["top", None, None, i, 0]
+        while True:
+            # The start of a simple expression: open frames, then an atom.
+            while True:
+                if i >= n:
+                    raise RuleSyntaxError("Unexpected end of expression")
+                c = t[i]
+                if c == "(":
+                    stack.append(frame)
+                    frame = ["paren", None, None, i, 0]
+                    i = self.ws(i + 1)
+                elif c == "*":
+                    size, i = self.load_head(i)
+                    stack.append(frame)
+                    frame = ["load", None, None, i, size]
+                else:
+                    break
+            e, i = self.atom(i)
+            # A complete simple expression: slice it, fold it into its frame, and close
+            # every frame whose expression ends here.
+            while True:
+                if t.startswith("[", i):
+                    e, i = self.slice(e, i)
+                frame[1] = e if frame[1] is None else BinOp(frame[2], frame[1], e)
+                op, after = self.binop(i) if i < n else (None, i)
+                if op is not None:
+                    frame[2] = op
+                    i = after
+                    break
+                kind = frame[0]
+                if kind == "top":
+                    return frame[1], i
+                if kind == "paren":
+                    if not t.startswith(")", i):
+                        raise _unexpected(t[i:], t[frame[3]:], "expected ')'")
+                    e = frame[1]
+                    i = self.ws(i + 1)
+                else:
+                    e = self._leaf(Load(frame[4], frame[1]))
+                frame = stack.pop()
+
+    def atom(self, i: int) -> tuple[Expr, int]:
+        c = self.t[i]
+        if _is_alpha(c) or c == "_":
+            return self.identifier(i)
+        if _is_digit(c):
+            value, i = self.number(i)
+            return Number(value), i
+        rest = self.t[i:]
+        raise _unexpected(rest, rest, "expected '(', '*', identifier, or number")
+
+    def load_head(self, i: int) -> tuple[int, int]:
+        """``*{N}``: the size, and the position of the address expression."""
+        t = self.t
+        i = self.ws(i + 1)
+        if not t.startswith("{", i):
             raise RuleSyntaxError("Expected '{' following '*'.")
-        size, rest = _number(_ltrim(rest[1:]))
+        size, i = self.number(self.ws(i + 1))
         if size not in LOAD_SIZES:
             raise RuleSyntaxError("Invalid size for dereference.")
-        if not rest.startswith("}"):
+        if not t.startswith("}", i):
             raise RuleSyntaxError("Missing '}' for dereference.")
-        address, rest = self.expr(_ltrim(rest[1:]))
-        return self._leaf(Load(size, address)), rest
+        return size, self.ws(i + 1)
 
-    def slice(self, e: Expr, s: str) -> tuple[Expr, str]:
-        high, rest = _number(_ltrim(s[1:]))
-        if not rest.startswith(":"):
-            raise _unexpected(rest, rest, "expected ':'")
-        low, rest = _number(_ltrim(rest[1:]))
-        if not rest.startswith("]"):
-            raise _unexpected(rest, rest, "expected ']'")
+    def slice(self, e: Expr, i: int) -> tuple[Expr, int]:
+        t = self.t
+        high, i = self.number(self.ws(i + 1))
+        if not t.startswith(":", i):
+            raise _unexpected(t[i:], t[i:], "expected ':'")
+        low, i = self.number(self.ws(i + 1))
+        if not t.startswith("]", i):
+            raise _unexpected(t[i:], t[i:], "expected ']'")
         if high > 63 or low > high:
             raise RuleSyntaxError(f"Invalid bit-slice [{high}:{low}]")
-        return Slice(e, high, low), _ltrim(rest[1:])
+        return Slice(e, high, low), self.ws(i + 1)
 
-    def identifier(self, s: str) -> tuple[Expr, str]:
-        name, rest = _split_symbol(s)
+    def identifier(self, i: int) -> tuple[Expr, int]:
+        name, i = self.symbol(i)
         if name == "decode_operand":
-            return self.decode_operand(rest)
+            return self.decode_operand(i)
         if name == "next_pc":
-            return self.next_pc(rest)
+            return self.next_pc(i)
         if name in ("stub_addr", "got_addr"):
-            return self.stub_or_got(rest, name == "stub_addr")
+            return self.stub_or_got(i, name == "stub_addr")
         if name == "section_addr":
-            return self.section_addr(rest)
-        return self._leaf(Symbol(name)), rest
+            return self.section_addr(i)
+        return self._leaf(Symbol(name)), i
 
-    def decode_operand(self, s: str) -> tuple[Expr, str]:
-        symbol, rest = _split_symbol(_open_paren(s))
+    def decode_operand(self, i: int) -> tuple[Expr, int]:
+        t = self.t
+        symbol, i = self.symbol(self.open_paren(i))
         self.done.append(DecodableSymbol(symbol))
         offset = 0
-        op, rest = _binop(rest)
+        op, i = self.binop(i)
         if op == "+":
-            if _is_digit(rest[:1]):
-                offset, rest = _number(rest)
+            if _is_digit(t[i:i + 1]):
+                offset, i = self.number(i)
             else:
                 # LLVM ignores this error and goes on with nothing left, which fails on ','.
-                rest = ""
+                i = self.n
         elif op is not None:
-            raise _unexpected(rest, rest, "expected '+' for offset or ',' if no offset")
-        if not rest.startswith(","):
-            raise _unexpected(rest, rest, "expected ','")
-        index, rest = _number(_ltrim(rest[1:]))
-        rest = _close_paren(rest, rest)
-        return self._leaf(DecodeOperand(symbol, offset, index)), rest
+            raise _unexpected(t[i:], t[i:], "expected '+' for offset or ',' if no offset")
+        if not t.startswith(",", i):
+            raise _unexpected(t[i:], t[i:], "expected ','")
+        index, i = self.number(self.ws(i + 1))
+        i = self.close_paren(i, i)
+        return self._leaf(DecodeOperand(symbol, offset, index)), i
 
-    def next_pc(self, s: str) -> tuple[Expr, str]:
-        symbol, rest = _split_symbol(_open_paren(s))
+    def next_pc(self, i: int) -> tuple[Expr, int]:
+        symbol, i = self.symbol(self.open_paren(i))
         self.done.append(DecodableSymbol(symbol))
-        rest = _close_paren(rest, rest)
-        return self._leaf(NextPC(symbol)), rest
+        i = self.close_paren(i, i)
+        return self._leaf(NextPC(symbol)), i
 
-    def stub_or_got(self, s: str, is_stub: bool) -> tuple[Expr, str]:
-        file, rest = _file_name(s)
-        symbol, rest = _split_symbol(rest)
+    def stub_or_got(self, s: int, is_stub: bool) -> tuple[Expr, int]:
+        t = self.t
+        file, i = self.file_name(s)
+        symbol, i = self.symbol(i)
         kind = ""
-        if rest.startswith(","):
-            rest = _ltrim(rest[1:])
-            close = rest.find(")")
-            kind, rest = (rest, "") if close < 0 else (rest[:close], rest[close:])
-        rest = _close_paren(rest, s)
+        if t.startswith(",", i):
+            i = self.ws(i + 1)
+            close = t.find(")", i)
+            if close < 0:
+                kind, i = t[i:], self.n
+            else:
+                kind, i = t[i:close], close
+        i = self.close_paren(i, s)
         if is_stub:
-            return self._leaf(StubAddr(file, symbol, kind)), rest
+            return self._leaf(StubAddr(file, symbol, kind)), i
         if kind:
             # LLVM asserts "Kind name filter only supported for stubs".
             raise RuleSyntaxError("got_addr takes no stub-kind filter")
-        return self._leaf(GOTAddr(file, symbol)), rest
+        return self._leaf(GOTAddr(file, symbol)), i
 
-    def section_addr(self, s: str) -> tuple[Expr, str]:
-        file, rest = _file_name(s)
-        close = rest.find(")")
+    def section_addr(self, s: int) -> tuple[Expr, int]:
+        t = self.t
+        file, i = self.file_name(s)
+        close = t.find(")", i)
         if close < 0:
-            section, rest = _rtrim(rest), ""
+            section, i = _rtrim(t[i:]), self.n
         else:
-            section, rest = _rtrim(rest[:close]), _ltrim(rest[close:])
-        rest = _close_paren(rest, s)
-        return self._leaf(SectionAddr(file, section)), rest
+            section, i = _rtrim(t[i:close]), self.ws(close)
+        i = self.close_paren(i, s)
+        return self._leaf(SectionAddr(file, section)), i
 
 
 def parse_side(text: str) -> Expr:
     """Parse one side of a rule (as split by ``parse_rule``); raise RuleSyntaxError.
 
     The error's ``evaluated_first`` lists the nodes LLVM would have evaluated before meeting
-    the syntax error (see ``_Parser``).
+    the syntax error (see ``_Parser``). Time is linear in the text's length, and nesting
+    depth is not limited by Python's recursion limit.
     """
-    parser = _Parser()
+    parser = _Parser(text)
     try:
-        e, rest = parser.expr(text)
-        if rest:
-            raise _unexpected(rest, text, "")
+        e, end = parser.expr(0)
+        if end < len(text):
+            raise _unexpected(text[end:], text, "")
     except RuleSyntaxError as err:
         err.evaluated_first = tuple(parser.done)
         raise

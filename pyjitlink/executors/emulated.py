@@ -649,7 +649,11 @@ def _c_library_exports(name: str) -> bool:
     """Whether the C, math or C++ runtime library of this host exports ``name``: the
     stand-in for "a real C library function" when hostlib does not implement one. (The C++
     runtime's names, ``__cxa_throw``, ``_ZTIi``, link as llvm-jitlink links them against
-    its own process; calling one is the unsupported-function error.)"""
+    its own process; calling one is the unsupported-function error.) Names are kept as
+    text with undecodable bytes escaped (surrogateescape): such a name, or one with a NUL,
+    is no C library's."""
+    if not name.isascii() and not _is_utf8(name) or "\0" in name:
+        return False
     for library in _c_libraries():
         try:
             getattr(library, name)
@@ -657,6 +661,14 @@ def _c_library_exports(name: str) -> bool:
         except AttributeError:
             continue
     return False
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @functools.lru_cache(maxsize=1)

@@ -80,6 +80,11 @@ RelocationHandler = Callable[["ELFLinkGraphBuilder", ELFSection, Block, int, int
                              None]
 
 
+# Section types that hold link metadata, never code or data: no relocation applies to them
+# (null, symtab, strtab, rela, hash, dynamic, rel, dynsym, group, symtab_shndx, relr).
+_NOT_RELOCATABLE = frozenset({0, 2, 3, 4, 5, 6, 9, 11, 17, 18, 19})
+
+
 def _malformed(name: str, what: str) -> MalformedObject:
     return MalformedObject(f"malformed ELF object: {what}", name)
 
@@ -331,8 +336,19 @@ class ELFLinkGraphBuilder:
                 raise _malformed(self.name, f"relocation section {rsec.name} targets section "
                                             f"{rsec.info}")
             target_sec = self.sections[rsec.info]
+            if target_sec.type in _NOT_RELOCATABLE:
+                # LLVM refuses these too (getSection fails for index 0; no graph block for
+                # the others): e.g. a .rela.text whose sh_info names itself, which would
+                # otherwise leave .text unrelocated and crash at run time.
+                raise _malformed(self.name, f"relocation section {rsec.name} applies to "
+                                            f"section {rsec.info} ({target_sec.name or 'null'}"
+                                            f"), which holds no code or data")
             block = target_sec.block
             if block is None:
+                if target_sec.flags & (SHF_WRITE | SHF_EXECINSTR):
+                    raise _malformed(self.name, f"relocation section {rsec.name} applies to "
+                                                f"section {target_sec.name}, which is "
+                                                f"writable or executable but not allocated")
                 continue  # debug info and other non-allocated sections
             if rsec.type == SHT_REL:
                 raise UnsupportedObject(f"SHT_REL relocation section {rsec.name} is not "

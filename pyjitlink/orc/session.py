@@ -16,7 +16,7 @@ from functools import partial
 from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol, TextIO
 
-from pyjitlink.errors import OrcError, SymbolsNotFound
+from pyjitlink.errors import LookupCycle, OrcError, SymbolsNotFound
 from pyjitlink.orc.jitdylib import JITDylib, SymbolTableEntry
 from pyjitlink.orc.materialization import MaterializationResponsibility
 from pyjitlink.orc.resources import ResourceManager, ResourceTracker
@@ -37,10 +37,19 @@ LookupResult = dict[str, tuple[ExecutorSymbolDef, SymbolTableEntry]]
 
 
 class TaskDispatcher(Protocol):
+    """Runs the session's tasks. ``on_idle`` (set by the ExecutionSession) is called when no
+    task is queued or running while work may still be waiting; it returns True if it made
+    progress possible (it failed stuck materializations, see ExecutionSession._on_idle).
+    ``is_idle`` tells whether no task is queued or running."""
+
+    on_idle: Callable[[], bool] | None
+
     def dispatch(self, task: Task) -> None: ...
 
     def run_until(self, done: Callable[[], bool]) -> None:
         """Block the calling thread until ``done()`` is true, helping to run tasks if useful."""
+
+    def is_idle(self) -> bool: ...
 
     def shutdown(self) -> None: ...
 
@@ -52,13 +61,15 @@ class InPlaceTaskDispatcher:
     uses constant stack depth. With ``-num-threads 0`` this is llvm-jitlink's in-place mode.
     Several threads may wait at once (JIT'd threads making first calls to lazy functions):
     each runs queued tasks; one whose queue is empty waits while another runs a task. A wait
-    with nothing queued and nothing running can never end: that raises OrcError.
+    with nothing queued and nothing running can never end unless ``on_idle`` breaks a cycle
+    of materializations waiting for each other; if it cannot, that raises OrcError.
     """
 
     def __init__(self) -> None:
         self.queue: deque[Task] = deque()
         self.cond = threading.Condition()
         self.running = 0
+        self.on_idle: Callable[[], bool] | None = None
 
     def dispatch(self, task: Task) -> None:
         with self.cond:
@@ -68,6 +79,7 @@ class InPlaceTaskDispatcher:
     def run_until(self, done: Callable[[], bool]) -> None:
         cond = self.cond
         while True:
+            task: Task | None = None
             with cond:
                 while True:
                     if done():
@@ -77,14 +89,22 @@ class InPlaceTaskDispatcher:
                         self.running += 1
                         break
                     if self.running == 0:
-                        raise OrcError("internal error: lookup cannot complete (no work left)")
+                        break  # idle: see below, without holding the condition's lock
                     cond.wait(0.05)
+            if task is None:
+                if self.on_idle is None or not self.on_idle():
+                    raise OrcError("internal error: lookup cannot complete (no work left)")
+                continue
             try:
                 task()
             finally:
                 with cond:
                     self.running -= 1
                     cond.notify_all()
+
+    def is_idle(self) -> bool:
+        with self.cond:
+            return not self.queue and self.running == 0
 
     def shutdown(self) -> None:
         with self.cond:
@@ -108,6 +128,8 @@ class ThreadPoolTaskDispatcher:
         self.cond = threading.Condition()
         self.stopping = False
         self.error: BaseException | None = None
+        self.busy = 0  # workers running a task
+        self.on_idle: Callable[[], bool] | None = None
         self.workers = [threading.Thread(target=self._work, name=f"pyjitlink-worker-{i}",
                                          daemon=True) for i in range(num_threads)]
         for worker in self.workers:
@@ -127,13 +149,25 @@ class ThreadPoolTaskDispatcher:
                 if self.stopping:
                     return
                 task = self.queue.popleft()
+                self.busy += 1
             try:
                 task()
             except BaseException as err:  # noqa: BLE001 - kept for run_until to re-raise
                 with cond:
                     self.error = self.error or err
             with cond:
+                self.busy -= 1
+                idle = not self.queue and self.busy == 0 and not self.stopping
                 cond.notify_all()
+            if idle and self.on_idle is not None:
+                # The last task ended and none is queued: whatever still waits waits for
+                # something that cannot happen (a cycle); the session fails it.
+                try:
+                    self.on_idle()
+                except BaseException as err:  # noqa: BLE001 - kept for run_until
+                    with cond:
+                        self.error = self.error or err
+                        cond.notify_all()
 
     def run_until(self, done: Callable[[], bool]) -> None:
         with self.cond:
@@ -141,6 +175,10 @@ class ThreadPoolTaskDispatcher:
                 if self.error is not None:
                     raise self.error
                 self.cond.wait(0.5)
+
+    def is_idle(self) -> bool:
+        with self.cond:
+            return not self.queue and self.busy == 0
 
     def shutdown(self) -> None:
         with self.cond:
@@ -191,6 +229,10 @@ class ExecutionSession:
         # Units materializing and not yet emitted or failed; emitted units not yet ready.
         self._in_flight = 0
         self._pending_ready: list[MaterializationResponsibility] = []
+        # Responsibilities whose materialize task has started and that have not finished.
+        self._materializing: set[MaterializationResponsibility] = set()
+        if hasattr(self.dispatcher, "on_idle"):
+            self.dispatcher.on_idle = self._on_idle
 
     # ------------------------------------------------------------------ JITDylibs
 
@@ -299,6 +341,9 @@ class ExecutionSession:
 
     def _dispatch_materialization(self, mr: MaterializationResponsibility) -> None:
         def run() -> None:
+            with self.lock:
+                if not mr.finished:
+                    self._materializing.add(mr)
             try:
                 mr.unit.materialize(mr)
             except Exception as err:
@@ -370,6 +415,7 @@ class ExecutionSession:
         with self.lock:
             mr.finished = True
             self._in_flight -= 1
+            self._materializing.discard(mr)
             for entry in mr.entries.values():
                 entry.state = SymbolState.EMITTED
                 self._wake(entry, completed)
@@ -423,6 +469,7 @@ class ExecutionSession:
             if not mr.finished:
                 mr.finished = True
                 self._in_flight -= 1
+            self._materializing.discard(mr)
         self._fail(mr, err)
         with self.lock:
             if self._in_flight == 0 and self._pending_ready:
@@ -430,6 +477,25 @@ class ExecutionSession:
         self._complete(completed)
         for unit, unit_err in failures:
             self._fail(unit, unit_err)
+
+    def _on_idle(self) -> bool:
+        """No task is queued or running: every materialization that started and has not
+        finished waits, directly or not, for one of the others (``-alias a=b -alias b=a``:
+        each alias waits for the other's address). Nothing can ever wake them, so they all
+        fail with a LookupCycle naming their symbols, and so does every query that waits
+        on them. Returns False if there was nothing to fail."""
+        with self.lock:
+            if not self.dispatcher.is_idle():
+                return True  # work arrived meanwhile: not stuck
+            stuck = [mr for mr in self._materializing if not mr.finished]
+            if not stuck:
+                return False
+            names = sorted(name for mr in stuck for name in mr.entries)
+            origins = sorted({mr.unit.origin for mr in stuck if mr.unit.origin})
+            error = LookupCycle(names, origins[0] if origins else None)
+        for mr in sorted(stuck, key=lambda m: sorted(m.entries)):
+            self.notify_failed(mr, error)
+        return True
 
     def _fail(self, mr: MaterializationResponsibility, err: Exception) -> None:
         """Fail ``mr``'s symbols and every query waiting on them."""

@@ -40,7 +40,7 @@ def error_exit(message: str, file: str | None = None, code: int = 1) -> None:
         print(f"{_llvm_argv0}: {where}{message}", file=sys.stderr, flush=True)
         sys.exit(code)
     where = f"{file}: " if file else ""
-    print(f"{TOOL}: error: {where}{message}", file=sys.stderr, flush=True)
+    print(f"{TOOL}: error: {_one_line(where + message)}", file=sys.stderr, flush=True)
     sys.exit(code)
 
 
@@ -106,6 +106,15 @@ class UnknownOption(click.UsageError):
 
 TRUE_WORDS = ("true", "TRUE", "True", "1")
 FALSE_WORDS = ("false", "FALSE", "False", "0")
+def _one_line(text: str) -> str:
+    """``text`` as one printable line: bytes that were not UTF-8 (names are read with
+    surrogateescape) shown as ``\\xNN``, control characters (a newline in a symbol name)
+    escaped, so an error stays one line."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode()
+                   for c in text)
 
 
 class PositionalCommand(click.Command):
@@ -389,6 +398,10 @@ def main(argv: Sequence[str] | None = None, argv0: str | None = None) -> None:
     argv0 = sys.argv[0] if argv0 is None else argv0
     global _llvm_argv0
     _llvm_argv0 = argv0 if llvm_mode(argv0) else None
+    # Symbol and file names are bytes read with surrogateescape: dumps write them back as
+    # the bytes they were, whatever the locale's encoding.
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="surrogateescape")
     try:
         command.main(args=args, prog_name=LLVM_TOOL if _llvm_argv0 else TOOL,
                      standalone_mode=False)

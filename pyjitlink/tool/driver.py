@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import resource
 import sys
 import time
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from pyjitlink.errors import PyJITLinkError
 from pyjitlink.formats import identify, object_arch
 from pyjitlink.formats.archive import Archive
+from pyjitlink.formats.inputs import InputCache
 from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.orc.platforms import PLATFORMS
 from pyjitlink.tool.session import Session
@@ -188,56 +190,63 @@ def parse_triple(triple: str) -> tuple[str, str]:
     return arch, "macho" if darwin else "elf"
 
 
-def first_input(events: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
+def first_input(events: Sequence[tuple[str, str]],
+                inputs: InputCache | None = None) -> tuple[str, str] | None:
     """(format, architecture) of the first input that has recognisable ones (None if none
     does): the architecture chooses native execution or emulation, the format the default
-    entry point. Unreadable inputs fail later, when added."""
+    entry point. Each input is read once, through ``inputs``; unreadable or malformed inputs
+    fail later, when added."""
+    inputs = inputs or InputCache()
     for kind, path in events:
         if kind != "input":
             continue
         try:
-            with open(path, "rb") as f:
-                data = f.read(4096)  # a universal header lists its slices here
-                if identify(data) == "archive":
-                    members = Archive(data + f.read(), path).members
-                    data = members[0].data if members else b""
+            data = inputs.read(path)
+            if identify(data) == "archive":
+                members = Archive(data, path).members
+                data = members[0].data if members else b""
             return identify(data), object_arch(data, path)
-        except (OSError, PyJITLinkError):
+        except PyJITLinkError:
             continue
     return None
 
 
-def inputs_arch(events: Sequence[tuple[str, str]]) -> str | None:
+def inputs_arch(events: Sequence[tuple[str, str]],
+                inputs: InputCache | None = None) -> str | None:
     """The architecture of the first input (see first_input)."""
-    found = first_input(events)
+    found = first_input(events, inputs)
     return found[1] if found is not None else None
 
 
-def default_entry(events: Sequence[tuple[str, str]]) -> str:
+def default_entry(events: Sequence[tuple[str, str]],
+                  inputs: InputCache | None = None) -> str:
     """The first input's platform's default entry: ``main``, or ``_main`` for Mach-O
     (llvm-jitlink's rule)."""
-    found = first_input(events)
+    found = first_input(events, inputs)
     platform = PLATFORMS.get(found[0]) if found is not None else None
     return (platform or PLATFORMS["elf"]).default_entry
 
 
-def build_session(events: Sequence[tuple[str, str]], options: Options | None = None) -> Session:
+def build_session(events: Sequence[tuple[str, str]], options: Options | None = None,
+                  inputs: InputCache | None = None) -> Session:
     """A Session with the inputs, libraries and definitions of ``events`` in their JITDylibs.
 
     ``events`` are (kind, value) pairs in command-line order: kind is "input", "jd", "l",
-    "L", "abs" or "alias". Raises PyJITLinkError subclasses.
+    "L", "abs" or "alias". Each input file is read once (through ``inputs``), so pipes work.
+    Raises PyJITLinkError subclasses.
     """
     options = options or Options()
+    inputs = inputs or InputCache()
     triple = parse_triple(options.triple) if options.triple else None
     if options.entry is None:
         options.entry = ("_main" if triple[1] == "macho" else "main") if triple else \
-            default_entry(events)
+            default_entry(events, inputs)
     session = Session(noexec=options.noexec, slab=slab_settings(options),
                       phony_externals=options.phony_externals,
                       process_symbols=options.process_symbols, entry=options.entry,
                       record_graphs=bool(options.check or options.show_addrs),
                       num_threads=options.num_threads,
-                      arch=triple[0] if triple else inputs_arch(events),
+                      arch=triple[0] if triple else inputs_arch(events, inputs),
                       emulate=options.emulate, timeout=options.timeout,
                       max_instructions=options.max_instructions,
                       debugger_support=options.debugger_support,
@@ -267,6 +276,13 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
     if options.show_graphs or options.show_relocated_section_contents:
         from pyjitlink.tool.dumps import DumpPlugin  # only runs that dump pay for it
 
+        if options.show_graphs:
+            try:
+                re.compile(options.show_graphs)
+            except re.error as err:
+                raise PyJITLinkError(f"invalid regular expression '{options.show_graphs}': "
+                                     f"{err}", "-show-graphs") from None
+
         out = None
         if options.graph_output:
             try:
@@ -288,7 +304,7 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
         if kind == "jd":
             jd = session.create_jd(value)
         elif kind == "input":
-            session.add_object_file(jd, value, lazy=lazy)
+            session.add_object_file(jd, value, lazy=lazy, data=inputs.read(value))
         elif kind == "L":
             session.add_search_path(jd, value)
         elif kind == "l":
@@ -396,11 +412,15 @@ class _Timer:
         self.times[phase] = tuple(b - a for a, b in zip(started, now))  # type: ignore[assignment]
 
 
-def run_checks(env: GraphInfo, files: Sequence[str], check_name: str) -> None:
-    """Evaluate every rule of every check file; PyJITLinkError if any file fails."""
+def run_checks(env: GraphInfo, files: Sequence[str], check_name: str,
+               inputs: InputCache | None = None) -> None:
+    """Evaluate every rule of every check file; PyJITLinkError if any file fails. Each file
+    is read once (a pipe works, a device is read up to a limit: see formats.inputs)."""
     from pyjitlink.check.checker import check_files
 
-    failed = check_files(env, list(files), check_name, sys.stderr)
+    inputs = inputs or InputCache()
+    failed = check_files(env, list(files), check_name, sys.stderr,
+                         read=lambda path: inputs.read(path, "a check file"))
     if failed:
         raise PyJITLinkError(f"Some checks in {failed[0]} failed", failed[0])
 
@@ -414,6 +434,9 @@ def _during_link() -> Iterator[None]:
     except PyJITLinkError as err:
         err.during_link = True
         raise
+def first_input_path(events: Sequence[tuple[str, str]]) -> str | None:
+    """The first input file named on the command line (None if there is none)."""
+    return next((value for kind, value in events if kind == "input"), None)
 
 
 def run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
@@ -423,10 +446,27 @@ def run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
     A native run ends the process through libc's ``exit`` with main's status, so that
     ``atexit`` handlers and finalizers run as in a real process; this returns only for
     ``-noexec``.
+
+    Every error names a file: one that belongs to no input in particular (the entry point
+    is missing, memory ran out, an emulated program faulted outside any linked graph) names
+    the first input, as llvm-jitlink's messages name the main JITDylib's first object.
     """
+    try:
+        return _run(events, program_args, options)
+    except PyJITLinkError as err:
+        if err.file is None:
+            err.file = first_input_path(events)
+        raise
+    except MemoryError:
+        raise PyJITLinkError("out of memory", first_input_path(events)) from None
+
+
+def _run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
+         options: Options) -> int:
     timer = _Timer()
     started = timer.start()
-    session = build_session(events, options)
+    inputs = InputCache()
+    session = build_session(events, options, inputs)
     timer.stop("load", started)
     if options.show_linked_files:
         def show(jd: object, graph: LinkGraph) -> None:
@@ -454,7 +494,7 @@ def run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
     sys.stdout.flush()
     if options.check:
         assert session.graph_info is not None
-        run_checks(session.graph_info, options.check, options.check_name)
+        run_checks(session.graph_info, options.check, options.check_name, inputs)
     code = 0
     if not options.noexec:
         assert session.executor is not None

@@ -11,6 +11,7 @@ point is looked up in main, then every ``-jd`` JITDylib in command-line order, t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -34,6 +35,7 @@ from pyjitlink.formats import (
     thin_archive,
     thin_object,
 )
+from pyjitlink.formats.inputs import read_input
 from pyjitlink.jitlink.graph import LinkGraph, Linkage, MemProt, Scope
 from pyjitlink.jitlink.memory import ArenaMemoryManager, SlabArena
 from pyjitlink.orc.generators import (
@@ -176,6 +178,57 @@ class Session:
         self.linked_files: list[tuple[str, str]] = []  # (jd name, graph name) in link order
         self.on_linked: list[Callable[[JITDylib, LinkGraph], None]] = []
         self.layer.on_graph_linking.append(self._graph_linking)
+        self._atexit_armed = False  # run_linked_main gave finalizers to the process's atexit
+        self._closed = False
+
+    # ------------------------------------------------------------------ lifetime
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release everything the session holds; idempotent, and done by garbage collection
+        too (a session is released when it is no longer referenced).
+
+        Finalizers whose initializers ran (``run_initializers``) run first, as ``remove``
+        runs them; then every JITDylib is cleared (code and data unmapped, unwind info
+        deregistered), the dispatcher's threads stop and the executor is closed (an emulated
+        session's Unicorn instance and its address space are freed). Code of a native
+        session whose finalizers were handed to ``atexit`` (``run_main``) stays mapped,
+        since the process calls those finalizers when it exits. After ``close`` the session
+        cannot be used.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self.executor is not None and not self._atexit_armed:
+                for fini in self.init_fini.take("fini", armed_only=True):
+                    self.executor.run_void(fini)
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        """Free memory, threads and the executor (no JIT'd code runs here)."""
+        keep_code = self._atexit_armed and self._emulator is None and self.executor is not None
+        if not keep_code:
+            self.es.end_session()
+        else:
+            self.es.dispatcher.shutdown()
+        self.linked_files.clear()
+        if self._emulator is not None:
+            self._emulator.close()
+
+    def __del__(self) -> None:
+        # Garbage collection: free what close() frees, without running JIT'd code.
+        if getattr(self, "_closed", True):
+            return
+        self._closed = True
+        with contextlib.suppress(Exception):  # nothing could report an error from here
+            self._release()
 
     def _add_debug_plugins(self, debugger_support: bool | None, perf_support: bool) -> None:
         """Debug objects (source lines for fault reports; GDB's JIT interface natively, on
@@ -236,15 +289,14 @@ class Session:
             (self.process_jd, JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY)]
 
     def add_object_file(self, jd: JITDylib, path: str,
-                        tracker: ResourceTracker | None = None, lazy: bool = False) -> None:
+                        tracker: ResourceTracker | None = None, lazy: bool = False,
+                        data: bytes | None = None) -> None:
         """Add the object or archive at ``path`` to ``jd`` (an archive's members on demand;
-        with ``lazy``, functions link on their first call)."""
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError as err:
-            raise PyJITLinkError(err.strerror or str(err), path,
-                                 f"'{path}': {err.strerror or err}") from None
+        with ``lazy``, functions link on their first call). ``data`` is the file's content if
+        the caller has read it already (a pipe can be read only once); otherwise ``path`` is
+        read (a regular file, or a pipe or device up to formats.inputs.STREAM_LIMIT)."""
+        if data is None:
+            data = read_input(path)
         kind = identify(data)
         archive = thin_archive(data, path, self.target_arch)
         if archive is not None:  # a universal file of archives: the target's slice
@@ -372,8 +424,7 @@ class Session:
         """Members of the archive at ``path`` join ``jd`` when they define a needed symbol;
         with ``hidden`` (``-hidden-l``) their symbols are hidden: visible inside ``jd`` only."""
         if data is None:
-            with open(path, "rb") as f:
-                data = f.read()
+            data = read_input(path)
             data = thin_archive(data, path, self.target_arch) or data
 
         def add_member(target: JITDylib, member: bytes, name: str) -> None:
@@ -396,12 +447,7 @@ class Session:
         (see _adapt_test_object): a name the harness defines replaces the test objects'
         definition of it, and a name the harness references is exported from the test
         objects even if it was local (a ``static`` function the harness calls)."""
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError as err:
-            raise PyJITLinkError(err.strerror or str(err), path,
-                                 f"'{path}': {err.strerror or err}") from None
+        data = read_input(path)
         graph = build_link_graph(thin_object(data, path, self.target_arch), path)
         defined = {s.name for s in graph.defined_symbols()
                    if s.name and s.scope is not Scope.LOCAL}
@@ -451,12 +497,7 @@ class Session:
         null, from a JITDylib named by the path that ``jd`` links against (newest
         llvm-jitlink's rule). PyJITLinkError for an unreadable stub or one that lists no
         symbols."""
-        try:
-            with open(path, encoding="utf-8", errors="replace") as f:
-                text = f.read()
-        except OSError as err:
-            raise PyJITLinkError(err.strerror or str(err), path,
-                                 f"'{path}': {err.strerror or err}") from None
+        text = read_input(path, what="a TextAPI stub").decode("utf-8", "replace")
         names = textapi_symbols(text)
         if not names:
             raise PyJITLinkError("not a TextAPI stub (no symbols listed)", path)
@@ -517,12 +558,7 @@ class Session:
         defined in ``jd`` and linked on demand (llvm-jitlink's SectCreateMaterializationUnit,
         its graph named ``orc_sectcreate_<section>``). PyJITLinkError for an unreadable file
         or an offset past its end."""
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError as err:
-            raise PyJITLinkError(err.strerror or str(err), path,
-                                 f"'{path}': {err.strerror or err}") from None
+        data = read_input(path, what="a -sectcreate file")
         for name, offset in symbols.items():
             if offset > len(data):
                 raise PyJITLinkError(f"In -sectcreate, symbol {name} at offset {offset:#x} "
@@ -625,6 +661,7 @@ class Session:
         executor = self.executor
         if executor is None:
             raise ExecutionError("cannot execute: no executor (use -noexec)")
+        self._atexit_armed = True
         executor.register_finalizers_with_atexit(self.init_fini.take("fini"))
         for init in self.init_fini.take("preinit") + self.init_fini.take("init"):
             executor.run_void(init)
