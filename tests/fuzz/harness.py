@@ -10,6 +10,8 @@ the link goes on through allocation, fixups and the checker's graph recording. O
 * ``bug``: any other exception (the tool would say "internal error");
 * ``hang``: the per-case watchdog (SIGALRM via setitimer) fired;
 * ``crash``: the process died (only the supervisor in run.py can see that).
+
+A sixth kind of case, "check-rule", evaluates a mutated jitlink-check rule (rules.py).
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from pathlib import Path
 from pyjitlink.errors import PyJITLinkError
 
 from .mutators import make_archive, mutate
+from .rules import load_rules, mutate_rule, run_rule
 
 REPO = Path(__file__).resolve().parents[2]
 TESTDATA = REPO / "testdata"
-KINDS = ("elf-x86_64", "elf-aarch64", "macho-x86_64", "macho-arm64", "archive")
+KINDS = ("elf-x86_64", "elf-aarch64", "macho-x86_64", "macho-arm64", "archive", "check-rule")
 
 
 def _kind_of(path: Path) -> str:
@@ -82,6 +85,8 @@ def load_seeds(per_kind: int = 10) -> dict[str, list[tuple[str, bytes]]]:
         archives.append((f"{kind}-gnu.a", make_archive(members, "gnu", index)))
         archives.append((f"{kind}-bsd.a", make_archive(members, "bsd")))
     seeds["archive"] = archives
+    seeds["check-rule"] = [(f"rule{i}", rule.encode("utf-8", "surrogateescape"))
+                           for i, rule in enumerate(load_rules())]
     return seeds
 
 
@@ -107,6 +112,10 @@ def make_case(seeds: dict[str, list[tuple[str, bytes]]], seed: int, index: int
     rng = random.Random(f"{seed}:{index}")
     kind = KINDS[index % len(KINDS)]
     name, data = rng.choice(seeds[kind])
+    if kind == "check-rule":
+        rule = mutate_rule(data.decode("utf-8", "surrogateescape"), rng)
+        arch = rng.choice(["x86_64", "aarch64"])
+        return kind, name, f"{arch}:{rule}".encode("utf-8", "surrogateescape"), ["mutate_rule"]
     data, names = mutate(data, rng)
     return kind, name, data, names
 
@@ -137,12 +146,18 @@ def link(data: bytes, name: str) -> None:
         session.close()
 
 
-def run_case(data: bytes, name: str, timeout: float = 10.0) -> Outcome:
-    """Run one input with a watchdog; classify what happened."""
+def run_case(data: bytes, name: str, timeout: float = 10.0, kind: str = "") -> Outcome:
+    """Run one input (an object or archive; for kind "check-rule", ``arch:rule``) with a
+    watchdog; classify what happened."""
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        link(data, name)
+        if kind == "check-rule":
+            arch, _, rule = data.decode("utf-8", "surrogateescape").partition(":")
+            if not run_rule(rule, arch):
+                return Outcome("error", "the rule is false or cannot be evaluated")
+        else:
+            link(data, name)
         return Outcome("ok")
     except Hang:
         return Outcome("hang", f"no result within {timeout} s")
@@ -166,7 +181,7 @@ def run_cases(seed: int, start: int, count: int, timeout: float = 10.0,
     seeds = seeds or load_seeds()
     for index in range(start, start + count):
         kind, name, data, names = make_case(seeds, seed, index)
-        outcome = run_case(data, f"case{index}-{Path(name).name}", timeout)
+        outcome = run_case(data, f"case{index}-{Path(name).name}", timeout, kind)
         outcome.mutations = names
         outcome.seed_name = name
         yield index, kind, outcome
