@@ -11,7 +11,6 @@ point is looked up in main, then every ``-jd`` JITDylib in command-line order, t
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 import weakref
@@ -182,7 +181,8 @@ class Session:
         session's Unicorn instance and its address space are freed). Code of a native
         session whose finalizers were handed to ``atexit`` (``run_main``) stays mapped,
         since the process calls those finalizers when it exits. After ``close`` the session
-        cannot be used.
+        cannot be used, and its code (``function``) must not be called: keep a session
+        referenced for as long as its code runs.
         """
         if self._closed:
             return
@@ -210,8 +210,10 @@ class Session:
         if getattr(self, "_closed", True):
             return
         self._closed = True
-        with contextlib.suppress(Exception):  # nothing could report an error from here
+        try:  # noqa: SIM105 - no module global is needed: this may run at interpreter exit
             self._release()
+        except BaseException:  # noqa: BLE001 - nothing could report it
+            pass
 
     def _graph_linking(self, jd: JITDylib, graph: LinkGraph) -> None:
         for callback in self.on_linked:
