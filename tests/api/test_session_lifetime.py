@@ -148,3 +148,33 @@ def test_native_remove_then_close(tmp_path: Path) -> None:
         assert session.linked_files == [("main", "seven.o")]
         session.remove(tracker)
         assert session.linked_files == []
+
+
+def test_emulated_add_run_remove_cycles_keep_nothing(a64_object: bytes) -> None:
+    # One session, code added, run and removed again and again: what Python allocates stays
+    # flat (before, every cycle kept its linked_files entry and more).
+    import tracemalloc
+
+    session = pyjitlink.Session(arch="aarch64")
+
+    def cycle() -> None:
+        tracker = session.main_jd.create_resource_tracker()
+        session.add_object(session.main_jd, a64_object, "prog.o", tracker)
+        assert session.run_main("main", ["prog"]) == 42
+        session.remove(tracker)
+
+    for _ in range(30):
+        cycle()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(200):
+            cycle()
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 200 * 200, grown  # under 200 bytes a cycle
+    assert session.linked_files == []
+    session.close()
