@@ -17,7 +17,11 @@ A sixth kind of case, "check-rule", evaluates a mutated jitlink-check rule (rule
 from __future__ import annotations
 
 import random
+import re
+import shutil
 import signal
+import subprocess
+import tempfile
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -53,11 +57,43 @@ def _defined_globals(data: bytes, name: str) -> list[str]:
         return []
 
 
-def load_seeds(per_kind: int = 10) -> dict[str, list[tuple[str, bytes]]]:
+LIT = REPO / "tests" / "lit"
+_TRIPLE = re.compile(r"llvm-mc\b.*?-triple[= ](\S+)")
+_KIND_OF_TRIPLE = (("aarch64-", "elf-aarch64"), ("x86_64-apple", "macho-x86_64"),
+                   ("arm64-apple", "macho-arm64"), ("x86_64-", "elf-x86_64"))
+
+
+def lit_objects() -> list[tuple[str, str, bytes]]:
+    """(kind, name, bytes) of the objects tests/lit assembles: each ``.s`` file with the
+    triple of its first ``llvm-mc`` RUN line (they hold relocation types and sections that
+    compiler output rarely has). Files that do not assemble as they are are skipped."""
+    mc = shutil.which("llvm-mc")
+    if mc is None:
+        raise RuntimeError("llvm-mc is not on PATH: cannot assemble tests/lit seeds")
+    found = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in sorted(LIT.glob("*/*.s")):
+            match = _TRIPLE.search(path.read_text(errors="replace"))
+            if match is None:
+                continue
+            triple = match.group(1)
+            kind = next((k for prefix, k in _KIND_OF_TRIPLE if triple.startswith(prefix)), None)
+            if kind is None:
+                continue
+            out = Path(tmp, "x.o")
+            done = subprocess.run([mc, "-filetype=obj", f"-triple={triple}", str(path), "-o",
+                                   str(out)], capture_output=True)
+            if done.returncode == 0:
+                found.append((kind, str(path.relative_to(REPO)), out.read_bytes()))
+    return found
+
+
+def load_seeds(per_kind: int = 10, lit: bool = False) -> dict[str, list[tuple[str, bytes]]]:
     """Seed inputs by kind: for each kind, the smallest object of each source file in
     testdata/ (small ones make a mutation more likely to hit structure than code) and
-    ``per_kind`` others picked at a fixed stride over every build flavour, and ar archives
-    built from small ones in GNU (with a symbol index and a long name) and BSD styles."""
+    ``per_kind`` others picked at a fixed stride over every build flavour, with ``lit`` the
+    objects tests/lit assembles, and ar archives built from small ones in GNU (with a
+    symbol index and a long name) and BSD styles."""
     by_kind: dict[str, list[Path]] = {k: [] for k in KINDS[:4]}
     for path in sorted(TESTDATA.glob("*/*/*.o")):
         by_kind[_kind_of(path)].append(path)
@@ -73,6 +109,9 @@ def load_seeds(per_kind: int = 10) -> dict[str, list[tuple[str, bytes]]]:
         stride = max(1, len(paths) // per_kind)
         picked += [p for p in sorted(paths, key=str)[::stride] if p not in picked]
         seeds[kind] = [(str(p.relative_to(REPO)), p.read_bytes()) for p in picked]
+    if lit:
+        for kind, name, data in lit_objects():
+            seeds[kind].append((name, data))
     archives = []
     for kind in ("elf-x86_64", "elf-aarch64", "macho-x86_64", "macho-arm64"):
         objects = seeds[kind][:3]  # the smallest
@@ -175,10 +214,10 @@ def run_case(data: bytes, name: str, timeout: float = 10.0, kind: str = "") -> O
 
 
 def run_cases(seed: int, start: int, count: int, timeout: float = 10.0,
-              seeds: dict[str, list[tuple[str, bytes]]] | None = None
+              seeds: dict[str, list[tuple[str, bytes]]] | None = None, lit: bool = False
               ) -> Iterator[tuple[int, str, Outcome]]:
     """(index, kind, outcome) of cases ``start`` .. ``start + count - 1``."""
-    seeds = seeds or load_seeds()
+    seeds = seeds or load_seeds(lit=lit)
     for index in range(start, start + count):
         kind, name, data, names = make_case(seeds, seed, index)
         outcome = run_case(data, f"case{index}-{Path(name).name}", timeout, kind)
