@@ -210,8 +210,21 @@ def test_fifo_with_a_writer_runs_the_program(tmp_path: Path, program) -> None:  
     os.mkfifo(fifo)
 
     def write() -> None:
-        time.sleep(0.5)  # after pyjitlink has opened the FIFO and waits for data
-        fifo.write_bytes(obj.read_bytes())
+        # Once pyjitlink has opened the FIFO (it waits for data); a writer's non-blocking
+        # open fails with ENXIO until a reader is there. Never block: the test must end.
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    return
+                time.sleep(0.05)
+        time.sleep(0.3)  # let the reader wait for data a little
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "wb") as f:
+            f.write(obj.read_bytes())
 
     writer = threading.Thread(target=write)
     writer.start()
