@@ -244,6 +244,8 @@ class Engine:
                     f"mapping {size:#x} bytes at {address:#x}")
 
     def unmap(self, address: int, size: int) -> None:
+        if not self.handle:
+            return  # closed: nothing is mapped any more (a session released after close)
         self._check(self.lib.uc_mem_unmap(self.handle, address, size),
                     f"unmapping {size:#x} bytes at {address:#x}")
         # Code once translated at these addresses must not outlive them.
@@ -332,7 +334,8 @@ class Memory:
         self.engine.unmap(address, size)
         index = self._starts.index(address)
         del self._starts[index], self._regions[index]
-        self.buffer.madvise(mmap.MADV_DONTNEED, address, size)
+        if not self.buffer.closed:
+            self.buffer.madvise(mmap.MADV_DONTNEED, address, size)
 
     def is_mapped(self, address: int) -> bool:
         index = bisect.bisect(self._starts, address) - 1

@@ -178,3 +178,19 @@ def test_emulated_add_run_remove_cycles_keep_nothing(a64_object: bytes) -> None:
     assert grown < 200 * 200, grown  # under 200 bytes a cycle
     assert session.linked_files == []
     session.close()
+
+
+def test_session_released_after_its_executor_was_closed(a64_object: bytes) -> None:
+    # The older way to free an emulator (executor.close()) followed by close() or by the
+    # session's release: removing code from a closed emulator unmaps nothing and must not
+    # touch the freed Unicorn instance (that crashed the process).
+    for how in ("close", "drop"):
+        session = pyjitlink.Session(arch="aarch64")
+        session.add_object(session.main_jd, a64_object, "prog.o")
+        assert session.run_main("main", ["prog"]) == 42
+        session.executor.close()
+        session.executor.close()
+        if how == "close":
+            session.close()
+        del session
+        gc.collect()
