@@ -8,7 +8,7 @@ the link goes on through allocation, fixups and the checker's graph recording. O
 
 * ``ok``: linked; ``error``: a PyJITLinkError (the tool prints one line: fine);
 * ``bug``: any other exception (the tool would say "internal error");
-* ``hang``: the per-case watchdog (SIGALRM via setitimer) fired;
+* ``hang``: the per-case watchdog (CPU time and real time, via setitimer) fired;
 * ``crash``: the process died (only the supervisor in run.py can see that).
 
 A sixth kind of case, "check-rule", evaluates a mutated jitlink-check rule (rules.py).
@@ -185,11 +185,20 @@ def link(data: bytes, name: str) -> None:
         session.close()
 
 
+WALL_FACTOR = 6  # a case may wait (use no CPU) this many times its CPU budget
+
+
 def run_case(data: bytes, name: str, timeout: float = 10.0, kind: str = "") -> Outcome:
     """Run one input (an object or archive; for kind "check-rule", ``arch:rule``) with a
-    watchdog; classify what happened."""
+    watchdog; classify what happened.
+
+    The watchdog is ``timeout`` seconds of this process's CPU time (SIGPROF), so a loaded
+    machine does not turn slow cases into hangs, and ``WALL_FACTOR`` times that in real time
+    (SIGALRM), for a case that blocks without using the CPU."""
     previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
+    previous_prof = signal.signal(signal.SIGPROF, _alarm)
+    signal.setitimer(signal.ITIMER_PROF, timeout)
+    signal.setitimer(signal.ITIMER_REAL, timeout * WALL_FACTOR)
     try:
         if kind == "check-rule":
             arch, _, rule = data.decode("utf-8", "surrogateescape").partition(":")
@@ -199,7 +208,8 @@ def run_case(data: bytes, name: str, timeout: float = 10.0, kind: str = "") -> O
             link(data, name)
         return Outcome("ok")
     except Hang:
-        return Outcome("hang", f"no result within {timeout} s")
+        return Outcome("hang", f"no result within {timeout} s of CPU time or "
+                               f"{timeout * WALL_FACTOR} s")
     except PyJITLinkError as err:
         return Outcome("error", f"{err.file}: {err.message}"[:300])
     except RecursionError as err:
@@ -210,7 +220,9 @@ def run_case(data: bytes, name: str, timeout: float = 10.0, kind: str = "") -> O
         return Outcome("bug", f"{type(err).__name__}: {err} at {where}"[:500])
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGPROF, previous_prof)
 
 
 def run_cases(seed: int, start: int, count: int, timeout: float = 10.0,
