@@ -13,6 +13,8 @@ The Python API is the session the command line drives::
     assert add(2, 3) == 5
     session.remove(tracker)                        # finalizers run, memory unmapped
 
+A session is a context manager; ``close()`` (or dropping the last reference) unmaps its code
+and frees its emulator, so keep it referenced while its code runs.
 ``Session(noexec=True, slab=(size, address, page_size))`` links without executing, at
 deterministic addresses; ``session.lookup(name)`` links what ``name`` needs and returns its
 address; ``session.run_main(entry, args)`` runs a program's initializers and main;

@@ -323,10 +323,12 @@ class EmulatedExecutor:
         self.plugin.global_prefix = global_prefix
 
     def close(self) -> None:
+        """Free the Unicorn instance and the emulated address space; idempotent."""
         if self._watchdog is not None:
             self._watchdog.close()
             self._watchdog = None
         self.engine.close()
+        self.memory.close()
 
     # ------------------------------------------------------------------ symbols
 

@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
 import ctypes
 import functools
 import math
@@ -187,6 +188,11 @@ class Engine:
             self.lib.uc_close(self.handle)
             self.handle = None  # type: ignore[assignment]
 
+    def __del__(self) -> None:
+        # An engine nobody closed (its executor was dropped) still frees its Unicorn instance.
+        with contextlib.suppress(Exception):
+            self.close()
+
     # registers
     def read(self, reg: int) -> int:
         self.lib.uc_reg_read(self.handle, reg, self._address)
@@ -238,6 +244,8 @@ class Engine:
                     f"mapping {size:#x} bytes at {address:#x}")
 
     def unmap(self, address: int, size: int) -> None:
+        if not self.handle:
+            return  # closed: nothing is mapped any more (a session released after close)
         self._check(self.lib.uc_mem_unmap(self.handle, address, size),
                     f"unmapping {size:#x} bytes at {address:#x}")
         # Code once translated at these addresses must not outlive them.
@@ -302,8 +310,16 @@ class Memory:
         self.fault: Callable[[int, int, bool], None] = self._default_fault
 
     def close(self) -> None:
+        """Unmap the host memory behind the emulated address space; idempotent. If some
+        view of it is still exported, its pages are dropped instead (the mapping goes when
+        the last view does)."""
         self.view.release()
-        self.buffer.close()
+        if self.buffer.closed:
+            return
+        try:
+            self.buffer.close()
+        except BufferError:
+            self.buffer.madvise(mmap.MADV_DONTNEED, 0, self.SIZE)
 
     # mapping
     def map(self, address: int, size: int, prot: int) -> None:
@@ -318,7 +334,8 @@ class Memory:
         self.engine.unmap(address, size)
         index = self._starts.index(address)
         del self._starts[index], self._regions[index]
-        self.buffer.madvise(mmap.MADV_DONTNEED, address, size)
+        if not self.buffer.closed:
+            self.buffer.madvise(mmap.MADV_DONTNEED, address, size)
 
     def is_mapped(self, address: int) -> bool:
         index = bisect.bisect(self._starts, address) - 1

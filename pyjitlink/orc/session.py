@@ -94,6 +94,9 @@ class InPlaceTaskDispatcher:
             if task is None:
                 if self.on_idle is None or not self.on_idle():
                     raise OrcError("internal error: lookup cannot complete (no work left)")
+                with cond:  # another thread is about to dispatch, or on_idle did
+                    if not self.queue and self.running == 0 and not done():
+                        cond.wait(0.05)
                 continue
             try:
                 task()
@@ -229,8 +232,11 @@ class ExecutionSession:
         # Units materializing and not yet emitted or failed; emitted units not yet ready.
         self._in_flight = 0
         self._pending_ready: list[MaterializationResponsibility] = []
-        # Responsibilities whose materialize task has started and that have not finished.
+        # Responsibilities whose materialize task has started and that have not finished,
+        # and how many were created but have not started yet (their task may be about to be
+        # dispatched by a thread outside the dispatcher).
         self._materializing: set[MaterializationResponsibility] = set()
+        self._unstarted = 0
         if hasattr(self.dispatcher, "on_idle"):
             self.dispatcher.on_idle = self._on_idle
 
@@ -333,6 +339,7 @@ class ExecutionSession:
                    if e is not None and e.mu is mu]
         mr = MaterializationResponsibility(self, jd, mu, entries, entry.tracker)
         self._in_flight += 1
+        self._unstarted += 1
         for e in entries:
             e.state = SymbolState.MATERIALIZING
             e.mu = None
@@ -342,6 +349,7 @@ class ExecutionSession:
     def _dispatch_materialization(self, mr: MaterializationResponsibility) -> None:
         def run() -> None:
             with self.lock:
+                self._unstarted -= 1
                 if not mr.finished:
                     self._materializing.add(mr)
             try:
@@ -485,8 +493,8 @@ class ExecutionSession:
         fail with a LookupCycle naming their symbols, and so does every query that waits
         on them. Returns False if there was nothing to fail."""
         with self.lock:
-            if not self.dispatcher.is_idle():
-                return True  # work arrived meanwhile: not stuck
+            if self._unstarted or not self.dispatcher.is_idle():
+                return True  # work arrived or is about to: not stuck
             stuck = [mr for mr in self._materializing if not mr.finished]
             if not stuck:
                 return False

@@ -11,10 +11,10 @@ point is looked up in main, then every ``-jd`` JITDylib in command-line order, t
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -175,9 +175,11 @@ class Session:
         self.search_paths: dict[str, list[str]] = {}
         self._lazy: LazyReexportsManager | None = None
         self.input_count = 0
-        self.linked_files: list[tuple[str, str]] = []  # (jd name, graph name) in link order
+        # (jd name, graph name) in link order; remove() forgets its tracker's graphs.
+        self.linked_files: list[tuple[str, str]] = []
+        self.layer.add_plugin(_LinkedFilesPlugin(self.linked_files))
         self.on_linked: list[Callable[[JITDylib, LinkGraph], None]] = []
-        self.layer.on_graph_linking.append(self._graph_linking)
+        self.layer.on_graph_linking.append(_weakly(self._graph_linking))
         self._atexit_armed = False  # run_linked_main gave finalizers to the process's atexit
         self._closed = False
 
@@ -199,7 +201,8 @@ class Session:
         session's Unicorn instance and its address space are freed). Code of a native
         session whose finalizers were handed to ``atexit`` (``run_main``) stays mapped,
         since the process calls those finalizers when it exits. After ``close`` the session
-        cannot be used.
+        cannot be used, and its code (``function``) must not be called: keep a session
+        referenced for as long as its code runs.
         """
         if self._closed:
             return
@@ -227,8 +230,10 @@ class Session:
         if getattr(self, "_closed", True):
             return
         self._closed = True
-        with contextlib.suppress(Exception):  # nothing could report an error from here
+        try:  # noqa: SIM105 - no module global is needed: this may run at interpreter exit
             self._release()
+        except BaseException:  # noqa: BLE001 - nothing could report it
+            pass
 
     def _add_debug_plugins(self, debugger_support: bool | None, perf_support: bool) -> None:
         """Debug objects (source lines for fault reports; GDB's JIT interface natively, on
@@ -254,7 +259,6 @@ class Session:
             self.layer.add_plugin(PerfSupportPlugin())
 
     def _graph_linking(self, jd: JITDylib, graph: LinkGraph) -> None:
-        self.linked_files.append((jd.name, graph.name))
         for callback in self.on_linked:
             callback(jd, graph)
 
@@ -382,7 +386,7 @@ class Session:
             self._lazy = LazyReexportsManager(
                 self.es, lambda reenter: NativeLazySupport(arena, reenter))
             if self.graph_info is not None:
-                self._lazy.on_entry_points.append(self._record_entry_points)
+                self._lazy.on_entry_points.append(_weakly(self._record_entry_points))
         return self._lazy
 
     def _record_entry_points(self, points: list[tuple[str, int, int]]) -> None:
@@ -427,11 +431,16 @@ class Session:
             data = read_input(path)
             data = thin_archive(data, path, self.target_arch) or data
 
+        session = weakref.ref(self)  # the generator must not keep the session alive
+
         def add_member(target: JITDylib, member: bytes, name: str) -> None:
+            this = session()
+            if this is None:
+                return
             if lazy:
-                self.add_lazy_object(target, member, name)
+                this.add_lazy_object(target, member, name)
             else:
-                self.add_object(target, member, name, hidden=hidden)
+                this.add_object(target, member, name, hidden=hidden)
 
         generator = StaticLibraryDefinitionGenerator(path, data, add_member)
         if self.all_load:
@@ -699,6 +708,19 @@ def textapi_symbols(text: str) -> set[str]:
     return names
 
 
+def _weakly(method: Callable[..., None]) -> Callable[..., None]:
+    """A callback that calls the bound ``method`` while its object lives, without keeping
+    it alive: the session's parts hold such callbacks, so that a session no longer referenced
+    is freed at once (its __del__ releases the emulator) and not at some later collection."""
+    ref = weakref.WeakMethod(method)
+
+    def call(*args: object) -> None:
+        bound = ref()
+        if bound is not None:
+            bound(*args)
+    return call
+
+
 class _EmulatedProcessSymbols:
     """The Process JITDylib of an emulated run: names resolve in the emulated process
     (hostlib's variables; trap addresses for functions, also for ones it lacks: calling one
@@ -735,6 +757,30 @@ class _PhonyExternals:
     def try_to_generate(self, jd: JITDylib, lookup_flags: JITDylibLookupFlags,
                         names: list[str]) -> None:
         jd.define_absolute({n: (0, SymbolFlags.EXPORTED) for n in names}, "-phony-externals")
+
+
+class _LinkedFilesPlugin:
+    """Keeps ``Session.linked_files``: each graph as it starts linking, dropped again when
+    its resource tracker is removed."""
+
+    def __init__(self, files: list[tuple[str, str]]) -> None:
+        self.files = files
+        self.trackers: list[int] = []  # id of the tracker of each entry of files
+        self.lock = threading.Lock()
+
+    def modify_pass_config(self, mr, graph, config) -> None:  # type: ignore[no-untyped-def]
+        with self.lock:
+            self.files.append((mr.jd.name, graph.name))
+            self.trackers.append(id(mr.tracker))
+
+    def notify_emitted(self, mr, graph, alloc) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+    def notify_remove_resources(self, tracker) -> None:  # type: ignore[no-untyped-def]
+        with self.lock:
+            keep = [i for i, t in enumerate(self.trackers) if t != id(tracker)]
+            self.files[:] = [self.files[i] for i in keep]
+            self.trackers[:] = [self.trackers[i] for i in keep]
 
 
 class _SizePlugin:

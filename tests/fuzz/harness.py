@@ -8,14 +8,20 @@ the link goes on through allocation, fixups and the checker's graph recording. O
 
 * ``ok``: linked; ``error``: a PyJITLinkError (the tool prints one line: fine);
 * ``bug``: any other exception (the tool would say "internal error");
-* ``hang``: the per-case watchdog (SIGALRM via setitimer) fired;
+* ``hang``: the per-case watchdog (CPU time and real time, via setitimer) fired;
 * ``crash``: the process died (only the supervisor in run.py can see that).
+
+A sixth kind of case, "check-rule", evaluates a mutated jitlink-check rule (rules.py).
 """
 
 from __future__ import annotations
 
 import random
+import re
+import shutil
 import signal
+import subprocess
+import tempfile
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,10 +30,11 @@ from pathlib import Path
 from pyjitlink.errors import PyJITLinkError
 
 from .mutators import make_archive, mutate
+from .rules import load_rules, mutate_rule, run_rule
 
 REPO = Path(__file__).resolve().parents[2]
 TESTDATA = REPO / "testdata"
-KINDS = ("elf-x86_64", "elf-aarch64", "macho-x86_64", "macho-arm64", "archive")
+KINDS = ("elf-x86_64", "elf-aarch64", "macho-x86_64", "macho-arm64", "archive", "check-rule")
 
 
 def _kind_of(path: Path) -> str:
@@ -50,11 +57,43 @@ def _defined_globals(data: bytes, name: str) -> list[str]:
         return []
 
 
-def load_seeds(per_kind: int = 10) -> dict[str, list[tuple[str, bytes]]]:
+LIT = REPO / "tests" / "lit"
+_TRIPLE = re.compile(r"llvm-mc\b.*?-triple[= ](\S+)")
+_KIND_OF_TRIPLE = (("aarch64-", "elf-aarch64"), ("x86_64-apple", "macho-x86_64"),
+                   ("arm64-apple", "macho-arm64"), ("x86_64-", "elf-x86_64"))
+
+
+def lit_objects() -> list[tuple[str, str, bytes]]:
+    """(kind, name, bytes) of the objects tests/lit assembles: each ``.s`` file with the
+    triple of its first ``llvm-mc`` RUN line (they hold relocation types and sections that
+    compiler output rarely has). Files that do not assemble as they are are skipped."""
+    mc = shutil.which("llvm-mc")
+    if mc is None:
+        raise RuntimeError("llvm-mc is not on PATH: cannot assemble tests/lit seeds")
+    found = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in sorted(LIT.glob("*/*.s")):
+            match = _TRIPLE.search(path.read_text(errors="replace"))
+            if match is None:
+                continue
+            triple = match.group(1)
+            kind = next((k for prefix, k in _KIND_OF_TRIPLE if triple.startswith(prefix)), None)
+            if kind is None:
+                continue
+            out = Path(tmp, "x.o")
+            done = subprocess.run([mc, "-filetype=obj", f"-triple={triple}", str(path), "-o",
+                                   str(out)], capture_output=True)
+            if done.returncode == 0:
+                found.append((kind, str(path.relative_to(REPO)), out.read_bytes()))
+    return found
+
+
+def load_seeds(per_kind: int = 10, lit: bool = False) -> dict[str, list[tuple[str, bytes]]]:
     """Seed inputs by kind: for each kind, the smallest object of each source file in
     testdata/ (small ones make a mutation more likely to hit structure than code) and
-    ``per_kind`` others picked at a fixed stride over every build flavour, and ar archives
-    built from small ones in GNU (with a symbol index and a long name) and BSD styles."""
+    ``per_kind`` others picked at a fixed stride over every build flavour, with ``lit`` the
+    objects tests/lit assembles, and ar archives built from small ones in GNU (with a
+    symbol index and a long name) and BSD styles."""
     by_kind: dict[str, list[Path]] = {k: [] for k in KINDS[:4]}
     for path in sorted(TESTDATA.glob("*/*/*.o")):
         by_kind[_kind_of(path)].append(path)
@@ -70,6 +109,9 @@ def load_seeds(per_kind: int = 10) -> dict[str, list[tuple[str, bytes]]]:
         stride = max(1, len(paths) // per_kind)
         picked += [p for p in sorted(paths, key=str)[::stride] if p not in picked]
         seeds[kind] = [(str(p.relative_to(REPO)), p.read_bytes()) for p in picked]
+    if lit:
+        for kind, name, data in lit_objects():
+            seeds[kind].append((name, data))
     archives = []
     for kind in ("elf-x86_64", "elf-aarch64", "macho-x86_64", "macho-arm64"):
         objects = seeds[kind][:3]  # the smallest
@@ -82,6 +124,8 @@ def load_seeds(per_kind: int = 10) -> dict[str, list[tuple[str, bytes]]]:
         archives.append((f"{kind}-gnu.a", make_archive(members, "gnu", index)))
         archives.append((f"{kind}-bsd.a", make_archive(members, "bsd")))
     seeds["archive"] = archives
+    seeds["check-rule"] = [(f"rule{i}", rule.encode("utf-8", "surrogateescape"))
+                           for i, rule in enumerate(load_rules())]
     return seeds
 
 
@@ -107,6 +151,10 @@ def make_case(seeds: dict[str, list[tuple[str, bytes]]], seed: int, index: int
     rng = random.Random(f"{seed}:{index}")
     kind = KINDS[index % len(KINDS)]
     name, data = rng.choice(seeds[kind])
+    if kind == "check-rule":
+        rule = mutate_rule(data.decode("utf-8", "surrogateescape"), rng)
+        arch = rng.choice(["x86_64", "aarch64"])
+        return kind, name, f"{arch}:{rule}".encode("utf-8", "surrogateescape"), ["mutate_rule"]
     data, names = mutate(data, rng)
     return kind, name, data, names
 
@@ -137,15 +185,31 @@ def link(data: bytes, name: str) -> None:
         session.close()
 
 
-def run_case(data: bytes, name: str, timeout: float = 10.0) -> Outcome:
-    """Run one input with a watchdog; classify what happened."""
+WALL_FACTOR = 6  # a case may wait (use no CPU) this many times its CPU budget
+
+
+def run_case(data: bytes, name: str, timeout: float = 10.0, kind: str = "") -> Outcome:
+    """Run one input (an object or archive; for kind "check-rule", ``arch:rule``) with a
+    watchdog; classify what happened.
+
+    The watchdog is ``timeout`` seconds of this process's CPU time (SIGPROF), so a loaded
+    machine does not turn slow cases into hangs, and ``WALL_FACTOR`` times that in real time
+    (SIGALRM), for a case that blocks without using the CPU."""
     previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
+    previous_prof = signal.signal(signal.SIGPROF, _alarm)
+    signal.setitimer(signal.ITIMER_PROF, timeout)
+    signal.setitimer(signal.ITIMER_REAL, timeout * WALL_FACTOR)
     try:
-        link(data, name)
+        if kind == "check-rule":
+            arch, _, rule = data.decode("utf-8", "surrogateescape").partition(":")
+            if not run_rule(rule, arch):
+                return Outcome("error", "the rule is false or cannot be evaluated")
+        else:
+            link(data, name)
         return Outcome("ok")
     except Hang:
-        return Outcome("hang", f"no result within {timeout} s")
+        return Outcome("hang", f"no result within {timeout} s of CPU time or "
+                               f"{timeout * WALL_FACTOR} s")
     except PyJITLinkError as err:
         return Outcome("error", f"{err.file}: {err.message}"[:300])
     except RecursionError as err:
@@ -156,17 +220,19 @@ def run_case(data: bytes, name: str, timeout: float = 10.0) -> Outcome:
         return Outcome("bug", f"{type(err).__name__}: {err} at {where}"[:500])
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGPROF, previous_prof)
 
 
 def run_cases(seed: int, start: int, count: int, timeout: float = 10.0,
-              seeds: dict[str, list[tuple[str, bytes]]] | None = None
+              seeds: dict[str, list[tuple[str, bytes]]] | None = None, lit: bool = False
               ) -> Iterator[tuple[int, str, Outcome]]:
     """(index, kind, outcome) of cases ``start`` .. ``start + count - 1``."""
-    seeds = seeds or load_seeds()
+    seeds = seeds or load_seeds(lit=lit)
     for index in range(start, start + count):
         kind, name, data, names = make_case(seeds, seed, index)
-        outcome = run_case(data, f"case{index}-{Path(name).name}", timeout)
+        outcome = run_case(data, f"case{index}-{Path(name).name}", timeout, kind)
         outcome.mutations = names
         outcome.seed_name = name
         yield index, kind, outcome

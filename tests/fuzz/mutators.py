@@ -382,7 +382,7 @@ def ar_header(data: bytes, rng: random.Random) -> bytes:
 def ar_symbol_index(data: bytes, rng: random.Random) -> bytes:
     headers = _ar_headers(data)
     for pos, size in headers:
-        if data[pos:pos + 16].rstrip() == b"/" and size >= 4:
+        if data[pos:pos + 16].rstrip() == b"/" and size >= 4 and pos + 64 <= len(data):
             out = bytearray(data)
             body = pos + 60
             count, = struct.unpack_from(">I", data, body)

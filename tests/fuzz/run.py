@@ -29,7 +29,7 @@ def worker(args: argparse.Namespace) -> None:
     if args.memory_limit:
         limit = args.memory_limit << 20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    seeds = load_seeds()
+    seeds = load_seeds(lit=args.lit_seeds)
     out = sys.stdout
     for index, kind, outcome in _with_start(run_cases(args.seed, args.start, args.cases,
                                                       args.timeout, seeds), out):
@@ -67,6 +67,8 @@ def supervise(args: argparse.Namespace) -> int:
         cmd = [sys.executable, "-m", "tests.fuzz.run", "--worker", "--seed", str(args.seed),
                "--start", str(next_case), "--cases", str(end - next_case),
                "--timeout", str(args.timeout), "--memory-limit", str(args.memory_limit)]
+        if args.lit_seeds:
+            cmd.append("--lit-seeds")
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env,
                                 cwd=Path(__file__).resolve().parents[2])
         assert proc.stdout is not None
@@ -111,14 +113,14 @@ def supervise(args: argparse.Namespace) -> int:
         print(f"  {kind:13} " + "  ".join(f"{o} {c[o]}" for o in ("ok", "error", *BAD)))
     print(f"  {'total':13} " + "  ".join(f"{o} {total[o]}" for o in ("ok", "error", *BAD)))
     if args.save and bad:
-        seeds = load_seeds()
+        seeds = load_seeds(lit=args.lit_seeds)
         os.makedirs(args.save, exist_ok=True)
         for record in bad:
             _, name, data, _ = make_case(seeds, args.seed, record["index"])
             Path(args.save, f"seed{args.seed}-case{record['index']}.bin").write_bytes(data)
     for record in bad:
         print(f"replay: python -m tests.fuzz.run --seed {args.seed} --start {record['index']} "
-              f"--cases 1")
+              f"--cases 1{' --lit-seeds' if args.lit_seeds else ''}")
     return 1 if bad else 0
 
 
@@ -134,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--progress", type=float, default=60.0,
                         help="seconds between progress lines")
     parser.add_argument("--save", metavar="DIR", help="write the bytes of bad cases here")
+    parser.add_argument("--lit-seeds", action="store_true",
+                        help="also seed with the objects tests/lit assembles (needs llvm-mc)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:

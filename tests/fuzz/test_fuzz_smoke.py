@@ -8,7 +8,7 @@ import collections
 from .harness import KINDS, run_cases
 
 SEED = 20261207
-CASES = 5000
+CASES = 6000  # 1000 of each kind; about 30 s
 
 
 def test_fuzz_smoke_run_has_no_bugs_or_hangs() -> None:
@@ -20,7 +20,9 @@ def test_fuzz_smoke_run_has_no_bugs_or_hangs() -> None:
             bad.append(f"case {index} ({kind}, {outcome.seed_name}, "
                        f"{'+'.join(outcome.mutations)}): {outcome.kind}: {outcome.detail}")
     assert not bad, "\n".join(bad[:20])
-    # The run exercised every kind, and both outcomes: mutations that break the input and
-    # mutations that it survives.
+    # The run exercised every kind, and for objects and archives both outcomes: mutations
+    # that break the input and mutations that it survives.
     for kind in KINDS:
-        assert counts[kind, "error"] > 0 and counts[kind, "ok"] > 0, counts
+        assert counts[kind, "error"] > 0, counts
+        if kind != "check-rule":
+            assert counts[kind, "ok"] > 0, counts
