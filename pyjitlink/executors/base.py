@@ -56,3 +56,9 @@ class TLSService(Protocol):
         ...
 
     def tlsdesc_resolvers(self) -> tuple[int, int]: ...
+
+    def tlv_bootstrap(self) -> int:
+        """Mach-O's thread-local variable getter: called with a descriptor {getter,
+        module id, offset} in rdi / x0, it returns the variable's address in the calling
+        thread and preserves every other register."""
+        ...

@@ -322,7 +322,8 @@ class EmulatedExecutor:
         self.memory_manager = ArenaMemoryManager(self.arena)
         # The TLSService: a static TLS area for the one emulated thread.
         self.tls = EmulatedTLS(arch, self.arena, self.memory, self.lib.tls,
-                               self._set_thread_pointer, self.lib.tls_blocks)
+                               self._set_thread_pointer, self.lib.tls_blocks,
+                               self.host_symbol)
         self.symbols = SymbolMap()
         self.plugin = EmulationPlugin(self.symbols)
         self.plugins = [self.plugin]

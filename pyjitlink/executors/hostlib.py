@@ -1800,6 +1800,13 @@ class HostLib:
             raise GuestFault(SIGSEGV, f"__tls_get_addr: no TLS module {module}")
         return (block + offset) & MASK64
 
+    @libc("_tlv_bootstrap", "p", "p")
+    def tlv_bootstrap(self, descriptor: int) -> int:
+        """Mach-O's thread-local variable getter (dyld's tlv_get_addr) as the platform
+        sets descriptors up: {this getter, module id, offset}, so the tls_index after the
+        getter's word is what __tls_get_addr takes. Returns the variable's address."""
+        return self.tls_get_addr(descriptor + 8)
+
     @libc("getauxval __getauxval", "p", "p")
     def getauxval(self, kind: int) -> int:
         """No auxiliary vector entries: 0 for every ``kind`` (so libgcc's outline atomics,

@@ -46,3 +46,6 @@ class StaticTLSLayout:
 
     def tlsdesc_resolvers(self) -> tuple[int, int]:
         return 0, 0
+
+    def tlv_bootstrap(self) -> int:
+        return 0

@@ -247,3 +247,80 @@ int main() {
     ours = _pyjitlink(str(obj), *libraries)
     assert (ours.stdout, ours.stderr, ours.returncode) == (expected.stdout, "", 0)
     assert ours.stdout == "uncaught=0 current=0 same=1\n"
+
+
+# ----------------------------------------------------------------------------- Mach-O
+
+MACHO_TARGETS = {"x86_64": "x86_64-apple-macos11", "arm64": "arm64-apple-macos11"}
+MACHO_INCLUDE = TLS.parent / "macho-include"
+
+
+def _clang_macho(target: str, flags: list[str], sources: list[Path], out: Path) -> list[str]:
+    clang = shutil.which("clang") or _tool("clang-14")
+    objects = []
+    for source in sources:
+        obj = out / f"{source.stem}.o"
+        subprocess.run([clang, f"--target={MACHO_TARGETS[target]}", "-nostdlibinc",
+                        "-isystem", str(MACHO_INCLUDE), *flags, "-c", str(source), "-o",
+                        str(obj)], check=True)
+        objects.append(str(obj))
+    return objects
+
+
+@pytest.fixture(scope="module")
+def main_thread_reference(tmp_path_factory: pytest.TempPathFactory) -> str:
+    exe = tmp_path_factory.mktemp("tls_ref") / "counters"
+    subprocess.run([_tool("gcc"), "-O2", "-DMAIN_THREAD_ONLY", *map(str, SOURCES), "-o",
+                    str(exe)], check=True)
+    return subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize("opt", ["-O0", "-O2"])
+@pytest.mark.parametrize("target,run", [("x86_64", "native"), ("x86_64", "emulate"),
+                                        ("arm64", "emulated")])
+def test_macho_thread_local_variables(tmp_path: Path, main_thread_reference: str,
+                                      target: str, run: str, opt: str) -> None:
+    """Mach-O TLV descriptors (__thread_vars) and their getter: x86-64 natively (glibc TLS
+    modules) and under -emulate, arm64 emulated, as the ELF program's main thread."""
+    objects = _clang_macho(target, [opt, "-DMAIN_THREAD_ONLY"], SOURCES, tmp_path)
+    ours = _pyjitlink(*(["-emulate"] if run == "emulate" else []), *objects)
+    assert (ours.stdout, ours.stderr, ours.returncode) == (main_thread_reference, "", 0)
+
+
+MACHO_THREADS = r"""
+typedef unsigned long pthread_t;
+int pthread_create(pthread_t *, const void *, void *(*)(void *), void *);
+int pthread_join(pthread_t, void **);
+int printf(const char *, ...);
+_Thread_local int counter = 5;
+_Thread_local long zeros[4];
+static void *bump(void *arg) {
+  long n = (long)arg;
+  for (int i = 0; i < 1000; i++) { counter += (int)n; zeros[n % 4]++; }
+  return (void *)(long)(counter * 100 + zeros[n % 4] / 1000);
+}
+int main(void) {
+  pthread_t t[4];
+  void *r[4];
+  for (long i = 0; i < 4; i++) pthread_create(&t[i], 0, bump, (void *)i);
+  for (int i = 0; i < 4; i++) pthread_join(t[i], &r[i]);
+  counter += 1;
+  for (int i = 0; i < 4; i++) printf("thread %d: %ld\n", i, (long)r[i]);
+  printf("main: %d %ld\n", counter, zeros[0]);
+  return 0;
+}
+"""
+
+
+def test_macho_thread_locals_per_thread_natively(tmp_path: Path) -> None:
+    """Each thread's getter call finds its own copy (the output of the same C linked by gcc
+    as ELF)."""
+    source = tmp_path / "threads.c"
+    source.write_text(MACHO_THREADS)
+    exe = tmp_path / "threads"
+    subprocess.run([_tool("gcc"), "-O2", "-pthread", str(source), "-o", str(exe)], check=True)
+    expected = subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout
+    assert "thread 3: 300501" in expected
+    objects = _clang_macho("x86_64", ["-O2"], [source], tmp_path)
+    ours = _pyjitlink(*objects)
+    assert (ours.stdout, ours.stderr, ours.returncode) == (expected, "", 0)

@@ -37,6 +37,7 @@ from pyjitlink.jitlink.memory import FinalizedAlloc
 from pyjitlink.jitlink.passes import PassConfiguration
 from pyjitlink.jitlink.tls import StaticTLSUnavailable, set_tls_resolver
 from pyjitlink.orc.materialization import MaterializationResponsibility
+from pyjitlink.orc.platforms import platform_for_graph
 from pyjitlink.orc.resources import ResourceTracker
 
 # Each architecture's apply_fixup, to relocate a TLS image before its module is made.
@@ -99,6 +100,9 @@ class TLSPlugin:
     def modify_pass_config(self, mr: MaterializationResponsibility, graph: LinkGraph,
                            config: PassConfiguration) -> None:
         set_tls_resolver(graph, self)
+        platform = platform_for_graph(graph)
+        config.pre_prune_passes.append(
+            lambda g: platform.prepare_thread_locals(g, self.service.tlv_bootstrap))
         if any(section.thread_local for section in graph.sections.values()):
             config.pre_prune_passes.append(_bind_module_base)
             config.post_allocation_passes.append(self._create_module)
