@@ -324,3 +324,49 @@ def test_macho_thread_locals_per_thread_natively(tmp_path: Path) -> None:
     objects = _clang_macho("x86_64", ["-O2"], [source], tmp_path)
     ours = _pyjitlink(*objects)
     assert (ours.stdout, ours.stderr, ours.returncode) == (expected, "", 0)
+
+
+def test_thread_local_initialised_with_an_address(tmp_path: Path) -> None:
+    """A .tdata word relocated to a definition in its own object holds that address in
+    every thread's copy (the image is relocated before its module is made)."""
+    source = tmp_path / "pointer.c"
+    source.write_text("int target = 42;\n_Thread_local int *pointer = &target;\n"
+                      "int get(void) { return *pointer + (pointer == &target); }\n")
+    (obj,) = _compile("gcc", ["-O2", "-fPIC"], [source], tmp_path)
+    session = Session()
+    session.add_object_file(session.main_jd, str(obj))
+    get = ctypes.CFUNCTYPE(ctypes.c_int)(session.lookup("get"))
+    assert get() == 43
+    values: list[int] = []
+    thread = threading.Thread(target=lambda: values.append(get()))
+    thread.start()
+    thread.join()
+    assert values == [43]
+
+
+def test_thread_local_initialised_with_an_external_address_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "external.c"
+    source.write_text("extern int elsewhere;\n_Thread_local int *pointer = &elsewhere;\n"
+                      "int get(void) { return *pointer; }\n")
+    (obj,) = _compile("gcc", ["-O2", "-fPIC"], [source], tmp_path)
+    ours = _pyjitlink("-noexec", str(obj), "-abs", "elsewhere=0x1000", "-entry", "get")
+    assert ours.returncode == 1
+    assert ours.stderr == (f"pyjitlink: error: {obj}: thread-local initializer in .tdata "
+                           f"refers to elsewhere, defined in another object: not supported\n")
+
+
+def test_removed_thread_local_code_can_be_linked_again(tmp_path: Path) -> None:
+    """Removing a tracker forgets its graphs' TLS blocks; the object linked again gets a
+    module of its own, initialised afresh."""
+    source = tmp_path / "again.c"
+    source.write_text("_Thread_local int counter = 10;\nint bump(void) { return ++counter; }\n")
+    (obj,) = _compile("gcc", ["-O2", "-fPIC"], [source], tmp_path)
+    session = Session()
+    results = []
+    for _ in range(2):
+        tracker = session.main_jd.create_resource_tracker()
+        session.add_object_file(session.main_jd, str(obj), tracker)
+        bump = ctypes.CFUNCTYPE(ctypes.c_int)(session.lookup("bump"))
+        results.append([bump(), bump()])
+        session.remove(tracker)
+    assert results == [[11, 12], [11, 12]]
