@@ -51,13 +51,13 @@ class MachOPlatform(Platform):
         module_kind, offset_kind = _TLS_INDEX_KINDS[graph.arch]
         bootstrap = graph.external_symbols.pop(TLV_BOOTSTRAP, None)
         thunk = graph.add_absolute_symbol(None, getter(), scope=Scope.LOCAL, live=True)
+        start = min((b.address for b in section.blocks), default=0)
         for block in section.blocks:
             added = []
             for edge in block.edges:
                 if edge.target is bootstrap:
                     edge.target = thunk
-                elif (block.address + edge.offset - min(b.address for b in section.blocks)
-                      ) % TLV_DESCRIPTOR_SIZE == 16:
+                elif (block.address + edge.offset - start) % TLV_DESCRIPTOR_SIZE == 16:
                     edge.kind = offset_kind
                     added.append(Edge(module_kind, edge.offset - 8, edge.target, 0))
             block.edges.extend(added)
