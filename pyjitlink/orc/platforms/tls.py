@@ -33,7 +33,7 @@ from pyjitlink.jitlink.graph import (
     Scope,
     SymbolKind,
 )
-from pyjitlink.jitlink.memory import FinalizedAlloc
+from pyjitlink.jitlink.memory import FinalizedAlloc, align_up
 from pyjitlink.jitlink.passes import PassConfiguration
 from pyjitlink.jitlink.tls import StaticTLSUnavailable, set_tls_resolver
 from pyjitlink.orc.materialization import MaterializationResponsibility
@@ -44,11 +44,6 @@ from pyjitlink.orc.resources import ResourceTracker
 _FIXUPS: dict[str, Callable[[LinkGraph, Block, Edge], None]] = {
     "x86_64": x86_64.apply_fixup, "aarch64": aarch64.apply_fixup}
 TLS_MODULE_BASE = "_TLS_MODULE_BASE_"
-
-
-def _align(value: int, alignment: int) -> int:
-    return (value + alignment - 1) // alignment * alignment
-
 
 __all__ = ["StaticTLSLayout", "TLSPlugin"]
 
@@ -133,7 +128,7 @@ class TLSPlugin:
         offset, alignment, image_end = 0, 1, 0
         places = []
         for block in blocks:
-            offset = _align(offset, block.alignment)
+            offset = align_up(offset, block.alignment)
             places.append(offset)
             alignment = max(alignment, block.alignment)
             offset += block.size
