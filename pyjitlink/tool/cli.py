@@ -18,7 +18,7 @@ import click
 
 from pyjitlink.errors import PyJITLinkError
 from pyjitlink.jitlink.tls import StaticTLSUnavailable
-from pyjitlink.tool.static_tls import restart_with_static_tls
+from pyjitlink.tool.static_tls import restart_with_static_tls, restore_environment
 
 TOOL = "pyjitlink"
 # Options whose position among the inputs matters, in llvm-jitlink's sense: the click
@@ -225,6 +225,8 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: run the command, turning every failure into one error line."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if argv is None:
+        restore_environment()  # after a restart for static TLS (tool/static_tls.py)
     try:
         command.main(args=args, prog_name=TOOL, standalone_mode=False)
     except StaticTLSUnavailable as err:

@@ -370,3 +370,28 @@ def test_removed_thread_local_code_can_be_linked_again(tmp_path: Path) -> None:
         results.append([bump(), bump()])
         session.remove(tracker)
     assert results == [[11, 12], [11, 12]]
+
+
+def test_restart_for_static_tls_keeps_the_programs_environment(tmp_path: Path) -> None:
+    """The command that started over with more static TLS runs the program with the
+    user's environment: the raised tunable and the restart marker are gone again."""
+    source = tmp_path / "env.c"
+    source.write_text(r"""
+#include <stdio.h>
+#include <stdlib.h>
+_Thread_local char big[8192];
+int main(void) {
+  big[1] = 1;
+  const char *t = getenv("GLIBC_TUNABLES"), *m = getenv("PYJITLINK_STATIC_TLS_RETRY");
+  printf("tunables=%s marker=%s %d\n", t ? t : "(none)", m ? m : "(none)", big[1]);
+  return 0;
+}
+""")
+    (obj,) = _compile("gcc", ["-O2", "-fpie"], [source], tmp_path)
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("GLIBC_TUNABLES", "PYJITLINK_STATIC_TLS_RETRY")}
+    ours = _pyjitlink(str(obj), env=base)
+    assert (ours.stdout, ours.stderr) == ("tunables=(none) marker=(none) 1\n", "")
+    ours = _pyjitlink(str(obj), env={**base, "GLIBC_TUNABLES": "glibc.malloc.check=0"})
+    assert (ours.stdout, ours.stderr) == ("tunables=glibc.malloc.check=0 marker=(none) 1\n",
+                                          "")
