@@ -27,6 +27,7 @@ STT_OBJECT, STT_FUNC, STT_TLS = 1, 2, 6
 SHN_ABS = 0xFFF1
 
 _EHDR_SIZE, _PHDR_SIZE, _SYM_SIZE, _RELA_SIZE = 64, 56, 24, 24
+_MAX_PHDRS = 4  # PT_LOAD, PT_DYNAMIC, PT_TLS, PT_GNU_STACK
 
 
 def _align(value: int, alignment: int) -> int:
@@ -88,13 +89,24 @@ class SharedObjectWriter:
         self.relocations.append((address, rtype, symbol, addend))
 
     def layout(self) -> tuple[list[int], int]:
-        """(address of each add_data block, address of the TLS image) before ``build``: the
-        layout depends only on sizes, so relocations can name these addresses."""
+        """(address of each add_data block, address of the TLS image). The data and the
+        image come first, right after the headers, so symbols and relocations added later
+        never move them: relocations may name these addresses."""
         return self._layout()[:2]
 
     def _layout(self) -> tuple[list[int], int, dict[str, int]]:
-        nphdr = 3 + (self._tls is not None)
-        offset = _EHDR_SIZE + nphdr * _PHDR_SIZE
+        # Room for every program header the object may have, whether or not it has PT_TLS.
+        offset = _EHDR_SIZE + _MAX_PHDRS * _PHDR_SIZE
+        data_places = []
+        for alignment, _, size in self._data:
+            offset = _align(offset, alignment)
+            data_places.append(offset)
+            offset += size
+        tls_place = 0
+        if self._tls is not None:
+            offset = _align(offset, self._tls[2])
+            tls_place = offset
+            offset += len(self._tls[0])
         places: dict[str, int] = {}
         names = b"\0" + self.soname.encode() + b"\0"
         for sym in self.symbols:
@@ -109,16 +121,6 @@ class SharedObjectWriter:
             places[name] = offset
             offset += size
         places["dynstr_size"] = len(names)
-        data_places = []
-        for alignment, _, size in self._data:
-            offset = _align(offset, alignment)
-            data_places.append(offset)
-            offset += size
-        tls_place = 0
-        if self._tls is not None:
-            offset = _align(offset, self._tls[2])
-            tls_place = offset
-            offset += len(self._tls[0])
         places["end"] = offset
         return data_places, tls_place, places
 
