@@ -15,11 +15,13 @@ class Executor(Protocol):
     graphs; ``host_symbols`` lists names the executor defines for programs (libc shims);
     ``run_as_main(address, args)`` calls ``int main(int, char **, char **)`` with ``args`` as
     argv (no program name prepended, as llvm-jitlink does) and returns its result;
-    ``run_void(address)`` calls ``void f(void)``.
+    ``run_void(address)`` calls ``void f(void)``; ``tls`` makes thread-local storage
+    modules (see TLSService).
     """
 
     arch: str
     memory_manager: MemoryManager
+    tls: TLSService
 
     def host_symbol(self, name: str) -> int | None: ...
 

@@ -45,7 +45,7 @@ _FIXUPS: dict[str, Callable[[LinkGraph, Block, Edge], None]] = {
     "x86_64": x86_64.apply_fixup, "aarch64": aarch64.apply_fixup}
 TLS_MODULE_BASE = "_TLS_MODULE_BASE_"
 
-__all__ = ["StaticTLSLayout", "TLSPlugin"]
+__all__ = ["StaticTLSLayout", "TLSPlugin", "TLSService"]
 
 
 def _bind_module_base(graph: LinkGraph) -> None:
