@@ -395,3 +395,88 @@ int main(void) {
     ours = _pyjitlink(str(obj), env={**base, "GLIBC_TUNABLES": "glibc.malloc.check=0"})
     assert (ours.stdout, ours.stderr) == ("tunables=glibc.malloc.check=0 marker=(none) 1\n",
                                           "")
+
+
+MACHO_CXX = r"""
+extern "C" int printf(const char *, ...);
+typedef unsigned long pthread_t;
+extern "C" int pthread_create(pthread_t *, const void *, void *(*)(void *), void *);
+extern "C" int pthread_join(pthread_t, void **);
+static int made;
+struct Counter {
+  int value, serial;
+#ifdef MAIN_THREAD_ONLY
+  Counter() : value(100), serial(made++) {}
+#else
+  Counter() : value(100), serial(__atomic_fetch_add(&made, 1, __ATOMIC_SEQ_CST)) {}
+#endif
+  ~Counter() { printf("destroyed %d: %d\n", serial, value); }
+};
+thread_local Counter counter;
+static void *work(void *arg) {
+  counter.value += (int)(long)arg;
+  return (void *)(long)counter.value;
+}
+int main() {
+  void *r[3];
+#ifdef MAIN_THREAD_ONLY
+  for (long i = 0; i < 3; i++) r[i] = (void *)(101 + i);
+#else
+  pthread_t t[3];
+  for (long i = 0; i < 3; i++) {
+    pthread_create(&t[i], 0, work, (void *)(i + 1));
+    pthread_join(t[i], &r[i]);
+  }
+#endif
+  counter.value += 50;
+  for (int i = 0; i < 3; i++) printf("thread %d: %ld\n", i, (long)r[i]);
+  printf("main: %d made=%d\n", counter.value, made);
+  return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("target,run", [("x86_64", "native"), ("x86_64", "emulate"),
+                                        ("arm64", "emulated")])
+def test_macho_cxx_thread_local_with_constructor_and_destructor(tmp_path: Path, target: str,
+                                                                run: str) -> None:
+    """clang's Mach-O thread_local: the TLS wrapper constructs each thread's object on
+    first use and registers its destructor with _tlv_atexit (natively glibc's
+    __cxa_thread_atexit_impl: run as each thread ends; emulated, at exit before atexit
+    handlers). Natively with three threads; emulated, main alone."""
+    source = tmp_path / "counter.cpp"
+    source.write_text(MACHO_CXX)
+    defines = [] if run == "native" else ["-DMAIN_THREAD_ONLY"]
+    exe = tmp_path / "counter"
+    subprocess.run([_tool("g++"), "-O1", "-pthread", *defines, str(source), "-o", str(exe)],
+                   check=True)
+    expected = subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout
+    assert expected.endswith("destroyed 3: 150\n" if run == "native" else
+                             "destroyed 0: 150\n")
+    clang = shutil.which("clang++") or _tool("clang++-14")
+    obj = tmp_path / "counter.o"
+    subprocess.run([clang, f"--target={MACHO_TARGETS[target]}", "-O1", *defines, "-c",
+                    str(source), "-o", str(obj)], check=True, capture_output=True)
+    ours = _pyjitlink(*(["-emulate"] if run == "emulate" else []), str(obj))
+    assert (ours.stdout, ours.stderr, ours.returncode) == (expected, "", 0)
+
+
+def test_cxx_thread_local_destructor_emulated_aarch64(tmp_path: Path) -> None:
+    """g++'s thread_local with a destructor: libstdc++.a's __cxa_thread_atexit hands it to
+    the emulated C library's __cxa_thread_atexit_impl, which runs it at exit; qemu's run
+    of the static build is the reference."""
+    source = tmp_path / "counter.cpp"
+    source.write_text(MACHO_CXX)
+    gxx = _tool("aarch64-linux-gnu-g++")
+    obj, exe = tmp_path / "counter.o", tmp_path / "counter"
+    subprocess.run([gxx, "-O1", "-DMAIN_THREAD_ONLY", "-c", str(source), "-o", str(obj)],
+                   check=True)
+    subprocess.run([gxx, "-static", str(obj), "-o", str(exe)], check=True)
+    expected = subprocess.run([_tool("qemu-aarch64"), str(exe)], capture_output=True,
+                              text=True, timeout=120, check=True).stdout
+    assert expected.endswith("destroyed 0: 150\n")
+    libraries = [subprocess.run([gxx, f"-print-file-name={name}"], capture_output=True,
+                                text=True, check=True).stdout.strip()
+                 for name in ("libstdc++.a", "libgcc_eh.a", "libgcc.a")]
+    ours = _pyjitlink(str(obj), *libraries)
+    assert (ours.stdout, ours.stderr, ours.returncode) == (expected, "", 0)
