@@ -106,6 +106,7 @@ class NativeTLS:
         writer.add_relocation(place, R_X86_64_DTPMOD64)
         if static:
             writer.add_relocation(place + 8, R_X86_64_TPOFF64)
+        assert writer.layout()[0][0] == place  # the relocations moved no data
         # The memfd stays open: glibc knows loaded objects by path, and a closed fd's number
         # (its /proc/self/fd path) would come back for the next module.
         fd = os.memfd_create(f"pyjitlink-tls-{count}")

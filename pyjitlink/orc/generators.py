@@ -70,7 +70,8 @@ def load_shared_library(path: str) -> ctypes.c_void_p:
     try:
         lib = ctypes.CDLL(path, mode=RTLD_NOW | RTLD_GLOBAL)
     except OSError as err:
-        raise LibraryNotFound(f"could not load shared library: {err}", path) from None
+        raise LibraryNotFound(f"could not load shared library: {err}", path,
+                              str(err)) from None
     return ctypes.c_void_p(lib._handle)
 
 

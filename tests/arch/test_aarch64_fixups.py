@@ -9,7 +9,6 @@ llvm-mc's encodings, re-checked against llvm-mc when it is installed.
 
 from __future__ import annotations
 
-import shutil
 import struct
 import subprocess
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from pyjitlink.jitlink.graph import Block, Edge, Linkage, LinkGraph, MemProt, Sc
 from pyjitlink.jitlink.linker import apply_fixups
 from pyjitlink.jitlink.tls import StaticTLSUnavailable
 from tls_stand_in import StandInTLS
+from toolchain import find_tool
 
 RX = MemProt.READ | MemProt.EXEC
 RW = MemProt.READ | MemProt.WRITE
@@ -134,7 +134,7 @@ GOT_REQUESTS = [K.RequestGOTAndTransformToPage21, K.RequestGOTAndTransformToPage
                 K.RequestGOTAndTransformToPageOffset15, K.RequestGOTAndTransformToDelta32,
                 K.RequestGOTAndTransformToLDRLiteral19, K.RequestGOTAndTransformToPointer64]
 
-LLVM_MC = shutil.which("llvm-mc")
+LLVM_MC = find_tool("llvm-mc")
 
 
 @pytest.mark.skipif(LLVM_MC is None, reason="llvm-mc is not on PATH")

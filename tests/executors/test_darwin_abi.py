@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from toolchain import find_clang, find_tool
 
 pytest.importorskip("unicorn")
 
-LLVM_MC = shutil.which("llvm-mc")
-CLANG = shutil.which("clang-14") or shutil.which("clang")
+LLVM_MC = find_tool("llvm-mc")
+CLANG = find_clang()
 GCC = shutil.which("gcc")
 LIBC = ctypes.CDLL(None)
 JUNK = 0x4141_4141_4141_4141  # in x0-x7 and d0-d7 before each call (as a double: 2.26e6)

@@ -32,8 +32,9 @@ from pyjitlink.formats.elf_x86_64 import relocation_type_name
 from pyjitlink.jitlink.eh_frame import fix_eh_frame_edges, split_eh_frame
 from pyjitlink.jitlink.graph import GenericEdgeKind, LinkGraph, Linkage, Scope
 from pyjitlink.jitlink.linker import apply_fixups
+from toolchain import find_tool
 
-LLVM_MC = shutil.which("llvm-mc")
+LLVM_MC = find_tool("llvm-mc")
 pytestmark = pytest.mark.skipif(LLVM_MC is None, reason="llvm-mc is not on PATH: cannot "
                                                         "assemble the test objects")
 K = EdgeKind
