@@ -32,7 +32,7 @@ from pyjitlink.jitlink.graph import (
     make_target_out_of_range_error,
 )
 from pyjitlink.jitlink.tables import TableManager, visit_existing_edges
-from pyjitlink.jitlink.tls import tls_resolver
+from pyjitlink.jitlink.tls import TLSValue, tls_resolver, tls_value
 
 GOT_SECTION = "$__GOT"
 STUBS_SECTION = "$__STUBS"
@@ -233,8 +233,6 @@ KIND_INSTRUCTIONS: dict[EdgeKind, InstructionClass] = {
     EdgeKind.TPRelMoveWide16: MOV_WIDE_ANY,
     EdgeKind.TPRelMoveWide16Checked: MOV_WIDE_ANY,
 }
-_TLS_DATA_KINDS = frozenset({EdgeKind.DTPMod64, EdgeKind.DTPRel64, EdgeKind.TPRel64,
-                             EdgeKind.TLSDescFunction64, EdgeKind.TLSDescArgument64})
 
 
 def check_relocation_instruction(block: Block, offset: int, expected: InstructionClass,
@@ -400,7 +398,7 @@ def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
                 raise _out_of_range(graph, block, edge, value)
             struct.pack_into(fmt, content, off, value & _FIELD_MASK[fmt])
             return
-    if kind in _TLS_DATA_KINDS:
+    if kind in _TLS_DATA_VALUES:
         _apply_tls_data_fixup(graph, block, edge, kind)
         return
     if kind == EdgeKind.TLSDescCall:
@@ -488,26 +486,19 @@ def _tprel_instruction(graph: LinkGraph, block: Block, edge: Edge, kind: EdgeKin
     return encode_imm16(word, ((value & U64) >> shift) & 0xFFFF)
 
 
+_TLS_DATA_VALUES = {EdgeKind.DTPMod64: TLSValue.MODULE_ID,
+                    EdgeKind.DTPRel64: TLSValue.DTP_OFFSET,
+                    EdgeKind.TPRel64: TLSValue.TP_OFFSET,
+                    EdgeKind.TLSDescFunction64: TLSValue.DESCRIPTOR_FUNCTION,
+                    EdgeKind.TLSDescArgument64: TLSValue.DESCRIPTOR_ARGUMENT}
+
+
 def _apply_tls_data_fixup(graph: LinkGraph, block: Block, edge: Edge, kind: EdgeKind) -> None:
     """The 64-bit TLS words of GOT entries and descriptors (values from the resolver)."""
     content = block.content
     assert content is not None
-    resolver = tls_resolver(graph)
-    s, a, name = edge.target.address, edge.addend, edge.target.display_name()
-    if kind == EdgeKind.DTPMod64:
-        value = resolver.module_id(s, name)
-    elif kind == EdgeKind.DTPRel64:
-        value = resolver.dtp_offset(s, name) + a
-    elif kind == EdgeKind.TPRel64:
-        value = resolver.tp_offset(s, name) + a
-    else:
-        function, argument = resolver.tlsdesc(s, name)
-        if kind == EdgeKind.TLSDescFunction64:
-            value = function
-        elif argument is None:  # the dynamic resolver's: the tls_index after this word
-            value = block.address + edge.offset + 8
-        else:
-            value = argument + a
+    value = tls_value(graph, _TLS_DATA_VALUES[kind], edge.target.address, edge.addend,
+                      edge.target.display_name(), block.address + edge.offset)
     struct.pack_into("<Q", content, edge.offset, value & U64)
 
 

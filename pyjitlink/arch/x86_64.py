@@ -24,7 +24,7 @@ from pyjitlink.jitlink.graph import (
     make_target_out_of_range_error,
 )
 from pyjitlink.jitlink.tables import TableManager
-from pyjitlink.jitlink.tls import tls_resolver
+from pyjitlink.jitlink.tls import TLSValue, tls_value
 
 GOT_SECTION = "$__GOT"
 PLT_SECTION = "$__STUBS"
@@ -222,6 +222,14 @@ _TLS_VALUE_KINDS = frozenset({_K.DTPOff32, _K.DTPOff64, _K.DTPMod64, _K.TPOff32,
                               _K.TLSDescCall, _K.TLSDescFunction64, _K.TLSDescArgument64})
 
 
+# The TLS kinds' values: what the platform's resolver says (pyjitlink.jitlink.tls).
+_TLS_VALUES: dict[int, TLSValue] = {
+    _K.DTPOff32: TLSValue.DTP_OFFSET, _K.DTPOff64: TLSValue.DTP_OFFSET,
+    _K.DTPMod64: TLSValue.MODULE_ID, _K.TPOff32: TLSValue.TP_OFFSET,
+    _K.TPOff64: TLSValue.TP_OFFSET, _K.TLSDescFunction64: TLSValue.DESCRIPTOR_FUNCTION,
+    _K.TLSDescArgument64: TLSValue.DESCRIPTOR_ARGUMENT}
+
+
 def _apply_tls_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
     """The TLS kinds' fixups: the per-thread quantities come from the platform's resolver."""
     kind = edge.kind
@@ -229,23 +237,9 @@ def _apply_tls_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
         return
     content = block.content
     assert content is not None
-    resolver = tls_resolver(graph)
     target = edge.target
-    s, a, name = target.address, edge.addend, target.name or "<anonymous>"
-    if kind in (_K.DTPOff32, _K.DTPOff64):
-        value = resolver.dtp_offset(s, name) + a
-    elif kind == _K.DTPMod64:
-        value = resolver.module_id(s, name)
-    elif kind in (_K.TPOff32, _K.TPOff64):
-        value = resolver.tp_offset(s, name) + a
-    else:
-        function, argument = resolver.tlsdesc(s, name)
-        if kind == _K.TLSDescFunction64:
-            value = function
-        elif argument is None:  # the dynamic resolver's: the tls_index after this word
-            value = block.address + edge.offset + 8
-        else:
-            value = argument + a
+    value = tls_value(graph, _TLS_VALUES[kind], target.address, edge.addend,
+                      target.name or "<anonymous>", block.address + edge.offset)
     if kind in (_K.DTPOff32, _K.TPOff32):
         if not _is_int32(value):
             raise _out_of_range(graph, block, edge, value)

@@ -15,11 +15,13 @@ class Executor(Protocol):
     graphs; ``host_symbols`` lists names the executor defines for programs (libc shims);
     ``run_as_main(address, args)`` calls ``int main(int, char **, char **)`` with ``args`` as
     argv (no program name prepended, as llvm-jitlink does) and returns its result;
-    ``run_void(address)`` calls ``void f(void)``.
+    ``run_void(address)`` calls ``void f(void)``; ``tls`` makes thread-local storage
+    modules (see TLSService).
     """
 
     arch: str
     memory_manager: MemoryManager
+    tls: TLSService
 
     def host_symbol(self, name: str) -> int | None: ...
 
@@ -56,3 +58,9 @@ class TLSService(Protocol):
         ...
 
     def tlsdesc_resolvers(self) -> tuple[int, int]: ...
+
+    def tlv_bootstrap(self) -> int:
+        """Mach-O's thread-local variable getter: called with a descriptor {getter,
+        module id, offset} in rdi / x0, it returns the variable's address in the calling
+        thread and preserves every other register."""
+        ...

@@ -285,7 +285,8 @@ class EmulatedExecutor:
         self.plugin = EmulationPlugin(self.symbolizer)
         # The TLSService: a static TLS area for the one emulated thread.
         self.tls = EmulatedTLS(arch, self.arena, self.memory, self.lib.tls,
-                               self._set_thread_pointer, self.lib.tls_blocks)
+                               self._set_thread_pointer, self.lib.tls_blocks,
+                               self.host_symbol)
         self.plugins = [self.plugin]
         self.timeout = timeout
         self._deadline: float | None = None

@@ -39,17 +39,20 @@ class EmulatedTLS:
     ``arena`` maps memory (reserve/commit, as EmulatedArena), ``memory`` is the emulated
     address space, ``tcb`` the C library's thread control block (the thread
     pointer's current value), ``set_thread_pointer`` moves the thread pointer, and
-    ``blocks`` (module id -> block address) is the C library's table for __tls_get_addr.
+    ``blocks`` (module id -> block address) is the C library's table for __tls_get_addr,
+    ``host_symbol`` finds the C library's functions (its ``_tlv_bootstrap``).
     """
 
     def __init__(self, arch: str, arena: EmulatedArena, memory: Memory, tcb: int,
-                 set_thread_pointer: Callable[[int], None], blocks: dict[int, int]) -> None:
+                 set_thread_pointer: Callable[[int], None], blocks: dict[int, int],
+                 host_symbol: Callable[[str], int | None]) -> None:
         self.arch = arch
         self.arena = arena
         self.buffer = memory.buffer
         self.tcb = tcb
         self.set_thread_pointer = set_thread_pointer
         self.blocks = blocks
+        self.host_symbol = host_symbol
         self.layout = StaticTLSLayout(arch)
         self.thread_pointer: int | None = None
         self._resolver: int | None = None
@@ -93,3 +96,9 @@ class EmulatedTLS:
             self._resolver = page
         # Every emulated module is in static TLS: the dynamic resolver is never chosen.
         return self._resolver, self._resolver
+
+    def tlv_bootstrap(self) -> int:
+        """The emulated C library's Mach-O getter (see hostlib's ``_tlv_bootstrap``)."""
+        address = self.host_symbol("_tlv_bootstrap")
+        assert address is not None
+        return address

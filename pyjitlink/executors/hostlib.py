@@ -1136,6 +1136,7 @@ class HostLib:
         self.data_symbols: dict[str, int] = {}
         self.streams: dict[int, Stream] = {}
         self.atexit: list[tuple[int, int]] = []  # (function, argument), run last-first
+        self.thread_atexit: list[tuple[int, int]] = []  # thread_local destructors, likewise
         self.random = GlibcRandom()
         self.strtok_next = 0
         self.exiting = False
@@ -1800,6 +1801,13 @@ class HostLib:
             raise GuestFault(SIGSEGV, f"__tls_get_addr: no TLS module {module}")
         return (block + offset) & MASK64
 
+    @libc("_tlv_bootstrap", "p", "p")
+    def tlv_bootstrap(self, descriptor: int) -> int:
+        """Mach-O's thread-local variable getter (dyld's tlv_get_addr) as the platform
+        sets descriptors up: {this getter, module id, offset}, so the tls_index after the
+        getter's word is what __tls_get_addr takes. Returns the variable's address."""
+        return self.tls_get_addr(descriptor + 8)
+
     @libc("getauxval __getauxval", "p", "p")
     def getauxval(self, kind: int) -> int:
         """No auxiliary vector entries: 0 for every ``kind`` (so libgcc's outline atomics,
@@ -2323,6 +2331,11 @@ class HostLib:
     def run_exit_handlers(self) -> None:
         """Every atexit handler and finalizer, last registered first (each runs once)."""
         self.exiting = True
+        # The thread's thread_local destructors first, as glibc's exit calls __call_tls_dtors
+        # before the atexit handlers.
+        while self.thread_atexit:
+            function, argument = self.thread_atexit.pop()
+            self.bridge.call(function, (argument,))
         while self.atexit:
             function, argument = self.atexit.pop()
             self.bridge.call(function, (argument,))
@@ -2345,6 +2358,18 @@ class HostLib:
     def cxa_atexit(self, function: int, argument: int, dso: int) -> int:
         self.atexit.append((function, argument))
         return 0
+
+    @libc("__cxa_thread_atexit_impl", "ppp")
+    def cxa_thread_atexit_impl(self, function: int, argument: int, dso: int) -> int:
+        """A thread_local's destructor, run when the (one) thread ends: at exit, before the
+        atexit handlers (glibc's __call_tls_dtors)."""
+        self.thread_atexit.append((function, argument))
+        return 0
+
+    @libc("_tlv_atexit", "pp")
+    def tlv_atexit(self, function: int, argument: int) -> int:
+        """Darwin's __cxa_thread_atexit_impl (Mach-O C++ thread_local destructors)."""
+        return self.cxa_thread_atexit_impl(function, argument, 0)
 
     @libc("at_quick_exit __cxa_at_quick_exit", "p")
     def at_quick_exit(self, function: int) -> int:

@@ -542,6 +542,11 @@ class _Process:
         shim("__assert_rtn", b"\x48\x89\xf8" + b"\x48\x89\xcf" + b"\x48\x89\xc1" + b"\x48\xb8" +
              struct.pack("<Q", _libc_address("__assert_fail")) + b"\xff\xe0")
         shim("__chkstk_darwin", b"\xc3")
+        # _tlv_atexit(f, obj), how Darwin's C++ registers a thread_local's destructor, is
+        # glibc's __cxa_thread_atexit_impl(f, obj, &__dso_handle): movabs $dso,%rdx ;
+        # movabs $target,%rax ; jmp *%rax.
+        shim("_tlv_atexit", b"\x48\xba" + struct.pack("<Q", page) + b"\x48\xb8" +
+             struct.pack("<Q", _libc_address("__cxa_thread_atexit_impl")) + b"\xff\xe0")
         # __error() is __errno_location(); __stdinp/__stdoutp/__stderrp are glibc's
         # stdin/stdout/stderr variables themselves (each a FILE *).
         for name, target in (("__error", "__errno_location"), ("__stdinp", "stdin"),

@@ -50,6 +50,15 @@ _DYNAMIC_TAIL = bytes.fromhex(
     "a0000000f3440f6f9c24b0000000f3440f6fa424c0000000f3440f6fac24d0000000f3440f6fb424e000"
     "0000f3440f6fbc24f00000004881c408010000415b415a41594158595a5e5fc3")
 
+# Mach-O's getter (dyld's tlv_get_addr), called with the descriptor {getter, module, offset}
+# in rdi: the same register saving around __tls_get_addr(&descriptor->module), but with
+# ``lea 8(%rdi),%rdi`` for the argument and the address itself as the result (no TP offset).
+_MOV_ARGUMENT, _LEA_ARGUMENT = bytes.fromhex("488b7808"), bytes.fromhex("488d7f08")
+_SUB_TP = bytes.fromhex("64482b042500000000")
+assert _DYNAMIC_HEAD[-6:-2] == _MOV_ARGUMENT and _DYNAMIC_TAIL[2:11] == _SUB_TP
+_TLV_HEAD = _DYNAMIC_HEAD[:-6] + _LEA_ARGUMENT + _DYNAMIC_HEAD[-2:]
+_TLV_TAIL = _DYNAMIC_TAIL[:2] + _DYNAMIC_TAIL[11:]
+
 _dl = ctypes.CDLL(None, use_errno=True)
 _dlinfo = _dl.dlinfo
 _dlinfo.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p]
@@ -66,7 +75,7 @@ class NativeTLS:
 
     def __init__(self, arena: NativeArena) -> None:
         self.arena = arena
-        self._resolvers: tuple[int, int] | None = None
+        self._resolvers: tuple[int, int, int] | None = None
         self._libraries: list[tuple[ctypes.CDLL, int]] = []
         self._count = 0
         self._lock = threading.Lock()
@@ -97,6 +106,7 @@ class NativeTLS:
         writer.add_relocation(place, R_X86_64_DTPMOD64)
         if static:
             writer.add_relocation(place + 8, R_X86_64_TPOFF64)
+        assert writer.layout()[0][0] == place  # the relocations moved no data
         # The memfd stays open: glibc knows loaded objects by path, and a closed fd's number
         # (its /proc/self/fd path) would come back for the next module.
         fd = os.memfd_create(f"pyjitlink-tls-{count}")
@@ -114,16 +124,25 @@ class NativeTLS:
         module_id, tp_offset = struct.unpack("<Qq", ctypes.string_at(base + place, 16))
         return module_id, tp_offset if static else None
 
-    def tlsdesc_resolvers(self) -> tuple[int, int]:
+    def _stubs(self) -> tuple[int, int, int]:
+        """The page of getters, made on first use: (static TLSDESC resolver, dynamic one,
+        Mach-O TLV getter)."""
         with self._lock:
             if self._resolvers is None:
                 function = getattr(_dl, "__tls_get_addr")
-                tls_get_addr = ctypes.cast(function, ctypes.c_void_p).value or 0
+                address = struct.pack("<Q", ctypes.cast(function, ctypes.c_void_p).value or 0)
                 arena = self.arena
                 page = arena.reserve(arena.page_size)
-                dynamic = _DYNAMIC_HEAD + struct.pack("<Q", tls_get_addr) + _DYNAMIC_TAIL
-                code = TLSDESC_STATIC + b"\xcc" * 11 + dynamic
-                arena.commit(page, code, arena.page_size,
-                             MemProt.READ | MemProt.EXEC)
-                self._resolvers = (page, page + 16)
+                dynamic = _DYNAMIC_HEAD + address + _DYNAMIC_TAIL
+                tlv = _TLV_HEAD + address + _TLV_TAIL
+                code = TLSDESC_STATIC.ljust(16, b"\xcc") + dynamic.ljust(336, b"\xcc") + tlv
+                arena.commit(page, code, arena.page_size, MemProt.READ | MemProt.EXEC)
+                self._resolvers = (page, page + 16, page + 16 + 336)
             return self._resolvers
+
+    def tlsdesc_resolvers(self) -> tuple[int, int]:
+        static, dynamic, _ = self._stubs()
+        return static, dynamic
+
+    def tlv_bootstrap(self) -> int:
+        return self._stubs()[2]

@@ -11,15 +11,12 @@ from __future__ import annotations
 import threading
 
 from pyjitlink.executors.base import TLSModule
+from pyjitlink.jitlink.memory import align_up
 
 # Where static TLS blocks lie relative to the thread pointer, per architecture (Drepper 3.4.1
 # variant I, 3.4.2 variant II), and the size of the TCB a variant I thread pointer points at.
 TLS_VARIANT = {"x86_64": 2, "aarch64": 1}
 VARIANT_I_TCB_SIZE = 16
-
-
-def _align(value: int, alignment: int) -> int:
-    return (value + alignment - 1) // alignment * alignment
 
 
 class StaticTLSLayout:
@@ -37,12 +34,15 @@ class StaticTLSLayout:
         with self._lock:
             self.count += 1
             if self.variant == 1:
-                offset = _align(self.used, alignment)
+                offset = align_up(self.used, alignment)
                 self.used = offset + size
             else:
-                self.used = _align(self.used + size, alignment)
+                self.used = align_up(self.used + size, alignment)
                 offset = -self.used
             return TLSModule(self.count, offset)
 
     def tlsdesc_resolvers(self) -> tuple[int, int]:
         return 0, 0
+
+    def tlv_bootstrap(self) -> int:
+        return 0

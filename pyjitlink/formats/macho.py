@@ -71,12 +71,16 @@ S_ATTR_PURE_INSTRUCTIONS = 0x80000000
 S_ATTR_NO_DEAD_STRIP = 0x10000000
 S_ATTR_DEBUG = 0x02000000
 S_ATTR_SOME_INSTRUCTIONS = 0x00000400
-_ZERO_FILL = {S_ZEROFILL, S_GB_ZEROFILL}
+_ZERO_FILL = {S_ZEROFILL, S_GB_ZEROFILL, S_THREAD_LOCAL_ZEROFILL}
 # Sections of fixed-size entries, split one block per entry (entry size in bytes).
 _LITERAL_SIZES = {S_4BYTE_LITERALS: 4, S_8BYTE_LITERALS: 8, S_16BYTE_LITERALS: 16,
                   S_LITERAL_POINTERS: 8}
 _TLS_TYPES = {S_THREAD_LOCAL_REGULAR, S_THREAD_LOCAL_ZEROFILL, S_THREAD_LOCAL_VARIABLES,
               S_THREAD_LOCAL_VARIABLE_POINTERS, S_THREAD_LOCAL_INIT_FUNCTION_POINTERS}
+# Thread-local sections linked (<mach-o/loader.h>): the image and the TLV descriptors. C++'s
+# dynamically initialised thread_locals (__thread_ptrs, __thread_init) are not.
+_THREAD_LOCAL_IMAGE = {S_THREAD_LOCAL_REGULAR, S_THREAD_LOCAL_ZEROFILL}
+_TLV_TYPES = _THREAD_LOCAL_IMAGE | {S_THREAD_LOCAL_VARIABLES}
 
 # <mach-o/nlist.h>.
 N_STAB = 0xE0
@@ -322,7 +326,7 @@ class MachOLinkGraphBuilder:
         for sec in self.sections:
             if sec.flags & S_ATTR_DEBUG and sec.name != COMPACT_UNWIND_SECTION:
                 continue
-            if sec.type in _TLS_TYPES:
+            if sec.type in _TLS_TYPES - _TLV_TYPES:
                 raise UnsupportedObject(f"thread-local section {sec.name} is not supported yet",
                                         self.name)
             if sec.type in _INDIRECT_TYPES:
@@ -340,6 +344,9 @@ class MachOLinkGraphBuilder:
             gsec = graph.sections.get(sec.name)
             if gsec is None:
                 gsec = graph.create_section(sec.name, prot)
+            # __thread_data/__thread_bss: the thread-local image (the platform gives each
+            # thread a copy); __thread_vars holds the variables' descriptors, plain data.
+            gsec.thread_local = sec.type in _THREAD_LOCAL_IMAGE
             if sec.type in _ZERO_FILL:
                 block = graph.create_zero_fill_block(gsec, sec.size, sec.addr, sec.align)
             else:

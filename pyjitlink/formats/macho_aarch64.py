@@ -68,14 +68,19 @@ MACHO_ARM64_EDGES: dict[tuple[int, bool, int], tuple[EdgeKind, InstructionClass 
     # ``.long _sym@GOT - .``: GOT entry - P; ``.quad _sym@GOT``: the GOT entry's address.
     (POINTER_TO_GOT, True, 2): (EdgeKind.RequestGOTAndTransformToDelta32, None),
     (POINTER_TO_GOT, False, 3): (EdgeKind.RequestGOTAndTransformToPointer64, None),
+    # TLVP_LOAD_PAGE21/PAGEOFF12: ``adrp x0, _v@TLVPPAGE; ldr x0, [x0, _v@TLVPPAGEOFF]``
+    # loads the address of _v's descriptor (in __thread_vars) to call its getter: a GOT load
+    # of it (LLVM's RequestTLVPAndTransformToPage21/PageOffset12).
+    (TLVP_LOAD_PAGE21, True, 2): (EdgeKind.RequestGOTAndTransformToPage21, ADRP),
+    (TLVP_LOAD_PAGEOFF12, False, 2): (EdgeKind.RequestGOTAndTransformToPageOffset12, LDR_X),
 }
 # Types an ARM64_RELOC_ADDEND may precede (ld64 and LLVM accept no others).
 _TAKES_ADDEND = {BRANCH26, PAGE21, PAGEOFF12}
 # The immediate field each instruction relocation expects to find zero: imm26, the ADRP
 # immhi:immlo, imm12.
 _IMMEDIATE_MASKS = {BRANCH26: 0x03FFFFFF, PAGE21: 0x60FFFFE0, GOT_LOAD_PAGE21: 0x60FFFFE0,
-                    PAGEOFF12: 0x003FFC00, GOT_LOAD_PAGEOFF12: 0x003FFC00}
-_TLS = {TLVP_LOAD_PAGE21, TLVP_LOAD_PAGEOFF12}
+                    PAGEOFF12: 0x003FFC00, GOT_LOAD_PAGEOFF12: 0x003FFC00,
+                    TLVP_LOAD_PAGE21: 0x60FFFFE0, TLVP_LOAD_PAGEOFF12: 0x003FFC00}
 
 DELTA_KINDS = DeltaKinds(EdgeKind.Delta32, EdgeKind.Delta64, EdgeKind.NegDelta32,
                               EdgeKind.NegDelta64)
@@ -93,7 +98,7 @@ def add_relocations(builder: MachOLinkGraphBuilder, sec: MachOSection,
                     relocations: list[Relocation]) -> None:
     """Add the edges for one section's ARM64_RELOC_* entries.
 
-    Raises UnsupportedRelocation for TLV, pointer-authentication and malformed pairs
+    Raises UnsupportedRelocation for pointer-authentication relocations, malformed pairs
     (ADDEND not followed by BRANCH26/PAGE21/PAGEOFF12 at the same address, SUBTRACTOR not
     followed by UNSIGNED), for a non-extern instruction relocation and for an instruction
     immediate that is not zero; InstructionMismatch when an instruction relocation sits on
@@ -125,9 +130,7 @@ def add_relocations(builder: MachOLinkGraphBuilder, sec: MachOSection,
             continue
         entry = MACHO_ARM64_EDGES.get((rel.type, rel.pcrel, rel.length))
         if entry is None:
-            if rel.type in _TLS:
-                why = "thread-local storage is not supported yet"
-            elif rel.type == AUTHENTICATED_POINTER:
+            if rel.type == AUTHENTICATED_POINTER:
                 why = "pointer authentication (arm64e) is not supported"
             elif rel.type in ARM64_RELOC:
                 why = f"unsupported pcrel={int(rel.pcrel)} length={1 << rel.length} form of"

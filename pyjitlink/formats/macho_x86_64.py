@@ -54,6 +54,10 @@ MACHO_X86_64_EDGES: dict[tuple[int, bool, int], tuple[EdgeKind, int]] = {
     # GOT_LOAD marks a movq from the GOT: relaxable to leaq (the instruction has a REX.W).
     (GOT_LOAD, True, 2): (EdgeKind.RequestGOTAndTransformToPCRel32GOTLoadREXRelaxable, 0),
     (GOT, True, 2): (EdgeKind.RequestGOTAndTransformToDelta32, -4),
+    # TLV: ``movq _v@TLVP(%rip), %rdi`` loads the address of _v's descriptor (in
+    # __thread_vars) to call its getter: a GOT load of it, relaxable to leaq as GOT_LOAD
+    # (LLVM's RequestTLVPAndTransformToPCRel32TLVPLoadREXRelaxable).
+    (TLV, True, 2): (EdgeKind.RequestGOTAndTransformToPCRel32GOTLoadREXRelaxable, 0),
 }
 # For a non-extern PC-relative target, the field is relative to P + 4 + N.
 _SIGNED_EXTRA = {SIGNED: 0, SIGNED_1: 1, SIGNED_2: 2, SIGNED_4: 4, BRANCH: 0}
@@ -81,9 +85,8 @@ def add_relocations(builder: MachOLinkGraphBuilder, sec: MachOSection,
             continue
         entry = MACHO_X86_64_EDGES.get((rel.type, rel.pcrel, rel.length))
         if entry is None:
-            why = ("thread-local storage is not supported yet" if rel.type == TLV else
-                   "unsupported relocation")
-            if rel.type in X86_64_RELOC and rel.type != TLV:
+            why = "unsupported relocation"
+            if rel.type in X86_64_RELOC:
                 why = (f"unsupported pcrel={int(rel.pcrel)} length={1 << rel.length} form "
                        f"of")
             raise builder.unsupported(sec, rel.address, rel.type, why)
@@ -92,7 +95,7 @@ def add_relocations(builder: MachOLinkGraphBuilder, sec: MachOSection,
         if rel.extern:
             target = builder.symbol_by_index(sec, rel)
             addend = content + bias
-        elif rel.type in (GOT, GOT_LOAD):
+        elif rel.type in (GOT, GOT_LOAD, TLV):
             raise builder.unsupported(sec, rel.address, rel.type, "GOT reference to a "
                                                                   "section (non-extern):")
         else:

@@ -12,6 +12,7 @@ install a TLSResolver in the graph (``set_tls_resolver``) before fixups, and the
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Protocol
 
 from pyjitlink.errors import JITLinkError
@@ -71,3 +72,32 @@ def tls_resolver(graph: LinkGraph) -> TLSResolver:
         raise JITLinkError("thread-local storage is used but no platform provides it",
                            graph.name)
     return resolver  # type: ignore[return-value]
+
+
+class TLSValue(Enum):
+    """What a 64-bit (or narrower) TLS data word holds; each architecture maps its kinds."""
+
+    MODULE_ID = 1  # M(S): DTPMOD64
+    DTP_OFFSET = 2  # DTPOFF(S) + A: DTPOFF32/64, DTPREL64
+    TP_OFFSET = 3  # S + A - TP: TPOFF32/64, TPREL64
+    DESCRIPTOR_FUNCTION = 4  # a TLS descriptor's resolver
+    DESCRIPTOR_ARGUMENT = 5  # its argument: S + A - TP, or the tls_index after it (P + 8)
+
+
+def tls_value(graph: LinkGraph, what: TLSValue, address: int, addend: int, name: str,
+              place: int) -> int:
+    """The value of a TLS word for the variable at ``address`` (``name`` for errors), its
+    ``addend``, the word being at ``place``; from the graph's resolver. Raises as the
+    resolver does (StaticTLSUnavailable, JITLinkError)."""
+    resolver = tls_resolver(graph)
+    if what is TLSValue.MODULE_ID:
+        return resolver.module_id(address, name)
+    if what is TLSValue.DTP_OFFSET:
+        return resolver.dtp_offset(address, name) + addend
+    if what is TLSValue.TP_OFFSET:
+        return resolver.tp_offset(address, name) + addend
+    function, argument = resolver.tlsdesc(address, name)
+    if what is TLSValue.DESCRIPTOR_FUNCTION:
+        return function
+    # The dynamic resolver's argument is the tls_index that follows this word.
+    return place + 8 if argument is None else argument + addend

@@ -166,7 +166,7 @@ def lazy_entries(graph: LinkGraph) -> dict[str, tuple[str, SymbolFlags]] | None:
         flags = SymbolFlags.CALLABLE
         if sym.scope is Scope.DEFAULT:
             flags |= SymbolFlags.EXPORTED
-        if sym.linkage.name == "WEAK":
+        if sym.linkage is Linkage.WEAK:
             flags |= SymbolFlags.WEAK
         entry = sym.name
         sym.name = entry + BODY_SUFFIX

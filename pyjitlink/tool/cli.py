@@ -20,7 +20,7 @@ import click
 from pyjitlink import __version__
 from pyjitlink.errors import PyJITLinkError
 from pyjitlink.jitlink.tls import StaticTLSUnavailable
-from pyjitlink.tool.static_tls import restart_with_static_tls
+from pyjitlink.tool.static_tls import restart_with_static_tls, restore_environment
 
 TOOL = "pyjitlink"
 # Options whose position among the inputs matters, in llvm-jitlink's sense: the click
@@ -395,6 +395,8 @@ def main(argv: Sequence[str] | None = None, argv0: str | None = None) -> None:
 
     ``argv0`` (default ``sys.argv[0]``) chooses the error format: see LLVM_TOOL."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if argv is None:
+        restore_environment()  # after a restart for static TLS (tool/static_tls.py)
     argv0 = sys.argv[0] if argv0 is None else argv0
     global _llvm_argv0
     _llvm_argv0 = argv0 if llvm_mode(argv0) else None

@@ -54,7 +54,7 @@ from pyjitlink.orc.object_layer import (
 )
 from pyjitlink.orc.platforms import Platform, platform_for_format
 from pyjitlink.orc.platforms.initfini import InitFiniPlugin
-from pyjitlink.orc.platforms.tls import StaticTLSLayout, TLSPlugin
+from pyjitlink.orc.platforms.tls import StaticTLSLayout, TLSPlugin, TLSService
 from pyjitlink.orc.resources import ResourceTracker
 from pyjitlink.orc.session import ExecutionSession, make_dispatcher
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags, SymbolState
@@ -133,7 +133,8 @@ class Session:
         self.init_fini = InitFiniPlugin()
         self.layer.add_plugin(self.init_fini)
         # Thread-local storage: the executor's TLS modules, or a static layout with none.
-        tls_service = getattr(self.executor, "tls", None) or StaticTLSLayout(target)
+        tls_service: TLSService = StaticTLSLayout(target) if self.executor is None else \
+            self.executor.tls
         self.layer.add_plugin(TLSPlugin(tls_service))
         if self.executor is not None:
             for plugin in self.executor.plugins:

@@ -17,8 +17,27 @@ import sys
 from pyjitlink.jitlink.tls import StaticTLSUnavailable
 
 TUNABLE = "glibc.rtld.optional_static_tls"
-MARKER = "PYJITLINK_STATIC_TLS_RETRY"  # set in the restarted command: never loop
+# Set in the restarted command, to "restarted:" and the user's GLIBC_TUNABLES: never loop.
+MARKER = "PYJITLINK_STATIC_TLS_RETRY"
+RESTARTED = "restarted:"
 MINIMUM = 64 << 10  # bytes asked for at least: room for later modules of the same program
+_state = {"restarted": False}
+
+
+def restore_environment() -> None:
+    """In a restarted command, give the program (and what it starts) the user's environment
+    back: glibc has read the raised tunable already, at process start. Any value of the
+    marker forbids a restart (a user may set it to 1 for that)."""
+    marker = os.environ.pop(MARKER, None)
+    if marker is None:
+        return
+    _state["restarted"] = True
+    if marker.startswith(RESTARTED):
+        original = marker[len(RESTARTED):]
+        if original:
+            os.environ["GLIBC_TUNABLES"] = original
+        else:
+            os.environ.pop("GLIBC_TUNABLES", None)
 
 
 def restart_with_static_tls(err: StaticTLSUnavailable) -> None:
@@ -28,11 +47,12 @@ def restart_with_static_tls(err: StaticTLSUnavailable) -> None:
     from pyjitlink.executors.native import native_code_has_run
 
     tunables = os.environ.get("GLIBC_TUNABLES", "")
-    if os.environ.get(MARKER) or TUNABLE in tunables or native_code_has_run():
+    if _state["restarted"] or MARKER in os.environ or TUNABLE in tunables or \
+            native_code_has_run():
         return
     size = max(MINIMUM, (4 * err.size + 4095) // 4096 * 4096)
     env = dict(os.environ)
-    env[MARKER] = "1"
+    env[MARKER] = RESTARTED + tunables
     env["GLIBC_TUNABLES"] = f"{tunables}:{TUNABLE}={size}" if tunables else f"{TUNABLE}={size}"
     sys.stdout.flush()
     sys.stderr.flush()

@@ -2,9 +2,10 @@
  * With other.c: the done-when program of issue 11 (pyjitlink's tests compare its output,
  * JIT-linked, with the same objects linked by gcc). With -DMAIN_THREAD_ONLY only main
  * runs (the emulated process has one thread). */
+#ifndef MAIN_THREAD_ONLY
 #include <pthread.h>
+#endif
 #include <stdio.h>
-#include <string.h>
 
 #define THREADS 8
 #define ROUNDS 1000
@@ -27,7 +28,9 @@ struct result {
 
 static struct result results[THREADS + 1];
 static int *main_shared;
+#ifndef MAIN_THREAD_ONLY
 static pthread_barrier_t barrier;
+#endif
 
 static void work(int id) {
   for (int round = 0; round < ROUNDS; round++) {

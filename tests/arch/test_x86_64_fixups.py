@@ -27,6 +27,7 @@ from pyjitlink.arch.x86_64 import (
 from pyjitlink.errors import FixupOutOfRange, InstructionMismatch
 from pyjitlink.jitlink.graph import Block, Edge, LinkGraph, Linkage, MemProt, Scope, Symbol
 from pyjitlink.jitlink.linker import apply_fixups
+from tls_stand_in import StandInTLS
 
 RX = MemProt.READ | MemProt.EXEC
 RW = MemProt.READ | MemProt.WRITE
@@ -646,34 +647,6 @@ def test_unresolved_weak_reference_keeps_null_got_entry() -> None:
 
 
 # ----------------------------------------------------------------------------- thread-local
-
-
-class StandInTLS:
-    """A TLSResolver with fixed answers: module 3, its image at ``image``, its block
-    ``block_tp_offset`` bytes from the thread pointer (None: not in static TLS)."""
-
-    RESOLVERS = (0x5000, 0x6000)
-
-    def __init__(self, image: int, block_tp_offset: int | None) -> None:
-        self.image = image
-        self.block_tp_offset = block_tp_offset
-
-    def module_id(self, address: int, name: str) -> int:
-        return 3
-
-    def dtp_offset(self, address: int, name: str) -> int:
-        return address - self.image
-
-    def tp_offset(self, address: int, name: str) -> int:
-        if self.block_tp_offset is None:
-            from pyjitlink.jitlink.tls import StaticTLSUnavailable
-            raise StaticTLSUnavailable(f"{name} is not in static TLS", "fixups.o", 64)
-        return self.block_tp_offset + address - self.image
-
-    def tlsdesc(self, address: int, name: str) -> tuple[int, int | None]:
-        if self.block_tp_offset is None:
-            return self.RESOLVERS[1], None
-        return self.RESOLVERS[0], self.tp_offset(address, name)
 
 
 @pytest.mark.parametrize("static", [True, False], ids=["static", "dynamic"])

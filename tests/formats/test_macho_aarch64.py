@@ -186,14 +186,20 @@ def _section_reloff(data: bytes, sectname: str) -> int:
     raise AssertionError(sectname)
 
 
-def test_refused_forms(tmp_path: Path) -> None:
-    with pytest.raises(UnsupportedRelocation,
-                       match="ARM64_RELOC_TLVP_LOAD_PAGE(21|OFF12).*thread-local"):
-        build(tmp_path, """
+def test_tlvp_loads_are_got_loads_of_the_descriptor(tmp_path: Path) -> None:
+    """TLVP_LOAD_PAGE21/PAGEOFF12 load the address of the variable's descriptor from a GOT
+    entry (as LLVM's RequestTLVPAndTransformToPage21/PageOffset12)."""
+    graph = build(tmp_path, """
     .text
     adrp x0, _tv@TLVPPAGE
     ldr x0, [x0, _tv@TLVPPAGEOFF]
 """)
+    edges = sorted((e.offset, e.kind, e.target.name) for b in graph.blocks() for e in b.edges)
+    assert [(k, o, n) for o, k, n in edges] == [(K.RequestGOTAndTransformToPage21, 0, "_tv"),
+                     (K.RequestGOTAndTransformToPageOffset12, 4, "_tv")]
+
+
+def test_refused_forms(tmp_path: Path) -> None:
     with pytest.raises(UnsupportedRelocation, match="ARM64_RELOC_POINTER_TO_GOT.*pcrel=0 "
                                                     "length=4"):
         build(tmp_path, """

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pyjitlink.arch.x86_64 import EdgeKind
-from pyjitlink.errors import UnsupportedObject, UnsupportedRelocation
+from pyjitlink.errors import UnsupportedObject
 from pyjitlink.formats import build_link_graph, identify, object_arch, scan_object_interface
 from pyjitlink.jitlink.graph import Linkage, MemProt, Scope
 
@@ -166,10 +166,38 @@ _h: retq
     assert interface.symbols["_c"] == (False, Scope.DEFAULT, Linkage.WEAK, True)
 
 
-def test_unsupported_tlv_and_arch(tmp_path: Path) -> None:
-    with pytest.raises(UnsupportedObject):
-        build(tmp_path, """
+TLV_SOURCE = """
+    .text
+    movq _tv@TLVP(%rip), %rdi
+    callq *(%rdi)
+    .section __DATA,__thread_data,thread_local_regular
+_tv$tlv$init:
+    .long 7
     .section __DATA,__thread_vars,thread_local_variables
+    .globl _tv
+_tv:
+    .quad __tlv_bootstrap
+    .quad 0
+    .quad _tv$tlv$init
+"""
+
+
+def test_thread_local_variables(tmp_path: Path) -> None:
+    """X86_64_RELOC_TLV is a relaxable GOT load of the variable's descriptor (in
+    __thread_vars, plain data); __thread_data is a thread-local section."""
+    graph = build(tmp_path, TLV_SOURCE)
+    (load,) = [e for b in graph.sections["__TEXT,__text"].blocks for e in b.edges]
+    assert (load.kind, load.offset, load.target.name, load.addend) == (
+        K.RequestGOTAndTransformToPCRel32GOTLoadREXRelaxable, 3, "_tv", 0)
+    assert graph.sections["__DATA,__thread_data"].thread_local
+    assert not graph.sections["__DATA,__thread_vars"].thread_local
+
+
+def test_unsupported_thread_local_section_and_arch(tmp_path: Path) -> None:
+    # C++'s dynamically initialised thread_locals (thread-local variable pointers).
+    with pytest.raises(UnsupportedObject, match="thread-local section __DATA,__thread_ptrs"):
+        build(tmp_path, """
+    .section __DATA,__thread_ptrs,thread_local_variable_pointers
     .globl _t
 _t:
     .quad 0
@@ -179,8 +207,3 @@ _t:
     data[4:8] = (0x01000012).to_bytes(4, "little")
     with pytest.raises(UnsupportedObject, match="CPU type 0x1000012"):
         build_link_graph(bytes(data), "ppc.o")
-    with pytest.raises(UnsupportedRelocation, match="X86_64_RELOC_TLV"):
-        build(tmp_path, """
-    .text
-    movq _tv@TLVP(%rip), %rdi
-""")

@@ -247,3 +247,236 @@ int main() {
     ours = _pyjitlink(str(obj), *libraries)
     assert (ours.stdout, ours.stderr, ours.returncode) == (expected.stdout, "", 0)
     assert ours.stdout == "uncaught=0 current=0 same=1\n"
+
+
+# ----------------------------------------------------------------------------- Mach-O
+
+MACHO_TARGETS = {"x86_64": "x86_64-apple-macos11", "arm64": "arm64-apple-macos11"}
+MACHO_INCLUDE = TLS.parent / "macho-include"
+
+
+def _clang_macho(target: str, flags: list[str], sources: list[Path], out: Path) -> list[str]:
+    clang = shutil.which("clang") or _tool("clang-14")
+    objects = []
+    for source in sources:
+        obj = out / f"{source.stem}.o"
+        subprocess.run([clang, f"--target={MACHO_TARGETS[target]}", "-nostdlibinc",
+                        "-isystem", str(MACHO_INCLUDE), *flags, "-c", str(source), "-o",
+                        str(obj)], check=True)
+        objects.append(str(obj))
+    return objects
+
+
+@pytest.fixture(scope="module")
+def main_thread_reference(tmp_path_factory: pytest.TempPathFactory) -> str:
+    exe = tmp_path_factory.mktemp("tls_ref") / "counters"
+    subprocess.run([_tool("gcc"), "-O2", "-DMAIN_THREAD_ONLY", *map(str, SOURCES), "-o",
+                    str(exe)], check=True)
+    return subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize("opt", ["-O0", "-O2"])
+@pytest.mark.parametrize("target,run", [("x86_64", "native"), ("x86_64", "emulate"),
+                                        ("arm64", "emulated")])
+def test_macho_thread_local_variables(tmp_path: Path, main_thread_reference: str,
+                                      target: str, run: str, opt: str) -> None:
+    """Mach-O TLV descriptors (__thread_vars) and their getter: x86-64 natively (glibc TLS
+    modules) and under -emulate, arm64 emulated, as the ELF program's main thread."""
+    objects = _clang_macho(target, [opt, "-DMAIN_THREAD_ONLY"], SOURCES, tmp_path)
+    ours = _pyjitlink(*(["-emulate"] if run == "emulate" else []), *objects)
+    assert (ours.stdout, ours.stderr, ours.returncode) == (main_thread_reference, "", 0)
+
+
+MACHO_THREADS = r"""
+typedef unsigned long pthread_t;
+int pthread_create(pthread_t *, const void *, void *(*)(void *), void *);
+int pthread_join(pthread_t, void **);
+int printf(const char *, ...);
+_Thread_local int counter = 5;
+_Thread_local long zeros[4];
+static void *bump(void *arg) {
+  long n = (long)arg;
+  for (int i = 0; i < 1000; i++) { counter += (int)n; zeros[n % 4]++; }
+  return (void *)(long)(counter * 100 + zeros[n % 4] / 1000);
+}
+int main(void) {
+  pthread_t t[4];
+  void *r[4];
+  for (long i = 0; i < 4; i++) pthread_create(&t[i], 0, bump, (void *)i);
+  for (int i = 0; i < 4; i++) pthread_join(t[i], &r[i]);
+  counter += 1;
+  for (int i = 0; i < 4; i++) printf("thread %d: %ld\n", i, (long)r[i]);
+  printf("main: %d %ld\n", counter, zeros[0]);
+  return 0;
+}
+"""
+
+
+def test_macho_thread_locals_per_thread_natively(tmp_path: Path) -> None:
+    """Each thread's getter call finds its own copy (the output of the same C linked by gcc
+    as ELF)."""
+    source = tmp_path / "threads.c"
+    source.write_text(MACHO_THREADS)
+    exe = tmp_path / "threads"
+    subprocess.run([_tool("gcc"), "-O2", "-pthread", str(source), "-o", str(exe)], check=True)
+    expected = subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout
+    assert "thread 3: 300501" in expected
+    objects = _clang_macho("x86_64", ["-O2"], [source], tmp_path)
+    ours = _pyjitlink(*objects)
+    assert (ours.stdout, ours.stderr, ours.returncode) == (expected, "", 0)
+
+
+def test_thread_local_initialised_with_an_address(tmp_path: Path) -> None:
+    """A .tdata word relocated to a definition in its own object holds that address in
+    every thread's copy (the image is relocated before its module is made)."""
+    source = tmp_path / "pointer.c"
+    source.write_text("int target = 42;\n_Thread_local int *pointer = &target;\n"
+                      "int get(void) { return *pointer + (pointer == &target); }\n")
+    (obj,) = _compile("gcc", ["-O2", "-fPIC"], [source], tmp_path)
+    session = Session()
+    session.add_object_file(session.main_jd, str(obj))
+    get = ctypes.CFUNCTYPE(ctypes.c_int)(session.lookup("get"))
+    assert get() == 43
+    values: list[int] = []
+    thread = threading.Thread(target=lambda: values.append(get()))
+    thread.start()
+    thread.join()
+    assert values == [43]
+
+
+def test_thread_local_initialised_with_an_external_address_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "external.c"
+    source.write_text("extern int elsewhere;\n_Thread_local int *pointer = &elsewhere;\n"
+                      "int get(void) { return *pointer; }\n")
+    (obj,) = _compile("gcc", ["-O2", "-fPIC"], [source], tmp_path)
+    ours = _pyjitlink("-noexec", str(obj), "-abs", "elsewhere=0x1000", "-entry", "get")
+    assert ours.returncode == 1
+    assert ours.stderr == (f"pyjitlink: error: {obj}: thread-local initializer in .tdata "
+                           f"refers to elsewhere, defined in another object: not supported\n")
+
+
+def test_removed_thread_local_code_can_be_linked_again(tmp_path: Path) -> None:
+    """Removing a tracker forgets its graphs' TLS blocks; the object linked again gets a
+    module of its own, initialised afresh."""
+    source = tmp_path / "again.c"
+    source.write_text("_Thread_local int counter = 10;\nint bump(void) { return ++counter; }\n")
+    (obj,) = _compile("gcc", ["-O2", "-fPIC"], [source], tmp_path)
+    session = Session()
+    results = []
+    for _ in range(2):
+        tracker = session.main_jd.create_resource_tracker()
+        session.add_object_file(session.main_jd, str(obj), tracker)
+        bump = ctypes.CFUNCTYPE(ctypes.c_int)(session.lookup("bump"))
+        results.append([bump(), bump()])
+        session.remove(tracker)
+    assert results == [[11, 12], [11, 12]]
+
+
+def test_restart_for_static_tls_keeps_the_programs_environment(tmp_path: Path) -> None:
+    """The command that started over with more static TLS runs the program with the
+    user's environment: the raised tunable and the restart marker are gone again."""
+    source = tmp_path / "env.c"
+    source.write_text(r"""
+#include <stdio.h>
+#include <stdlib.h>
+_Thread_local char big[8192];
+int main(void) {
+  big[1] = 1;
+  const char *t = getenv("GLIBC_TUNABLES"), *m = getenv("PYJITLINK_STATIC_TLS_RETRY");
+  printf("tunables=%s marker=%s %d\n", t ? t : "(none)", m ? m : "(none)", big[1]);
+  return 0;
+}
+""")
+    (obj,) = _compile("gcc", ["-O2", "-fpie"], [source], tmp_path)
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("GLIBC_TUNABLES", "PYJITLINK_STATIC_TLS_RETRY")}
+    ours = _pyjitlink(str(obj), env=base)
+    assert (ours.stdout, ours.stderr) == ("tunables=(none) marker=(none) 1\n", "")
+    ours = _pyjitlink(str(obj), env={**base, "GLIBC_TUNABLES": "glibc.malloc.check=0"})
+    assert (ours.stdout, ours.stderr) == ("tunables=glibc.malloc.check=0 marker=(none) 1\n",
+                                          "")
+
+
+MACHO_CXX = r"""
+extern "C" int printf(const char *, ...);
+typedef unsigned long pthread_t;
+extern "C" int pthread_create(pthread_t *, const void *, void *(*)(void *), void *);
+extern "C" int pthread_join(pthread_t, void **);
+static int made;
+struct Counter {
+  int value, serial;
+#ifdef MAIN_THREAD_ONLY
+  Counter() : value(100), serial(made++) {}
+#else
+  Counter() : value(100), serial(__atomic_fetch_add(&made, 1, __ATOMIC_SEQ_CST)) {}
+#endif
+  ~Counter() { printf("destroyed %d: %d\n", serial, value); }
+};
+thread_local Counter counter;
+static void *work(void *arg) {
+  counter.value += (int)(long)arg;
+  return (void *)(long)counter.value;
+}
+int main() {
+  void *r[3];
+#ifdef MAIN_THREAD_ONLY
+  for (long i = 0; i < 3; i++) r[i] = (void *)(101 + i);
+#else
+  pthread_t t[3];
+  for (long i = 0; i < 3; i++) {
+    pthread_create(&t[i], 0, work, (void *)(i + 1));
+    pthread_join(t[i], &r[i]);
+  }
+#endif
+  counter.value += 50;
+  for (int i = 0; i < 3; i++) printf("thread %d: %ld\n", i, (long)r[i]);
+  printf("main: %d made=%d\n", counter.value, made);
+  return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("target,run", [("x86_64", "native"), ("x86_64", "emulate"),
+                                        ("arm64", "emulated")])
+def test_macho_cxx_thread_local_with_constructor_and_destructor(tmp_path: Path, target: str,
+                                                                run: str) -> None:
+    """clang's Mach-O thread_local: the TLS wrapper constructs each thread's object on
+    first use and registers its destructor with _tlv_atexit (natively glibc's
+    __cxa_thread_atexit_impl: run as each thread ends; emulated, at exit before atexit
+    handlers). Natively with three threads; emulated, main alone."""
+    source = tmp_path / "counter.cpp"
+    source.write_text(MACHO_CXX)
+    defines = [] if run == "native" else ["-DMAIN_THREAD_ONLY"]
+    exe = tmp_path / "counter"
+    subprocess.run([_tool("g++"), "-O1", "-pthread", *defines, str(source), "-o", str(exe)],
+                   check=True)
+    expected = subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout
+    assert expected.endswith("destroyed 3: 150\n" if run == "native" else
+                             "destroyed 0: 150\n")
+    clang = shutil.which("clang++") or _tool("clang++-14")
+    obj = tmp_path / "counter.o"
+    subprocess.run([clang, f"--target={MACHO_TARGETS[target]}", "-O1", *defines, "-c",
+                    str(source), "-o", str(obj)], check=True, capture_output=True)
+    ours = _pyjitlink(*(["-emulate"] if run == "emulate" else []), str(obj))
+    assert (ours.stdout, ours.stderr, ours.returncode) == (expected, "", 0)
+
+
+def test_cxx_thread_local_destructor_emulated_aarch64(tmp_path: Path) -> None:
+    """g++'s thread_local with a destructor: libstdc++.a's __cxa_thread_atexit hands it to
+    the emulated C library's __cxa_thread_atexit_impl, which runs it at exit; qemu's run
+    of the static build is the reference."""
+    source = tmp_path / "counter.cpp"
+    source.write_text(MACHO_CXX)
+    gxx = _tool("aarch64-linux-gnu-g++")
+    obj, exe = tmp_path / "counter.o", tmp_path / "counter"
+    subprocess.run([gxx, "-O1", "-DMAIN_THREAD_ONLY", "-c", str(source), "-o", str(obj)],
+                   check=True)
+    subprocess.run([gxx, "-static", str(obj), "-o", str(exe)], check=True)
+    expected = subprocess.run([_tool("qemu-aarch64"), str(exe)], capture_output=True,
+                              text=True, timeout=120, check=True).stdout
+    assert expected.endswith("destroyed 0: 150\n")
+    libraries = [subprocess.run([gxx, f"-print-file-name={name}"], capture_output=True,
+                                text=True, check=True).stdout.strip()
+                 for name in ("libstdc++.a", "libgcc_eh.a", "libgcc.a")]
+    ours = _pyjitlink(str(obj), *libraries)
+    assert (ours.stdout, ours.stderr, ours.returncode) == (expected, "", 0)

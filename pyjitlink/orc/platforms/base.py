@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
+
+from pyjitlink.jitlink.graph import LinkGraph
 
 # Priority of an initializer without one (ld's default script and LLVM's ELFNixPlatform).
 DEFAULT_PRIORITY = 65535
@@ -53,3 +55,8 @@ class Platform:
     def has_initializers(self, sections: Iterable[str]) -> bool:
         """True if any of the section names ``sections`` holds initializers or finalizers."""
         return any(self.init_fini_section(name) is not None for name in sections)
+
+    def prepare_thread_locals(self, graph: LinkGraph, getter: Callable[[], int]) -> None:
+        """Pre-prune: turn the format's thread-local variable descriptors into what the TLS
+        plugin resolves. ``getter`` gives the address of the executor's thread-local
+        variable getter (Mach-O's ``_tlv_bootstrap``). ELF needs nothing."""

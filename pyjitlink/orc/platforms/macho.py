@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from pyjitlink.arch import aarch64, x86_64
 from pyjitlink.formats.macho import MACHO_FINI_SUFFIX, MACHO_INIT_SUFFIX
+from pyjitlink.jitlink.graph import Edge, LinkGraph, Scope
 from pyjitlink.orc.platforms.base import DEFAULT_PRIORITY, InitFiniSection, Platform
+
+THREAD_VARS_SECTION = "__DATA,__thread_vars"
+TLV_BOOTSTRAP = "__tlv_bootstrap"  # what a descriptor's getter names (C: _tlv_bootstrap)
+TLV_DESCRIPTOR_SIZE = 24  # <mach-o/loader.h> struct tlv_descriptor: thunk, key, offset
+# Per architecture, the edge kinds of a tls_index's two words: module id, offset in it.
+_TLS_INDEX_KINDS: dict[str, tuple[int, int]] = {
+    "x86_64": (x86_64.EdgeKind.DTPMod64, x86_64.EdgeKind.DTPOff64),
+    "aarch64": (aarch64.EdgeKind.DTPMod64, aarch64.EdgeKind.DTPRel64),
+}
 
 
 class MachOPlatform(Platform):
@@ -24,3 +37,27 @@ class MachOPlatform(Platform):
         if section.endswith(MACHO_FINI_SUFFIX):
             return InitFiniSection("fini", DEFAULT_PRIORITY, False)
         return None
+
+    def prepare_thread_locals(self, graph: LinkGraph, getter: Callable[[], int]) -> None:
+        """Each ``__thread_vars`` descriptor {thunk, key, offset} becomes {the executor's
+        getter, module id, offset of the variable in its module}: a tls_index after the
+        thunk, as the getter (called with the descriptor's address in rdi / x0, returning
+        the variable's address in this thread) reads it. The assembler's descriptor names
+        ``__tlv_bootstrap`` and the variable's ``$tlv$init`` image (ld64 and dyld's
+        convention; LLVM's MachOPlatform rebinds the thunk likewise)."""
+        section = graph.sections.get(THREAD_VARS_SECTION)
+        if section is None:
+            return
+        module_kind, offset_kind = _TLS_INDEX_KINDS[graph.arch]
+        bootstrap = graph.external_symbols.pop(TLV_BOOTSTRAP, None)
+        thunk = graph.add_absolute_symbol(None, getter(), scope=Scope.LOCAL, live=True)
+        start = min((b.address for b in section.blocks), default=0)
+        for block in section.blocks:
+            added = []
+            for edge in block.edges:
+                if edge.target is bootstrap:
+                    edge.target = thunk
+                elif (block.address + edge.offset - start) % TLV_DESCRIPTOR_SIZE == 16:
+                    edge.kind = offset_kind
+                    added.append(Edge(module_kind, edge.offset - 8, edge.target, 0))
+            block.edges.extend(added)

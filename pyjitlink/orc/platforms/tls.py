@@ -33,10 +33,11 @@ from pyjitlink.jitlink.graph import (
     Scope,
     SymbolKind,
 )
-from pyjitlink.jitlink.memory import FinalizedAlloc
+from pyjitlink.jitlink.memory import FinalizedAlloc, align_up
 from pyjitlink.jitlink.passes import PassConfiguration
 from pyjitlink.jitlink.tls import StaticTLSUnavailable, set_tls_resolver
 from pyjitlink.orc.materialization import MaterializationResponsibility
+from pyjitlink.orc.platforms import platform_for_graph
 from pyjitlink.orc.resources import ResourceTracker
 
 # Each architecture's apply_fixup, to relocate a TLS image before its module is made.
@@ -44,12 +45,7 @@ _FIXUPS: dict[str, Callable[[LinkGraph, Block, Edge], None]] = {
     "x86_64": x86_64.apply_fixup, "aarch64": aarch64.apply_fixup}
 TLS_MODULE_BASE = "_TLS_MODULE_BASE_"
 
-
-def _align(value: int, alignment: int) -> int:
-    return (value + alignment - 1) // alignment * alignment
-
-
-__all__ = ["StaticTLSLayout", "TLSPlugin"]
+__all__ = ["StaticTLSLayout", "TLSPlugin", "TLSService"]
 
 
 def _bind_module_base(graph: LinkGraph) -> None:
@@ -80,6 +76,7 @@ class _Block:
     module: TLSModule
     size: int  # of the whole module, for errors
     file: str
+    tracker: int  # id of the ResourceTracker of the graph
 
 
 class TLSPlugin:
@@ -99,20 +96,30 @@ class TLSPlugin:
     def modify_pass_config(self, mr: MaterializationResponsibility, graph: LinkGraph,
                            config: PassConfiguration) -> None:
         set_tls_resolver(graph, self)
+        platform = platform_for_graph(graph)
+        config.pre_prune_passes.append(
+            lambda g: platform.prepare_thread_locals(g, self.service.tlv_bootstrap))
         if any(section.thread_local for section in graph.sections.values()):
+            tracker = id(mr.tracker)
             config.pre_prune_passes.append(_bind_module_base)
-            config.post_allocation_passes.append(self._create_module)
+            config.post_allocation_passes.append(lambda g: self._create_module(g, tracker))
 
     def notify_emitted(self, mr: MaterializationResponsibility, graph: LinkGraph,
                        alloc: FinalizedAlloc) -> None:
         pass
 
     def notify_remove_resources(self, tracker: ResourceTracker) -> None:
-        pass  # modules stay: a removed graph's thread-local addresses may still be in use
+        """Forget the removed graphs' blocks (their image addresses may be reused). The
+        modules themselves stay loaded: a thread may still hold one of their addresses."""
+        with self._lock:
+            kept = [(s, b) for s, b in zip(self._starts, self._blocks)
+                    if b.tracker != id(tracker)]
+            self._starts = [s for s, _ in kept]
+            self._blocks = [b for _, b in kept]
 
     # ------------------------------------------------------------------ modules
 
-    def _create_module(self, graph: LinkGraph) -> None:
+    def _create_module(self, graph: LinkGraph, tracker: int) -> None:
         """Post-allocation pass: lay the graph's thread-local blocks out as one TLS block,
         relocate its image, and have the service make the module."""
         blocks = [b for s in graph.sections.values() if s.thread_local for b in s.blocks]
@@ -121,7 +128,7 @@ class TLSPlugin:
         offset, alignment, image_end = 0, 1, 0
         places = []
         for block in blocks:
-            offset = _align(offset, block.alignment)
+            offset = align_up(offset, block.alignment)
             places.append(offset)
             alignment = max(alignment, block.alignment)
             offset += block.size
@@ -153,7 +160,7 @@ class TLSPlugin:
         with self._lock:
             for block, place in zip(blocks, places):
                 entry = _Block(block.address, block.address + block.size, place, module,
-                               size, graph.name)
+                               size, graph.name, tracker)
                 index = bisect.bisect(self._starts, block.address)
                 self._starts.insert(index, block.address)
                 self._blocks.insert(index, entry)
