@@ -383,7 +383,9 @@ class _Parser:
         low, rest = _number(_ltrim(rest[1:]))
         if not rest.startswith("]"):
             raise _unexpected(rest, rest, "expected ']'")
-        if high > 63 or low > high:
+        # LLVM masks with 1 << (high - low + 1) in 64 bits: any slice at most 64 bits wide
+        # whose high bit is at most 64 (e.g. [64:12], the page number) is valid.
+        if high > 64 or low > high or high - low + 1 > 64:
             raise RuleSyntaxError(f"Invalid bit-slice [{high}:{low}]")
         return Slice(e, high, low), _ltrim(rest[1:])
 
