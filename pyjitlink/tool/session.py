@@ -201,16 +201,22 @@ class Session:
         return [(jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS) for jd in self.jds] + [
             (self.process_jd, JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY)]
 
+    @staticmethod
+    def read_input(path: str) -> bytes:
+        """The bytes of the file at ``path``; PyJITLinkError naming it (and LLVM's quoted
+        form, for llvm-jitlink's banner) when it cannot be read."""
+        try:
+            with open(path, "rb") as f:
+                return f.read()
+        except OSError as err:
+            raise PyJITLinkError(err.strerror or str(err), path,
+                                 f"'{path}': {err.strerror or err}") from None
+
     def add_object_file(self, jd: JITDylib, path: str,
                         tracker: ResourceTracker | None = None, lazy: bool = False) -> None:
         """Add the object or archive at ``path`` to ``jd`` (an archive's members on demand;
         with ``lazy``, functions link on their first call)."""
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError as err:
-            raise PyJITLinkError(err.strerror or str(err), path,
-                                 f"'{path}': {err.strerror or err}") from None
+        data = self.read_input(path)
         kind = identify(data)
         archive = thin_archive(data, path, self.target_arch)
         if archive is not None:  # a universal file of archives: the target's slice
@@ -361,12 +367,7 @@ class Session:
         (see _adapt_test_object): a name the harness defines replaces the test objects'
         definition of it, and a name the harness references is exported from the test
         objects even if it was local (a ``static`` function the harness calls)."""
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError as err:
-            raise PyJITLinkError(err.strerror or str(err), path,
-                                 f"'{path}': {err.strerror or err}") from None
+        data = self.read_input(path)
         graph = build_link_graph(thin_object(data, path, self.target_arch), path)
         defined = {s.name for s in graph.defined_symbols()
                    if s.name and s.scope is not Scope.LOCAL}
@@ -416,13 +417,7 @@ class Session:
         null, from a JITDylib named by the path that ``jd`` links against (newest
         llvm-jitlink's rule). PyJITLinkError for an unreadable stub or one that lists no
         symbols."""
-        try:
-            with open(path, encoding="utf-8", errors="replace") as f:
-                text = f.read()
-        except OSError as err:
-            raise PyJITLinkError(err.strerror or str(err), path,
-                                 f"'{path}': {err.strerror or err}") from None
-        names = textapi_symbols(text)
+        names = textapi_symbols(self.read_input(path).decode("utf-8", "replace"))
         if not names:
             raise PyJITLinkError("not a TextAPI stub (no symbols listed)", path)
         lib_jd = self.es.get_jit_dylib(path)
@@ -482,12 +477,7 @@ class Session:
         defined in ``jd`` and linked on demand (llvm-jitlink's SectCreateMaterializationUnit,
         its graph named ``orc_sectcreate_<section>``). PyJITLinkError for an unreadable file
         or an offset past its end."""
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError as err:
-            raise PyJITLinkError(err.strerror or str(err), path,
-                                 f"'{path}': {err.strerror or err}") from None
+        data = self.read_input(path)
         for name, offset in symbols.items():
             if offset > len(data):
                 raise PyJITLinkError(f"In -sectcreate, symbol {name} at offset {offset:#x} "
