@@ -31,6 +31,9 @@ from typing import Any, cast
 
 from pyjitlink.arch.x86_64 import NEAR_TARGET_KINDS, EdgeKind
 from pyjitlink.errors import ExecutionError, JITLinkError
+from pyjitlink.executors.native_faults import NativeFaultHandler
+from pyjitlink.executors.symbolizer import Symbolizer, SymbolizerPlugin
+from pyjitlink.executors.native_tls import NativeTLS
 from pyjitlink.jitlink.eh_frame import EH_FRAME, MACHO_EH_FRAME
 from pyjitlink.jitlink.graph import LinkGraph, MemProt, Symbol
 from pyjitlink.jitlink.memory import (
@@ -496,6 +499,11 @@ class _Process:
         self.arena = NativeArena()
         self.proxies = NearProxies(self.arena)
         self.runtime = self._make_runtime()
+        self.symbolizer = Symbolizer()
+        arena = self.arena
+        self.faults = NativeFaultHandler(
+            self.symbolizer, lambda a: arena.base <= a < arena.base + arena.size)
+        self.tls = NativeTLS(self.arena)
 
     @classmethod
     def get(cls) -> _Process:
@@ -550,6 +558,15 @@ class _Process:
         return symbols
 
 
+_ran_code = [False]  # set once linked code has run in this process
+
+
+def native_code_has_run() -> bool:
+    """True once any NativeExecutor of this process has called into linked code (after
+    that, the process cannot start over, e.g. to get more static TLS)."""
+    return _ran_code[0]
+
+
 class NativeExecutor:
     """Runs x86-64 code in this process. Only usable on an x86-64 host.
 
@@ -559,15 +576,21 @@ class NativeExecutor:
 
     arch = "x86_64"
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: float | None = None) -> None:
         process = _Process.get()
         self.arena = process.arena
         self.memory_manager = ArenaMemoryManager(self.arena)
         self.proxies = process.proxies
+        # Symbols, source lines and unwind records of the linked code, for fault reports.
+        self.symbolizer = process.symbolizer
         # ObjectLinkingLayer plugins (the orc.object_layer.Plugin protocol, which this layer
         # may not import).
-        self.plugins: list[Any] = [NearProxyPlugin(self.proxies), EHFrameRegistrationPlugin()]
+        self.plugins: list[Any] = [NearProxyPlugin(self.proxies), EHFrameRegistrationPlugin(),
+                                   SymbolizerPlugin(self.symbolizer, (EH_FRAME, MACHO_EH_FRAME))]
         self._runtime = process.runtime
+        self.timeout = timeout  # seconds from the first call into JIT'd code; exit 124
+        self._faults = process.faults
+        self.tls = process.tls  # the TLSService: glibc TLS modules, descriptor resolvers
 
     def host_symbol(self, name: str) -> int | None:
         return self._runtime.get(name)
@@ -584,17 +607,27 @@ class NativeExecutor:
                 stream.flush()
         _fflush(None)
 
+    def _arm(self) -> None:
+        """Before calling JIT'd code: fault reports on, and the -timeout clock running."""
+        self._faults.install()
+        if self.timeout:
+            self._faults.arm_timeout(self.timeout)
+
     def run_as_main(self, address: int, args: Sequence[str]) -> int:
+        self._arm()
         argv = (ctypes.c_char_p * (len(args) + 1))(*[os.fsencode(a) for a in args], None)
         env = [os.fsencode(f"{k}={v}") for k, v in os.environ.items()]
         envp = (ctypes.c_char_p * (len(env) + 1))(*env, None)
         self.flush_host_streams()
+        _ran_code[0] = True
         result = _MAIN(address)(len(args), argv, envp)
         _fflush(None)
         return result
 
     def run_void(self, address: int) -> None:
+        self._arm()
         self.flush_host_streams()
+        _ran_code[0] = True
         _VOID(address)()
         _fflush(None)
 

@@ -18,6 +18,7 @@ from pyjitlink.formats.elf import (
     read_elf_machine,
 )
 from pyjitlink.formats.elf_aarch64 import build_elf_aarch64, link_elf_aarch64
+from pyjitlink.formats.elf_debug import OBJECT_BYTES
 from pyjitlink.formats.elf_x86_64 import build_elf_x86_64, link_elf_x86_64
 from pyjitlink.formats.macho import (
     CPU_TYPE_ARM64,
@@ -151,7 +152,9 @@ def build_link_graph(data: bytes, name: str) -> LinkGraph:
     builder = BUILDERS.get(("elf", machine))
     if builder is None:
         raise UnsupportedObject(f"unsupported ELF machine type {machine}", name)
-    return builder(data, name)
+    graph = builder(data, name)
+    graph.target_data[OBJECT_BYTES] = data  # for debug objects (orc.plugins.debugger)
+    return graph
 
 
 def scan_object_interface(data: bytes, name: str) -> ObjectInterface:

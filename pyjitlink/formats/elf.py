@@ -217,7 +217,7 @@ class ELFLinkGraphBuilder:
     def _create_blocks(self) -> None:
         graph = self.graph
         for sec in self.sections:
-            if not sec.flags & SHF_ALLOC or sec.flags & SHF_TLS or sec.type == SHT_GROUP:
+            if not sec.flags & SHF_ALLOC or sec.type == SHT_GROUP:
                 continue
             prot = MemProt.READ
             if sec.flags & SHF_WRITE:
@@ -227,6 +227,8 @@ class ELFLinkGraphBuilder:
             gsec = graph.sections.get(sec.name)
             if gsec is None:
                 gsec = graph.create_section(sec.name, prot)
+                # .tdata/.tbss: the thread-local image (the platform gives each thread a copy).
+                gsec.thread_local = bool(sec.flags & SHF_TLS)
             elif gsec.prot != prot:
                 raise _malformed(self.name, f"sections named {sec.name} differ in protection")
             # Pre-layout addresses: the file offset keeps blocks of one graph section ordered
@@ -259,8 +261,6 @@ class ELFLinkGraphBuilder:
             sym: Symbol | None = None
             if index == 0 or stype == STT_FILE:
                 pass
-            elif stype == STT_TLS:
-                self.tls_symbols.add(index)
             elif st_shndx == SHN_UNDEF:
                 if bind == STB_LOCAL:
                     raise _malformed(self.name, f"local symbol {name} is undefined")
@@ -291,9 +291,7 @@ class ELFLinkGraphBuilder:
                                             f"of range")
             else:
                 sec = self.sections[st_shndx]
-                if sec.flags & SHF_TLS:
-                    self.tls_symbols.add(index)
-                elif sec.block is not None:
+                if sec.block is not None:
                     if stype == STT_GNU_IFUNC:
                         raise UnsupportedObject(f"IFUNC symbol {name} is not supported",
                                                 self.name)
@@ -335,10 +333,6 @@ class ELFLinkGraphBuilder:
             target_sec = self.sections[rsec.info]
             block = target_sec.block
             if block is None:
-                if target_sec.flags & SHF_TLS and target_sec.flags & SHF_ALLOC:
-                    raise UnsupportedRelocation(self.name, target_sec.name, 0, "(relocations)",
-                                                why="thread-local sections are not supported "
-                                                    "yet:")
                 continue  # debug info and other non-allocated sections
             if rsec.type == SHT_REL:
                 raise UnsupportedObject(f"SHT_REL relocation section {rsec.name} is not "

@@ -18,6 +18,8 @@ from typing import Any
 import click
 
 from pyjitlink.errors import PyJITLinkError
+from pyjitlink.jitlink.tls import StaticTLSUnavailable
+from pyjitlink.tool.static_tls import restart_with_static_tls
 
 TOOL = "pyjitlink"
 # Options whose position among the inputs matters, in llvm-jitlink's sense: the click
@@ -121,10 +123,14 @@ class PositionalCommand(click.Command):
                 break
         ctx.meta["pyjitlink.harness"] = harness
         takes_value: dict[str, tuple[str, bool]] = {}
+        negations: dict[str, str] = {}  # a flag -> its "off" spelling (-x/-no-x flags)
         for param in self.get_params(ctx):
             if isinstance(param, click.Option):
-                for opt in param.opts:
+                for opt in param.opts + param.secondary_opts:
                     takes_value[opt] = (param.name or "", not param.is_flag)
+                for opt in param.opts:
+                    if param.secondary_opts:
+                        negations[opt] = param.secondary_opts[0]
         events: list[tuple[str, str]] = []
         rewritten: list[str] = []
         i = 0
@@ -145,6 +151,8 @@ class PositionalCommand(click.Command):
                     if not wants_value and eq:
                         # cl::opt<bool>: -flag=true / -flag=false (also 1 / 0).
                         if value in FALSE_WORDS:
+                            if name in negations:  # -x/-no-x flags whose default is "on"
+                                rewritten.append(negations[name])
                             continue
                         if value not in TRUE_WORDS:
                             raise click.UsageError(f"for the --{name.lstrip('-')} option: "
@@ -258,6 +266,18 @@ def _options(*decls: str, **kwargs: Any) -> Any:
 @_options("-max-instructions", "--max-instructions", type=click.IntRange(min=1), metavar="N",
           help="Emulation: stop the program after about N instructions (exit status 124; "
                "counting slows emulation down)")
+@_options("-debugger-support/-no-debugger-support", "--debugger-support/--no-debugger-support",
+          default=None,
+          help="Register linked objects with debuggers (GDB's JIT interface)  [default: on "
+               "for native runs; -debugger-support=false turns it off]")
+@_options("-perf-support", "--perf-support", is_flag=True,
+          help="Write /tmp/perf-PID.map and, where JITDUMPDIR is set, a jitdump file, so "
+               "perf names JIT'd functions (native runs)")
+@_options("-write-symtab", "--write-symtab", metavar="FILE",
+          help="Write the symbol table for the JIT'd program to the specified file")
+@_options("-symbolicate-with", "--symbolicate-with", metavar="FILE",
+          help="Given a path to a symbol table file, symbolicate the given backtrace(s) "
+               "(the inputs, or stdin)")
 @_options("-sectcreate", "--sectcreate", multiple=True,
           metavar="SECTION,FILE[@SYM=OFFSET,...]",
           help="given <sectname>,<filename>[@<sym>=<offset>,...]  add a content section with "
@@ -307,7 +327,9 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
             show_addrs: bool, show_graphs: str | None, graph_format: str,
             show_relocated_section_contents: bool, show_init_es: bool,
             show_entry_es: bool, num_threads: int, emulate: bool, timeout: float | None,
-            max_instructions: int | None, sectcreate: tuple[str, ...],
+            max_instructions: int | None, debugger_support: bool | None, perf_support: bool,
+            write_symtab: str | None, symbolicate_with: str | None,
+            sectcreate: tuple[str, ...],
             add_self_relocations: bool, triple: str | None, all_load: bool,
             weak_libraries_l: tuple[str, ...], weak_library: tuple[str, ...],
             load_hidden: tuple[str, ...], preload: tuple[str, ...], search_sys_lib: bool,
@@ -323,6 +345,10 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
 
     events: list[tuple[str, str]] = ctx.meta["pyjitlink.events"]
     program_args: list[str] = ctx.meta["pyjitlink.args"]
+    if symbolicate_with is not None:
+        from pyjitlink.tool.driver import symbolicate
+
+        ctx.exit(symbolicate(symbolicate_with, inputs))
     harness: list[str] = ctx.meta["pyjitlink.harness"]
     if not inputs:
         raise click.UsageError("no input files")
@@ -344,7 +370,8 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
                       show_relocated_section_contents=show_relocated_section_contents,
                       show_init_es=show_init_es, show_entry_es=show_entry_es,
                       num_threads=num_threads, emulate=emulate, timeout=timeout,
-                      max_instructions=max_instructions,
+                      max_instructions=max_instructions, debugger_support=debugger_support,
+                      perf_support=perf_support, write_symtab=write_symtab,
                       add_self_relocations=add_self_relocations, triple=triple,
                       all_load=all_load, preload=preload, search_sys_lib=search_sys_lib,
                       show_jit_result=show_jit_result, graph_output=graph_output,
@@ -364,6 +391,12 @@ def main(argv: Sequence[str] | None = None, argv0: str | None = None) -> None:
     try:
         command.main(args=args, prog_name=LLVM_TOOL if _llvm_argv0 else TOOL,
                      standalone_mode=False)
+    except StaticTLSUnavailable as err:
+        if argv is None:  # a process of its own: it may start over with more static TLS
+            restart_with_static_tls(err)
+        if _llvm_argv0 is not None:
+            llvm_error_exit(_llvm_argv0, err)
+        error_exit(err.message, err.file)
     except PyJITLinkError as err:
         if _llvm_argv0 is not None:
             llvm_error_exit(_llvm_argv0, err, code=getattr(err, "exit_code", 1))

@@ -15,6 +15,7 @@ from pyjitlink.errors import PyJITLinkError
 from pyjitlink.formats import identify, object_arch
 from pyjitlink.formats.archive import Archive
 from pyjitlink.jitlink.graph import LinkGraph
+from pyjitlink.orc.platforms import PLATFORMS
 from pyjitlink.tool.session import Session
 
 if TYPE_CHECKING:
@@ -57,6 +58,10 @@ class Options:
     emulate: bool = False
     timeout: float | None = None
     max_instructions: int | None = None
+    debugger_support: bool | None = None  # None: on for native runs (llvm-jitlink's default)
+    perf_support: bool = False
+    write_symtab: str | None = None
+    symbolicate_with: str | None = None
 
 
 DEFAULT_SLAB_ADDRESS = 0x10000000
@@ -209,9 +214,11 @@ def inputs_arch(events: Sequence[tuple[str, str]]) -> str | None:
 
 
 def default_entry(events: Sequence[tuple[str, str]]) -> str:
-    """``main``, or ``_main`` when the inputs are Mach-O (llvm-jitlink's rule)."""
+    """The first input's platform's default entry: ``main``, or ``_main`` for Mach-O
+    (llvm-jitlink's rule)."""
     found = first_input(events)
-    return "_main" if found is not None and found[0] == "macho" else "main"
+    platform = PLATFORMS.get(found[0]) if found is not None else None
+    return (platform or PLATFORMS["elf"]).default_entry
 
 
 def build_session(events: Sequence[tuple[str, str]], options: Options | None = None) -> Session:
@@ -232,7 +239,17 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
                       num_threads=options.num_threads,
                       arch=triple[0] if triple else inputs_arch(events),
                       emulate=options.emulate, timeout=options.timeout,
-                      max_instructions=options.max_instructions)
+                      max_instructions=options.max_instructions,
+                      debugger_support=options.debugger_support,
+                      perf_support=options.perf_support)
+    if options.write_symtab is not None:
+        from pyjitlink.orc.plugins.symtab import SymbolTableDumpPlugin
+
+        try:
+            stream = open(options.write_symtab, "w")  # noqa: SIM115 - for the whole run
+        except OSError as err:
+            raise PyJITLinkError(err.strerror or str(err), options.write_symtab) from None
+        session.layer.add_plugin(SymbolTableDumpPlugin(stream))
     if triple is not None:
         session.set_object_format(triple[1])
     session.all_load = options.all_load
@@ -312,6 +329,27 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
         session.add_weak_library(lib_jd, session.find_text_stub(lib_jd, name))
     session.finish_link_orders()
     return session
+
+
+def symbolicate(table_path: str, inputs: Sequence[str]) -> int:
+    """``-symbolicate-with FILE``: print each input backtrace (``-`` or none: stdin) with
+    JIT'd addresses named from the symbol table FILE (see orc.plugins.symtab)."""
+    from pyjitlink.orc.plugins.symtab import DumpedSymbolTable
+
+    def read(path: str) -> str:
+        if path == "-":
+            return sys.stdin.read()
+        try:
+            with open(path, errors="replace") as f:
+                return f.read()
+        except OSError as err:
+            raise PyJITLinkError(err.strerror or str(err), path) from None
+
+    table = DumpedSymbolTable(read(table_path))
+    for path in inputs or ("-",):
+        sys.stdout.write(table.symbolicate(read(path)))
+    sys.stdout.flush()
+    return 0
 
 
 TIMER_NAMES = {"load": "time to load/add object files", "link": "time to link object files",

@@ -50,7 +50,9 @@ from pyjitlink.orc.object_layer import (
     DeferredObjectMaterializationUnit,
     ObjectLinkingLayer,
 )
-from pyjitlink.orc.platform import InitFiniPlugin
+from pyjitlink.orc.platforms import Platform, platform_for_format
+from pyjitlink.orc.platforms.initfini import InitFiniPlugin
+from pyjitlink.orc.platforms.tls import StaticTLSLayout, TLSPlugin
 from pyjitlink.orc.resources import ResourceTracker
 from pyjitlink.orc.session import ExecutionSession, make_dispatcher
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags, SymbolState
@@ -88,7 +90,8 @@ class Session:
                  phony_externals: bool = False, process_symbols: bool = True,
                  entry: str = "main", record_graphs: bool = False, num_threads: int = 0,
                  arch: str | None = None, emulate: bool = False,
-                 timeout: float | None = None, max_instructions: int | None = None
+                 timeout: float | None = None, max_instructions: int | None = None,
+                 debugger_support: bool | None = None, perf_support: bool = False
                  ) -> None:
         self.es = ExecutionSession(make_dispatcher(num_threads))
         self.noexec = noexec
@@ -118,15 +121,22 @@ class Session:
         else:
             from pyjitlink.executors.native import NativeExecutor
 
-            self.executor = NativeExecutor()
+            if max_instructions is not None:
+                raise ExecutionError("-max-instructions needs an emulated run (-emulate): "
+                                     "native code runs uncounted", "-max-instructions")
+            self.executor = NativeExecutor(timeout=timeout)
             memory_manager = self.executor.memory_manager
         self._emulator = emulator  # its calling convention follows the objects' format
         self.layer = ObjectLinkingLayer(self.es, memory_manager)
         self.init_fini = InitFiniPlugin()
         self.layer.add_plugin(self.init_fini)
+        # Thread-local storage: the executor's TLS modules, or a static layout with none.
+        tls_service = getattr(self.executor, "tls", None) or StaticTLSLayout(target)
+        self.layer.add_plugin(TLSPlugin(tls_service))
         if self.executor is not None:
             for plugin in self.executor.plugins:
                 self.layer.add_plugin(plugin)
+            self._add_debug_plugins(debugger_support, perf_support)
         self.layer.add_plugin(_SizePlugin(self.stats))
         # What -check and -show-addrs read: every graph's symbols, sections, GOT and stubs.
         self.graph_info: GraphInfo | None = None
@@ -151,6 +161,7 @@ class Session:
         if self.host_symbols is not None:
             self.process_jd.add_generator(self.host_symbols)
         self.object_format: str | None = None  # of the first input: ELF and Mach-O don't mix
+        self.platform: Platform | None = None  # the first input's (orc.platforms)
         self.all_load = False  # -all_load: every archive member links, needed or not
         self.system_search_paths: list[str] = []  # -search-sys-lib: LD_LIBRARY_PATH's
         # -harness: the names harness objects define and reference (see add_harness).
@@ -165,6 +176,29 @@ class Session:
         self.linked_files: list[tuple[str, str]] = []  # (jd name, graph name) in link order
         self.on_linked: list[Callable[[JITDylib, LinkGraph], None]] = []
         self.layer.on_graph_linking.append(self._graph_linking)
+
+    def _add_debug_plugins(self, debugger_support: bool | None, perf_support: bool) -> None:
+        """Debug objects (source lines for fault reports; GDB's JIT interface natively, on
+        by default as llvm-jitlink's -debugger-support) and -perf-support's maps."""
+        from pyjitlink.executors.native import NativeExecutor
+        from pyjitlink.orc.plugins.debugger import DebugObjectPlugin
+
+        executor = self.executor
+        assert executor is not None
+        native = isinstance(executor, NativeExecutor)
+        gdb = None
+        if native and (debugger_support is None or debugger_support):
+            from pyjitlink.executors.gdb_jit import GDBJITInterface
+
+            gdb = GDBJITInterface.get()
+        self.layer.add_plugin(DebugObjectPlugin(executor.symbolizer, gdb))
+        if perf_support:
+            if not native:
+                raise ExecutionError("-perf-support needs a native run: perf cannot see "
+                                     "inside the emulator", "-perf-support")
+            from pyjitlink.orc.plugins.perf import PerfSupportPlugin
+
+            self.layer.add_plugin(PerfSupportPlugin())
 
     def _graph_linking(self, jd: JITDylib, graph: LinkGraph) -> None:
         self.linked_files.append((jd.name, graph.name))
@@ -271,12 +305,13 @@ class Session:
     def set_object_format(self, kind: str) -> None:
         """The session's object format ("elf" or "macho"), from its first object or from
         ``-triple``; Mach-O makes C library names resolve without their leading underscore
-        and emulated host calls follow Apple's convention."""
+        and emulated host calls follow Apple's convention (the platform's, see orc.platforms)."""
         self.object_format = kind
-        if kind == "macho" and self.host_symbols is not None:
-            self.host_symbols.global_prefix = "_"
-        if kind == "macho" and self._emulator is not None:
-            self._emulator.set_platform("darwin")
+        self.platform = platform = platform_for_format(kind)
+        if self.host_symbols is not None:
+            self.host_symbols.platform = platform
+        if self._emulator is not None:
+            self._emulator.set_platform(platform.executor_abi, platform.global_prefix)
 
     @property
     def lazy_manager(self) -> LazyReexportsManager:
@@ -627,17 +662,18 @@ class _EmulatedProcessSymbols:
     def __init__(self, executor: EmulatedExecutor, allow: Callable[[str], bool]) -> None:
         self.executor = executor
         self.allow = allow
-        self.global_prefix = ""  # "_" for Mach-O inputs, as DynamicLibrarySearchGenerator
+        # Whose C names the objects use (Mach-O's "_"), as DynamicLibrarySearchGenerator.
+        self.platform: Platform = platform_for_format("elf")
 
     def try_to_generate(self, jd: JITDylib, lookup_flags: JITDylibLookupFlags,
                         names: list[str]) -> None:
         found: dict[str, tuple[int, SymbolFlags]] = {}
-        prefix = self.global_prefix
+        demangle = self.platform.demangle
         for name in names:
-            if not self.allow(name) or (prefix and not name.startswith(prefix)):
+            if not self.allow(name):
                 continue
-            host_name = name[len(prefix):]
-            if host_name in self.NEVER:
+            host_name = demangle(name)
+            if host_name is None or host_name in self.NEVER:
                 continue
             address = self.executor.host_symbol(host_name)
             if address is not None:

@@ -366,9 +366,9 @@ class Process:
 
         self.session = Session(arch="aarch64")
         self.executor: Any = self.session.executor
-        if platform != "linux":
-            self.executor.set_platform(platform)
         self.session.add_object_file(self.session.main_jd, str(obj))
+        if platform != "linux":  # after the (ELF) object has set the session's platform
+            self.executor.set_platform(platform, "_")
 
     def call(self, name: str, *args: int) -> int:
         return self.executor.call(self.session.lookup(name), list(args))

@@ -128,7 +128,11 @@ else:
     _text = (f"#!{sys.executable}\n"
              "from pyjitlink.tool.cli import main\n"
              "main()\n")
-    if not os.path.exists(_launcher) or open(_launcher).read() != _text:
+    _current = None
+    if os.path.exists(_launcher):
+        with open(_launcher) as _f:
+            _current = _f.read()
+    if _current != _text:
         with open(_launcher + ".tmp", "w") as _f:
             _f.write(_text)
         os.chmod(_launcher + ".tmp", 0o755)
