@@ -437,7 +437,9 @@ class _Parser:
         low, i = self.number(self.ws(i + 1))
         if not t.startswith("]", i):
             raise _unexpected(t[i:], t[i:], "expected ']'")
-        if high > 63 or low > high:
+        # LLVM masks with 1 << (high - low + 1) in 64 bits: any slice at most 64 bits wide
+        # whose high bit is at most 64 (e.g. [64:12], the page number) is valid.
+        if high > 64 or low > high or high - low + 1 > 64:
             raise RuleSyntaxError(f"Invalid bit-slice [{high}:{low}]")
         return Slice(e, high, low), self.ws(i + 1)
 

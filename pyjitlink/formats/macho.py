@@ -373,7 +373,11 @@ class MachOLinkGraphBuilder:
             ext = bool(n_type & N_EXT)
             if ext and not name:
                 # An external symbol is its name: without one nothing can bind to it
-                # (LLVM's words for each kind).
+                # (LLVM's words: for string table index 0, then for an empty name).
+                assert self.symtab is not None
+                if struct.unpack_from("<I", self.data, self.symtab[0] + 16 * index)[0] == 0:
+                    raise _malformed(self.name, f"Symbol at index {index} has no name (string "
+                                                f"table index 0), but N_EXT bit is set")
                 what = {N_UNDF: "common" if n_value else "external",
                         N_ABS: "absolute"}.get(kind, "external")
                 raise _malformed(self.name, f"Anonymous {what} symbol at index {index}")

@@ -138,8 +138,11 @@ class GraphInfo:
                 if existing is not None and not existing[1] and local:
                     continue  # a global keeps its name against same-named locals elsewhere
                 block = sym.block
-                self.symbols[sym.name] = (Region(sym.address, block.size - sym.offset,
-                                                 _block_view(block, sym.offset)), local)
+                # The symbol's own bytes, as LLVM's checker sees them (getSymbolContent):
+                # decode_operand and next_pc on a symbol without a size find nothing.
+                self.symbols[sym.name] = (Region(sym.address, sym.size,
+                                                 _block_view(block, sym.offset, sym.size)),
+                                          local)
             for sym in graph.absolute_symbols:
                 if sym.name:
                     self.absolutes[sym.name] = sym.address

@@ -120,8 +120,15 @@ def test_only_one_slice_per_simple_expression() -> None:
                                "'foo[7:0][3:0]'")
 
 
+def test_slice_may_name_bit_64_when_at_most_64_bits_wide() -> None:
+    # As LLVM's checker: [64:12] is a 53-bit mask over bits 12-63 (a page number).
+    node = side("foo[64:12]")
+    assert (node.high, node.low) == (64, 12)
+
+
 @pytest.mark.parametrize("text, message", [
     ("foo[64:0]", "Invalid bit-slice [64:0]"),
+    ("foo[65:12]", "Invalid bit-slice [65:12]"),
     ("foo[0:1]", "Invalid bit-slice [0:1]"),
     ("foo[7 :0]", "Encountered unexpected token ' ' while parsing subexpression ' :0]' "
                   "expected ':'"),

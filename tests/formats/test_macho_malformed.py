@@ -4,6 +4,7 @@ and section types pyjitlink does not link."""
 
 from __future__ import annotations
 
+import re
 import struct
 import subprocess
 import sys
@@ -174,17 +175,25 @@ def test_nameless_external_symbol_is_an_error(tmp_path: Path, triple: str, name:
                                               kind: str) -> None:
     # An N_EXT symbol (undefined, common, defined) whose n_strx points at an empty string:
     # nothing can bind to it, so the object is malformed (LLVM's "Anonymous ... symbol").
+    # String table index 0 gets LLVM's "has no name" text; another empty string its
+    # "Anonymous ..." one.
     data = bytearray(small_object(tmp_path, triple))
     build_link_graph(bytes(data), "x.o")  # fine as the assembler wrote it
     symoff, nsyms, stroff = symtab(bytes(data))
-    empty = data.index(b"\0", stroff) - stroff  # the string table's first empty string
+    empty = data.index(b"\0", stroff + 1) - stroff  # an empty string past index 0
+    assert empty > 0
     for index in range(nsyms):
         entry = symoff + 16 * index
         n_strx = struct.unpack_from("<I", data, entry)[0]
         if data[stroff + n_strx:].split(b"\0", 1)[0] == name.encode():
-            struct.pack_into("<I", data, entry, empty)
             break
     else:
         raise AssertionError(f"{name} not in the symbol table")
+    struct.pack_into("<I", data, entry, empty)
     with pytest.raises(MalformedObject, match=f"Anonymous {kind} symbol at index {index}"):
+        build_link_graph(bytes(data), "x.o")
+    struct.pack_into("<I", data, entry, 0)
+    with pytest.raises(MalformedObject, match=re.escape(
+            f"Symbol at index {index} has no name (string table index 0), but N_EXT bit is "
+            f"set")):
         build_link_graph(bytes(data), "x.o")

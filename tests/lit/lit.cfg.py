@@ -22,7 +22,6 @@ that uses a tool which is missing is reported UNSUPPORTED instead of failing.
 
 from __future__ import annotations
 
-import glob
 import os
 import platform
 import re
@@ -45,26 +44,10 @@ config.test_exec_root = os.path.join(config.test_source_root, "Output")  # noqa:
 REPO_ROOT = os.path.dirname(os.path.dirname(config.test_source_root))  # noqa: F821
 
 
-def _llvm_bin_dirs() -> list[str]:
-    """/usr/lib/llvm-N/bin directories, newest N first."""
-
-    def version(path: str) -> int:
-        m = re.search(r"llvm-(\d+)", path)
-        return int(m.group(1)) if m else -1
-
-    return sorted(glob.glob("/usr/lib/llvm-*/bin"), key=version, reverse=True)
-
-
-def find_tool(name: str) -> str | None:
-    """``name`` on PATH, else in the newest /usr/lib/llvm-*/bin that has it."""
-    found = shutil.which(name)
-    if found:
-        return found
-    for d in _llvm_bin_dirs():
-        candidate = os.path.join(d, name)
-        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return candidate
-    return None
+# Tools are found as pyjitlink.lit finds them (PATH, then NAME-19 ... NAME-14, then the
+# newest /usr/lib/llvm-N/bin), as the pytest suite does too (tests/toolchain.py).
+sys.path.insert(0, REPO_ROOT)
+from pyjitlink.lit import find_tool  # noqa: E402
 
 
 # ------------------------------------------------------------------ environment
