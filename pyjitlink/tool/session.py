@@ -91,8 +91,8 @@ class Session:
                  entry: str = "main", record_graphs: bool = False, num_threads: int = 0,
                  arch: str | None = None, emulate: bool = False,
                  timeout: float | None = None, max_instructions: int | None = None,
-                 debugger_support: bool | None = None, perf_support: bool = False
-                 ) -> None:
+                 debugger_support: bool | None = None, perf_support: bool = False,
+                 libc: str = "python", sysroot: str | None = None) -> None:
         self.es = ExecutionSession(make_dispatcher(num_threads))
         self.noexec = noexec
         self.executor: NativeExecutor | EmulatedExecutor | None = None
@@ -112,8 +112,16 @@ class Session:
         if emulated:
             from pyjitlink.executors.emulated import EmulatedExecutor
 
-            self.executor = emulator = EmulatedExecutor(target, timeout=timeout,
-                                                        max_instructions=max_instructions)
+            if libc == "target":
+                # -libc=target: the target's own C runtime runs in an emulated Linux process.
+                from pyjitlink.executors.linux.process import LinuxProcessExecutor
+
+                emulator = LinuxProcessExecutor(target, timeout=timeout,
+                                                max_instructions=max_instructions)
+            else:
+                emulator = EmulatedExecutor(target, timeout=timeout,
+                                            max_instructions=max_instructions)
+            self.executor = emulator
             memory_manager = emulator.memory_manager
         elif slab is not None:
             size, address, page_size = slab
@@ -148,7 +156,10 @@ class Session:
         self.main_jd = self.create_jd("main")
         self.library_jds: dict[str, JITDylib] = {}  # shared library path -> its JITDylib
         self.host_symbols: _EmulatedProcessSymbols | DynamicLibrarySearchGenerator | None = None
-        if process_symbols and emulator is not None:
+        self.target_libc = libc == "target" and emulator is not None
+        if self.target_libc:
+            pass  # the runtime's archives join Process below, once the session is set up
+        elif process_symbols and emulator is not None:
             # An emulated process's C library is hostlib: its variables, and trap addresses
             # for its functions, instead of dlsym.
             self.host_symbols = _EmulatedProcessSymbols(emulator, allow=lambda n: n != entry)
@@ -176,6 +187,32 @@ class Session:
         self.linked_files: list[tuple[str, str]] = []  # (jd name, graph name) in link order
         self.on_linked: list[Callable[[JITDylib, LinkGraph], None]] = []
         self.layer.on_graph_linking.append(self._graph_linking)
+        if self.target_libc:
+            self._add_target_runtime(target, sysroot)
+
+    def _add_target_runtime(self, arch: str, sysroot: str | None) -> None:
+        """-libc=target: the static-link symbols in Process, the runtime's archives (libc.a,
+        libgcc.a, libgcc_eh.a) as its generators, and crt1.o (``_start``) in main."""
+        from pyjitlink.executors.linux.runtime import find_runtime
+
+        runtime = find_runtime(arch, sysroot, host_arch())
+        executor = self.executor
+        self.process_jd.define_absolute(
+            {name: (address, SymbolFlags.EXPORTED)
+             for name, address in executor.static_symbols.items()},  # type: ignore[union-attr]
+            "<static link>")
+        for path in runtime.archives:
+            self.add_archive(self.process_jd, path)
+        self.add_object_file(self.main_jd, runtime.crt1)
+        # One namespace, as in a static link: the runtime sees the program's definitions
+        # first (crt1.o's _dl_relocate_static_pie, a program's own malloc), hidden ones too.
+        self.process_jd.set_link_order([(self.main_jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS),
+                                        (self.process_jd,
+                                         JITDylibLookupFlags.MATCH_ALL_SYMBOLS)],
+                                      link_against_this_jd_first=False)
+        # glibc's libc.a defines its symbols hidden (__libc_start_main, abort): visible to
+        # everything in a static link, so the program's JITDylibs see Process's hidden names.
+        self.main_jd.set_link_order([(self.process_jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS)])
 
     def _add_debug_plugins(self, debugger_support: bool | None, perf_support: bool) -> None:
         """Debug objects (source lines for fault reports; GDB's JIT interface natively, on
@@ -212,7 +249,9 @@ class Session:
         jd = self.es.get_jit_dylib(name)
         if jd is None:
             jd = self.es.create_jit_dylib(name)
-            jd.add_to_link_order(self.process_jd)
+            jd.add_to_link_order(self.process_jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS
+                                 if getattr(self, "target_libc", False) else
+                                 JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY)
             self.jds.append(jd)
         return jd
 
@@ -625,6 +664,14 @@ class Session:
         executor = self.executor
         if executor is None:
             raise ExecutionError("cannot execute: no executor (use -noexec)")
+        if self.target_libc:
+            # glibc's start-up runs the initializers (its __init_array_start table) and
+            # main; exit runs the finalizers.
+            start = self.lookup("_start", self.main_jd)
+            self.link_initializers()
+            take = self.init_fini.take
+            executor.set_initializers(take("preinit"), take("init"), take("fini"))  # type: ignore[union-attr]
+            return executor.start_process(start, args)  # type: ignore[union-attr]
         executor.register_finalizers_with_atexit(self.init_fini.take("fini"))
         for init in self.init_fini.take("preinit") + self.init_fini.take("init"):
             executor.run_void(init)
