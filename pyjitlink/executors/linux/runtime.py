@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from pyjitlink.errors import ExecutionError
 
 TRIPLES = {"aarch64": "aarch64-linux-gnu", "x86_64": "x86_64-linux-gnu"}
-RUNTIME_ARCHIVES = ("libc.a", "libgcc.a", "libgcc_eh.a")
+# libm.a too: the Python C library has always given emulated programs the math functions
+# without -lm, and an archive only adds the members a program needs.
+RUNTIME_ARCHIVES = ("libm.a", "libc.a", "libgcc.a", "libgcc_eh.a")
 STARTUP_OBJECT = "crt1.o"
 
 

@@ -41,7 +41,7 @@ AARCH64_SYSCALLS = {
     101: "nanosleep", 113: "clock_gettime", 114: "clock_getres", 124: "sched_yield",
     129: "kill", 131: "tgkill", 134: "rt_sigaction", 135: "rt_sigprocmask", 160: "uname",
     163: "getrlimit", 169: "gettimeofday", 172: "getpid", 173: "getppid", 174: "getuid",
-    175: "geteuid", 176: "getgid", 177: "getegid", 178: "gettid", 214: "brk",
+    175: "geteuid", 176: "getgid", 177: "getegid", 178: "gettid", 179: "sysinfo", 214: "brk",
     215: "munmap", 216: "mremap", 222: "mmap", 226: "mprotect", 233: "madvise",
     261: "prlimit64", 278: "getrandom", 293: "rseq", 439: "faccessat2",
 }
@@ -51,7 +51,7 @@ X86_64_SYSCALLS = {
     14: "rt_sigprocmask", 16: "ioctl", 17: "pread64", 18: "pwrite64", 19: "readv",
     20: "writev", 21: "access", 24: "sched_yield", 25: "mremap", 28: "madvise", 32: "dup",
     35: "nanosleep", 39: "getpid", 60: "exit", 62: "kill", 63: "uname", 72: "fcntl",
-    79: "getcwd", 89: "readlink", 96: "gettimeofday", 97: "getrlimit", 102: "getuid",
+    79: "getcwd", 89: "readlink", 96: "gettimeofday", 97: "getrlimit", 99: "sysinfo", 102: "getuid",
     104: "getgid", 107: "geteuid", 108: "getegid", 110: "getppid", 158: "arch_prctl",
     186: "gettid", 202: "futex", 217: "getdents64", 218: "set_tid_address",
     228: "clock_gettime", 229: "clock_getres", 231: "exit_group", 234: "tgkill",
@@ -510,6 +510,15 @@ class LinuxSyscalls:
     def sc_nanosleep(self, request: int, remain: int, *_: int) -> int:
         sec, nsec = struct.unpack("<qq", self.memory.read(request, 16))
         time.sleep(sec + nsec / 1e9)
+        return 0
+
+    def sc_sysinfo(self, address: int, *_: int) -> int:
+        pages, page = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
+        free = os.sysconf("SC_AVPHYS_PAGES")
+        uptime = int(time.clock_gettime(time.CLOCK_BOOTTIME))
+        self.memory.write(address, struct.pack("<q3Q6QHH4xQQI4x", uptime, 0, 0, 0,
+                                               pages * page, free * page, 0, 0, 0, 0, 1, 0,
+                                               0, 0, 1).ljust(112, b"\0"))
         return 0
 
     def sc_sched_yield(self, *_: int) -> int:
