@@ -93,7 +93,7 @@ def find_file(arch: str, name: str, sysroot: str | None = None,
         for gcc in _gcc_names(arch, host_arch):
             found = _ask_gcc(gcc, name)
             if found is not None:
-                return found
+                return os.path.normpath(found)
     for directory in search_dirs(arch, sysroot):
         path = os.path.join(directory, name)
         if os.path.isfile(path):
