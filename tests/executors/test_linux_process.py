@@ -72,6 +72,26 @@ def test_files_stat_environment_stdin_drand48_match_qemu(tmp_path: Path) -> None
     assert os.listdir(ours_dir) == []  # the program removed what it made, on the host
 
 
+def test_x86_64_emulate_on_the_host_static_glibc(tmp_path: Path) -> None:
+    """x86-64 under -emulate: the host's libc.a; the oracle is the -static build, native."""
+    gcc = shutil.which("gcc")
+    assert gcc is not None
+    source = TESTDATA / "linux" / "files_env.c"
+    obj, exe = tmp_path / "fe.o", tmp_path / "fe-static"
+    subprocess.run([gcc, "-O2", "-c", str(source), "-o", str(obj)], check=True)
+    subprocess.run([gcc, "-O2", "-static", str(source), "-o", str(exe)], check=True)
+    ours_dir, native_dir = tmp_path / "ours", tmp_path / "native"
+    ours_dir.mkdir()
+    native_dir.mkdir()
+    env = {"FILES_ENV_GREETING": "x86"}
+    stdin = "10 20 30\n"
+    ours = _run(_pyjitlink("-emulate", str(obj), "-args", "files_env", "b2"), ours_dir, stdin,
+                env)
+    theirs = _run(["bash", "-c", 'exec -a files_env "$0" b2', str(exe)], native_dir, stdin, env)
+    assert ours == theirs
+    assert ours[2] == 7 and "read 3 numbers, sum 60.000" in ours[0]
+
+
 IFUNC_ABORT = r"""
 #include <errno.h>
 #include <stdio.h>
@@ -116,7 +136,7 @@ def _testdata_cases() -> list[tuple[str, str, str, str]]:
     for prog in ("calc", "textstat", "dsbench"):
         runs = [line.split(None, 1) for line in
                 (TESTDATA / prog / "runs.txt").read_text().splitlines() if line.strip()]
-        for flavour in ("a64-O2-pie", "a64-O0-nopic", "a64-O2-tiny"):
+        for flavour in ("a64-O2-pie", "a64-O0-nopic", "a64-O2-tiny", "O2-pie"):
             cases += [(prog, flavour, run, args) for run, args in runs]
     return cases
 
@@ -127,7 +147,8 @@ def test_testdata_programs_on_the_target_libc(prog: str, flavour: str, run: str,
                                                args: str) -> None:
     directory = TESTDATA / prog
     objects = sorted(str(p.relative_to(directory)) for p in (directory / flavour).glob("*.o"))
-    out, err, code = _run(_pyjitlink(*objects, "-args", *args.split()), directory)
+    emulate = [] if flavour.startswith("a64-") else ["-emulate"]
+    out, err, code = _run(_pyjitlink(*emulate, *objects, "-args", *args.split()), directory)
     expected = directory / "expected"
     assert err == (expected / f"{run}.stderr").read_text()
     assert out == (expected / f"{run}.stdout").read_text()

@@ -39,6 +39,7 @@ BRK_BASE, MMAP_BASE, MMAP_LIMIT = 0x40000000, 0x50000000, 0x70000000
 RET = {"aarch64": struct.pack("<I", 0xD65F03C0), "x86_64": b"\xc3"}
 TABLE_CAPACITY = 1024  # entries of each init/fini/IRELATIVE table
 ATEXIT_CAPACITY = 16  # entries of the __libc_atexit table
+UC_HOOK_INSN, UC_X86_INS_SYSCALL = 2, 699
 TLS_ALIGN = 64  # PT_TLS p_align: modules' alignment must not exceed it
 # AArch64: HWCAP_FP | HWCAP_ASIMD (what every ARMv8-A CPU Unicorn emulates has; no HWCAP_CPUID,
 # so glibc does not read MIDR_EL1). x86-64: glibc reads cpuid, AT_HWCAP is informational.
@@ -160,7 +161,29 @@ class LinuxProcessExecutor(EmulatedExecutor):
         }
         self.tls = LinuxTLS(arch, resolver)  # type: ignore[assignment]
         self.plugins += [IFuncPlugin(self.irelative), self.atexit_set]
-        self._initializers: dict[str, list[int]] = {"preinit": [], "init": [], "fini": []}
+        if arch == "x86_64":
+            self._hook_syscall_instruction()
+            # Enters _start with rsp at argc (a call would push a return address there):
+            # mov %rdi, %rsp; xor %edx, %edx (no rtld_fini); jmp *%rsi.
+            self.trampoline = code + 32
+            self.memory.buffer[code + 32:code + 39] = bytes.fromhex("4889fc31d2ffe6")
+
+    def _hook_syscall_instruction(self) -> None:
+        """x86-64 ``syscall`` reaches _system_call (Unicorn's UC_HOOK_INSN for
+        UC_X86_INS_SYSCALL; the instruction id is uc_hook_add's variadic argument)."""
+        import ctypes
+
+        engine = self.engine
+        callback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)(
+            lambda uc, data: self._system_call())
+        engine._callbacks.append(callback)
+        hook = ctypes.c_size_t()
+        err = engine.lib.uc_hook_add(engine.handle, ctypes.byref(hook), UC_HOOK_INSN,
+                                     ctypes.cast(callback, ctypes.c_void_p), None,
+                                     ctypes.c_uint64(1), ctypes.c_uint64(0),
+                                     ctypes.c_int(UC_X86_INS_SYSCALL))
+        if err:
+            raise ExecutionError(f"cannot hook the syscall instruction (unicorn error {err})")
 
     # ------------------------------------------------------------------ symbols
 
@@ -280,7 +303,10 @@ class LinuxProcessExecutor(EmulatedExecutor):
         sp = self._initial_stack(start, args, self._program_headers())
         try:
             with self._top_level():
-                self.bridge.call(start, [0], sp)  # x0: rtld_fini, none in a static program
+                if self.arch == "aarch64":
+                    self.bridge.call(start, [0], sp)  # x0: rtld_fini, none when static
+                else:
+                    self.bridge.call(self.trampoline, [sp, start], sp - 256)
         except _Exited as done:
             return done.status
         raise ExecutionError("the program's _start returned")

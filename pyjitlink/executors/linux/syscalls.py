@@ -51,7 +51,7 @@ X86_64_SYSCALLS = {
     14: "rt_sigprocmask", 16: "ioctl", 17: "pread64", 18: "pwrite64", 19: "readv",
     20: "writev", 21: "access", 24: "sched_yield", 25: "mremap", 28: "madvise", 32: "dup",
     35: "nanosleep", 39: "getpid", 60: "exit", 62: "kill", 63: "uname", 72: "fcntl",
-    79: "getcwd", 89: "readlink", 96: "gettimeofday", 97: "getrlimit", 99: "sysinfo", 102: "getuid",
+    79: "getcwd", 82: "rename", 83: "mkdir", 84: "rmdir", 87: "unlink", 89: "readlink", 96: "gettimeofday", 97: "getrlimit", 99: "sysinfo", 102: "getuid",
     104: "getgid", 107: "geteuid", 108: "getegid", 110: "getppid", 158: "arch_prctl",
     186: "gettid", 202: "futex", 217: "getdents64", 218: "set_tid_address",
     228: "clock_gettime", 229: "clock_getres", 231: "exit_group", 234: "tgkill",
@@ -289,6 +289,18 @@ class LinuxSyscalls:
         os.rename(self._path(old), self._path(new), src_dir_fd=self._dirfd(olddir),
                   dst_dir_fd=self._dirfd(newdir))
         return 0
+
+    def sc_mkdir(self, path: int, mode: int, *_: int) -> int:  # x86-64's own calls
+        return self.sc_mkdirat(AT_FDCWD, path, mode)
+
+    def sc_rmdir(self, path: int, *_: int) -> int:
+        return self.sc_unlinkat(AT_FDCWD, path, AT_REMOVEDIR)
+
+    def sc_unlink(self, path: int, *_: int) -> int:
+        return self.sc_unlinkat(AT_FDCWD, path, 0)
+
+    def sc_rename(self, old: int, new: int, *_: int) -> int:
+        return self.sc_renameat(AT_FDCWD, old, AT_FDCWD, new)
 
     def sc_getcwd(self, buf: int, size: int, *_: int) -> int:
         cwd = os.fsencode(os.getcwd()) + b"\0"
