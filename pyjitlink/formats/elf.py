@@ -16,8 +16,8 @@ from elftools.common.exceptions import ELFError
 from elftools.elf.structs import ELFStructs
 
 from pyjitlink.errors import MalformedObject, UnsupportedObject, UnsupportedRelocation
-from pyjitlink.jitlink.ifunc import IFUNC_SYMBOLS
 from pyjitlink.jitlink.graph import Block, Edge, Linkage, LinkGraph, MemProt, Scope, Symbol
+from pyjitlink.jitlink.ifunc import IFUNC_SYMBOLS
 
 # gABI constants.
 SHF_WRITE = 0x1

@@ -18,8 +18,8 @@ from pyjitlink.arch.x86_64 import (
 )
 from pyjitlink.formats.elf import ELFLinkGraphBuilder, ELFSection, elf_section_boundary
 from pyjitlink.jitlink.eh_frame import add_eh_frame_terminator, fix_eh_frame_edges, split_eh_frame
-from pyjitlink.jitlink.ifunc import check_ifuncs
 from pyjitlink.jitlink.graph import Block, Edge, LinkGraph, Symbol
+from pyjitlink.jitlink.ifunc import check_ifuncs
 from pyjitlink.jitlink.linker import JITLinkContext, link
 from pyjitlink.jitlink.passes import PassConfiguration, add_section_boundary_passes
 

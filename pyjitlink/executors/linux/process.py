@@ -160,7 +160,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
             "__bss_start": BRK_BASE, "_etext": data, "etext": data, "__etext": data,
         }
         self.tls = LinuxTLS(arch, resolver)  # type: ignore[assignment]
-        self.plugins += [IFuncPlugin(self.irelative), self.atexit_set]
+        self.plugins += [IFuncPlugin(self.irelative), self.atexit_set]  # type: ignore[list-item]
         if arch == "x86_64":
             self._hook_syscall_instruction()
             # Enters _start with rsp at argc (a call would push a return address there):

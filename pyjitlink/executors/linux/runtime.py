@@ -112,7 +112,7 @@ def find_runtime(arch: str, sysroot: str | None = None,
         path = find_file(arch, name, sysroot, host_arch)
         if path is None:
             where = f" below {sysroot}" if sysroot else ""
-            package = (f"libc6-dev-arm64-cross, libgcc-12-dev-arm64-cross" if arch == "aarch64"
+            package = ("libc6-dev-arm64-cross, libgcc-12-dev-arm64-cross" if arch == "aarch64"
                        else "libc6-dev, libgcc-12-dev")
             raise RuntimeNotFound(f"-libc=target: the {arch} C runtime's {name} was not "
                                   f"found{where} (install {package}, or give -sysroot)")

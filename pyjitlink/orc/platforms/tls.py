@@ -172,11 +172,13 @@ class TLSPlugin:
     def _update_image(self, graph: LinkGraph) -> None:
         """Post-fixup pass (services with ``late_images``): the module's image again, from
         the fixed-up blocks."""
-        module, blocks, places, image_end = graph.target_data[_TLS_IMAGE]  # type: ignore[misc]
+        saved: tuple[TLSModule, list[Block], list[int], int] = \
+            graph.target_data[_TLS_IMAGE]  # type: ignore[assignment]
+        module, blocks, places, image_end = saved
         image = bytearray(image_end)
         for block, place in zip(blocks, places):
-            if not block.is_zero_fill:
-                image[place:place + block.size] = block.content
+            if block.content is not None:
+                image[place:place + block.size] = bytes(block.content)
         self.service.update_image(module, bytes(image))  # type: ignore[attr-defined]
 
     def _find(self, address: int, name: str) -> _Block:
