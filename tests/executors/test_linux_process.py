@@ -225,3 +225,26 @@ def test_missing_runtime_is_one_error_line(tmp_path: Path) -> None:
     assert code == 1 and out == ""
     assert err.startswith("pyjitlink: error: ") and "crt1.o was not found below" in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("target", ["aarch64", "x86_64"])
+def test_thread_local_storage_of_program_and_libc(tmp_path: Path, target: str) -> None:
+    """The program's TLS (initial- and local-exec, .tdata and .tbss, across two objects) and
+    glibc's (errno, locale) in one PT_TLS segment that glibc's start-up sets up."""
+    cc = _tools()[0] if target == "aarch64" else shutil.which("gcc")
+    assert cc is not None
+    sources = [TESTDATA / "tls" / "counters.c", TESTDATA / "tls" / "other.c"]
+    objects = []
+    for source in sources:
+        obj = tmp_path / f"{source.stem}.o"
+        subprocess.run([cc, "-DMAIN_THREAD_ONLY", "-O2", "-c", str(source), "-o", str(obj)],
+                       check=True)
+        objects.append(str(obj))
+    exe = tmp_path / "tls-static"
+    subprocess.run([cc, "-DMAIN_THREAD_ONLY", "-O2", "-static", *map(str, sources), "-o",
+                    str(exe)], check=True)
+    emulate = ["-emulate"] if target == "x86_64" else []
+    ours = _run(_pyjitlink(*emulate, *objects), tmp_path)
+    theirs = _run([_tools()[1], str(exe)] if target == "aarch64" else [str(exe)], tmp_path)
+    assert ours == theirs
+    assert ours[0].startswith("main 8: initialised=8999 ")
