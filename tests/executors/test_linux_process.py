@@ -57,14 +57,17 @@ def _pyjitlink(*args: str) -> list[str]:
     return [sys.executable, "-m", "pyjitlink", "-libc=target", *args]
 
 
-def test_files_stat_environment_stdin_drand48_match_qemu(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lazy", [False, True], ids=["eager", "lazy"])
+def test_files_stat_environment_stdin_drand48_match_qemu(tmp_path: Path, lazy: bool) -> None:
     obj, exe = _build(TESTDATA / "linux" / "files_env.c", tmp_path)
     ours_dir, qemu_dir = tmp_path / "ours", tmp_path / "qemu"
     ours_dir.mkdir()
     qemu_dir.mkdir()
     env = {"FILES_ENV_GREETING": "hello there"}
     stdin = "1 2 3.5\n4 -7.25\n"
-    ours = _run(_pyjitlink(str(obj), "-args", "files_env", "a1"), ours_dir, stdin, env)
+    lazy_option = ["-lazy"] if lazy else []
+    ours = _run(_pyjitlink(*lazy_option, str(obj), "-args", "files_env", "a1"), ours_dir,
+                stdin, env)
     theirs = _run([_tools()[1], "-0", "files_env", str(exe), "a1"], qemu_dir, stdin, env)
     assert ours == theirs
     assert ours[2] == 7 and "read 5 numbers, sum 3.250" in ours[0]
