@@ -196,6 +196,8 @@ class Session:
         from pyjitlink.executors.linux.runtime import find_runtime
 
         runtime = find_runtime(arch, sysroot, host_arch())
+        self._sysroot = sysroot
+        self._runtime_archives = {os.path.realpath(p) for p in runtime.archives}
         executor = self.executor
         self.process_jd.define_absolute(
             {name: (address, SymbolFlags.EXPORTED)
@@ -522,6 +524,9 @@ class Session:
             if other is not jd:
                 self.link_against(jd, other)
             return
+        if self.target_libc:
+            self._add_target_library(jd, name, hidden, lazy)
+            return
         try:
             kind, path = find_library(name, self.search_paths.get(jd.name, []) +
                                       self.system_search_paths, archives_only=hidden)
@@ -537,6 +542,23 @@ class Session:
             lib_jd = self.library_jds[path] = self.es.create_jit_dylib(path)
             lib_jd.add_generator(DynamicLibrarySearchGenerator(handle, origin=path))
         self.link_against(jd, lib_jd)
+
+    def _add_target_library(self, jd: JITDylib, name: str, hidden: bool, lazy: bool) -> None:
+        """``-l NAME`` with -libc=target: ``libNAME.a`` (a static executable's) in the -L
+        directories, then the target runtime's; a GNU ld script links the archives it
+        names. Archives the runtime already links (``-lm``, ``-lc``) add nothing."""
+        from pyjitlink.executors.linux.runtime import expand_library, search_dirs
+
+        for directory in [*self.search_paths.get(jd.name, []),
+                          *search_dirs(self.target_arch, self._sysroot)]:
+            path = os.path.join(directory, f"lib{name}.a")
+            if os.path.isfile(path):
+                for archive in expand_library(path, self._sysroot):
+                    if os.path.realpath(archive) not in self._runtime_archives:
+                        self.add_archive(jd, archive, hidden=hidden, lazy=lazy)
+                return
+        raise LibraryNotFound(f"While linking {jd.name}, could not find library for "
+                              f"-l{name}", f"-l{name}")
 
     def add_search_path(self, jd: JITDylib, path: str) -> None:
         if not os.path.isdir(path):

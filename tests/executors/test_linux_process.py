@@ -251,3 +251,19 @@ def test_thread_local_storage_of_program_and_libc(tmp_path: Path, target: str) -
     theirs = _run([_tools()[1], str(exe)] if target == "aarch64" else [str(exe)], tmp_path)
     assert ours == theirs
     assert ours[0].startswith("main 8: initialised=8999 ")
+
+
+def test_dash_l_finds_the_targets_static_libraries() -> None:
+    """-lm with -libc=target: the target's libm.a (already linked: nothing more), never the
+    host's; an unknown library is LibraryNotFound, one line."""
+    directory = TESTDATA / "calc"
+    objects = sorted(str(p.relative_to(directory)) for p in (directory / "a64-O2-pie").glob(
+        "*.o"))
+    out, err, code = _run(_pyjitlink(*objects, "-lm", "-args", "inputs/basic.calc"),
+                          directory)
+    expected = directory / "expected"
+    assert (out, err) == ((expected / "basic.stdout").read_text(),
+                          (expected / "basic.stderr").read_text())
+    out, err, code = _run(_pyjitlink(*objects, "-lnosuch"), directory)
+    assert (out, err, code) == ("", "pyjitlink: error: -lnosuch: While linking main, could "
+                                    "not find library for -lnosuch\n", 1)
