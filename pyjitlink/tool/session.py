@@ -105,7 +105,8 @@ class Session:
         self.target_arch = target  # the slice universal (fat) Mach-O files contribute
         # Also with -noexec: a foreign program's externals must resolve in its own (emulated)
         # process, never to this host's C library.
-        emulated = slab is None and (emulate or target != "x86_64" or not native_host)
+        emulated = slab is None and (emulate or target != "x86_64" or not native_host or
+                                     libc == "target")  # -libc=target is an emulated process
         if slab is None and not native_host and not emulated:
             slab = (1 << 40, 0x10000000, 4096)
         emulator: EmulatedExecutor | None = None
@@ -331,6 +332,9 @@ class Session:
                                     f"chooses the architecture)", name)
         if self.object_format is None:
             self.set_object_format(kind)
+        elif kind != self.object_format and getattr(self, "target_libc", False):
+            raise UnsupportedObject("-libc=target runs ELF objects only (the target's C "
+                                    "runtime is glibc)", name)
         elif kind != self.object_format:
             names = {"elf": "ELF", "macho": "Mach-O"}
             raise UnsupportedObject(f"cannot mix {names[kind]} and "
@@ -341,6 +345,9 @@ class Session:
         """The session's object format ("elf" or "macho"), from its first object or from
         ``-triple``; Mach-O makes C library names resolve without their leading underscore
         and emulated host calls follow Apple's convention (the platform's, see orc.platforms)."""
+        if kind != "elf" and getattr(self, "target_libc", False):
+            raise ExecutionError(f"-libc=target runs ELF objects only, not {kind}",
+                                 "-libc=target")
         self.object_format = kind
         self.platform = platform = platform_for_format(kind)
         if self.host_symbols is not None:

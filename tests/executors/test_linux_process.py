@@ -267,3 +267,23 @@ def test_dash_l_finds_the_targets_static_libraries() -> None:
     out, err, code = _run(_pyjitlink(*objects, "-lnosuch"), directory)
     assert (out, err, code) == ("", "pyjitlink: error: -lnosuch: While linking main, could "
                                     "not find library for -lnosuch\n", 1)
+
+
+def test_target_libc_is_an_emulated_elf_process(tmp_path: Path) -> None:
+    """-libc=target emulates even host-architecture objects (no -emulate needed), and
+    refuses Mach-O objects in one line."""
+    from pyjitlink.executors.linux.process import LinuxProcessExecutor
+    from pyjitlink.tool.driver import Options, build_session
+
+    source = tmp_path / "m.c"
+    source.write_text("int main(void) { return 0; }\n")
+    gcc = shutil.which("gcc")
+    assert gcc is not None
+    subprocess.run([gcc, "-c", str(source), "-o", str(tmp_path / "m.o")], check=True)
+    session = build_session([("input", str(tmp_path / "m.o"))], Options(libc="target"))
+    assert isinstance(session.executor, LinuxProcessExecutor)
+    assert session.executor.arch == "x86_64"
+    directory = TESTDATA / "calc"
+    out, err, code = _run(_pyjitlink("macho-a64-O2/main.o"), directory)
+    assert (out, err, code) == ("", "pyjitlink: error: macho-a64-O2/main.o: -libc=target runs "
+                                    "ELF objects only (the target's C runtime is glibc)\n", 1)
