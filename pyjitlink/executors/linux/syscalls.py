@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import errno
 import os
-import stat
 import struct
 import sys
 import time
@@ -112,6 +111,7 @@ class LinuxSyscalls:
         self.reported: set[str] = set()
         self.signal_actions: dict[int, bytes] = {}
         self.clear_child_tid = 0
+        self.exe = ""  # what /proc/self/exe names: the program's argv[0], made absolute
         self.count = 0
         self.handlers: dict[str, Callable[..., int]] = {
             name[3:]: getattr(self, name) for name in dir(self) if name.startswith("sc_")}
@@ -258,8 +258,6 @@ class LinuxSyscalls:
         target = target[:size]
         self.memory.write(buf, target)
         return len(target)
-
-    exe = ""
 
     def sc_readlink(self, path: int, buf: int, size: int, *_: int) -> int:
         return self.sc_readlinkat(AT_FDCWD, path, buf, size)
@@ -574,7 +572,3 @@ class ProcessKilled(Exception):
     def __init__(self, signal: int) -> None:
         super().__init__(signal)
         self.signal = signal
-
-
-def is_directory(mode: int) -> bool:
-    return stat.S_ISDIR(mode)
