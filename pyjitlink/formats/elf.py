@@ -17,6 +17,7 @@ from elftools.elf.structs import ELFStructs
 
 from pyjitlink.errors import MalformedObject, UnsupportedObject, UnsupportedRelocation
 from pyjitlink.jitlink.graph import Block, Edge, Linkage, LinkGraph, MemProt, Scope, Symbol
+from pyjitlink.jitlink.ifunc import IFUNC_SYMBOLS
 
 # gABI constants.
 SHF_WRITE = 0x1
@@ -297,9 +298,6 @@ class ELFLinkGraphBuilder:
             else:
                 sec = self.sections[st_shndx]
                 if sec.block is not None:
-                    if stype == STT_GNU_IFUNC:
-                        raise UnsupportedObject(f"IFUNC symbol {name} is not supported",
-                                                self.name)
                     offset = st_value
                     if offset > sec.size:
                         raise _malformed(self.name, f"symbol {name} lies outside its section "
@@ -310,7 +308,14 @@ class ELFLinkGraphBuilder:
                         linkage, scope = self._linkage_scope(bind, vis, sec.comdat)
                         sym = graph.add_defined_symbol(
                             sec.block, offset, name or None, st_size, linkage, scope,
-                            callable=stype == STT_FUNC, live=scope is not Scope.LOCAL)
+                            callable=stype in (STT_FUNC, STT_GNU_IFUNC),
+                            live=scope is not Scope.LOCAL)
+                        if stype == STT_GNU_IFUNC:
+                            # The symbol is its resolver until a pass lowers it (an
+                            # executor that runs resolvers: executors/linux/ifunc.py);
+                            # otherwise check_ifuncs rejects the graph.
+                            ifuncs = graph.target_data.setdefault(IFUNC_SYMBOLS, [])
+                            ifuncs.append(sym)  # type: ignore[attr-defined]
             self.symbols.append(sym)
 
     @staticmethod

@@ -43,6 +43,7 @@ from pyjitlink.arch.aarch64 import (
 from pyjitlink.formats.elf import ELFLinkGraphBuilder, ELFSection, elf_section_boundary
 from pyjitlink.jitlink.eh_frame import add_eh_frame_terminator, fix_eh_frame_edges, split_eh_frame
 from pyjitlink.jitlink.graph import Block, Edge, LinkGraph, Symbol
+from pyjitlink.jitlink.ifunc import check_ifuncs
 from pyjitlink.jitlink.linker import JITLinkContext, link
 from pyjitlink.jitlink.passes import PassConfiguration, add_section_boundary_passes
 
@@ -280,6 +281,6 @@ def link_elf_aarch64(graph: LinkGraph, ctx: JITLinkContext) -> None:
         # FDE PC-begin fields carry R_AARCH64_PREL32 (Delta32); the CIE pointer becomes this.
         partial(fix_eh_frame_edges, neg_delta32=EdgeKind.NegDelta32),
     ]
-    config.post_prune_passes += [add_eh_frame_terminator, build_got_and_plt]
+    config.post_prune_passes += [check_ifuncs, add_eh_frame_terminator, build_got_and_plt]
     config.pre_fixup_passes += [optimize_got_and_stub_accesses]
     link(graph, ctx, config, apply_fixup)

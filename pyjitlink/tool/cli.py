@@ -270,6 +270,13 @@ def _options(*decls: str, **kwargs: Any) -> Any:
 @_options("-emulate", "--emulate", is_flag=True,
           help="Run the program inside the Unicorn emulator even when the host could run it "
                "(AArch64 inputs are always emulated on an x86-64 host)")
+@_options("-libc", "--libc", type=click.Choice(["python", "target"]), default="python",
+          show_default=True,
+          help="Emulation: the program's C library: 'python' (pyjitlink's own, called "
+               "through traps) or 'target' (the target's static glibc, libgcc and crt1.o, "
+               "started at _start, with Linux system calls answered in Python)")
+@_options("-sysroot", "--sysroot", metavar="DIR",
+          help="-libc=target: find the target's C runtime below DIR")
 @_options("-timeout", "--timeout", type=click.FloatRange(min=0, min_open=True),
           metavar="SECONDS",
           help="Emulation: stop the program after SECONDS (exit status 124)")
@@ -343,7 +350,8 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
             add_self_relocations: bool, triple: str | None, all_load: bool,
             weak_libraries_l: tuple[str, ...], weak_library: tuple[str, ...],
             load_hidden: tuple[str, ...], preload: tuple[str, ...], search_sys_lib: bool,
-            show_jit_result: bool, graph_output: str | None) -> None:
+            show_jit_result: bool, graph_output: str | None, libc: str,
+            sysroot: str | None) -> None:
     """Link relocatable objects in memory and run them, as llvm-jitlink does.
 
     Everything after -args is passed to the entry point as argv (argv[0] is the first of
@@ -385,7 +393,7 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
                       add_self_relocations=add_self_relocations, triple=triple,
                       all_load=all_load, preload=preload, search_sys_lib=search_sys_lib,
                       show_jit_result=show_jit_result, graph_output=graph_output,
-                      harness=tuple(harness))
+                      harness=tuple(harness), libc=libc, sysroot=sysroot)
     code = run(events, program_args, options)
     ctx.exit(code)
 

@@ -62,6 +62,8 @@ class Options:
     max_instructions: int | None = None
     debugger_support: bool | None = None  # None: on for native runs (llvm-jitlink's default)
     perf_support: bool = False
+    libc: str = "python"  # -libc: the emulated program's C library ("python" or "target")
+    sysroot: str | None = None
     write_symtab: str | None = None
     symbolicate_with: str | None = None
 
@@ -250,7 +252,8 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
                       emulate=options.emulate, timeout=options.timeout,
                       max_instructions=options.max_instructions,
                       debugger_support=options.debugger_support,
-                      perf_support=options.perf_support)
+                      perf_support=options.perf_support, libc=options.libc,
+                      sysroot=options.sysroot)
     if options.write_symtab is not None:
         from pyjitlink.orc.plugins.symtab import SymbolTableDumpPlugin
 

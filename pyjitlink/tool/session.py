@@ -93,8 +93,8 @@ class Session:
                  entry: str = "main", record_graphs: bool = False, num_threads: int = 0,
                  arch: str | None = None, emulate: bool = False,
                  timeout: float | None = None, max_instructions: int | None = None,
-                 debugger_support: bool | None = None, perf_support: bool = False
-                 ) -> None:
+                 debugger_support: bool | None = None, perf_support: bool = False,
+                 libc: str = "python", sysroot: str | None = None) -> None:
         self.es = ExecutionSession(make_dispatcher(num_threads))
         self.noexec = noexec
         self.executor: NativeExecutor | EmulatedExecutor | None = None
@@ -107,15 +107,24 @@ class Session:
         self.target_arch = target  # the slice universal (fat) Mach-O files contribute
         # Also with -noexec: a foreign program's externals must resolve in its own (emulated)
         # process, never to this host's C library.
-        emulated = slab is None and (emulate or target != "x86_64" or not native_host)
+        emulated = slab is None and (emulate or target != "x86_64" or not native_host or
+                                     libc == "target")  # -libc=target is an emulated process
         if slab is None and not native_host and not emulated:
             slab = (1 << 40, 0x10000000, 4096)
         emulator: EmulatedExecutor | None = None
         if emulated:
             from pyjitlink.executors.emulated import EmulatedExecutor
 
-            self.executor = emulator = EmulatedExecutor(target, timeout=timeout,
-                                                        max_instructions=max_instructions)
+            if libc == "target":
+                # -libc=target: the target's own C runtime runs in an emulated Linux process.
+                from pyjitlink.executors.linux.process import LinuxProcessExecutor
+
+                emulator = LinuxProcessExecutor(target, timeout=timeout,
+                                                max_instructions=max_instructions)
+            else:
+                emulator = EmulatedExecutor(target, timeout=timeout,
+                                            max_instructions=max_instructions)
+            self.executor = emulator
             memory_manager = emulator.memory_manager
         elif slab is not None:
             size, address, page_size = slab
@@ -151,7 +160,10 @@ class Session:
         self.main_jd = self.create_jd("main")
         self.library_jds: dict[str, JITDylib] = {}  # shared library path -> its JITDylib
         self.host_symbols: _EmulatedProcessSymbols | DynamicLibrarySearchGenerator | None = None
-        if process_symbols and emulator is not None:
+        self.target_libc = libc == "target" and emulator is not None
+        if self.target_libc:
+            pass  # the runtime's archives join Process below, once the session is set up
+        elif process_symbols and emulator is not None:
             # An emulated process's C library is hostlib: its variables, and trap addresses
             # for its functions, instead of dlsym.
             self.host_symbols = _EmulatedProcessSymbols(emulator, allow=lambda n: n != entry)
@@ -183,6 +195,8 @@ class Session:
         self.layer.on_graph_linking.append(_weakly(self._graph_linking))
         self._atexit_armed = False  # run_linked_main gave finalizers to the process's atexit
         self._closed = False
+        if self.target_libc:
+            self._add_target_runtime(target, sysroot)
 
     # ------------------------------------------------------------------ lifetime
 
@@ -236,6 +250,32 @@ class Session:
         except BaseException:  # noqa: BLE001 - nothing could report it
             pass
 
+    def _add_target_runtime(self, arch: str, sysroot: str | None) -> None:
+        """-libc=target: the static-link symbols in Process, the runtime's archives (libc.a,
+        libgcc.a, libgcc_eh.a) as its generators, and crt1.o (``_start``) in main."""
+        from pyjitlink.executors.linux.runtime import find_runtime
+
+        runtime = find_runtime(arch, sysroot, host_arch())
+        self._sysroot = sysroot
+        self._runtime_archives = {os.path.realpath(p) for p in runtime.archives}
+        executor = self.executor
+        self.process_jd.define_absolute(
+            {name: (address, SymbolFlags.EXPORTED)
+             for name, address in executor.static_symbols.items()},  # type: ignore[union-attr]
+            "<static link>")
+        for path in runtime.archives:
+            self.add_archive(self.process_jd, path)
+        self.add_object_file(self.main_jd, runtime.crt1)
+        # One namespace, as in a static link: the runtime sees the program's definitions
+        # first (crt1.o's _dl_relocate_static_pie, a program's own malloc), hidden ones too.
+        self.process_jd.set_link_order([(self.main_jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS),
+                                        (self.process_jd,
+                                         JITDylibLookupFlags.MATCH_ALL_SYMBOLS)],
+                                      link_against_this_jd_first=False)
+        # glibc's libc.a defines its symbols hidden (__libc_start_main, abort): visible to
+        # everything in a static link, so the program's JITDylibs see Process's hidden names.
+        self.main_jd.set_link_order([(self.process_jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS)])
+
     def _add_debug_plugins(self, debugger_support: bool | None, perf_support: bool) -> None:
         """Debug objects (source lines for fault reports; GDB's JIT interface natively, on
         by default as llvm-jitlink's -debugger-support) and -perf-support's maps."""
@@ -270,7 +310,9 @@ class Session:
         jd = self.es.get_jit_dylib(name)
         if jd is None:
             jd = self.es.create_jit_dylib(name)
-            jd.add_to_link_order(self.process_jd)
+            jd.add_to_link_order(self.process_jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS
+                                 if getattr(self, "target_libc", False) else
+                                 JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY)
             self.jds.append(jd)
         return jd
 
@@ -347,6 +389,9 @@ class Session:
                                     f"chooses the architecture)", name)
         if self.object_format is None:
             self.set_object_format(kind)
+        elif kind != self.object_format and getattr(self, "target_libc", False):
+            raise UnsupportedObject("-libc=target runs ELF objects only (the target's C "
+                                    "runtime is glibc)", name)
         elif kind != self.object_format:
             names = {"elf": "ELF", "macho": "Mach-O"}
             raise UnsupportedObject(f"cannot mix {names[kind]} and "
@@ -357,6 +402,9 @@ class Session:
         """The session's object format ("elf" or "macho"), from its first object or from
         ``-triple``; Mach-O makes C library names resolve without their leading underscore
         and emulated host calls follow Apple's convention (the platform's, see orc.platforms)."""
+        if kind != "elf" and getattr(self, "target_libc", False):
+            raise ExecutionError(f"-libc=target runs ELF objects only, not {kind}",
+                                 "-libc=target")
         self.object_format = kind
         self.platform = platform = platform_for_format(kind)
         if self.host_symbols is not None:
@@ -534,6 +582,9 @@ class Session:
             if other is not jd:
                 self.link_against(jd, other)
             return
+        if self.target_libc:
+            self._add_target_library(jd, name, hidden, lazy)
+            return
         try:
             kind, path = find_library(name, self.search_paths.get(jd.name, []) +
                                       self.system_search_paths, archives_only=hidden)
@@ -549,6 +600,23 @@ class Session:
             lib_jd = self.library_jds[path] = self.es.create_jit_dylib(path)
             lib_jd.add_generator(DynamicLibrarySearchGenerator(handle, origin=path))
         self.link_against(jd, lib_jd)
+
+    def _add_target_library(self, jd: JITDylib, name: str, hidden: bool, lazy: bool) -> None:
+        """``-l NAME`` with -libc=target: ``libNAME.a`` (a static executable's) in the -L
+        directories, then the target runtime's; a GNU ld script links the archives it
+        names. Archives the runtime already links (``-lm``, ``-lc``) add nothing."""
+        from pyjitlink.executors.linux.runtime import expand_library, search_dirs
+
+        for directory in [*self.search_paths.get(jd.name, []),
+                          *search_dirs(self.target_arch, self._sysroot)]:
+            path = os.path.join(directory, f"lib{name}.a")
+            if os.path.isfile(path):
+                for archive in expand_library(path, self._sysroot):
+                    if os.path.realpath(archive) not in self._runtime_archives:
+                        self.add_archive(jd, archive, hidden=hidden, lazy=lazy)
+                return
+        raise LibraryNotFound(f"While linking {jd.name}, could not find library for "
+                              f"-l{name}", f"-l{name}")
 
     def add_search_path(self, jd: JITDylib, path: str) -> None:
         if not os.path.isdir(path):
@@ -672,6 +740,14 @@ class Session:
         if executor is None:
             raise ExecutionError("cannot execute: no executor (use -noexec)")
         self._atexit_armed = True
+        if self.target_libc:
+            # glibc's start-up runs the initializers (its __init_array_start table) and
+            # main; exit runs the finalizers.
+            start = self.lookup("_start", self.main_jd)
+            self.link_initializers()
+            take = self.init_fini.take
+            executor.set_initializers(take("preinit"), take("init"), take("fini"))  # type: ignore[union-attr]
+            return executor.start_process(start, args)  # type: ignore[union-attr]
         executor.register_finalizers_with_atexit(self.init_fini.take("fini"))
         for init in self.init_fini.take("preinit") + self.init_fini.take("init"):
             executor.run_void(init)

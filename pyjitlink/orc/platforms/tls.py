@@ -66,6 +66,9 @@ def _bind_module_base(graph: LinkGraph) -> None:
                 edge.target = base
 
 
+_TLS_IMAGE = "tls-image"  # target_data: (module, blocks, places, image size)
+
+
 @dataclass(slots=True)
 class _Block:
     """A thread-local block's place: its image address range, module and offset in it."""
@@ -103,6 +106,11 @@ class TLSPlugin:
             tracker = id(mr.tracker)
             config.pre_prune_passes.append(_bind_module_base)
             config.post_allocation_passes.append(lambda g: self._create_module(g, tracker))
+            if getattr(self.service, "late_images", False):
+                # A service that reads images only when the program starts (a static
+                # executable's PT_TLS) takes them again after the fixups, so initializers
+                # may point into other objects.
+                config.post_fixup_passes.append(self._update_image)
 
     def notify_emitted(self, mr: MaterializationResponsibility, graph: LinkGraph,
                        alloc: FinalizedAlloc) -> None:
@@ -146,6 +154,8 @@ class TLSPlugin:
                     continue
                 target = edge.target
                 if target.kind is not SymbolKind.DEFINED and not target.is_absolute:
+                    if getattr(self.service, "late_images", False):
+                        continue  # written by the fixup phase; see _update_image
                     raise JITLinkError(
                         f"thread-local initializer in {block.section.name} refers to "
                         f"{target.name or '<anonymous>'}, defined in another object: not "
@@ -157,6 +167,7 @@ class TLSPlugin:
             assert content is not None
             image[place:place + block.size] = content
         module = self.service.create_module(bytes(image), size, alignment, graph.name)
+        graph.target_data[_TLS_IMAGE] = (module, blocks, places, image_end)
         with self._lock:
             for block, place in zip(blocks, places):
                 entry = _Block(block.address, block.address + block.size, place, module,
@@ -164,6 +175,18 @@ class TLSPlugin:
                 index = bisect.bisect(self._starts, block.address)
                 self._starts.insert(index, block.address)
                 self._blocks.insert(index, entry)
+
+    def _update_image(self, graph: LinkGraph) -> None:
+        """Post-fixup pass (services with ``late_images``): the module's image again, from
+        the fixed-up blocks."""
+        saved: tuple[TLSModule, list[Block], list[int], int] = \
+            graph.target_data[_TLS_IMAGE]  # type: ignore[assignment]
+        module, blocks, places, image_end = saved
+        image = bytearray(image_end)
+        for block, place in zip(blocks, places):
+            if block.content is not None:
+                image[place:place + block.size] = bytes(block.content)
+        self.service.update_image(module, bytes(image))  # type: ignore[attr-defined]
 
     def _find(self, address: int, name: str) -> _Block:
         with self._lock:

@@ -1,0 +1,367 @@
+"""The emulated Linux process: a static executable's image and start-up, run on the target's
+own C runtime (glibc's libc.a, libgcc) with system calls answered by executors/linux/syscalls.
+
+The objects and the runtime members they need link as usual; what ``ld -static`` would add,
+this executor provides in emulated memory before the first instruction runs:
+
+* the symbols a static link defines (``STATIC_LINK_SYMBOLS``): ``__ehdr_start`` at a
+  synthesised ELF header and program headers (PT_PHDR, PT_TLS with every module's image,
+  PT_GNU_STACK), the ``__preinit_array``/``__init_array``/``__fini_array`` tables (filled
+  from the platform's initializers and finalizers, padded with a ``ret``), ``__rela_iplt_*``
+  (the IRELATIVE table, executors/linux/ifunc.py), ``_init``/``_fini``, ``_end``;
+* the initial stack of the System V ABI ("Process Initialization"): argc, argv, envp and
+  the auxiliary vector (AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY, AT_RANDOM,
+  AT_HWCAP, AT_SECURE, AT_EXECFN, ...), with ``crt1.o``'s ``_start`` entered on it.
+
+Layout (below 2 GiB, as EmulatedExecutor's): linked code from 0x01000000, the program
+break from ``BRK_BASE``, mmap's from ``MMAP_BASE``, the stack below 0x7fff0000.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import sys
+from collections.abc import Sequence
+
+from pyjitlink.errors import ExecutionError, JITLinkError
+from pyjitlink.executors.base import TLSModule
+from pyjitlink.executors.emulated import ARENA_BASE, ARENA_LIMIT, STACK_TOP, EmulatedExecutor
+from pyjitlink.executors.emulated_tls import TLSDESC_RETURN
+from pyjitlink.executors.host_bridge import GuestFault, ProgramExit
+from pyjitlink.executors.linux.ifunc import IFuncPlugin, IRelativeTable
+from pyjitlink.executors.linux.syscalls import LinuxSyscalls, ProcessExited, ProcessKilled
+from pyjitlink.executors.static_tls import StaticTLSLayout
+from pyjitlink.jitlink.graph import LinkGraph, MemProt
+from pyjitlink.jitlink.passes import PassConfiguration
+
+BRK_BASE, MMAP_BASE, MMAP_LIMIT = 0x40000000, 0x50000000, 0x70000000
+RET = {"aarch64": struct.pack("<I", 0xD65F03C0), "x86_64": b"\xc3"}
+TABLE_CAPACITY = 1024  # entries of each init/fini/IRELATIVE table
+ATEXIT_CAPACITY = 16  # entries of the __libc_atexit table
+UC_HOOK_INSN, UC_X86_INS_SYSCALL = 2, 699
+TLS_ALIGN = 64  # PT_TLS p_align: modules' alignment must not exceed it
+# AArch64: HWCAP_FP | HWCAP_ASIMD (what every ARMv8-A CPU Unicorn emulates has; no HWCAP_CPUID,
+# so glibc does not read MIDR_EL1). x86-64: glibc reads cpuid, AT_HWCAP is informational.
+HWCAP = {"aarch64": 0x3, "x86_64": 0x178BFBFF}
+PLATFORM = {"aarch64": b"aarch64", "x86_64": b"x86_64"}
+EM_MACHINE = {"aarch64": 183, "x86_64": 62}
+PT_LOAD, PT_PHDR, PT_TLS, PT_GNU_STACK = 1, 6, 7, 0x6474E551
+(AT_NULL, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID,
+ AT_EUID, AT_GID, AT_EGID, AT_PLATFORM, AT_HWCAP, AT_CLKTCK, AT_SECURE, AT_RANDOM, AT_HWCAP2,
+ AT_EXECFN) = (0, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 23, 25, 26, 31)
+
+
+class LinuxTLS:
+    """The TLSService of the emulated process: modules get static offsets from the thread
+    pointer (static_tls.py's layout, variant I starting at ``TLS_ALIGN`` as glibc's
+    ``__libc_setup_tls`` places a PT_TLS block of that alignment); their images wait for
+    ``segment()`` to join them into the PT_TLS image. glibc allocates the thread's block and
+    sets the thread pointer itself."""
+
+    def __init__(self, arch: str, resolver: int) -> None:
+        self.layout = StaticTLSLayout(arch)
+        if self.layout.variant == 1:
+            self.layout.used = TLS_ALIGN  # roundup(TCB size 16, p_align)
+        self.images: list[tuple[int, bytes]] = []  # (tp offset, image)
+        self.resolver = resolver
+
+    def create_module(self, image: bytes, size: int, alignment: int, name: str) -> TLSModule:
+        if alignment > TLS_ALIGN:
+            raise JITLinkError(f"thread-local data aligned to {alignment} bytes: the emulated "
+                               f"process's TLS segment is aligned to {TLS_ALIGN}", name)
+        module = self.layout.create_module(image, size, alignment, name)
+        assert module.tp_offset is not None
+        self.images.append((module.tp_offset, bytes(image)))
+        return module
+
+    late_images = True  # images are read at start-up: TLSPlugin sends them after fixups
+
+    def update_image(self, module: TLSModule, image: bytes) -> None:
+        self.images = [(offset, image if offset == module.tp_offset else data)
+                       for offset, data in self.images]
+
+    def tlsdesc_resolvers(self) -> tuple[int, int]:
+        return self.resolver, self.resolver
+
+    def segment(self) -> tuple[bytes, int]:
+        """The PT_TLS image (initialised bytes) and its memory size: variant I from offset
+        ``TLS_ALIGN`` up; variant II the ``used`` bytes (rounded to ``TLS_ALIGN``) below TP."""
+        if self.layout.variant == 1:
+            base, size = TLS_ALIGN, self.layout.used - TLS_ALIGN
+        else:
+            size = -(-self.layout.used // TLS_ALIGN) * TLS_ALIGN
+            base = -size
+        image = bytearray(size)
+        end = 0
+        for offset, data in self.images:
+            at = offset - base
+            image[at:at + len(data)] = data
+            if data:
+                end = max(end, at + len(data))
+        return bytes(image[:end]), size
+
+
+class LinuxProcessExecutor(EmulatedExecutor):
+    """An EmulatedExecutor whose program runs on the target's own C runtime: external names
+    resolve only to the static-link symbols (the runtime's archives are the session's), and
+    ``start_process`` enters ``_start`` on a real initial stack. ``svc #0`` (AArch64) is a
+    system call to ``syscalls``."""
+
+    def __init__(self, arch: str, timeout: float | None = None,
+                 max_instructions: int | None = None) -> None:
+        super().__init__(arch, timeout, max_instructions)
+        self.syscalls = LinuxSyscalls(arch, self.memory, BRK_BASE, (MMAP_BASE, MMAP_LIMIT),
+                                      self._set_thread_pointer)
+        arena = self.arena
+        code = arena.reserve(4096)
+        arena.commit(code, RET[arch] + bytes(12) + TLSDESC_RETURN[arch], 4096,
+                     MemProt.READ | MemProt.EXEC)
+        self.noop, resolver = code, code + 16
+        # Data: ELF header + program headers, scratch words, then the tables.
+        self.data_size = 0x2000 + 8 * 3 * TABLE_CAPACITY + 24 * TABLE_CAPACITY
+        self.data = data = arena.reserve(self.data_size)
+        arena.commit(data, b"", self.data_size, MemProt.READ | MemProt.WRITE)
+        buffer = self.memory.buffer
+        self.phdr = data + 64
+        scratch, dso_handle = data + 0x1000, data + 0x1008
+        self.tables: dict[str, int] = {}
+        at = data + 0x2000
+        for name in ("preinit", "init", "fini"):
+            self.tables[name] = at
+            for i in range(TABLE_CAPACITY):
+                buffer[at + 8 * i:at + 8 * i + 8] = self.noop.to_bytes(8, "little")
+            at += 8 * TABLE_CAPACITY
+        self.irelative = IRelativeTable(arch, buffer, at, TABLE_CAPACITY, self.noop, scratch)
+        # glibc's __libc_atexit set (_IO_cleanup, run by exit): a table of noop-padded
+        # pointers in the scratch page, filled from the graphs that contribute to it.
+        self.atexit_set = AtexitSetPlugin(buffer, data + 0x1100, ATEXIT_CAPACITY, self.noop)
+        end = 8 * TABLE_CAPACITY
+        self.static_symbols = {
+            "__ehdr_start": data, "__dso_handle": dso_handle,
+            "__preinit_array_start": self.tables["preinit"],
+            "__preinit_array_end": self.tables["preinit"] + end,
+            "__init_array_start": self.tables["init"],
+            "__init_array_end": self.tables["init"] + end,
+            "__fini_array_start": self.tables["fini"],
+            "__fini_array_end": self.tables["fini"] + end,
+            "__rela_iplt_start": self.irelative.address, "__rela_iplt_end": self.irelative.end,
+            "_init": self.noop, "_fini": self.noop,
+            "_end": BRK_BASE, "end": BRK_BASE, "_edata": BRK_BASE, "edata": BRK_BASE,
+            "__start___libc_atexit": data + 0x1100,
+            "__stop___libc_atexit": data + 0x1100 + 8 * ATEXIT_CAPACITY,
+            # The stdio vtable check accepts any vtable in the linked code: libio's vtables
+            # are wherever their objects were linked, not in one section.
+            "__start___libc_IO_vtables": ARENA_BASE, "__stop___libc_IO_vtables": ARENA_LIMIT,
+            # Freed only under memory debuggers (__libc_freeres): empty sets.
+            "__start___libc_subfreeres": data + 0x1010, "__stop___libc_subfreeres": data + 0x1010,
+            "__start___libc_freeres_ptrs": data + 0x1010,
+            "__stop___libc_freeres_ptrs": data + 0x1010,
+            "__bss_start": BRK_BASE, "_etext": data, "etext": data, "__etext": data,
+        }
+        self.tls = LinuxTLS(arch, resolver)  # type: ignore[assignment]
+        self.plugins += [IFuncPlugin(self.irelative), self.atexit_set]  # type: ignore[list-item]
+        if arch == "x86_64":
+            self._hook_syscall_instruction()
+            # Enters _start with rsp at argc (a call would push a return address there):
+            # mov %rdi, %rsp; xor %edx, %edx (no rtld_fini); jmp *%rsi.
+            self.trampoline = code + 32
+            self.memory.buffer[code + 32:code + 39] = bytes.fromhex("4889fc31d2ffe6")
+
+    def _hook_syscall_instruction(self) -> None:
+        """x86-64 ``syscall`` reaches _system_call (Unicorn's UC_HOOK_INSN for
+        UC_X86_INS_SYSCALL; the instruction id is uc_hook_add's variadic argument)."""
+        import ctypes
+
+        engine = self.engine
+        callback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)(
+            lambda uc, data: self._system_call())
+        engine._callbacks.append(callback)
+        hook = ctypes.c_size_t()
+        err = engine.lib.uc_hook_add(engine.handle, ctypes.byref(hook), UC_HOOK_INSN,
+                                     ctypes.cast(callback, ctypes.c_void_p), None,
+                                     ctypes.c_uint64(1), ctypes.c_uint64(0),
+                                     ctypes.c_int(UC_X86_INS_SYSCALL))
+        if err:
+            raise ExecutionError(f"cannot hook the syscall instruction (unicorn error {err})")
+
+    # ------------------------------------------------------------------ symbols
+
+    def host_symbol(self, name: str) -> int | None:
+        """A static-link symbol's address (``__ehdr_start``, ``__init_array_start``, ...);
+        None for any other name: the C runtime's archives define the rest."""
+        return self.static_symbols.get(name)
+
+    # ------------------------------------------------------------------ system calls
+
+    def _record_interrupt(self, intno: int) -> None:
+        if self.arch == "aarch64" and intno == 2:  # EXCP_SWI: svc #0, PC past it
+            self._system_call()
+            return
+        super()._record_interrupt(intno)
+
+    def _system_call(self) -> None:
+        regs = self.abi.regs
+        read = self.engine.read
+        if self.arch == "aarch64":
+            number = read(regs.UC_ARM64_REG_X8)
+            args = [read(getattr(regs, f"UC_ARM64_REG_X{i}")) for i in range(6)]
+        else:
+            number = read(regs.UC_X86_REG_RAX)
+            args = [read(getattr(regs, f"UC_X86_REG_{r}")) for r in
+                    ("RDI", "RSI", "RDX", "R10", "R8", "R9")]
+        try:
+            result = self.syscalls.dispatch(number, args)
+        except ProcessExited as done:
+            self.bridge.pending = _Exited(done.status)
+            self.engine.stop()
+            return
+        except ProcessKilled as killed:
+            self.bridge.pending = self._add_backtrace(GuestFault(
+                killed.signal, "Aborted" if killed.signal == 6 else
+                f"killed by signal {killed.signal}", self.file_of(self.abi.pc)), self.abi.pc)
+            self.engine.stop()
+            return
+        except GuestFault as fault:  # a bad pointer handed to the kernel: EFAULT
+            del fault
+            result = -14
+        self.engine.write(regs.UC_ARM64_REG_X0 if self.arch == "aarch64"
+                          else regs.UC_X86_REG_RAX, result)
+
+    # ------------------------------------------------------------------ start-up
+
+    def set_initializers(self, preinit: Sequence[int], init: Sequence[int],
+                         fini: Sequence[int]) -> None:
+        """The program's ``.preinit_array``, ``.init_array`` and ``.fini_array`` functions
+        (in run order; glibc runs the fini table backwards, so it is stored reversed)."""
+        buffer = self.memory.buffer
+        for name, functions in (("preinit", list(preinit)), ("init", list(init)),
+                                ("fini", list(reversed(list(fini))))):
+            if len(functions) > TABLE_CAPACITY:
+                raise ExecutionError(f"more than {TABLE_CAPACITY} {name} functions")
+            at = self.tables[name]
+            for i, address in enumerate(functions):
+                buffer[at + 8 * i:at + 8 * i + 8] = address.to_bytes(8, "little")
+
+    def _program_headers(self) -> int:
+        """Write the ELF header and program headers; their count."""
+        image, memsz = self.tls.segment()  # type: ignore[attr-defined]
+        tls_at = 0
+        if memsz:
+            tls_at = self.arena.reserve(max(len(image), 1))
+            self.arena.commit(tls_at, image, max(len(image), 1), MemProt.READ)
+        phdrs = [(PT_PHDR, 4, self.phdr - self.data, self.phdr, 0, 0, 8),
+                 (PT_LOAD, 5, 0, self.data, self.data_size, self.data_size, 4096),
+                 (PT_GNU_STACK, 6, 0, 0, 0, 0, 16)]
+        if memsz:
+            phdrs.append((PT_TLS, 4, 0, tls_at, len(image), memsz, TLS_ALIGN))
+        count = len(phdrs)
+        phdrs[0] = (PT_PHDR, 4, 64, self.phdr, 56 * count, 56 * count, 8)
+        header = (b"\x7fELF\x02\x01\x01" + bytes(9) +
+                  struct.pack("<HHIQQQIHHHHHH", 2, EM_MACHINE[self.arch], 1, 0, 64, 0, 0, 64,
+                              56, count, 64, 0, 0))
+        body = b"".join(struct.pack("<IIQQQQQQ", kind, flags, offset, vaddr, vaddr, filesz,
+                                    memsz_, align)
+                        for kind, flags, offset, vaddr, filesz, memsz_, align in phdrs)
+        self.memory.buffer[self.data:self.data + 64 + len(body)] = header + body
+        return count
+
+    def _initial_stack(self, entry: int, args: Sequence[str], phnum: int) -> int:
+        """Build argc/argv/envp/auxv below STACK_TOP; the stack pointer (at argc)."""
+        buffer = self.memory.buffer
+        top = STACK_TOP - 16
+
+        def push(data: bytes) -> int:
+            nonlocal top
+            top -= len(data)
+            buffer[top:top + len(data)] = data
+            return top
+
+        strings = [os.fsencode(a) for a in args]
+        env = [os.fsencode(k) + b"=" + os.fsencode(v) for k, v in os.environ.items()]
+        execfn = push((strings[0] if strings else b"") + b"\0")
+        argv = [push(s + b"\0") for s in strings]
+        envp = [push(e + b"\0") for e in env]
+        platform = push(PLATFORM[self.arch] + b"\0")
+        top &= -16
+        random = push(os.urandom(16))
+        auxv = [(AT_PHDR, self.phdr), (AT_PHENT, 56), (AT_PHNUM, phnum), (AT_PAGESZ, 4096),
+                (AT_BASE, 0), (AT_FLAGS, 0), (AT_ENTRY, entry), (AT_UID, os.getuid()),
+                (AT_EUID, os.geteuid()), (AT_GID, os.getgid()), (AT_EGID, os.getegid()),
+                (AT_PLATFORM, platform), (AT_HWCAP, HWCAP[self.arch]), (AT_CLKTCK, 100),
+                (AT_SECURE, 0), (AT_RANDOM, random), (AT_HWCAP2, 0), (AT_EXECFN, execfn),
+                (AT_NULL, 0)]
+        words = [len(argv), *argv, 0, *envp, 0] + [v for pair in auxv for v in pair]
+        top = (top - 8 * len(words)) & -16
+        buffer[top:top + 8 * len(words)] = struct.pack(f"<{len(words)}Q", *words)
+        return top
+
+    def start_process(self, start: int, args: Sequence[str]) -> int:
+        """Run the process from ``start`` (crt1.o's ``_start``) with ``args`` as argv and
+        the host's environment; its exit status (glibc's ``exit`` ends it)."""
+        self.syscalls.exe = os.path.abspath(args[0]) if args else ""
+        sp = self._initial_stack(start, args, self._program_headers())
+        try:
+            with self._top_level():
+                if self.arch == "aarch64":
+                    self.bridge.call(start, [0], sp)  # x0: rtld_fini, none when static
+                else:
+                    self.bridge.call(self.trampoline, [sp, start], sp - 256)
+        except _Exited as done:
+            return done.status
+        raise ExecutionError("the program's _start returned")
+
+    def run_as_main(self, address: int, args: Sequence[str]) -> int:
+        raise ExecutionError("-libc=target starts the program at _start (start_process)")
+
+    def exit_process(self, code: int) -> None:
+        """The program has already exited through glibc's ``exit``: only the status."""
+        sys.stdout.flush()
+        raise ProgramExit(code)
+
+
+class AtexitSetPlugin:
+    """ObjectLinkingLayer plugin: glibc's ``__libc_atexit`` section (pointers to functions
+    ``exit`` runs last, ``_IO_cleanup``) is kept alive, as ld's KEEP does, and its pointers
+    are copied, fixed up, into the table ``__start___libc_atexit`` names."""
+
+    SECTION = "__libc_atexit"
+
+    def __init__(self, buffer, address: int, capacity: int, noop: int) -> None:  # type: ignore[no-untyped-def]
+        self.buffer = buffer
+        self.address = address
+        self.capacity = capacity
+        self.count = 0
+        for i in range(capacity):
+            buffer[address + 8 * i:address + 8 * i + 8] = noop.to_bytes(8, "little")
+
+    def modify_pass_config(self, mr, graph: LinkGraph, config: PassConfiguration) -> None:  # type: ignore[no-untyped-def]
+        section = graph.sections.get(self.SECTION)
+        if section is None:
+            return
+        for block in section.blocks:
+            graph.add_anonymous_symbol(block, 0, live=True)
+        config.post_fixup_passes.append(self._record)
+
+    def _record(self, graph: LinkGraph) -> None:
+        for block in graph.sections[self.SECTION].blocks:
+            content = bytes(block.content or bytes(block.size))
+            for at in range(0, len(content) - 7, 8):
+                if self.count == self.capacity:
+                    raise ExecutionError(f"more than {self.capacity} __libc_atexit entries",
+                                         graph.name)
+                where = self.address + 8 * self.count
+                self.buffer[where:where + 8] = content[at:at + 8]
+                self.count += 1
+
+    def notify_emitted(self, mr, graph: LinkGraph, alloc) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+    def notify_remove_resources(self, tracker) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+
+class _Exited(Exception):
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status

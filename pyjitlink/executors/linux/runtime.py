@@ -1,0 +1,190 @@
+"""Finding the target's static C runtime as the gcc driver does.
+
+For a target (``aarch64`` or ``x86_64``) the runtime is glibc's ``crt1.o`` and ``libc.a``
+and the compiler's ``libgcc.a`` and ``libgcc_eh.a``, the inputs ``gcc -static`` links. Each
+is found by asking the target's gcc (``aarch64-linux-gnu-gcc -print-file-name=libc.a``), then
+in Debian's multiarch and cross directories (``/usr/aarch64-linux-gnu/lib``,
+``/usr/lib/gcc-cross/aarch64-linux-gnu/N``, ``/usr/lib/x86_64-linux-gnu``,
+``/usr/lib/gcc/x86_64-linux-gnu/N``), below ``sysroot`` when one is given. A "library" that
+is a GNU ld linker script (Debian's ``libc.so``, ``libm.a`` on some systems) names its real
+inputs with ``GROUP``, ``INPUT`` and ``AS_NEEDED``; ``linker_script_inputs`` reads them.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from pyjitlink.errors import ExecutionError
+
+TRIPLES = {"aarch64": "aarch64-linux-gnu", "x86_64": "x86_64-linux-gnu"}
+# libm.a too: the Python C library has always given emulated programs the math functions
+# without -lm, and an archive only adds the members a program needs.
+RUNTIME_ARCHIVES = ("libm.a", "libc.a", "libgcc.a", "libgcc_eh.a")
+STARTUP_OBJECT = "crt1.o"
+
+
+class RuntimeNotFound(ExecutionError):
+    """The target's C runtime (a named file) is not installed where gcc would look."""
+
+
+@dataclass(frozen=True)
+class TargetRuntime:
+    """The files a static link of ``arch`` uses: ``crt1`` (``_start``) and ``archives``
+    (libc.a, libgcc.a, libgcc_eh.a, in link order), as absolute paths."""
+
+    arch: str
+    crt1: str
+    archives: tuple[str, ...]
+
+
+def _gcc_names(arch: str, host_arch: str) -> list[str]:
+    names = [f"{TRIPLES[arch]}-gcc"]
+    if arch == host_arch:
+        names.append("gcc")
+    return names
+
+
+@functools.lru_cache(maxsize=None)
+def _ask_gcc(gcc: str, name: str) -> str | None:
+    """``gcc -print-file-name=name`` when it names an existing file (gcc echoes the bare
+    name when it finds nothing)."""
+    path = shutil.which(gcc)
+    if path is None:
+        return None
+    try:
+        out = subprocess.run([path, f"-print-file-name={name}"], capture_output=True,
+                             text=True, timeout=20, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out if out and os.path.isabs(out) and os.path.isfile(out) else None
+
+
+def search_dirs(arch: str, sysroot: str | None = None) -> list[str]:
+    """The directories a static link of ``arch`` searches, below ``sysroot`` if given: the
+    C library's (cross and multiarch layouts) then the compiler's, newest gcc first."""
+    triple = TRIPLES[arch]
+    root = sysroot or "/"
+    dirs = [f"usr/{triple}/lib", f"usr/lib/{triple}", f"lib/{triple}", "usr/lib", "lib",
+            "usr/lib64", "lib64"]
+    for parent in (f"usr/lib/gcc-cross/{triple}", f"usr/lib/gcc/{triple}"):
+        base = os.path.join(root, parent)
+        try:
+            versions = sorted(os.listdir(base), key=_version_key, reverse=True)
+        except OSError:
+            continue
+        dirs += [os.path.join(parent, v) for v in versions]
+    return [os.path.join(root, d) for d in dirs]
+
+
+def _version_key(text: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else -1 for p in text.split("."))
+
+
+def find_file(arch: str, name: str, sysroot: str | None = None,
+              host_arch: str = "x86_64") -> str | None:
+    """Where ``name`` (``libc.a``, ``crt1.o``, ...) of ``arch``'s runtime is, or None:
+    the target gcc's answer (when no sysroot is given), else the first of ``search_dirs``."""
+    if sysroot is None:
+        for gcc in _gcc_names(arch, host_arch):
+            found = _ask_gcc(gcc, name)
+            if found is not None:
+                return os.path.normpath(found)
+    for directory in search_dirs(arch, sysroot):
+        path = os.path.join(directory, name)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def find_runtime(arch: str, sysroot: str | None = None,
+                 host_arch: str = "x86_64") -> TargetRuntime:
+    """The static C runtime of ``arch``; RuntimeNotFound naming the first missing file and
+    the package that provides it on Debian."""
+    if arch not in TRIPLES:
+        raise RuntimeNotFound(f"no target C runtime for {arch}")
+    paths = {}
+    for name in (STARTUP_OBJECT, *RUNTIME_ARCHIVES):
+        path = find_file(arch, name, sysroot, host_arch)
+        if path is None:
+            where = f" below {sysroot}" if sysroot else ""
+            package = ("libc6-dev-arm64-cross, libgcc-12-dev-arm64-cross" if arch == "aarch64"
+                       else "libc6-dev, libgcc-12-dev")
+            raise RuntimeNotFound(f"-libc=target: the {arch} C runtime's {name} was not "
+                                  f"found{where} (install {package}, or give -sysroot)")
+        paths[name] = path
+    archives: list[str] = []
+    for name in RUNTIME_ARCHIVES:
+        archives += expand_library(paths[name], sysroot)
+    return TargetRuntime(arch, paths[STARTUP_OBJECT], tuple(archives))
+
+
+# ---------------------------------------------------------------------------- linker scripts
+
+_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_TOKEN = re.compile(r"\(|\)|,|[^\s(),]+")
+
+
+def is_linker_script(data: bytes) -> bool:
+    """Whether ``data`` is a GNU ld script rather than an object or archive (text that
+    starts with a comment or a command)."""
+    head = data[:512].lstrip()
+    if data.startswith((b"!<arch>", b"!<thin>", b"\x7fELF")) or not head:
+        return False
+    try:
+        head.decode("ascii")
+    except UnicodeDecodeError:
+        return False
+    return head.startswith((b"/*", b"GROUP", b"INPUT", b"OUTPUT_FORMAT", b"SEARCH_DIR",
+                            b"AS_NEEDED"))
+
+
+def linker_script_inputs(text: str) -> list[tuple[str, bool]]:
+    """The files a GNU ld script names in ``GROUP ( ... )`` and ``INPUT ( ... )``, in order,
+    each with whether it is inside ``AS_NEEDED ( ... )`` (ld's "Simple Linker Script
+    Commands"). ``-lNAME`` entries are kept as written; other commands are skipped."""
+    tokens = _TOKEN.findall(_COMMENT.sub(" ", text))
+    inputs: list[tuple[str, bool]] = []
+    stack: list[str] = []
+    previous = ""
+    for token in tokens:
+        if token == "(":
+            stack.append(previous)
+        elif token == ")":
+            if stack:
+                stack.pop()
+        elif token != ",":
+            upper = token.upper()
+            if stack and stack[0] in ("GROUP", "INPUT") and upper not in ("AS_NEEDED",):
+                inputs.append((token, "AS_NEEDED" in stack))
+        previous = token.upper() if token not in ("(", ")", ",") else previous
+    return inputs
+
+
+def expand_library(path: str, sysroot: str | None = None, depth: int = 0) -> list[str]:
+    """``path`` itself, or, for a linker script, the static archives it names (shared
+    objects and AS_NEEDED entries are skipped: the process is a static executable). Paths
+    in a script under ``sysroot`` are taken below it, as ld does for scripts in a sysroot."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(1 << 16)
+    except OSError as err:
+        raise RuntimeNotFound(f"cannot read {path}: {err.strerror}") from None
+    if not is_linker_script(data):
+        return [path]
+    if depth > 8:
+        raise RuntimeNotFound(f"{path}: linker scripts nest too deeply")
+    result: list[str] = []
+    for name, as_needed in linker_script_inputs(data.decode("ascii", "replace")):
+        if as_needed or ".so" in os.path.basename(name):
+            continue
+        if sysroot and os.path.isabs(name) and not name.startswith(sysroot):
+            name = os.path.join(sysroot, name.lstrip("/"))
+        elif not os.path.isabs(name):
+            name = os.path.join(os.path.dirname(path), name)
+        result += expand_library(name, sysroot, depth + 1)
+    return result

@@ -1,0 +1,574 @@
+"""A Linux system-call layer in Python, for an emulated static executable.
+
+The program sees the host's file system, working directory and file descriptors (as under
+qemu-user): a guest descriptor is the host's. Memory calls (brk, mmap, munmap, mprotect)
+manage the emulated address space. Numbers are data, per architecture (AArch64 uses the
+kernel's generic table, include/uapi/asm-generic/unistd.h; x86-64 its own,
+arch/x86/entry/syscalls/syscall_64.tbl); a call without a handler returns -ENOSYS and is
+named once on stderr. Results are the kernel's: a value, or -errno.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import struct
+import sys
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from pyjitlink.executors.host_bridge import UC_PROT_EXEC, UC_PROT_READ, UC_PROT_WRITE
+
+if TYPE_CHECKING:
+    from pyjitlink.executors.host_bridge import Memory
+
+PAGE = 4096
+AT_FDCWD = -100
+AT_EMPTY_PATH = 0x1000
+AT_SYMLINK_NOFOLLOW = 0x100
+AT_REMOVEDIR = 0x200
+MAP_FIXED, MAP_ANONYMOUS = 0x10, 0x20
+TCGETS = 0x5401
+
+AARCH64_SYSCALLS = {
+    17: "getcwd", 23: "dup", 24: "dup3", 25: "fcntl", 29: "ioctl", 34: "mkdirat",
+    35: "unlinkat", 38: "renameat", 48: "faccessat", 56: "openat", 57: "close",
+    61: "getdents64", 62: "lseek", 63: "read", 64: "write", 65: "readv", 66: "writev",
+    67: "pread64", 68: "pwrite64", 78: "readlinkat", 79: "newfstatat", 80: "fstat",
+    93: "exit", 94: "exit_group", 96: "set_tid_address", 98: "futex", 99: "set_robust_list",
+    101: "nanosleep", 113: "clock_gettime", 114: "clock_getres", 124: "sched_yield",
+    129: "kill", 131: "tgkill", 134: "rt_sigaction", 135: "rt_sigprocmask", 160: "uname",
+    163: "getrlimit", 169: "gettimeofday", 172: "getpid", 173: "getppid", 174: "getuid",
+    175: "geteuid", 176: "getgid", 177: "getegid", 178: "gettid", 179: "sysinfo", 214: "brk",
+    215: "munmap", 216: "mremap", 222: "mmap", 226: "mprotect", 233: "madvise",
+    261: "prlimit64", 278: "getrandom", 293: "rseq", 439: "faccessat2",
+}
+X86_64_SYSCALLS = {
+    0: "read", 1: "write", 2: "open", 3: "close", 4: "stat", 5: "fstat", 6: "lstat",
+    8: "lseek", 9: "mmap", 10: "mprotect", 11: "munmap", 12: "brk", 13: "rt_sigaction",
+    14: "rt_sigprocmask", 16: "ioctl", 17: "pread64", 18: "pwrite64", 19: "readv",
+    20: "writev", 21: "access", 24: "sched_yield", 25: "mremap", 28: "madvise", 32: "dup",
+    35: "nanosleep", 39: "getpid", 60: "exit", 62: "kill", 63: "uname", 72: "fcntl",
+    79: "getcwd", 82: "rename", 83: "mkdir", 84: "rmdir",
+    87: "unlink", 89: "readlink", 96: "gettimeofday", 97: "getrlimit", 99: "sysinfo",
+    102: "getuid",
+    104: "getgid", 107: "geteuid", 108: "getegid", 110: "getppid", 158: "arch_prctl",
+    186: "gettid", 202: "futex", 217: "getdents64", 218: "set_tid_address",
+    228: "clock_gettime", 229: "clock_getres", 231: "exit_group", 234: "tgkill",
+    257: "openat", 258: "mkdirat", 262: "newfstatat", 263: "unlinkat", 264: "renameat",
+    267: "readlinkat", 269: "faccessat", 273: "set_robust_list", 302: "prlimit64",
+    318: "getrandom", 334: "rseq", 439: "faccessat2",
+}
+SYSCALL_TABLES = {"aarch64": AARCH64_SYSCALLS, "x86_64": X86_64_SYSCALLS}
+
+# open flags that differ from the host's (x86-64) values on AArch64 (asm-generic/fcntl.h vs
+# arch/arm64/include/uapi/asm/fcntl.h): guest bit -> host bit.
+_AARCH64_OPEN_FLAGS = {0x4000: os.O_DIRECTORY, 0x8000: os.O_NOFOLLOW, 0x10000: 0x4000,
+                       0x20000: 0}
+_FLAG_MASK_AARCH64 = 0x4000 | 0x8000 | 0x10000 | 0x20000
+UNAME_MACHINE = {"aarch64": b"aarch64", "x86_64": b"x86_64"}
+
+
+class ProcessExited(Exception):
+    """exit or exit_group: the process ends with ``status``."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def _s32(value: int) -> int:
+    value &= 0xFFFFFFFF
+    return value - (1 << 32) if value & 0x80000000 else value
+
+
+def _s64(value: int) -> int:
+    value &= (1 << 64) - 1
+    return value - (1 << 64) if value >> 63 else value
+
+
+class LinuxSyscalls:
+    """The system calls of one emulated process of ``arch``.
+
+    ``memory`` is the emulated address space; ``brk_base`` where the program break starts
+    (page aligned); ``mmap_range`` the (start, end) addresses anonymous and file mappings
+    take; ``set_fs_base`` sets x86-64's FS base (arch_prctl). ``dispatch(number, args)``
+    returns the call's result (an int, -errno on failure) or raises ProcessExited.
+    """
+
+    def __init__(self, arch: str, memory: Memory, brk_base: int, mmap_range: tuple[int, int],
+                 set_fs_base: Callable[[int], None] | None = None) -> None:
+        self.arch = arch
+        self.memory = memory
+        self.names = SYSCALL_TABLES[arch]
+        self.brk_start = self.brk = self.brk_mapped = brk_base
+        self.mmap_start, self.mmap_end = mmap_range
+        self.mmap_next = self.mmap_start
+        self.mappings: dict[int, int] = {}  # address -> length (page multiples)
+        self.free: list[tuple[int, int]] = []
+        self.set_fs_base = set_fs_base
+        self.reported: set[str] = set()
+        self.signal_actions: dict[int, bytes] = {}
+        self.clear_child_tid = 0
+        self.exe = ""  # what /proc/self/exe names: the program's argv[0], made absolute
+        self.count = 0
+        self.handlers: dict[str, Callable[..., int]] = {
+            name[3:]: getattr(self, name) for name in dir(self) if name.startswith("sc_")}
+
+    # ------------------------------------------------------------------ dispatch
+
+    def dispatch(self, number: int, args: list[int]) -> int:
+        self.count += 1
+        name = self.names.get(number)
+        handler = self.handlers.get(name) if name else None
+        if handler is None:
+            label = name or f"#{number}"
+            if label not in self.reported:
+                self.reported.add(label)
+                sys.stderr.write(f"pyjitlink: warning: unimplemented system call {label} "
+                                 f"({self.arch}): returns ENOSYS\n")
+                sys.stderr.flush()
+            return -errno.ENOSYS
+        try:
+            return handler(*args)
+        except OSError as err:
+            return -(err.errno or errno.EIO)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _path(self, address: int) -> bytes:
+        return self.memory.cstring(address)
+
+    def _dirfd(self, fd: int) -> int | None:
+        fd = _s32(fd)
+        return None if fd == AT_FDCWD else fd
+
+    def _open_flags(self, flags: int) -> int:
+        if self.arch != "aarch64":
+            return flags & ~0x8000  # O_LARGEFILE: implied on the 64-bit host
+        host = flags & ~_FLAG_MASK_AARCH64
+        for guest, value in _AARCH64_OPEN_FLAGS.items():
+            if flags & guest:
+                host |= value
+        return host
+
+    def _stat_bytes(self, st: os.stat_result) -> bytes:
+        times = []
+        for ns in (st.st_atime_ns, st.st_mtime_ns, st.st_ctime_ns):
+            times += [ns // 1_000_000_000, ns % 1_000_000_000]
+        if self.arch == "aarch64":  # asm-generic/stat.h, 128 bytes
+            return struct.pack("<QQIIIIQQqiiq6qII", st.st_dev, st.st_ino, st.st_mode,
+                               st.st_nlink, st.st_uid, st.st_gid, st.st_rdev, 0, st.st_size,
+                               st.st_blksize, 0, st.st_blocks, *times, 0, 0)
+        return struct.pack("<QQQIIIIQqqq6q3q", st.st_dev, st.st_ino, st.st_nlink,  # x86-64
+                           st.st_mode, st.st_uid, st.st_gid, 0, st.st_rdev, st.st_size,
+                           st.st_blksize, st.st_blocks, *times, 0, 0, 0)
+
+    def _stat_to(self, address: int, st: os.stat_result) -> int:
+        self.memory.write(address, self._stat_bytes(st))
+        return 0
+
+    # ------------------------------------------------------------------ files
+
+    def sc_read(self, fd: int, buf: int, count: int, *_: int) -> int:
+        self.memory.check(buf, count, True)
+        data = os.read(_s32(fd), count)
+        self.memory.write(buf, data)
+        return len(data)
+
+    def sc_write(self, fd: int, buf: int, count: int, *_: int) -> int:
+        return os.write(_s32(fd), self.memory.read(buf, count))
+
+    def sc_pread64(self, fd: int, buf: int, count: int, offset: int, *_: int) -> int:
+        data = os.pread(_s32(fd), count, offset)
+        self.memory.write(buf, data)
+        return len(data)
+
+    def sc_pwrite64(self, fd: int, buf: int, count: int, offset: int, *_: int) -> int:
+        return os.pwrite(_s32(fd), self.memory.read(buf, count), offset)
+
+    def _iovecs(self, iov: int, count: int) -> list[tuple[int, int]]:
+        return [(self.memory.u64(iov + 16 * i), self.memory.u64(iov + 16 * i + 8))
+                for i in range(_s32(count))]
+
+    def sc_writev(self, fd: int, iov: int, count: int, *_: int) -> int:
+        data = b"".join(self.memory.read(base, length)
+                        for base, length in self._iovecs(iov, count))
+        return os.write(_s32(fd), data) if data else 0
+
+    def sc_readv(self, fd: int, iov: int, count: int, *_: int) -> int:
+        vecs = self._iovecs(iov, count)
+        data = os.read(_s32(fd), sum(length for _, length in vecs))
+        done = 0
+        for base, length in vecs:
+            piece = data[done:done + length]
+            self.memory.write(base, piece)
+            done += len(piece)
+        return done
+
+    def sc_openat(self, dirfd: int, path: int, flags: int, mode: int, *_: int) -> int:
+        return os.open(self._path(path), self._open_flags(_s32(flags)), mode & 0o7777,
+                       dir_fd=self._dirfd(dirfd))
+
+    def sc_open(self, path: int, flags: int, mode: int, *_: int) -> int:
+        return self.sc_openat(AT_FDCWD, path, flags, mode)
+
+    def sc_close(self, fd: int, *_: int) -> int:
+        os.close(_s32(fd))
+        return 0
+
+    def sc_lseek(self, fd: int, offset: int, whence: int, *_: int) -> int:
+        return os.lseek(_s32(fd), _s64(offset), whence)
+
+    def sc_fstat(self, fd: int, address: int, *_: int) -> int:
+        return self._stat_to(address, os.fstat(_s32(fd)))
+
+    def sc_newfstatat(self, dirfd: int, path: int, address: int, flags: int, *_: int) -> int:
+        name = self._path(path)
+        if not name and flags & AT_EMPTY_PATH:
+            return self.sc_fstat(dirfd, address)
+        st = os.stat(name, dir_fd=self._dirfd(dirfd),
+                     follow_symlinks=not flags & AT_SYMLINK_NOFOLLOW)
+        return self._stat_to(address, st)
+
+    def sc_stat(self, path: int, address: int, *_: int) -> int:
+        return self._stat_to(address, os.stat(self._path(path)))
+
+    def sc_lstat(self, path: int, address: int, *_: int) -> int:
+        return self._stat_to(address, os.lstat(self._path(path)))
+
+    def sc_faccessat(self, dirfd: int, path: int, mode: int, *_: int) -> int:
+        ok = os.access(self._path(path), mode, dir_fd=self._dirfd(dirfd))
+        return 0 if ok else -errno.EACCES if os.path.exists(self._path(path)) else \
+            -errno.ENOENT
+
+    def sc_faccessat2(self, dirfd: int, path: int, mode: int, flags: int, *_: int) -> int:
+        return self.sc_faccessat(dirfd, path, mode)
+
+    def sc_access(self, path: int, mode: int, *_: int) -> int:
+        return self.sc_faccessat(AT_FDCWD, path, mode)
+
+    def sc_readlinkat(self, dirfd: int, path: int, buf: int, size: int, *_: int) -> int:
+        name = self._path(path)
+        if name == b"/proc/self/exe":
+            target = os.fsencode(self.exe)
+        else:
+            target = os.fsencode(os.readlink(name, dir_fd=self._dirfd(dirfd)))
+        target = target[:size]
+        self.memory.write(buf, target)
+        return len(target)
+
+    def sc_readlink(self, path: int, buf: int, size: int, *_: int) -> int:
+        return self.sc_readlinkat(AT_FDCWD, path, buf, size)
+
+    def sc_getdents64(self, fd: int, buf: int, size: int, *_: int) -> int:
+        # Read the host's records with the same layout (linux_dirent64 is one for all).
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        scratch = ctypes.create_string_buffer(size)
+        got = libc.syscall(217, _s32(fd), scratch, size)  # host (x86-64) getdents64
+        if got < 0:
+            return -ctypes.get_errno()
+        self.memory.write(buf, scratch.raw[:got])
+        return got
+
+    def sc_unlinkat(self, dirfd: int, path: int, flags: int, *_: int) -> int:
+        if flags & AT_REMOVEDIR:
+            os.rmdir(self._path(path), dir_fd=self._dirfd(dirfd))
+        else:
+            os.unlink(self._path(path), dir_fd=self._dirfd(dirfd))
+        return 0
+
+    def sc_mkdirat(self, dirfd: int, path: int, mode: int, *_: int) -> int:
+        os.mkdir(self._path(path), mode & 0o7777, dir_fd=self._dirfd(dirfd))
+        return 0
+
+    def sc_renameat(self, olddir: int, old: int, newdir: int, new: int, *_: int) -> int:
+        os.rename(self._path(old), self._path(new), src_dir_fd=self._dirfd(olddir),
+                  dst_dir_fd=self._dirfd(newdir))
+        return 0
+
+    def sc_mkdir(self, path: int, mode: int, *_: int) -> int:  # x86-64's own calls
+        return self.sc_mkdirat(AT_FDCWD, path, mode)
+
+    def sc_rmdir(self, path: int, *_: int) -> int:
+        return self.sc_unlinkat(AT_FDCWD, path, AT_REMOVEDIR)
+
+    def sc_unlink(self, path: int, *_: int) -> int:
+        return self.sc_unlinkat(AT_FDCWD, path, 0)
+
+    def sc_rename(self, old: int, new: int, *_: int) -> int:
+        return self.sc_renameat(AT_FDCWD, old, AT_FDCWD, new)
+
+    def sc_getcwd(self, buf: int, size: int, *_: int) -> int:
+        cwd = os.fsencode(os.getcwd()) + b"\0"
+        if len(cwd) > size:
+            return -errno.ERANGE
+        self.memory.write(buf, cwd)
+        return len(cwd)
+
+    def sc_ioctl(self, fd: int, request: int, arg: int, *_: int) -> int:
+        if request & 0xFFFFFFFF == TCGETS:
+            if not os.isatty(_s32(fd)):
+                os.fstat(_s32(fd))  # EBADF for a closed descriptor
+                return -errno.ENOTTY
+            import termios
+
+            attrs = termios.tcgetattr(_s32(fd))
+            iflag, oflag, cflag, lflag = attrs[:4]
+            cc = bytes(c if isinstance(c, int) else c[0] for c in attrs[6])[:19]
+            self.memory.write(arg, struct.pack("<IIIIB19s", iflag, oflag, cflag, lflag, 0,
+                                               cc.ljust(19, b"\0")))
+            return 0
+        return -errno.ENOTTY
+
+    def sc_fcntl(self, fd: int, cmd: int, arg: int, *_: int) -> int:
+        import fcntl
+
+        return fcntl.fcntl(_s32(fd), _s32(cmd), arg) if _s32(cmd) in (1, 2, 3, 4) else \
+            -errno.EINVAL
+
+    def sc_dup(self, fd: int, *_: int) -> int:
+        return os.dup(_s32(fd))
+
+    def sc_dup3(self, fd: int, new: int, flags: int, *_: int) -> int:
+        return os.dup2(_s32(fd), _s32(new), inheritable=not flags & 0x80000)
+
+    # ------------------------------------------------------------------ memory
+
+    def _map(self, address: int, length: int, prot: int) -> None:
+        self.memory.map(address, length, prot)
+        self.memory.buffer[address:address + length] = bytes(length)
+
+    def sc_brk(self, address: int, *_: int) -> int:
+        if address <= self.brk_start:
+            return self.brk
+        end = (address + PAGE - 1) & -PAGE
+        if end > self.mmap_start:
+            return self.brk
+        if end > self.brk_mapped:
+            self._map(self.brk_mapped, end - self.brk_mapped, UC_PROT_READ | UC_PROT_WRITE)
+            self.brk_mapped = end
+        self.brk = address
+        return self.brk
+
+    @staticmethod
+    def _prot(prot: int) -> int:
+        return ((UC_PROT_READ if prot & 1 else 0) | (UC_PROT_WRITE if prot & 2 else 0) |
+                (UC_PROT_EXEC if prot & 4 else 0))
+
+    def _reserve(self, length: int) -> int | None:
+        for i, (address, size) in enumerate(self.free):
+            if size >= length:
+                if size == length:
+                    del self.free[i]
+                else:
+                    self.free[i] = (address + length, size - length)
+                return address
+        if self.mmap_next + length > self.mmap_end:
+            return None
+        address = self.mmap_next
+        self.mmap_next += length
+        return address
+
+    def sc_mmap(self, address: int, length: int, prot: int, flags: int, fd: int, offset: int
+                ) -> int:
+        length = (length + PAGE - 1) & -PAGE
+        if length == 0:
+            return -errno.EINVAL
+        if flags & MAP_FIXED:
+            # Only inside a mapping this layer made: its pages are reused in place.
+            start = next((a for a, n in self.mappings.items() if a <= address and
+                          address + length <= a + n), None)
+            if start is None:
+                return -errno.ENOMEM
+            self.memory.buffer[address:address + length] = bytes(length)
+            self.memory.engine.protect(address, length, self._prot(prot))
+            where = address
+        else:
+            found = self._reserve(length)
+            if found is None:
+                return -errno.ENOMEM
+            where = found
+            self._map(where, length, self._prot(prot) or UC_PROT_READ)
+            if not self._prot(prot):
+                self.memory.engine.protect(where, length, 0)
+            self.mappings[where] = length
+        if not flags & MAP_ANONYMOUS:
+            data = os.pread(_s32(fd), length, offset)
+            self.memory.buffer[where:where + len(data)] = data
+        return where
+
+    def sc_munmap(self, address: int, length: int, *_: int) -> int:
+        size = self.mappings.pop(address, None)
+        if size is None:
+            return 0  # part of a mapping, or not ours: its pages stay (harmless)
+        self.memory.unmap(address, size)
+        self.free.append((address, size))
+        return 0
+
+    def sc_mprotect(self, address: int, length: int, prot: int, *_: int) -> int:
+        length = (length + PAGE - 1) & -PAGE
+        if not self.memory.is_mapped(address):
+            return -errno.ENOMEM
+        self.memory.engine.protect(address, length, self._prot(prot))
+        return 0
+
+    def sc_madvise(self, *_: int) -> int:
+        return 0
+
+    def sc_mremap(self, old: int, old_size: int, new_size: int, flags: int, *_: int) -> int:
+        if not flags & 1:  # MREMAP_MAYMOVE
+            return -errno.ENOMEM
+        size = self.mappings.get(old)
+        if size is None:
+            return -errno.EINVAL
+        new = self.sc_mmap(0, new_size, 3, MAP_ANONYMOUS, -1, 0)
+        if new < 0:
+            return new
+        keep = min(old_size, new_size)
+        self.memory.buffer[new:new + keep] = self.memory.buffer[old:old + keep]
+        self.sc_munmap(old, size)
+        return new
+
+    # ------------------------------------------------------------------ process
+
+    def sc_exit(self, status: int, *_: int) -> int:
+        raise ProcessExited(status & 0xFF)
+
+    sc_exit_group = sc_exit
+
+    def sc_set_tid_address(self, address: int, *_: int) -> int:
+        self.clear_child_tid = address
+        return os.getpid()
+
+    def sc_set_robust_list(self, *_: int) -> int:
+        return 0
+
+    def sc_rseq(self, *_: int) -> int:
+        return -errno.ENOSYS  # glibc then runs without restartable sequences
+
+    def sc_getpid(self, *_: int) -> int:
+        return os.getpid()
+
+    sc_gettid = sc_getpid
+
+    def sc_getppid(self, *_: int) -> int:
+        return os.getppid()
+
+    def sc_getuid(self, *_: int) -> int:
+        return os.getuid()
+
+    def sc_geteuid(self, *_: int) -> int:
+        return os.geteuid()
+
+    def sc_getgid(self, *_: int) -> int:
+        return os.getgid()
+
+    def sc_getegid(self, *_: int) -> int:
+        return os.getegid()
+
+    def sc_prlimit64(self, pid: int, resource: int, new: int, old: int, *_: int) -> int:
+        if old:
+            import resource as res
+
+            try:
+                soft, hard = res.getrlimit(_s32(resource))
+            except (ValueError, OSError):
+                return -errno.EINVAL
+            if _s32(resource) == res.RLIMIT_STACK:
+                soft = 8 << 20  # the emulated stack's size
+            infinity = (1 << 64) - 1
+            self.memory.write(old, struct.pack("<QQ", infinity if soft < 0 else soft,
+                                               infinity if hard < 0 else hard))
+        return 0
+
+    def sc_getrlimit(self, resource: int, old: int, *_: int) -> int:
+        return self.sc_prlimit64(0, resource, 0, old)
+
+    def sc_uname(self, address: int, *_: int) -> int:
+        host = os.uname()
+        fields = [b"Linux", os.fsencode(host.nodename), os.fsencode(host.release),
+                  os.fsencode(host.version), UNAME_MACHINE[self.arch], b"(none)"]
+        self.memory.write(address, b"".join(f[:64].ljust(65, b"\0") for f in fields))
+        return 0
+
+    def sc_getrandom(self, buf: int, count: int, flags: int, *_: int) -> int:
+        self.memory.write(buf, os.urandom(count))
+        return count
+
+    def sc_clock_gettime(self, clock: int, address: int, *_: int) -> int:
+        try:
+            ns = time.clock_gettime_ns(_s32(clock))
+        except OSError:
+            return -errno.EINVAL
+        self.memory.write(address, struct.pack("<qq", ns // 1_000_000_000, ns % 1_000_000_000))
+        return 0
+
+    def sc_clock_getres(self, clock: int, address: int, *_: int) -> int:
+        if address:
+            self.memory.write(address, struct.pack("<qq", 0, 1))
+        return 0
+
+    def sc_gettimeofday(self, address: int, tz: int, *_: int) -> int:
+        ns = time.time_ns()
+        if address:
+            self.memory.write(address, struct.pack("<qq", ns // 1_000_000_000,
+                                                   ns % 1_000_000_000 // 1000))
+        return 0
+
+    def sc_nanosleep(self, request: int, remain: int, *_: int) -> int:
+        sec, nsec = struct.unpack("<qq", self.memory.read(request, 16))
+        time.sleep(sec + nsec / 1e9)
+        return 0
+
+    def sc_sysinfo(self, address: int, *_: int) -> int:
+        pages, page = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
+        free = os.sysconf("SC_AVPHYS_PAGES")
+        uptime = int(time.clock_gettime(time.CLOCK_BOOTTIME))
+        self.memory.write(address, struct.pack("<q3Q6QHH4xQQI4x", uptime, 0, 0, 0,
+                                               pages * page, free * page, 0, 0, 0, 0, 1, 0,
+                                               0, 0, 1).ljust(112, b"\0"))
+        return 0
+
+    def sc_sched_yield(self, *_: int) -> int:
+        return 0
+
+    def sc_rt_sigaction(self, signum: int, act: int, oldact: int, size: int, *_: int) -> int:
+        # Recorded only: no signal is delivered to the emulated program yet.
+        previous = self.signal_actions.get(signum, bytes(32))
+        if oldact:
+            self.memory.write(oldact, previous)
+        if act:
+            self.signal_actions[signum] = self.memory.read(act, 32)
+        return 0
+
+    def sc_rt_sigprocmask(self, how: int, new: int, old: int, size: int, *_: int) -> int:
+        if old:
+            self.memory.write(old, bytes(8))
+        return 0
+
+    def sc_futex(self, *_: int) -> int:
+        return 0  # one thread: nothing waits
+
+    def sc_kill(self, pid: int, sig: int, *_: int) -> int:
+        raise ProcessKilled(_s32(sig))
+
+    def sc_tgkill(self, tgid: int, tid: int, sig: int, *_: int) -> int:
+        raise ProcessKilled(_s32(sig))
+
+    def sc_arch_prctl(self, code: int, address: int, *_: int) -> int:
+        if code == 0x1002 and self.set_fs_base is not None:  # ARCH_SET_FS
+            self.set_fs_base(address)
+            return 0
+        return -errno.EINVAL
+
+
+class ProcessKilled(Exception):
+    """The program sent itself ``signal`` (abort's SIGABRT, raise)."""
+
+    def __init__(self, signal: int) -> None:
+        super().__init__(signal)
+        self.signal = signal
