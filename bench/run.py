@@ -50,7 +50,12 @@ REFERENCE_TOOLS = ("llvm-jitlink-19", "llvm-jitlink-14", "llvm-jitlink")
 REFERENCE_PATHS = ("/usr/lib/llvm-19/bin/llvm-jitlink", "/usr/lib/llvm-14/bin/llvm-jitlink")
 LUPA_VERSION = "2.8"
 # Lua 5.4's library and interpreter (lua.c: main) from the lupa sdist: 33 objects.
-LUA_SOURCES = ["lapi", "lauxlib", "lbaselib", "lcode", "lcorolib", "lctype", "ldblib", "ldebug", "ldo", "ldump", "lfunc", "lgc", "linit", "liolib", "llex", "lmathlib", "lmem", "loadlib", "lobject", "lopcodes", "loslib", "lparser", "lstate", "lstring", "lstrlib", "ltable", "ltablib", "ltm", "lua", "lundump", "lutf8lib", "lvm", "lzio"]
+LUA_SOURCES = (
+    "lapi", "lauxlib", "lbaselib", "lcode", "lcorolib", "lctype", "ldblib", "ldebug", "ldo",
+    "ldump", "lfunc", "lgc", "linit", "liolib", "llex", "lmathlib", "lmem", "loadlib",
+    "lobject", "lopcodes", "loslib", "lparser", "lstate", "lstring", "lstrlib", "ltable",
+    "ltablib", "ltm", "lua", "lundump", "lutf8lib", "lvm", "lzio",
+)
 LUA_SCRIPT = """\
 -- bench/run.py: a small Lua program (closures, tables, strings, sort, string.format)
 local function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) end
