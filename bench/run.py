@@ -46,6 +46,30 @@ DEFAULT_OUT = BENCH / "out"
 # What every pyjitlink command imports before linking (driver imports lazily).
 STARTUP_IMPORTS = "import pyjitlink.tool.cli, pyjitlink.tool.driver"
 REFERENCE_TOOLS = ("llvm-jitlink-19", "llvm-jitlink-14", "llvm-jitlink")
+# Where Debian/Ubuntu's llvm-19 / llvm-14 packages install the tool (not on PATH).
+REFERENCE_PATHS = ("/usr/lib/llvm-19/bin/llvm-jitlink", "/usr/lib/llvm-14/bin/llvm-jitlink")
+LUPA_VERSION = "2.8"
+# Lua 5.4's library and interpreter (lua.c: main) from the lupa sdist: 33 objects.
+LUA_SOURCES = (
+    "lapi", "lauxlib", "lbaselib", "lcode", "lcorolib", "lctype", "ldblib", "ldebug", "ldo",
+    "ldump", "lfunc", "lgc", "linit", "liolib", "llex", "lmathlib", "lmem", "loadlib",
+    "lobject", "lopcodes", "loslib", "lparser", "lstate", "lstring", "lstrlib", "ltable",
+    "ltablib", "ltm", "lua", "lundump", "lutf8lib", "lvm", "lzio",
+)
+LUA_SCRIPT = """\
+-- bench/run.py: a small Lua program (closures, tables, strings, sort, string.format)
+local function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) end
+local t = {}
+for i = 1, 200 do t[i] = (i * 7919) % 1009 end
+table.sort(t)
+local words = {}
+for w in ("the quick brown fox jumps over the lazy dog"):gmatch("%a+") do
+  words[#words + 1] = w:upper()
+end
+print(string.format("fib(20)=%d min=%d max=%d sum=%d", fib(20), t[1], t[#t],
+  (function() local s = 0 for _, v in ipairs(t) do s = s + v end return s end)()))
+print(table.concat(words, ","), #words, math.floor(math.pi * 1000))
+"""
 
 sys.path.insert(0, str(BENCH))
 import gen_program  # noqa: E402
@@ -65,6 +89,7 @@ class Input:
     relocations: int | None = None
     object_bytes: int = 0
     expected: tuple[bytes, bytes, int] | None = None   # stdout, stderr, rc
+    exe_args: list[str] | None = None   # reference_exe's arguments, if not `args`
 
 
 def gcc_link(objs: list[Path], out: Path, ldflags: list[str]) -> Path | None:
@@ -97,6 +122,94 @@ def calc_input(outdir: Path) -> Input:
         inp.expected = ((exp / "basic.stdout").read_bytes(), (exp / "basic.stderr").read_bytes(),
                         int((exp / "basic.rc").read_text()))
     return inp
+
+
+def lupa_sdist(outdir: Path) -> Path:
+    """The lupa sdist (it carries Lua 5.4's sources), downloaded once with pip into
+    outdir/lupa; a lupa-*.tar.gz already there is used as is."""
+    d = outdir / "lupa"
+    found = sorted(d.glob("lupa-*.tar.gz"))
+    if found:
+        return found[-1]
+    d.mkdir(parents=True, exist_ok=True)
+    # pip download of an sdist prepares its metadata, which builds lupa's build
+    # requirements (Cython) from source: minutes on a slow machine.
+    print(f"downloading the lupa {LUPA_VERSION} sdist (pip download) ...", flush=True)
+    res = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary",
+                          ":all:", f"lupa=={LUPA_VERSION}", "-d", str(d)])
+    found = sorted(d.glob("lupa-*.tar.gz"))
+    if res.returncode != 0 or not found:
+        raise SystemExit(f"could not download the lupa sdist into {d} (put lupa-*.tar.gz "
+                         f"there by hand, e.g. from https://pypi.org/project/lupa/#files)")
+    return found[-1]
+
+
+def lua_input(outdir: Path, jobs: int) -> Input:
+    """Lua 5.4 (lupa's third-party/lua54): 33 objects gcc -O2 -c, running a small script."""
+    import tarfile
+    from concurrent.futures import ThreadPoolExecutor
+
+    d = outdir / "lua54"
+    objs = [f"{n}.o" for n in LUA_SOURCES]
+    stamp = d / "built-hidden"  # objects built with the luaconf.h patch below
+    if not all((d / o).exists() for o in objs) or not (d / "prog").exists() or \
+            not stamp.exists():
+        sdist = lupa_sdist(outdir)
+        src = d / "src"
+        src.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(sdist) as tar:
+            for member in tar.getmembers():
+                parts = member.name.split("/")
+                if len(parts) == 4 and parts[1:3] == ["third-party", "lua54"] and \
+                        member.isfile() and parts[3].endswith((".c", ".h")):
+                    text = tar.extractfile(member).read()
+                    if parts[3] == "luaconf.h":
+                        # LUAI_FUNC marks Lua's internal functions STV_INTERNAL, which
+                        # llvm-jitlink rejects ("Unrecognized symbol visibility 1");
+                        # hidden is the same for a static link.
+                        text = text.replace(b'visibility("internal")', b'visibility("hidden")')
+                    (src / parts[3]).write_bytes(text)
+        print(f"{d}: compiling {len(LUA_SOURCES)} Lua files with gcc -O2", flush=True)
+
+        def cc(n: str) -> subprocess.CompletedProcess:
+            return subprocess.run(["gcc", "-O2", "-std=gnu99", "-DLUA_USE_POSIX", "-c",
+                                   str(src / f"{n}.c"), "-o", str(d / f"{n}.o")],
+                                  capture_output=True, text=True)
+
+        with ThreadPoolExecutor(max(1, jobs)) as pool:
+            for n, res in zip(LUA_SOURCES, pool.map(cc, LUA_SOURCES)):
+                if res.returncode != 0:
+                    raise SystemExit(f"gcc failed on {n}.c: {res.stderr.strip()}")
+        if gcc_link([d / o for o in objs], d / "prog", ["-lm"]) is None:
+            raise SystemExit("gcc link of Lua failed")
+        stamp.write_text("")
+    (d / "bench.lua").write_text(LUA_SCRIPT)
+    # -args' first word is the program's argv[0] (as llvm-jitlink's).
+    inp = Input("lua", d, objs, ["lua", "bench.lua"], d / "prog",
+                f"Lua 5.4 from the lupa {LUPA_VERSION} sdist ({len(objs)} objects, gcc -O2)",
+                "*.o")
+    inp.exe_args = ["bench.lua"]
+    return inp
+
+
+def install_pyjitlink(outdir: Path) -> Path:
+    """A regular (non-editable) install of this checkout in outdir/install, byte-compiled.
+
+    An editable install in an environment with PYTHONDONTWRITEBYTECODE=1 compiles every
+    module from source on every run; an installed package has its .pyc files."""
+    target = outdir / "install"
+    if target.exists():
+        shutil.rmtree(target)
+    res = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                          "--target", str(target), str(ROOT)],
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        raise SystemExit(f"pip install --target {target} failed:\n{res.stderr}")
+    res = subprocess.run([sys.executable, "-m", "compileall", "-q", str(target / "pyjitlink")],
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        raise SystemExit(f"compileall failed:\n{res.stdout}{res.stderr}")
+    return target
 
 
 def generated_input(name: str, outdir: Path, objects: int, functions: int, seed: int,
@@ -186,8 +299,10 @@ def find_tools(pyjitlink_cmd: str | None, want_refs: bool) -> list[Tool]:
     tools = [Tool("pyjitlink", py)]
     seen = set()
     if want_refs:
-        for name in REFERENCE_TOOLS:
-            path = shutil.which(name)
+        candidates = [(name, shutil.which(name)) for name in REFERENCE_TOOLS]
+        candidates += [(f"llvm-jitlink-{p.split('/')[3].split('-')[1]}", p)
+                       for p in REFERENCE_PATHS if os.access(p, os.X_OK)]
+        for name, path in candidates:
             if path is None:
                 continue
             real = os.path.realpath(path)
@@ -214,8 +329,10 @@ def run_capture(cmd: list[str], cwd: Path, timeout: float = 600) -> tuple[bytes,
     return res.stdout, res.stderr, res.returncode
 
 
-def measure(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
-    """Run cmd once as a fresh child; return (wall seconds, peak RSS MiB, exit code)."""
+def measure(cmd: list[str], cwd: Path) -> tuple[float, float, float, int]:
+    """Run cmd once as a fresh child; return (wall seconds, CPU seconds (user + system),
+    peak RSS MiB, exit code).  CPU time suffers less than wall time from other load on
+    the machine (it still grows with cache and frequency effects)."""
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
@@ -223,7 +340,7 @@ def measure(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
     t1 = time.perf_counter()
     p.returncode = os.waitstatus_to_exitcode(status)
     # Linux reports ru_maxrss in KiB.
-    return t1 - t0, ru.ru_maxrss / 1024.0, p.returncode
+    return t1 - t0, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0, p.returncode
 
 
 def first_error_line(stderr: bytes) -> str:
@@ -258,14 +375,21 @@ class Row:
     ok: bool = True
     note: str = ""
     times: list[float] = field(default_factory=list)   # seconds
+    cpu: list[float] = field(default_factory=list)     # seconds, user + system
     rss: list[float] = field(default_factory=list)     # MiB
-    ratio: dict[str, float] = field(default_factory=dict)
+    ratio: dict[str, float] = field(default_factory=dict)       # median wall / ref's
+    cpu_ratio: dict[str, float] = field(default_factory=dict)   # median CPU / ref's
+    rss_ratio: dict[str, float] = field(default_factory=dict)   # peak RSS / ref's
     shell: str = ""          # printable form of cmd
     shim: bool = False       # an atexit shim object was added (reference tools only)
 
     @property
     def median_ms(self) -> float | None:
         return statistics.median(self.times) * 1e3 if self.times else None
+
+    @property
+    def cpu_ms(self) -> float | None:
+        return statistics.median(self.cpu) * 1e3 if self.cpu else None
 
     @property
     def min_ms(self) -> float | None:
@@ -302,7 +426,8 @@ def verify(inp: Input, tools: list[Tool], outdir: Path) -> list[Row]:
             raise SystemExit(f"{inp.name}: no reference executable and no expected output")
         # argv[0] of the gcc-linked program is the program path; the programs only
         # read argv[argc - 1], like under -args.
-        inp.expected = run_capture([str(inp.reference_exe), *inp.args], inp.cwd)
+        args = inp.args if inp.exe_args is None else inp.exe_args
+        inp.expected = run_capture([str(inp.reference_exe), *args], inp.cwd)
     rows = []
     for tool in tools:
         for mode in ("noexec", "run"):
@@ -349,12 +474,13 @@ def time_rows(rows: list[Row], cwd_of: dict[str, Path], reps: int, warmup: int) 
             measure(r.cmd, cwd_of[r.input])
     for rep in range(reps):
         for r in live:
-            t, rss, rc = measure(r.cmd, cwd_of[r.input])
+            t, cpu, rss, rc = measure(r.cmd, cwd_of[r.input])
             if rc != 0:  # every benchmark input exits 0 (checked by verify)
                 r.ok = False
                 r.note = f"exit code {rc} during timing (rep {rep + 1})"
                 continue
             r.times.append(t)
+            r.cpu.append(cpu)
             r.rss.append(rss)
         print(f"  rep {rep + 1}/{reps} done", flush=True)
 
@@ -367,6 +493,10 @@ def compute_ratios(rows: list[Row]) -> None:
         for (inp, tool, mode), ref in by_key.items():
             if inp == r.input and mode == r.mode and tool != "pyjitlink" and ref.median_ms:
                 r.ratio[tool] = r.median_ms / ref.median_ms
+                if ref.cpu_ms and r.cpu_ms is not None:
+                    r.cpu_ratio[tool] = r.cpu_ms / ref.cpu_ms
+                if ref.peak_rss and r.peak_rss is not None:
+                    r.rss_ratio[tool] = r.peak_rss / ref.peak_rss
 
 
 def fmt(x: float | None, nd: int = 1) -> str:
@@ -374,14 +504,17 @@ def fmt(x: float | None, nd: int = 1) -> str:
 
 
 def print_table(rows: list[Row], ref_names: list[str]) -> None:
-    hdr = ["input", "tool", "mode", "median ms", "min ms", "peak RSS MiB"]
-    hdr += [f"pyj/{n}" for n in ref_names]
+    hdr = ["input", "tool", "mode", "median ms", "min ms", "CPU ms", "peak RSS MiB"]
+    for n in ref_names:
+        hdr += [f"pyj/{n}", "cpu", "rss"]
     table = [hdr]
     for r in rows:
         mode = r.mode + ("*" if r.shim and r.ok else "")
-        line = [r.input, r.tool, mode, fmt(r.median_ms), fmt(r.min_ms), fmt(r.peak_rss)]
+        line = [r.input, r.tool, mode, fmt(r.median_ms), fmt(r.min_ms), fmt(r.cpu_ms),
+                fmt(r.peak_rss)]
         for n in ref_names:
-            line.append(f"{r.ratio[n]:.1f}x" if n in r.ratio else "")
+            for ratios in (r.ratio, r.cpu_ratio, r.rss_ratio):
+                line.append(f"{ratios[n]:.2f}x" if n in ratios else "")
         table.append(line)
     widths = [max(len(row[i]) for row in table) for i in range(len(hdr))]
     left = {0, 1, 2}
@@ -480,7 +613,9 @@ def main(argv: list[str] | None = None) -> int:
                                  epilog=__doc__.split("\n\n", 1)[1])
     ap.add_argument("--reps", type=int, default=10, help="timed repetitions (default 10)")
     ap.add_argument("--warmup", type=int, default=1, help="untimed runs per command (default 1)")
-    ap.add_argument("--big", action="store_true", help="also the 1,000-object program")
+    ap.add_argument("--big", action="store_true",
+                    help="(the default now) also the 1,000-object program")
+    ap.add_argument("--quick", action="store_true", help="without the 1,000-object program")
     ap.add_argument("--big-functions", type=int, default=20000,
                     help="functions in the --big program (default 20000)")
     ap.add_argument("--objects", type=int, default=100, help="objects of gen100 (default 100)")
@@ -490,12 +625,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--depth", type=int, default=3,
                     help="argument (call depth) for the generated programs (default 3)")
     ap.add_argument("--inputs", default=None,
-                    help="comma-separated subset of calc,gen100,gen1000")
+                    help="comma-separated subset of lua,calc,gen100,gen1000")
     ap.add_argument("--no-ref", action="store_true", help="skip the llvm-jitlink tools")
     ap.add_argument("--no-startup", action="store_true",
                     help="skip the python start-up floor row")
     ap.add_argument("--pyjitlink", default=None,
-                    help="pyjitlink command (default: pyjitlink on PATH, else python -m pyjitlink)")
+                    help="pyjitlink command (default: python -m pyjitlink from a fresh "
+                         "non-editable install of this checkout in OUTDIR/install)")
     ap.add_argument("--outdir", type=Path, default=DEFAULT_OUT,
                     help="where generated programs go (default bench/out)")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
@@ -508,7 +644,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     outdir = args.outdir.resolve()
 
-    names = ["calc", "gen100"] + (["gen1000"] if args.big else [])
+    names = ["lua", "gen100"] + ([] if args.quick else ["gen1000"])
     if args.inputs:
         names = [n.strip() for n in args.inputs.split(",") if n.strip()]
     if args.profile:
@@ -518,6 +654,8 @@ def main(argv: list[str] | None = None) -> int:
     for n in names:
         if n == "calc":
             inputs.append(calc_input(outdir))
+        elif n == "lua":
+            inputs.append(lua_input(outdir, args.jobs))
         elif n == "gen100":
             inputs.append(generated_input(n, outdir, args.objects, args.functions, args.seed,
                                           args.depth, args.jobs))
@@ -531,7 +669,14 @@ def main(argv: list[str] | None = None) -> int:
         profile(inputs[0], outdir, args.top)
         return 0
 
-    tools = find_tools(args.pyjitlink, not args.no_ref)
+    pyjitlink_cmd = args.pyjitlink
+    if pyjitlink_cmd is None:
+        target = install_pyjitlink(outdir)
+        # Children (pyjitlink, and python -c pass alike) import this install first.
+        os.environ["PYTHONPATH"] = str(target)
+        pyjitlink_cmd = f"{sys.executable} -m pyjitlink"
+        print(f"installed this checkout (non-editable, byte-compiled) in {target}")
+    tools = find_tools(pyjitlink_cmd, not args.no_ref)
     print("tools:")
     for t in tools:
         print(f"  {t.name:16} {' '.join(t.argv)}  ({t.version})")
@@ -552,21 +697,35 @@ def main(argv: list[str] | None = None) -> int:
     bad = [r for r in rows if r.tool == "pyjitlink" and not r.ok]
 
     if not args.no_startup:
-        # Floor for any pyjitlink command: interpreter start-up plus imports.
-        floor = Row("-", "python", "startup", [sys.executable, "-c", STARTUP_IMPORTS])
-        floor.shell = f"{sys.executable} -c '{STARTUP_IMPORTS}'"
-        floor.note = f"startup floor (interpreter + imports): python -c '{STARTUP_IMPORTS}'"
-        rows.insert(0, floor)
-        print(f"timing: {args.reps} reps, {args.warmup} warm-up, interleaved")
+        # Start-up: pyjitlink -version against a bare interpreter and llvm-jitlink --version;
+        # the import floor of a link (interpreter + the link path's imports) for reference.
+        start = [Row("startup", "python", "startup", [sys.executable, "-c", "pass"])]
+        start += [Row("startup", t.name, "startup",
+                      [*t.argv, "-version" if t.name == "pyjitlink" else "--version"])
+                  for t in tools]
+        floor = Row("startup", "imports", "startup", [sys.executable, "-c", STARTUP_IMPORTS])
+        floor.note = f"python -c '{STARTUP_IMPORTS}': interpreter + a link's imports"
+        start.append(floor)
+        for r in start:
+            r.shell = r.shell or " ".join(r.cmd)
+        rows[:0] = start
+    print(f"timing: {args.reps} reps, {args.warmup} warm-up, interleaved")
     cwd_of = {inp.name: inp.cwd for inp in inputs}
-    cwd_of["-"] = ROOT
+    cwd_of["startup"] = ROOT
     time_rows(rows, cwd_of, args.reps, args.warmup)
     compute_ratios(rows)
 
     ref_names = [t.name for t in tools if t.is_reference]
+    if not args.no_startup:
+        ref_names.append("python")
     print()
     print_table(rows, ref_names)
     print("\ncommands (cwd = input directory):")
+    if os.environ.get("PYTHONPATH"):
+        print(f"  PYTHONPATH={os.environ['PYTHONPATH']}")
+    for r in rows:
+        if r.input == "startup":
+            print(f"  startup: {r.shell}")
     for inp in inputs:
         print(f"  {inp.name}: cd {inp.cwd}")
         for r in rows:
@@ -588,7 +747,9 @@ def main(argv: list[str] | None = None) -> int:
             "results": [{"input": r.input, "tool": r.tool, "mode": r.mode, "ok": r.ok,
                          "note": r.note, "median_ms": r.median_ms, "min_ms": r.min_ms,
                          "peak_rss_mib": r.peak_rss, "times_ms": [t * 1e3 for t in r.times],
-                         "rss_mib": r.rss, "ratio_vs": r.ratio, "command": r.shell,
+                         "cpu_ms": [t * 1e3 for t in r.cpu], "cpu_median_ms": r.cpu_ms,
+                         "rss_mib": r.rss, "ratio_vs": r.ratio, "cpu_ratio_vs": r.cpu_ratio,
+                         "rss_ratio_vs": r.rss_ratio, "command": r.shell,
                          "atexit_shim": r.shim}
                         for r in rows],
         }
