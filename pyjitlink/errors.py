@@ -11,10 +11,16 @@ class PyJITLinkError(Exception):
     is llvm-jitlink 19's text for the same error where it differs (the CLI prints it when
     invoked as ``llvm-jitlink``); None: ``message`` is it. ``during_link`` is set on an error
     that ended the link or run (llvm-jitlink's session reports those, with its own banner).
+    ``details`` are lines that follow the one-line message (a fault's backtrace), each a
+    line of its own; ``str(err)`` includes them.
     """
 
     llvm_message: str | None = None
     during_link: bool = False
+    details: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return "\n".join((self.message, *self.details))
 
     def __init__(self, message: str, file: str | None = None,
                  llvm_message: str | None = None) -> None:

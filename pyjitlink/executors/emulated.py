@@ -531,25 +531,28 @@ class EmulatedExecutor:
         return self._frame_lines(frames)
 
     def _frame_lines(self, frames: list[int]) -> list[str]:
+        """One line per frame, up to the first that is neither linked code nor a C library
+        function (the run's return sentinel); none if no frame is either (a jump to an
+        address outside everything: the fault line says all there is)."""
         lines = []
+        named = False
         for number, address in enumerate(frames):
             known = self.symbolizer.find(address - 1 if number else address) is not None
             name = self.bridge.name_at(address)
+            named = named or known or name is not None
             if number and not known and name is None:
                 break  # out of the linked code: the run's return sentinel
             outside = f"C library function '{name}'" if name else None
             lines.append(self.symbolizer.frame_line(number, address, number > 0,
                                                     functools.partial(_constant, outside)))
-        return lines
+        return lines if named else []
 
     def _add_backtrace(self, fault: GuestFault, pc: int) -> GuestFault:
         try:
             lines = self.backtrace_lines(pc)
         except Exception:  # noqa: BLE001 - a report detail: never hide the fault itself
             lines = []
-        if lines:
-            fault.message += "\n" + "\n".join(lines)
-            fault.args = (fault.message,)
+        fault.details = tuple(lines)
         return fault
 
     def _check_stop(self) -> None:

@@ -36,7 +36,6 @@ from pyjitlink.jitlink.memory import align_up
 if TYPE_CHECKING:
     from pyjitlink.executors.emulated import EmulatedExecutor
 
-ERROR_PREFIX = "pyjitlink: error: "
 
 
 class HostRegionRecorder(Protocol):
@@ -143,12 +142,12 @@ class EmulatedLazySupport:
     def redirect(self, slot: int, address: int) -> None:
         self.memory.put_u64(slot, address)
 
-    def fatal(self, message: str) -> None:
+    def fatal(self, message: str, file: str | None) -> None:
         """End the program from inside emulated code with one error line (exit status 1).
 
         Raised inside the hook, the error is stored and re-raised where emulation returns;
         the executor flushes the program's output and the CLI prints the line."""
-        raise LazyCallFailed(message.removeprefix(ERROR_PREFIX))
+        raise LazyCallFailed(message, file)
 
     def recorder(self, info: HostRegionRecorder
                  ) -> Callable[[list[tuple[str, int, int]]], None]:

@@ -793,9 +793,11 @@ class NativeLazySupport:
         ctypes.c_uint64.from_address(slot).value = address
 
     @staticmethod
-    def fatal(message: str) -> None:
-        """End the process from inside JIT'd code with one error line (exit status 1)."""
+    def fatal(message: str, file: str | None) -> None:
+        """End the process from inside JIT'd code with one error line,
+        ``pyjitlink: error: <file>: <message>`` (exit status 1)."""
         NativeExecutor.flush_host_streams()
-        sys.stderr.write(message + "\n")
+        where = f"{file}: " if file else ""
+        sys.stderr.write(f"pyjitlink: error: {where}{message}\n")
         sys.stderr.flush()
         os._exit(1)

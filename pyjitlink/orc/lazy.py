@@ -42,7 +42,9 @@ class LazySupport(Protocol):
 
     def redirect(self, slot: int, address: int) -> None: ...
 
-    def fatal(self, message: str) -> None: ...
+    def fatal(self, message: str, file: str | None) -> None:
+        """End the program with one error line, ``pyjitlink: error: <file>: <message>``
+        (exit status 1): called from inside JIT'd code, where nothing can unwind."""
 
 
 class LazyReexportsManager:
@@ -94,13 +96,12 @@ class LazyReexportsManager:
             address = self.session.lookup_blocking(
                 [(jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS)], [body])[body].address
         except PyJITLinkError as err:
-            where = f"{err.file}: " if err.file else (f"{origin}: " if origin else "")
-            self.support.fatal(f"pyjitlink: error: {where}lazy call to '{entry}' failed: "
-                               f"{err.message}")
+            self.support.fatal(f"lazy call to '{entry}' failed: {err.message}",
+                               err.file or origin)
             raise  # not reached: fatal ends the process
         except Exception as err:  # noqa: BLE001 - must not unwind into JIT'd frames
-            self.support.fatal(f"pyjitlink: error: lazy call to '{entry}' failed: "
-                               f"internal error: {type(err).__name__}: {err}")
+            self.support.fatal(f"lazy call to '{entry}' failed: internal error: "
+                               f"{type(err).__name__}: {err}", origin)
             raise
         self.support.redirect(slot, address)
         with self.lock:

@@ -31,8 +31,10 @@ POSITIONAL = {"jd": "jd", "libraries": "l", "search_paths": "L", "abs": "abs", "
               "load_hidden": "load_hidden"}
 
 
-def error_exit(message: str, file: str | None = None, code: int = 1) -> None:
-    """Print ``pyjitlink: error: [file: ]message`` on stderr and exit with ``code``."""
+def error_exit(message: str, file: str | None = None, code: int = 1,
+               details: Sequence[str] = ()) -> None:
+    """Print ``pyjitlink: error: [file: ]message`` on stderr, then each of ``details`` (a
+    backtrace) on a line of its own, and exit with ``code``."""
     sys.stdout.flush()
     if _llvm_argv0 is not None:
         # ExitOnError's banner; a file name quoted, as LLVM's FileError prints it.
@@ -40,7 +42,9 @@ def error_exit(message: str, file: str | None = None, code: int = 1) -> None:
         print(f"{_llvm_argv0}: {where}{message}", file=sys.stderr, flush=True)
         sys.exit(code)
     where = f"{file}: " if file else ""
-    print(f"{TOOL}: error: {_one_line(where + message)}", file=sys.stderr, flush=True)
+    lines = [f"{TOOL}: error: {_one_line(where + message)}"]
+    lines += [_one_line(line) for line in details]
+    print("\n".join(lines), file=sys.stderr, flush=True)
     sys.exit(code)
 
 
@@ -374,8 +378,8 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
         try:
             re.compile(show_graphs)
         except re.error as err:
-            raise click.UsageError(f"invalid -show-graphs regex '{show_graphs}': {err}") \
-                from None
+            raise click.UsageError(f"-show-graphs: invalid regular expression "
+                                   f"'{show_graphs}': {err}") from None
     options = Options(noexec=noexec, entry=entry, phony_externals=phony_externals,
                       process_symbols=not no_process_syms, show_sizes=show_sizes,
                       pre_prune_total_block_size=pre_prune_total_block_size,
@@ -426,7 +430,7 @@ def main(argv: Sequence[str] | None = None, argv0: str | None = None) -> None:
             llvm_error_exit(_llvm_argv0, err, code=getattr(err, "exit_code", 1))
         # An emulated program that dies of a signal exits as a crashed process would
         # (128 + signal); a -timeout as timeout(1) does (124).
-        error_exit(err.message, err.file, getattr(err, "exit_code", 1))
+        error_exit(err.message, err.file, getattr(err, "exit_code", 1), err.details)
     except click.exceptions.Exit as done:
         sys.stdout.flush()
         sys.exit(done.exit_code)

@@ -84,6 +84,10 @@ class LinuxTLS:
     def tlsdesc_resolvers(self) -> tuple[int, int]:
         return self.resolver, self.resolver
 
+    def tlv_bootstrap(self) -> int:
+        """Mach-O's getter: none, since this process refuses Mach-O objects (0, unused)."""
+        return 0
+
     def segment(self) -> tuple[bytes, int]:
         """The PT_TLS image (initialised bytes) and its memory size: variant I from offset
         ``TLS_ALIGN`` up; variant II the ``used`` bytes (rounded to ``TLS_ALIGN``) below TP."""

@@ -19,7 +19,7 @@
 # EMPTY-NOT: {{.}}
 # GRAPH: Link graph "{{.*}}ret3.o" post-fixup:
 # GRAPH: linkage: strong, scope: default, live  -   main
-# REGEX: {{^}}pyjitlink: error: invalid -show-graphs regex '(': missing ), unterminated subpattern
+# REGEX: {{^}}pyjitlink: error: -show-graphs: invalid regular expression '(': missing ), unterminated subpattern
 # NODIR: {{^}}pyjitlink: error: {{.*}}dir.txt: No such file or directory
 
         .text
