@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from pyjitlink import __version__
 from pyjitlink.errors import PyJITLinkError
 from pyjitlink.jitlink.tls import StaticTLSUnavailable
 from pyjitlink.tool.static_tls import restart_with_static_tls
@@ -313,7 +314,7 @@ def _options(*decls: str, **kwargs: Any) -> Any:
           help="Print ExecutionSession state before resolving entry point")
 @_options("-show-entry-es", "--show-entry-es", is_flag=True,
           help="Print ExecutionSession state after resolving entry point")
-@click.version_option(None, "-version", "--version", package_name="pyjitlink", prog_name=TOOL)
+@click.version_option(__version__, "-version", "--version", prog_name=TOOL)
 @click.pass_context
 def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tuple[bool, ...],
             entry: str | None,
