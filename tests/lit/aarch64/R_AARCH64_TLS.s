@@ -38,6 +38,7 @@ main:
         .globl  test_desc_adrp, test_desc_ldr, test_desc_add, test_desc_call
 test_desc_adrp:
         adrp    x0, :tlsdesc:desc_var
+        .size   test_desc_adrp, .-test_desc_adrp
 test_desc_ldr:
         ldr     x1, [x0, :tlsdesc_lo12:desc_var]
 test_desc_add:
@@ -54,6 +55,7 @@ test_desc_call:
         .globl  test_ie_adrp, test_ie_ldr
 test_ie_adrp:
         adrp    x0, :gottprel:ie_var
+        .size   test_ie_adrp, .-test_ie_adrp
 test_ie_ldr:
         ldr     x0, [x0, :gottprel_lo12:ie_var]
 
@@ -70,6 +72,7 @@ test_gd_adrp:
         .reloc  ., R_AARCH64_TLSGD_ADR_PAGE21, gd_var
         .inst   0x90000000
 test_gd_add:
+        .size   test_gd_adrp, .-test_gd_adrp
         .reloc  ., R_AARCH64_TLSGD_ADD_LO12_NC, gd_var
         .inst   0x91000000
         bl      __tls_get_addr

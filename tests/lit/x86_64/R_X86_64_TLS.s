@@ -29,6 +29,7 @@ main:
         .globl  test_gd
 test_gd:
         data16 leaq gd_var@tlsgd(%rip), %rdi
+        .size   test_gd, .-test_gd
         data16 data16 rex64 callq __tls_get_addr@PLT
 
 # R_X86_64_TLSLD: GOT + A - P, the GOT entry a tls_index {DTPMOD64 of the module, 0};
@@ -40,10 +41,12 @@ test_gd:
         .globl  test_ld
 test_ld:
         leaq    ld_var@tlsld(%rip), %rdi
+        .size   test_ld, .-test_ld
         callq   __tls_get_addr@PLT
         .globl  test_dtpoff32
 test_dtpoff32:
         leaq    ld_var@dtpoff(%rax), %rcx
+        .size   test_dtpoff32, .-test_dtpoff32
 
 # R_X86_64_GOTTPOFF: GOT + A - P, the GOT entry holding S - TP (TPOFF64).
 # jitlink-check: decode_operand(test_ie, 4) = got_addr(tls.o, ie_var) - next_pc(test_ie)
@@ -51,6 +54,7 @@ test_dtpoff32:
         .globl  test_ie
 test_ie:
         movq    ie_var@gottpoff(%rip), %rax
+        .size   test_ie, .-test_ie
 
 # R_X86_64_TPOFF32: S + A - TP, a negative 32-bit displacement from %fs.
 # jitlink-check: *{4}(test_le + 4) = (le_var - section_addr(tls.o, .tbss) + 16-48)[31:0]
@@ -68,6 +72,7 @@ test_le:
         .globl  test_desc
 test_desc:
         leaq    desc_var@tlsdesc(%rip), %rax
+        .size   test_desc, .-test_desc
         .globl  test_desc_call
 test_desc_call:
         callq   *desc_var@tlscall(%rax)
