@@ -147,8 +147,13 @@ class EmulatedLazySupport:
         """End the program from inside emulated code with one error line (exit status 1).
 
         Raised inside the hook, the error is stored and re-raised where emulation returns;
-        the executor flushes the program's output and the CLI prints the line."""
-        raise LazyCallFailed(message.removeprefix(ERROR_PREFIX))
+        the executor flushes the program's output and the CLI prints the line. The file
+        the line names (``<file>: lazy call ...``) becomes the error's file."""
+        text = message.removeprefix(ERROR_PREFIX)
+        where, found, rest = text.partition("lazy call to ")
+        if found and where.endswith(": "):
+            raise LazyCallFailed(found + rest, where[:-2])
+        raise LazyCallFailed(text)
 
     def recorder(self, info: HostRegionRecorder
                  ) -> Callable[[list[tuple[str, int, int]]], None]:
