@@ -1,5 +1,5 @@
 """`python -m pyjitlink`: the same command as the `pyjitlink` console script."""
 
-from pyjitlink.tool.cli import main
+from pyjitlink.tool.entry import main
 
 main()

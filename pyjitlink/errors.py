@@ -7,13 +7,22 @@ class PyJITLinkError(Exception):
     """Root of every error pyjitlink raises on purpose.
 
     ``file`` names the input the error is about (or None); ``str(err)`` is the message without
-    the file, so the CLI can print ``pyjitlink: error: <file>: <message>``.
+    the file, so the CLI can print ``pyjitlink: error: <file>: <message>``. ``llvm_message``
+    is llvm-jitlink 19's text for the same error where it differs (the CLI prints it when
+    invoked as ``llvm-jitlink``); None: ``message`` is it. ``during_link`` is set on an error
+    that ended the link or run (llvm-jitlink's session reports those, with its own banner).
     """
 
-    def __init__(self, message: str, file: str | None = None) -> None:
+    llvm_message: str | None = None
+    during_link: bool = False
+
+    def __init__(self, message: str, file: str | None = None,
+                 llvm_message: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.file = file
+        if llvm_message is not None:
+            self.llvm_message = llvm_message
 
 
 # ---------------------------------------------------------------- JITLink (graph, formats, fixups)
@@ -68,11 +77,11 @@ class FixupOutOfRange(JITLinkError):
                  if block_address is not None and edge_offset is not None else "")
         shown = f'"{target}"' if quote_target else target
         at = f" at address {target_address:#x}" if target_address is not None else ""
-        text = (f"In graph {file}, section {section}: relocation target {shown}{at} is out of "
-                f"range of {kind} fixup at {address:#x}{f' ({where})' if where else ''}: value "
-                f"{'-' if value < 0 else ''}{abs(value):#x} does not fit (at {section}+"
-                f"{offset:#x})")
-        super().__init__(text, file)
+        llvm_text = (f"In graph {file}, section {section}: relocation target {shown}{at} is out "
+                     f"of range of {kind} fixup at {address:#x}{f' ({where})' if where else ''}")
+        text = (f"{llvm_text}: value {'-' if value < 0 else ''}{abs(value):#x} does not fit "
+                f"(at {section}+{offset:#x})")
+        super().__init__(text, file, llvm_text)
         self.section = section
         self.offset = offset
         self.address = address
@@ -118,7 +127,8 @@ class DuplicateDefinition(OrcError):
 
     def __init__(self, name: str, file: str | None = None, other: str | None = None) -> None:
         where = f" (first defined in {other})" if other else ""
-        super().__init__(f"Duplicate definition of symbol '{name}'{where}", file)
+        super().__init__(f"Duplicate definition of symbol '{name}'{where}", file,
+                         f"Duplicate definition of symbol '{name}'")
         self.name = name
         self.other = other
 

@@ -304,6 +304,66 @@ else
   done
 fi
 
+# ---------------------------------------------------------------- debug programs
+
+# Programs built with DWARF (-g -O0) for pyjitlink's fault reports, debugger registration
+# and profiler maps.  They crash on purpose, so they have no runs.txt (tests/programs would
+# compare their stderr with the gcc build's); <prog>/crashes.txt lists the invocations and
+# <prog>/expected/ records the gcc build's stdout and exit status for each (139 for a
+# SIGSEGV: the shell's 128 + signal).  The x86-64 build is O0-g, the AArch64 one a64-O0-g
+# (run under qemu when both tools are there).
+DEBUG_PROGRAMS=(crash)
+DEBUG_CFLAGS="-std=gnu11 -g -O0 -Wall"
+
+# run_crashes PROG EXE OUTDIR [RUNNER...]: as run_all, over <prog>/crashes.txt, without
+# stderr (the runner's own crash message would land there).
+run_crashes() {
+  local prog="$1" exe="$2" rdir="$3"
+  shift 3
+  local pdir="$HERE/$prog" run args
+  mkdir -p "$rdir"
+  while read -r run args; do
+    [ -z "$run" ] && continue
+    case "$run" in \#*) continue ;; esac
+    set +e
+    # shellcheck disable=SC2086
+    (cd "$pdir" && ulimit -c 0 && "$@" "$exe" $args >"$rdir/$run.stdout" 2>/dev/null </dev/null)
+    echo $? >"$rdir/$run.rc"
+    set -e
+  done <"$pdir/crashes.txt"
+}
+
+echo
+for prog in "${DEBUG_PROGRAMS[@]}"; do
+  pdir="$HERE/$prog"
+  rm -rf "$pdir/O0-g" "$pdir/expected"
+  mkdir -p "$pdir/O0-g"
+  printf 'cflags: %s\nldflags: -pie\n' "$DEBUG_CFLAGS" >"$pdir/O0-g/cflags"
+  objs=()
+  for f in "$pdir"/src/*.c; do
+    s="$(basename "$f" .c)"
+    (cd "$pdir/src" && $CC $DEBUG_CFLAGS -c "$s.c" -o "$pdir/O0-g/$s.o")
+    objs+=("$pdir/O0-g/$s.o")
+  done
+  $CC -pie -o "$TMP/$prog-O0-g" "${objs[@]}"
+  run_crashes "$prog" "$TMP/$prog-O0-g" "$pdir/expected"
+  echo "$prog/O0-g: ${#objs[@]} objects, compiled and run"
+  if [ -z "$a64_missing" ]; then
+    rm -rf "$pdir/a64-O0-g"
+    mkdir -p "$pdir/a64-O0-g"
+    printf 'arch: aarch64\ncc: %s\ncflags: %s\nldflags: -static\nrun: %s\n' \
+      "$(basename "$A64_CC")" "$DEBUG_CFLAGS" "$(basename "$QEMU_AARCH64")" >"$pdir/a64-O0-g/cflags"
+    objs=()
+    for f in "$pdir"/src/*.c; do
+      s="$(basename "$f" .c)"
+      (cd "$pdir/src" && $A64_CC $DEBUG_CFLAGS -c "$s.c" -o "$pdir/a64-O0-g/$s.o")
+      objs+=("$pdir/a64-O0-g/$s.o")
+    done
+    $A64_CC -static -o "$TMP/$prog-a64-O0-g" "${objs[@]}"
+    echo "$prog/a64-O0-g: ${#objs[@]} objects, compiled"
+  fi
+done
+
 reloc_types() {
   xargs -0 readelf -rW | grep -E '^[0-9a-f]{16} ' | awk '{print $3}' | sort | uniq -c | sort -rn
 }

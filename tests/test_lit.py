@@ -1,12 +1,13 @@
 """Run the lit-style suite (tests/lit: llvm-mc + pyjitlink -check + FileCheck) under pytest.
 
-Skips when lit or llvm-mc is missing. The tool under test is always pyjitlink here (any
+Fails when lit or llvm-mc is missing, and when any lit test is UNSUPPORTED (a tool or a
+feature it needs is missing): this run sets CI=true for lit, whose test format then
+reports such tests as failures. The tool under test is always pyjitlink here (any
 PYJITLINK_LIT_TOOL in the environment is dropped; tests/crosscheck_lit.py uses it).
 """
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from toolchain import find_tool
 
 LIT_DIR = Path(__file__).resolve().parent / "lit"
 TIMEOUT_S = 600
@@ -33,7 +35,7 @@ def _lit_command() -> list[str] | None:
 
 
 def _have_llvm_mc() -> bool:
-    return bool(shutil.which("llvm-mc") or glob.glob("/usr/lib/llvm-*/bin/llvm-mc"))
+    return find_tool("llvm-mc") is not None
 
 
 def _failure_report(output: str, limit: int = 20000) -> str:
@@ -48,12 +50,11 @@ def _failure_report(output: str, limit: int = 20000) -> str:
 
 def test_lit_suite() -> None:
     command = _lit_command()
-    if command is None:
-        pytest.skip("lit is not installed (pip install lit)")
-    if not _have_llvm_mc():
-        pytest.skip("llvm-mc not found on PATH or in /usr/lib/llvm-*/bin")
+    assert command is not None, "lit is not installed (pip install -e '.[test]')"
+    assert _have_llvm_mc(), "llvm-mc not found on PATH or in /usr/lib/llvm-*/bin"
     env = dict(os.environ)
     env.pop("PYJITLINK_LIT_TOOL", None)
+    env["CI"] = "true"  # an UNSUPPORTED lit test is a failure (tests/lit/lit_format.py)
     proc = subprocess.run(
         [*command, "-sv", str(LIT_DIR)],
         capture_output=True,

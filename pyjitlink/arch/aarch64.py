@@ -32,6 +32,7 @@ from pyjitlink.jitlink.graph import (
     make_target_out_of_range_error,
 )
 from pyjitlink.jitlink.tables import TableManager, visit_existing_edges
+from pyjitlink.jitlink.tls import tls_resolver
 
 GOT_SECTION = "$__GOT"
 STUBS_SECTION = "$__STUBS"
@@ -107,6 +108,46 @@ class EdgeKind(IntEnum):
     # Becomes Pointer64 to the GOT entry holding S + A: the entry's address itself (Mach-O
     # ARM64_RELOC_POINTER_TO_GOT in its 64-bit absolute form, ``.quad _sym@GOT``).
     RequestGOTAndTransformToPointer64 = FIRST_RELOCATION + 25
+    # Thread-local storage (AAELF64 "Thread-local storage relocations"; "ELF Handling For
+    # Thread-Local Storage" (Drepper) 3.4.1: variant I, TP points at a 16-byte TCB and the
+    # static blocks follow it). S is the variable's image address; the platform's
+    # TLSResolver (pyjitlink.jitlink.tls) gives TPREL(S) = S - TP, DTPREL(S) = S - (its
+    # module's image start) and its module id.
+    # ADD (immediate, LSL #12): TPREL(S + A) >> 12 into imm12; X in [0, 2**24)
+    # (TLSLE_ADD_TPREL_HI12).
+    TPRelAddHi12 = FIRST_RELOCATION + 26
+    # ADD (immediate): TPREL(S + A) & 0xFFF into imm12; X in [0, 2**12) (ADD_TPREL_LO12).
+    TPRelAddLo12 = FIRST_RELOCATION + 27
+    # As TPRelAddLo12 without the check (TLSLE_ADD_TPREL_LO12_NC).
+    TPRelAddLo12NC = FIRST_RELOCATION + 28
+    # LD/ST (unsigned immediate): (TPREL(S + A) & 0xFFF) >> scale into imm12, scale the
+    # access size (TLSLE_LDSTn_TPREL_LO12(_NC)); a multiple of the access size.
+    TPRelLoadStore12 = FIRST_RELOCATION + 29
+    # MOVZ/MOVK: (TPREL(S + A) >> 16*hw) & 0xFFFF into imm16 (TLSLE_MOVW_TPREL_Gn_NC, G2 of
+    # a value that fits).
+    TPRelMoveWide16 = FIRST_RELOCATION + 30
+    # As TPRelMoveWide16 for MOVZ/MOVN with the TLSLE_MOVW_TPREL_Gn check: X in
+    # [-2**(16*(hw+1)), 2**(16*(hw+1))); a negative X turns MOVZ into MOVN of ~X.
+    TPRelMoveWide16Checked = FIRST_RELOCATION + 31
+    DTPMod64 = FIRST_RELOCATION + 32  # M(S) : 64 bits (TLS_DTPMOD64, a tls_index's module)
+    DTPRel64 = FIRST_RELOCATION + 33  # DTPREL(S + A) : 64 bits (TLS_DTPREL64)
+    TPRel64 = FIRST_RELOCATION + 34  # TPREL(S + A) : 64 bits (TLS_TPREL64, an IE GOT entry)
+    TLSDescFunction64 = FIRST_RELOCATION + 35  # a TLS descriptor's resolver : 64 bits
+    # The descriptor's argument : 64 bits: TPREL(S + A) for the static resolver, else P + 8
+    # (the tls_index {M(S), DTPREL(S)} that follows the descriptor).
+    TLSDescArgument64 = FIRST_RELOCATION + 36
+    TLSDescCall = FIRST_RELOCATION + 37  # TLSDESC_CALL: marks the BLR, writes nothing
+    # Become Page21 / PageOffset12 to a GOT entry: a TLS descriptor {resolver, argument}
+    # (TLSDESC_ADR_PAGE21, TLSDESC_LD64_LO12, TLSDESC_ADD_LO12: G(GTLSDESC(S + A))), the
+    # IE entry holding TPREL(S + A) (TLSIE_ADR_GOTTPREL_PAGE21, TLSIE_LD64_GOTTPREL_LO12_NC:
+    # G(GTPREL(S + A))), or a tls_index {M(S), DTPREL(S + A)} for __tls_get_addr
+    # (TLSGD_ADR_PAGE21, TLSGD_ADD_LO12_NC: G(GTLSIDX(S + A))).
+    RequestTLSDescAndTransformToPage21 = FIRST_RELOCATION + 38
+    RequestTLSDescAndTransformToPageOffset12 = FIRST_RELOCATION + 39
+    RequestGOTTPRelAndTransformToPage21 = FIRST_RELOCATION + 40
+    RequestGOTTPRelAndTransformToPageOffset12 = FIRST_RELOCATION + 41
+    RequestTLSGDAndTransformToPage21 = FIRST_RELOCATION + 42
+    RequestTLSGDAndTransformToPageOffset12 = FIRST_RELOCATION + 43
 
 
 def edge_kind_name(kind: int) -> str:
@@ -146,6 +187,11 @@ ADR = _cls("an ADR", (0x9F000000, 0x10000000))
 ADRP = _cls("an ADRP", (0x9F000000, 0x90000000))
 # ADD (immediate), 32 or 64 bits, unshifted immediate (sh = 0).
 ADD_IMMEDIATE = _cls("an ADD (immediate)", (0x7FC00000, 0x11000000))
+ADD_IMMEDIATE_LSL12 = _cls("an ADD (immediate) with LSL #12", (0x7FC00000, 0x11400000))
+# BLR Xn: what a TLS descriptor call is.
+BLR = _cls("a BLR", (0xFFFFFC1F, 0xD63F0000))
+# MOVN/MOVZ/MOVK (opc 00, 10, 11), any hw.
+MOV_WIDE_ANY = _cls("a MOVN, MOVZ or MOVK", (0x1F800000, 0x12800000))
 # Load/store register (unsigned immediate): size [31:30], V [26], opc [23:22]. The access size
 # is 1 << size, except V = 1, size = 0, opc<1> = 1: a 128-bit Q register.
 LOAD_STORE = _cls("a load/store (unsigned immediate)", (0x3B000000, 0x39000000))
@@ -180,7 +226,15 @@ KIND_INSTRUCTIONS: dict[EdgeKind, InstructionClass] = {
     EdgeKind.MoveWide16: MOV_WIDE,
     EdgeKind.MoveWide16Checked: MOV_WIDE,
     EdgeKind.GotPageOffset15: LDR_X,
+    EdgeKind.TPRelAddHi12: ADD_IMMEDIATE_LSL12,
+    EdgeKind.TPRelAddLo12: ADD_IMMEDIATE,
+    EdgeKind.TPRelAddLo12NC: ADD_IMMEDIATE,
+    EdgeKind.TPRelLoadStore12: LOAD_STORE,
+    EdgeKind.TPRelMoveWide16: MOV_WIDE_ANY,
+    EdgeKind.TPRelMoveWide16Checked: MOV_WIDE_ANY,
 }
+_TLS_DATA_KINDS = frozenset({EdgeKind.DTPMod64, EdgeKind.DTPRel64, EdgeKind.TPRel64,
+                             EdgeKind.TLSDescFunction64, EdgeKind.TLSDescArgument64})
 
 
 def check_relocation_instruction(block: Block, offset: int, expected: InstructionClass,
@@ -346,6 +400,11 @@ def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
                 raise _out_of_range(graph, block, edge, value)
             struct.pack_into(fmt, content, off, value & _FIELD_MASK[fmt])
             return
+    if kind in _TLS_DATA_KINDS:
+        _apply_tls_data_fixup(graph, block, edge, kind)
+        return
+    if kind == EdgeKind.TLSDescCall:
+        return
     expected = KIND_INSTRUCTIONS.get(kind)
     if expected is None:  # a GOT request: build_got_and_plt lowers every one
         raise JITLinkError(f"edge kind {kind.name} at {block.section.name}+{edge.offset:#x} "
@@ -384,6 +443,11 @@ def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
             if kind == EdgeKind.MoveWide16Checked and not 0 <= value < 1 << (shift + 16):
                 raise _out_of_range(graph, block, edge, value)
             word = encode_imm16(word, ((value & U64) >> shift) & 0xFFFF)
+        case (EdgeKind.TPRelAddHi12 | EdgeKind.TPRelAddLo12 | EdgeKind.TPRelAddLo12NC
+              | EdgeKind.TPRelLoadStore12 | EdgeKind.TPRelMoveWide16
+              | EdgeKind.TPRelMoveWide16Checked):
+            value = tls_resolver(graph).tp_offset(s, edge.target.display_name()) + a
+            word = _tprel_instruction(graph, block, edge, kind, word, value)
         case EdgeKind.GotPageOffset15:
             base = find_got_base(graph)
             if base is None:
@@ -395,6 +459,56 @@ def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
                 raise _out_of_range(graph, block, edge, value)
             word = encode_imm12(word, value >> 3)
     struct.pack_into("<I", content, off, word)
+
+
+def _tprel_instruction(graph: LinkGraph, block: Block, edge: Edge, kind: EdgeKind, word: int,
+                       value: int) -> int:
+    """``word`` with the TPREL ``value`` inserted as ``kind`` says (checks as AAELF64)."""
+    if kind == EdgeKind.TPRelAddHi12:
+        if not 0 <= value < 1 << 24:
+            raise _out_of_range(graph, block, edge, value)
+        return encode_imm12(word, value >> 12)
+    if kind in (EdgeKind.TPRelAddLo12, EdgeKind.TPRelAddLo12NC):
+        if kind == EdgeKind.TPRelAddLo12 and not 0 <= value < 1 << 12:
+            raise _out_of_range(graph, block, edge, value)
+        return encode_imm12(word, value & 0xFFF)
+    if kind == EdgeKind.TPRelLoadStore12:
+        scale = load_store_scale(word)
+        if value & ((1 << scale) - 1):
+            raise _out_of_range(graph, block, edge, value)
+        return encode_imm12(word, (value & 0xFFF) >> scale)
+    shift = mov_wide_shift(word)
+    if kind == EdgeKind.TPRelMoveWide16Checked:
+        if not -(1 << (shift + 16)) <= value < 1 << (shift + 16):
+            raise _out_of_range(graph, block, edge, value)
+        if word & 0x60000000 != 0x60000000:  # MOVZ or MOVN (not MOVK): pick by the sign
+            if value < 0:
+                return encode_imm16(word & ~0x60000000, ((~value) >> shift) & 0xFFFF)
+            word = (word & ~0x60000000) | 0x40000000
+    return encode_imm16(word, ((value & U64) >> shift) & 0xFFFF)
+
+
+def _apply_tls_data_fixup(graph: LinkGraph, block: Block, edge: Edge, kind: EdgeKind) -> None:
+    """The 64-bit TLS words of GOT entries and descriptors (values from the resolver)."""
+    content = block.content
+    assert content is not None
+    resolver = tls_resolver(graph)
+    s, a, name = edge.target.address, edge.addend, edge.target.display_name()
+    if kind == EdgeKind.DTPMod64:
+        value = resolver.module_id(s, name)
+    elif kind == EdgeKind.DTPRel64:
+        value = resolver.dtp_offset(s, name) + a
+    elif kind == EdgeKind.TPRel64:
+        value = resolver.tp_offset(s, name) + a
+    else:
+        function, argument = resolver.tlsdesc(s, name)
+        if kind == EdgeKind.TLSDescFunction64:
+            value = function
+        elif argument is None:  # the dynamic resolver's: the tls_index after this word
+            value = block.address + edge.offset + 8
+        else:
+            value = argument + a
+    struct.pack_into("<Q", content, edge.offset, value & U64)
 
 
 # ---------------------------------------------------------------------------- GOT and stubs
@@ -476,6 +590,70 @@ _GOT_LOWERING: dict[int, EdgeKind] = {
 }
 
 
+class TLSTableManager(TableManager):
+    """Makes the GOT entries of thread-local accesses, one per (target, addend) and kind of
+    access: a TLS descriptor {resolver, argument} followed by the tls_index a dynamic
+    resolver's argument points at, an IE entry holding TPREL(S + A), or a tls_index
+    {M(S), DTPREL(S + A)}. They live in the GOT section, so ``got_addr`` finds them."""
+
+    section_name = GOT_SECTION
+
+    def __init__(self, words: tuple[int, ...]) -> None:
+        super().__init__()
+        self.words = words  # the edge kind of each 8-byte word of an entry
+        self.by_addend: dict[tuple[int, int], Symbol] = {}
+
+    def get_entry(self, graph: LinkGraph, target: Symbol, addend: int) -> Symbol:
+        key = (id(target), addend)
+        entry = self.by_addend.get(key)
+        if entry is None:
+            section = graph.get_or_create_section(GOT_SECTION, MemProt.READ)
+            size = 8 * len(self.words)
+            block = graph.create_content_block(section, bytes(size), alignment=8,
+                                               address=8 * (len(section.blocks) + 1))
+            for index, kind in enumerate(self.words):
+                # A tls_index's module word takes no addend; every other word adds it.
+                block.add_edge(kind, 8 * index, target,
+                               0 if kind in (EdgeKind.DTPMod64, EdgeKind.TLSDescFunction64)
+                               else addend)
+            entry = self.by_addend[key] = graph.add_anonymous_symbol(block, 0, size)
+        return entry
+
+    def create_entry(self, graph: LinkGraph, target: Symbol) -> Symbol:
+        return self.get_entry(graph, target, 0)
+
+
+_DESCRIPTOR = (EdgeKind.TLSDescFunction64, EdgeKind.TLSDescArgument64, EdgeKind.DTPMod64,
+               EdgeKind.DTPRel64)
+# TLS request kind -> (which table: descriptor, IE, GD), the lowered kind.
+_TLS_LOWERING: dict[int, tuple[int, EdgeKind]] = {
+    EdgeKind.RequestTLSDescAndTransformToPage21: (0, EdgeKind.Page21),
+    EdgeKind.RequestTLSDescAndTransformToPageOffset12: (0, EdgeKind.PageOffset12),
+    EdgeKind.RequestGOTTPRelAndTransformToPage21: (1, EdgeKind.Page21),
+    EdgeKind.RequestGOTTPRelAndTransformToPageOffset12: (1, EdgeKind.PageOffset12),
+    EdgeKind.RequestTLSGDAndTransformToPage21: (2, EdgeKind.Page21),
+    EdgeKind.RequestTLSGDAndTransformToPageOffset12: (2, EdgeKind.PageOffset12),
+}
+
+
+class _TLSVisitor:
+    """Lowers TLS GOT requests to Page21/PageOffset12 edges aimed at their entries."""
+
+    def __init__(self) -> None:
+        self.tables = (TLSTableManager(_DESCRIPTOR), TLSTableManager((EdgeKind.TPRel64,)),
+                       TLSTableManager((EdgeKind.DTPMod64, EdgeKind.DTPRel64)))
+
+    def visit_edge(self, graph: LinkGraph, block: Block, edge: Edge) -> bool:
+        lowering = _TLS_LOWERING.get(edge.kind)
+        if lowering is None:
+            return False
+        table, kind = lowering
+        edge.target = self.tables[table].get_entry(graph, edge.target, edge.addend)
+        edge.kind = kind
+        edge.addend = 0
+        return True
+
+
 class PLTTableManager(TableManager):
     """Makes an ``adrp/ldr/br x16`` stub per external call target (the call may bypass it)."""
 
@@ -528,7 +706,7 @@ def build_got_and_plt(graph: LinkGraph) -> None:
     """
     got = GOTTableManager()
     plt = PLTTableManager(got)
-    visit_existing_edges(graph, got.visit_edge, plt.visit_edge)
+    visit_existing_edges(graph, got.visit_edge, plt.visit_edge, _TLSVisitor().visit_edge)
     if GOT_BASE_NAME in graph.external_symbols or any(
             e.kind == EdgeKind.GotPageOffset15 for b in graph.blocks() for e in b.edges):
         base = got_base(graph)

@@ -24,6 +24,7 @@ from pyjitlink.jitlink.graph import (
     make_target_out_of_range_error,
 )
 from pyjitlink.jitlink.tables import TableManager
+from pyjitlink.jitlink.tls import tls_resolver
 
 GOT_SECTION = "$__GOT"
 PLT_SECTION = "$__STUBS"
@@ -59,6 +60,30 @@ class EdgeKind(IntEnum):
     PCRel32GOTLoadREXRelaxable = FIRST_RELOCATION + 21  # same, instruction has a REX prefix
     Size64 = FIRST_RELOCATION + 22  # Z + A (Z = target symbol size) : 64 bits
     Size32 = FIRST_RELOCATION + 23  # Z + A : uint32
+    # Thread-local storage (x86-64 psABI 4.4 and "ELF Handling For Thread-Local Storage"
+    # (Drepper) 4.3 and 5.5; TLSDESC: "RFC: TLS descriptors for x86", Oliva). S is the
+    # address of the variable's initialisation image, as every symbol has; the platform's
+    # TLSResolver (pyjitlink.jitlink.tls) turns it into the per-thread quantities:
+    # M(S) its TLS module's id, DTPOFF(S) = S - (start of the module's image) its offset in
+    # the module's block, TP the thread pointer (%fs base; variant II: blocks lie below it).
+    DTPOff32 = FIRST_RELOCATION + 24  # DTPOFF(S) + A : int32 (R_X86_64_DTPOFF32)
+    DTPOff64 = FIRST_RELOCATION + 25  # DTPOFF(S) + A : 64 bits (R_X86_64_DTPOFF64)
+    DTPMod64 = FIRST_RELOCATION + 26  # M(S) : 64 bits (R_X86_64_DTPMOD64)
+    TPOff32 = FIRST_RELOCATION + 27  # S + A - TP : int32 (R_X86_64_TPOFF32, local exec)
+    TPOff64 = FIRST_RELOCATION + 28  # S + A - TP : 64 bits (R_X86_64_TPOFF64)
+    # R_X86_64_TLSGD: GOT + A - P, GOT a 16-byte tls_index {M(S), DTPOFF(S)} (general dynamic)
+    RequestTLSGDAndTransformToDelta32 = FIRST_RELOCATION + 29
+    # R_X86_64_TLSLD: GOT + A - P, GOT a tls_index {M(S), 0} (local dynamic)
+    RequestTLSLDAndTransformToDelta32 = FIRST_RELOCATION + 30
+    # R_X86_64_GOTTPOFF: GOT + A - P, GOT an 8-byte entry holding S - TP (initial exec)
+    RequestGOTTPOffAndTransformToDelta32 = FIRST_RELOCATION + 31
+    # R_X86_64_GOTPC32_TLSDESC: GOT + A - P, GOT a TLS descriptor {resolver, argument}
+    # followed by a tls_index {M(S), DTPOFF(S)} (the dynamic resolver's argument points at it)
+    RequestTLSDescAndTransformToDelta32 = FIRST_RELOCATION + 32
+    TLSDescCall = FIRST_RELOCATION + 33  # R_X86_64_TLSDESC_CALL: marks the call, writes nothing
+    TLSDescFunction64 = FIRST_RELOCATION + 34  # a descriptor's resolver address : 64 bits
+    # The resolver's argument : 64 bits: S + A - TP for the static resolver, else P + 8
+    TLSDescArgument64 = FIRST_RELOCATION + 35
 
 
 def edge_kind_name(kind: int) -> str:
@@ -185,10 +210,48 @@ def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
         if not 0 <= value <= 0xFFFFFFFF:
             raise _out_of_range(graph, block, edge, value)
         struct.pack_into("<I", content, off, value)
+    elif kind in _TLS_VALUE_KINDS:
+        _apply_tls_fixup(graph, block, edge)
     else:
         raise InstructionMismatch(
             f"edge kind {edge_kind_name(kind)} at {block.section.name}+{edge.offset:#x} was "
             f"not lowered before fixup", graph.name)
+
+
+_TLS_VALUE_KINDS = frozenset({_K.DTPOff32, _K.DTPOff64, _K.DTPMod64, _K.TPOff32, _K.TPOff64,
+                              _K.TLSDescCall, _K.TLSDescFunction64, _K.TLSDescArgument64})
+
+
+def _apply_tls_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
+    """The TLS kinds' fixups: the per-thread quantities come from the platform's resolver."""
+    kind = edge.kind
+    if kind == _K.TLSDescCall:
+        return
+    content = block.content
+    assert content is not None
+    resolver = tls_resolver(graph)
+    target = edge.target
+    s, a, name = target.address, edge.addend, target.name or "<anonymous>"
+    if kind in (_K.DTPOff32, _K.DTPOff64):
+        value = resolver.dtp_offset(s, name) + a
+    elif kind == _K.DTPMod64:
+        value = resolver.module_id(s, name)
+    elif kind in (_K.TPOff32, _K.TPOff64):
+        value = resolver.tp_offset(s, name) + a
+    else:
+        function, argument = resolver.tlsdesc(s, name)
+        if kind == _K.TLSDescFunction64:
+            value = function
+        elif argument is None:  # the dynamic resolver's: the tls_index after this word
+            value = block.address + edge.offset + 8
+        else:
+            value = argument + a
+    if kind in (_K.DTPOff32, _K.TPOff32):
+        if not _is_int32(value):
+            raise _out_of_range(graph, block, edge, value)
+        _pack_i32(content, edge.offset, value)
+    else:
+        _pack_u64(content, edge.offset, value & U64)
 
 
 # ---------------------------------------------------------------------------- GOT and PLT
@@ -253,6 +316,47 @@ class PLTTableManager(TableManager):
         return graph.add_anonymous_symbol(block, 0, 6, callable=True)
 
 
+class TLSTableManager(TableManager):
+    """Makes the GOT entries thread-local accesses load from, one per target and kind of
+    access: a tls_index {M(S), DTPOFF(S)} for general dynamic, {M(S), 0} for local dynamic,
+    S - TP for initial exec, a descriptor {resolver, argument} for TLSDESC. They live in the
+    GOT section, so ``got_addr(file, sym)`` finds them."""
+
+    section_name = GOT_SECTION
+
+    def __init__(self, words: tuple[tuple[int, int], ...]) -> None:
+        super().__init__()
+        self.words = words  # (edge kind, addend) per 8-byte word of an entry
+
+    def create_entry(self, graph: LinkGraph, target: Symbol) -> Symbol:
+        section = graph.sections.get(GOT_SECTION) or graph.create_section(GOT_SECTION,
+                                                                          MemProt.READ)
+        size = 8 * len(self.words)
+        block = graph.create_content_block(section, bytes(size), alignment=8,
+                                           address=8 * (len(section.blocks) + 1))
+        for index, (kind, addend) in enumerate(self.words):
+            if kind:
+                block.add_edge(kind, 8 * index, target, addend)
+        return graph.add_anonymous_symbol(block, 0, size)
+
+
+def _tls_managers() -> dict[int, TLSTableManager]:
+    """GOT-requesting TLS kind -> the table of its entries (fresh tables for one graph)."""
+    return {
+        EdgeKind.RequestTLSGDAndTransformToDelta32: TLSTableManager(
+            ((EdgeKind.DTPMod64, 0), (EdgeKind.DTPOff64, 0))),
+        # {M(S), 0}: the code adds each variable's DTPOFF32 to what __tls_get_addr returns.
+        EdgeKind.RequestTLSLDAndTransformToDelta32: TLSTableManager(
+            ((EdgeKind.DTPMod64, 0), (0, 0))),
+        EdgeKind.RequestGOTTPOffAndTransformToDelta32: TLSTableManager(
+            ((EdgeKind.TPOff64, 0),)),
+        # {resolver, argument} then the tls_index a dynamic resolver's argument points at.
+        EdgeKind.RequestTLSDescAndTransformToDelta32: TLSTableManager(
+            ((EdgeKind.TLSDescFunction64, 0), (EdgeKind.TLSDescArgument64, 0),
+             (EdgeKind.DTPMod64, 0), (EdgeKind.DTPOff64, 0))),
+    }
+
+
 # What build_got_and_plt turns each GOT-requesting kind into (it retargets the edge at the
 # target's GOT entry).
 _GOT_TRANSFORMS: dict[int, int] = {
@@ -280,6 +384,9 @@ def build_got_and_plt(graph: LinkGraph) -> None:
     from_got = EdgeKind.Delta64FromGOT
     defined = SymbolKind.DEFINED
     uses_got_base = GOT_BASE_NAME in graph.external_symbols
+    tls_first = EdgeKind.RequestTLSGDAndTransformToDelta32
+    tls_last = EdgeKind.RequestTLSDescAndTransformToDelta32
+    tls: dict[int, TLSTableManager] | None = None
     for section in list(graph.sections.values()):
         for block in section.blocks:
             for edge in block.edges:
@@ -295,6 +402,11 @@ def build_got_and_plt(graph: LinkGraph) -> None:
                         edge.target = plt.get_entry_for_target(graph, edge.target)
                 elif kind == from_got:
                     uses_got_base = True
+                elif tls_first <= kind <= tls_last:
+                    if tls is None:
+                        tls = _tls_managers()
+                    edge.target = tls[kind].get_entry_for_target(graph, edge.target)
+                    edge.kind = EdgeKind.Delta32
     if uses_got_base:
         base = got_base(graph)
         ext = graph.external_symbols.pop(GOT_BASE_NAME, None)

@@ -332,7 +332,8 @@ def check_file(env: CheckerEnvironment, path: str, check_name: str, err: TextIO,
             with open(path, "rb") as f:
                 data = f.read()
         except OSError as e:
-            raise CheckError(f"cannot read check file: {e.strerror or e}", path) from None
+            raise CheckError(f"cannot read check file: {e.strerror or e}", path,
+                             f"'{path}': {e.strerror or e}") from None
     return check_text(env, data.decode("utf-8", "replace"), check_name, err, path)
 
 

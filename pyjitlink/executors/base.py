@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from pyjitlink.jitlink.memory import MemoryManager
 
@@ -26,3 +26,33 @@ class Executor(Protocol):
     def run_as_main(self, address: int, args: Sequence[str]) -> int: ...
 
     def run_void(self, address: int) -> None: ...
+
+
+class TLSModule(NamedTuple):
+    """A thread-local storage module the executor made for one graph's TLS image.
+
+    ``module_id`` is its dtv index (what __tls_get_addr's tls_index names); ``tp_offset`` is
+    the signed offset of its block from every thread's thread pointer when it sits in static
+    TLS (None otherwise, with ``why_dynamic`` saying why: the executor's words).
+    """
+
+    module_id: int
+    tp_offset: int | None
+    why_dynamic: str = ""
+
+
+class TLSService(Protocol):
+    """An executor's thread-local storage: modules and TLS descriptor resolvers.
+
+    ``create_module(image, size, alignment, name)`` makes a module whose block (``size``
+    bytes, aligned to ``alignment``) starts as ``image`` then zeros, in every thread that
+    exists or will exist; it tries static TLS first. ``tlsdesc_resolvers()`` gives the
+    addresses of the two descriptor resolvers: (static: returns the descriptor's argument,
+    a TP offset; dynamic: the argument points at a tls_index {module, offset} that follows
+    the descriptor and the resolver returns that variable's address minus TP).
+    """
+
+    def create_module(self, image: bytes, size: int, alignment: int, name: str) -> TLSModule:
+        ...
+
+    def tlsdesc_resolvers(self) -> tuple[int, int]: ...

@@ -17,7 +17,6 @@ no per-instruction hook outside the trap page. Faults end the run as a crashed p
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import ctypes
 import functools
@@ -63,7 +62,10 @@ from pyjitlink.executors.host_bridge import (
     ProgramExit,
     UnsupportedFunction,
 )
+from pyjitlink.executors.emulated_tls import EmulatedTLS
 from pyjitlink.executors.hostlib import HostLib
+from pyjitlink.executors.symbolizer import SymbolizerPlugin, SymbolMap, Symbolizer
+from pyjitlink.jitlink.eh_frame import EH_FRAME, MACHO_EH_FRAME
 from pyjitlink.jitlink.graph import LinkGraph, MemProt
 from pyjitlink.jitlink.memory import (
     ArenaMemoryManager,
@@ -72,9 +74,10 @@ from pyjitlink.jitlink.memory import (
     protection_bits,
 )
 from pyjitlink.jitlink.passes import PassConfiguration
+from pyjitlink.jitlink.unwind import ARCH_REGISTERS, backtrace
 
 __all__ = ["EmulatedExecutor", "GuestFault", "GuestTermination", "LimitExceeded",
-           "ProgramExit", "UnsupportedFunction"]
+           "ProgramExit", "SymbolMap", "UnsupportedFunction"]
 
 TRAP_BASE, TRAP_SIZE = 0x10000, 0x10000
 DATA_BASE, DATA_SIZE = 0x100000, 0x100000
@@ -83,9 +86,6 @@ HEAP_BASE, HEAP_LIMIT = 0x40000000, 0x70000000
 STACK_SIZE = 8 << 20
 STACK_TOP = 0x7FFF0000
 STACK_BASE = STACK_TOP - STACK_SIZE
-
-# What an object's symbol names put before a C name, by platform: Mach-O's leading "_".
-GLOBAL_PREFIXES = {"linux": "", "darwin": "_"}
 
 
 def _bytes(count: int) -> str:
@@ -145,62 +145,17 @@ class EmulatedArena:
             self.free.append((address, size))
 
 
-class SymbolMap:
-    """Defined symbols of every linked graph by address, for fault messages."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.by_tracker: dict[int, list[tuple[int, int, str, str]]] = {}
-        self.starts: list[int] = []
-        self.entries: list[tuple[int, int, str, str]] = []  # (address, size, name, file)
-
-    def add(self, tracker: int, graph: LinkGraph) -> None:
-        found = []
-        for sym in graph.defined_symbols():
-            # Not AArch64 mapping symbols ($x, $d) nor assembler-local labels (.LC0).
-            if sym.name and sym.block is not None and not sym.name.startswith(("$", ".L")):
-                found.append((sym.address, sym.size, sym.name, graph.name))
-        with self.lock:
-            self.by_tracker.setdefault(tracker, []).extend(found)
-            self._rebuild()
-
-    def remove(self, tracker: int) -> None:
-        with self.lock:
-            if self.by_tracker.pop(tracker, None) is not None:
-                self._rebuild()
-
-    def _rebuild(self) -> None:
-        self.entries = sorted((e for es in self.by_tracker.values() for e in es),
-                              key=lambda e: (e[0], -e[1]))
-        self.starts = [e[0] for e in self.entries]
-
-    def find(self, address: int) -> tuple[str, int, str] | None:
-        """(symbol, offset, file) of the symbol containing ``address``, if any."""
-        with self.lock:
-            index = bisect.bisect_right(self.starts, address) - 1
-            best = None
-            while index >= 0:
-                start, size, name, file = self.entries[index]
-                if address < start + max(size, 1):
-                    return name, address - start, file
-                if best is None and size == 0:
-                    best = (name, address - start, file)
-                if address - start > 1 << 20:
-                    break
-                index -= 1
-            return best
-
-
 class EmulationPlugin:
-    """ObjectLinkingLayer plugin: records each graph's defined symbols (post-fixup) and which
-    external names are referenced only weakly (those stay NULL when nothing defines them).
+    """ObjectLinkingLayer plugin: records each graph's defined symbols and ``.eh_frame``
+    records (post-fixup, for fault reports) and which external names are referenced only
+    weakly (those stay NULL when nothing defines them).
 
     External names are recorded as the C library knows them: without ``global_prefix``
     (Darwin's "_" for Mach-O objects, as the session's process symbols strip it).
     """
 
-    def __init__(self, symbols: SymbolMap) -> None:
-        self.symbols = symbols
+    def __init__(self, symbolizer: Symbolizer) -> None:
+        self.symbolizer = symbolizer
         self.strong: set[str] = set()
         self.weak: set[str] = set()
         self.lock = threading.Lock()
@@ -209,7 +164,10 @@ class EmulationPlugin:
     def modify_pass_config(self, mr, graph: LinkGraph, config: PassConfiguration) -> None:  # type: ignore[no-untyped-def]
         tracker = id(mr.tracker)
         config.post_prune_passes.append(self._references)
-        config.post_fixup_passes.append(lambda g: self.symbols.add(tracker, g))
+        config.post_fixup_passes.append(lambda g: self._record(tracker, g))
+
+    def _record(self, tracker: int, graph: LinkGraph) -> None:
+        SymbolizerPlugin(self.symbolizer, (EH_FRAME, MACHO_EH_FRAME)).record(tracker, graph)
 
     def _references(self, graph: LinkGraph) -> None:
         prefix = self.global_prefix
@@ -227,7 +185,7 @@ class EmulationPlugin:
         pass
 
     def notify_remove_resources(self, tracker) -> None:  # type: ignore[no-untyped-def]
-        self.symbols.remove(id(tracker))
+        self.symbolizer.remove(id(tracker))
 
 
 class _Watchdog:
@@ -319,15 +277,15 @@ class EmulatedExecutor:
         self.lib = HostLib(self.memory, self.abi, self.bridge, (DATA_BASE, DATA_SIZE),
                            (HEAP_BASE, HEAP_LIMIT), self.terminate)
         self.memory.map(STACK_BASE, STACK_SIZE, UC_PROT_READ | UC_PROT_WRITE)
-        if arch == "aarch64":
-            self.engine.write(self.abi.regs.UC_ARM64_REG_TPIDR_EL0, self.lib.tls)
-        else:
-            self.engine.write(self.abi.regs.UC_X86_REG_FS_BASE, self.lib.tls)
+        self._set_thread_pointer(self.lib.tls)
         self.arena = EmulatedArena(self.memory)
         self.memory_manager = ArenaMemoryManager(self.arena)
-        self.symbols = SymbolMap()
-        self.plugin = EmulationPlugin(self.symbols)
-        self.plugin.global_prefix = GLOBAL_PREFIXES[platform]
+        self.symbolizer = Symbolizer()
+        self.symbols = self.symbolizer.symbols
+        self.plugin = EmulationPlugin(self.symbolizer)
+        # The TLSService: a static TLS area for the one emulated thread.
+        self.tls = EmulatedTLS(arch, self.arena, self.memory, self.lib.tls,
+                               self._set_thread_pointer, self.lib.tls_blocks)
         self.plugins = [self.plugin]
         self.timeout = timeout
         self._deadline: float | None = None
@@ -344,19 +302,25 @@ class EmulatedExecutor:
         self.engine.hook_invalid_memory(self._record_invalid)
         self.engine.hook_interrupt(self._record_interrupt)
 
-    def set_platform(self, platform: str) -> None:
+    def _set_thread_pointer(self, address: int) -> None:
+        if self.arch == "aarch64":
+            self.engine.write(self.abi.regs.UC_ARM64_REG_TPIDR_EL0, address)
+        else:
+            self.engine.write(self.abi.regs.UC_X86_REG_FS_BASE, address)
+
+    def set_platform(self, platform: str, global_prefix: str = "") -> None:
         """Serve host calls by ``platform``'s calling convention ("linux", or "darwin":
         Apple's arm64 variant, see host_bridge.DarwinAArch64ABI), for the C library and any
-        later call into emulated code, and read the objects' C names with its global prefix.
-        The session chooses it from its first object's format (Mach-O: darwin), before any
-        code runs."""
+        later call into emulated code, and read the objects' C names without
+        ``global_prefix`` (Mach-O's "_"). The session chooses both from its first object's
+        platform (orc.platforms), before any code runs."""
         abi_class = ABIS.get((self.arch, platform))
         if abi_class is None:
             raise ExecutionError(f"cannot emulate {self.arch} for {platform}")
         self.platform = platform
         if type(self.abi) is not abi_class:
             self.abi = self.bridge.abi = self.lib.abi = abi_class(self.engine, self.memory)
-        self.plugin.global_prefix = GLOBAL_PREFIXES[platform]
+        self.plugin.global_prefix = global_prefix
 
     def close(self) -> None:
         """Free the Unicorn instance and the emulated address space; idempotent."""
@@ -438,7 +402,14 @@ class EmulatedExecutor:
         return f"{f'by {insn!r} ' if insn else ''}at {pc:#x} ({self.describe(pc)})"
 
     def _stopped(self, err: int) -> BaseException:
-        """The error for an emulation that ended other than at its sentinel."""
+        """The error for an emulation that ended other than at its sentinel; a fault's
+        message is followed by the backtrace."""
+        error = self._stopped_error(err)
+        if isinstance(error, GuestFault):
+            self._add_backtrace(error, self.abi.pc)
+        return error
+
+    def _stopped_error(self, err: int) -> BaseException:
         pc = self.abi.pc
         invalid, self._invalid = self._invalid, None
         interrupt, self._interrupt = self._interrupt, None
@@ -500,10 +471,11 @@ class EmulatedExecutor:
     def _host_fault(self, address: int, size: int, write: bool) -> None:
         """A C library function was handed a bad pointer: SIGSEGV, as in C."""
         caller = self.abi.return_address()
-        raise GuestFault(SIGSEGV, f"Segmentation fault: invalid {'write' if write else 'read'}"
-                                  f" of {_bytes(size)} at {address:#x} in C library function "
-                                  f"'{self.bridge.current}' called from "
-                                  f"{self.describe(caller, True)}", self.file_of(caller, True))
+        raise self._add_backtrace(GuestFault(
+            SIGSEGV, f"Segmentation fault: invalid {'write' if write else 'read'} of "
+                     f"{_bytes(size)} at {address:#x} in C library function "
+                     f"'{self.bridge.current}' called from {self.describe(caller, True)}",
+            self.file_of(caller, True)), self.abi.pc)
 
     def _unsupported(self, name: str) -> BaseException:
         return UnsupportedFunction(name, self.file_of(self.abi.return_address(), True))
@@ -511,8 +483,73 @@ class EmulatedExecutor:
     def terminate(self, signal: int, message: str) -> GuestFault:
         """A host function ends the program with ``signal`` (abort, a failed check)."""
         caller = self.abi.return_address()
-        return GuestFault(signal, f"{message} (in '{self.bridge.current}' called from "
-                                  f"{self.describe(caller, True)})", self.file_of(caller, True))
+        return self._add_backtrace(GuestFault(
+            signal, f"{message} (in '{self.bridge.current}' called from "
+                    f"{self.describe(caller, True)})", self.file_of(caller, True)), self.abi.pc)
+
+    # ------------------------------------------------------------------ backtraces
+
+    def _read_target(self, address: int, size: int) -> bytes:
+        memory = self.memory
+        if size <= 0 or not (memory.is_mapped(address) and memory.is_mapped(address + size - 1)):
+            raise LookupError(f"{address:#x} is not mapped")
+        return bytes(memory.buffer[address:address + size])
+
+    def _dwarf_registers(self) -> dict[int, int]:
+        """The integer registers by DWARF number (AArch64: x0-x30, 31 sp; x86-64: rax, rdx,
+        rcx, rbx, rsi, rdi, rbp, rsp, r8-r15)."""
+        r = self.abi.regs
+        if self.arch == "aarch64":
+            names = [f"UC_ARM64_REG_X{i}" for i in range(31)] + ["UC_ARM64_REG_SP"]
+        else:
+            names = [f"UC_X86_REG_{n}" for n in ("RAX", "RDX", "RCX", "RBX", "RSI", "RDI",
+                                                  "RBP", "RSP")] + \
+                [f"UC_X86_REG_R{i}" for i in range(8, 16)]
+        return {number: self.engine.read(getattr(r, name)) for number, name in enumerate(names)}
+
+    def backtrace_lines(self, pc: int) -> list[str]:
+        """The frames from ``pc`` up, one line each (see Symbolizer.frame_line): unwound with
+        the linked ``.eh_frame``'s CFI in emulated memory, else the frame-pointer chain."""
+        registers = self._dwarf_registers()
+        sp_reg = ARCH_REGISTERS[self.arch][0]
+        frames = [pc]
+        if self.bridge.name_at(pc) is not None or not self.memory.is_mapped(pc):
+            # In a C library (trap) function or at a bad address: its caller is one return
+            # address away, with the stack as the call left it.
+            caller = self._return_address()
+            if caller is None:
+                return self._frame_lines(frames)
+            if self.arch == "x86_64":
+                registers[sp_reg] += 8
+            frames.append(caller)
+            pc = caller - 1
+        symbolizer = self.symbolizer
+        frames += backtrace(self._read_target,
+                            lambda at: symbolizer.find_fde(self._read_target, at),
+                            pc, registers, self.arch)
+        return self._frame_lines(frames)
+
+    def _frame_lines(self, frames: list[int]) -> list[str]:
+        lines = []
+        for number, address in enumerate(frames):
+            known = self.symbolizer.find(address - 1 if number else address) is not None
+            name = self.bridge.name_at(address)
+            if number and not known and name is None:
+                break  # out of the linked code: the run's return sentinel
+            outside = f"C library function '{name}'" if name else None
+            lines.append(self.symbolizer.frame_line(number, address, number > 0,
+                                                    functools.partial(_constant, outside)))
+        return lines
+
+    def _add_backtrace(self, fault: GuestFault, pc: int) -> GuestFault:
+        try:
+            lines = self.backtrace_lines(pc)
+        except Exception:  # noqa: BLE001 - a report detail: never hide the fault itself
+            lines = []
+        if lines:
+            fault.message += "\n" + "\n".join(lines)
+            fault.args = (fault.message,)
+        return fault
 
     def _check_stop(self) -> None:
         watchdog = self._watchdog
@@ -605,12 +642,18 @@ class EmulatedExecutor:
         raise ProgramExit(code)
 
 
+def _constant(value: str | None, address: int) -> str | None:
+    return value
+
+
 @functools.lru_cache(maxsize=None)
 def _c_library_exports(name: str) -> bool:
-    """Whether the C or math library this Python runs on exports ``name``: the stand-in for
-    "a real C library function" when hostlib does not implement one. Names are kept as
+    """Whether the C, math or C++ runtime library of this host exports ``name``: the
+    stand-in for "a real C library function" when hostlib does not implement one. (The C++
+    runtime's names, ``__cxa_throw``, ``_ZTIi``, link as llvm-jitlink links them against
+    its own process; calling one is the unsupported-function error.) Names are kept as
     text with undecodable bytes escaped (surrogateescape): such a name, or one with a NUL,
-    is no C library's."""
+    is no library's."""
     if not name.isascii() and not _is_utf8(name) or "\0" in name:
         return False
     for library in _c_libraries():
@@ -633,7 +676,7 @@ def _is_utf8(name: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def _c_libraries() -> list[ctypes.CDLL]:
     libraries = [ctypes.CDLL(None)]
-    for soname in ("libc.so.6", "libm.so.6"):
+    for soname in ("libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1"):
         try:
             libraries.append(ctypes.CDLL(soname))
         except OSError:

@@ -1183,6 +1183,7 @@ class HostLib:
         # Thread control block: x86-64 reads the stack canary at %fs:0x28 and the TCB's own
         # address at %fs:0; AArch64's TLS register points at a block too.
         self.tls = self.alloc_data(0x1000, 64)
+        self.tls_blocks: dict[int, int] = {}  # TLS module id -> its block (EmulatedTLS)
         canary = 0x2F8A3C5D1E6B4700  # glibc's canaries have a zero low byte
         mem.buffer[self.tls:self.tls + 8] = self.tls.to_bytes(8, "little")
         mem.buffer[self.tls + 0x28:self.tls + 0x30] = canary.to_bytes(8, "little")
@@ -1785,6 +1786,27 @@ class HostLib:
     def free(self, pointer: int) -> None:
         if pointer and not self.heap.free(pointer):
             self._heap_error("free(): invalid pointer")
+
+    # ------------------------------------------------------------------ thread-local storage
+
+    @libc("__tls_get_addr", "p", "p")
+    def tls_get_addr(self, index: int) -> int:
+        """The general/local-dynamic models' lookup ("ELF Handling For Thread-Local Storage"
+        4.1): ``index`` points at a tls_index {module id, offset}; the one emulated thread's
+        block of that module (``tls_blocks``, filled by EmulatedTLS) plus the offset."""
+        module, offset = self.memory.u64(index), self.memory.u64(index + 8)
+        block = self.tls_blocks.get(module)
+        if block is None:
+            raise GuestFault(SIGSEGV, f"__tls_get_addr: no TLS module {module}")
+        return (block + offset) & MASK64
+
+    @libc("getauxval __getauxval", "p", "p")
+    def getauxval(self, kind: int) -> int:
+        """No auxiliary vector entries: 0 for every ``kind`` (so libgcc's outline atomics,
+        which ask AT_HWCAP for LSE, use the base instructions every AArch64 has), with
+        errno ENOENT as glibc sets it for an absent entry."""
+        self.set_errno(ENOENT)
+        return 0
 
     @libc("malloc_usable_size", "p", "p")
     def malloc_usable_size(self, pointer: int) -> int:

@@ -31,6 +31,9 @@ from typing import Any, cast
 
 from pyjitlink.arch.x86_64 import NEAR_TARGET_KINDS, EdgeKind
 from pyjitlink.errors import ExecutionError, JITLinkError
+from pyjitlink.executors.native_faults import NativeFaultHandler
+from pyjitlink.executors.symbolizer import Symbolizer, SymbolizerPlugin
+from pyjitlink.executors.native_tls import NativeTLS
 from pyjitlink.jitlink.eh_frame import EH_FRAME, MACHO_EH_FRAME
 from pyjitlink.jitlink.graph import LinkGraph, MemProt, Symbol
 from pyjitlink.jitlink.memory import (
@@ -371,6 +374,10 @@ def _fits(kind: int, place: int, target: int) -> bool:
     return abs(target - place) < (1 << 31) - (1 << 24)
 
 
+# The 32-bit kinds of NEAR_TARGET_KINDS that hold a value, not a branch's destination.
+_DATA_KINDS = frozenset({EdgeKind.Pointer32, EdgeKind.Pointer32Signed, EdgeKind.Delta32})
+
+
 class NearProxyPlugin:
     """Pre-fixup: rebind far externals that 32-bit edges reach to in-arena proxies."""
 
@@ -386,6 +393,7 @@ class NearProxyPlugin:
         externals = {id(s) for s in graph.external_symbols.values() if s.absolute_address}
         if not externals:
             return
+        data_refs: set[str] = set()
         for block in graph.blocks():
             for edge in block.edges:
                 target = edge.target
@@ -393,6 +401,16 @@ class NearProxyPlugin:
                         not _fits(edge.kind, block.address + edge.offset, target.address):
                     assert target.name is not None
                     far[target.name] = target
+                    if edge.kind in _DATA_KINDS:
+                        data_refs.add(target.name)
+        # A data reference (an address or offset the program computes with) may be bound to
+        # a proxy only where ld would bind it so too: a host variable (its copy) or a host
+        # function (its canonical PLT entry). Any other far address, such as an -abs
+        # definition, stays as it is and its 32-bit data fixups fail out of range; calls
+        # and jumps alone may reach it through a stub.
+        for name in data_refs:
+            if host_symbol_info(far[name].address) is None:
+                del far[name]
         if far:
             proxies = self.proxies.proxies_for({n: s.address for n, s in far.items()})
             for name, sym in far.items():
@@ -481,6 +499,11 @@ class _Process:
         self.arena = NativeArena()
         self.proxies = NearProxies(self.arena)
         self.runtime = self._make_runtime()
+        self.symbolizer = Symbolizer()
+        arena = self.arena
+        self.faults = NativeFaultHandler(
+            self.symbolizer, lambda a: arena.base <= a < arena.base + arena.size)
+        self.tls = NativeTLS(self.arena)
 
     @classmethod
     def get(cls) -> _Process:
@@ -535,6 +558,15 @@ class _Process:
         return symbols
 
 
+_ran_code = [False]  # set once linked code has run in this process
+
+
+def native_code_has_run() -> bool:
+    """True once any NativeExecutor of this process has called into linked code (after
+    that, the process cannot start over, e.g. to get more static TLS)."""
+    return _ran_code[0]
+
+
 class NativeExecutor:
     """Runs x86-64 code in this process. Only usable on an x86-64 host.
 
@@ -544,15 +576,21 @@ class NativeExecutor:
 
     arch = "x86_64"
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: float | None = None) -> None:
         process = _Process.get()
         self.arena = process.arena
         self.memory_manager = ArenaMemoryManager(self.arena)
         self.proxies = process.proxies
+        # Symbols, source lines and unwind records of the linked code, for fault reports.
+        self.symbolizer = process.symbolizer
         # ObjectLinkingLayer plugins (the orc.object_layer.Plugin protocol, which this layer
         # may not import).
-        self.plugins: list[Any] = [NearProxyPlugin(self.proxies), EHFrameRegistrationPlugin()]
+        self.plugins: list[Any] = [NearProxyPlugin(self.proxies), EHFrameRegistrationPlugin(),
+                                   SymbolizerPlugin(self.symbolizer, (EH_FRAME, MACHO_EH_FRAME))]
         self._runtime = process.runtime
+        self.timeout = timeout  # seconds from the first call into JIT'd code; exit 124
+        self._faults = process.faults
+        self.tls = process.tls  # the TLSService: glibc TLS modules, descriptor resolvers
 
     def host_symbol(self, name: str) -> int | None:
         return self._runtime.get(name)
@@ -569,17 +607,27 @@ class NativeExecutor:
                 stream.flush()
         _fflush(None)
 
+    def _arm(self) -> None:
+        """Before calling JIT'd code: fault reports on, and the -timeout clock running."""
+        self._faults.install()
+        if self.timeout:
+            self._faults.arm_timeout(self.timeout)
+
     def run_as_main(self, address: int, args: Sequence[str]) -> int:
+        self._arm()
         argv = (ctypes.c_char_p * (len(args) + 1))(*[os.fsencode(a) for a in args], None)
         env = [os.fsencode(f"{k}={v}") for k, v in os.environ.items()]
         envp = (ctypes.c_char_p * (len(env) + 1))(*env, None)
         self.flush_host_streams()
+        _ran_code[0] = True
         result = _MAIN(address)(len(args), argv, envp)
         _fflush(None)
         return result
 
     def run_void(self, address: int) -> None:
+        self._arm()
         self.flush_host_streams()
+        _ran_code[0] = True
         _VOID(address)()
         _fflush(None)
 
@@ -608,23 +656,58 @@ class NativeExecutor:
 _REENTRY_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_uint64, ctypes.c_uint64)
 
 
+# The general registers the re-entry trampoline saves (rbp and rsp are its frame), with
+# their push and pop encodings.
+_SAVED = ("rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13",
+          "r14", "r15")
+_REGISTER_NUMBERS = {"rax": 0, "rcx": 1, "rdx": 2, "rbx": 3, "rsi": 6, "rdi": 7, "r8": 8,
+                     "r9": 9, "r10": 10, "r11": 11, "r12": 12, "r13": 13, "r14": 14, "r15": 15}
+_PUSH = {r: (b"\x41" if n >= 8 else b"") + bytes([0x50 + (n & 7)])
+         for r, n in _REGISTER_NUMBERS.items()}
+_POP = {r: (b"\x41" if n >= 8 else b"") + bytes([0x58 + (n & 7)])
+        for r, n in _REGISTER_NUMBERS.items()}
+
+
+def _has_xsave() -> bool:
+    """Whether the CPU and kernel offer XSAVE (the ``xsave`` flag of /proc/cpuinfo, which
+    Linux clears when it does not enable it)."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return "xsave" in line.split(":", 1)[1].split()
+    except OSError:
+        pass
+    return False
+
+
 class NativeLazySupport:
     """Redirectable entry points and the re-entry trampoline, as x86-64 machine code.
 
     Each lazy symbol gets a *stub* ``jmp *slot(%rip)`` (its public address, R-X) and a
     pointer *slot* (RW-). A slot first holds the address of the symbol's *thunk*,
-    ``mov $id, %r11d; jmp *reentry(%rip)``, which enters the shared re-entry trampoline:
-    it saves the argument registers (rdi, rsi, rdx, rcx, r8, r9, rax for the vararg count,
-    r10, xmm0-7), aligns the stack (callers within one gcc file may not), calls the Python
-    re-entry function with the id (a ctypes callback; ctypes
-    takes the GIL, so any thread may call), restores the registers and jumps to the address
-    it returned, with the caller's stack and return address untouched. Redirecting stores
-    the body's address into the slot: one aligned 8-byte store, atomic on x86-64, so other
-    threads see either the thunk or the body.
+    ``push $id; jmp *reentry(%rip)``, which enters the shared re-entry trampoline. The
+    trampoline is transparent to every register, not only the argument registers: gcc's
+    interprocedural register allocation (-fipa-ra, on at -O2) keeps a caller's values in
+    call-clobbered registers (r11, r10, rcx, xmm8...) across a call to a function of its
+    own file that it knows leaves them alone, so a lazy entry point reached from its own
+    object must too. It saves the flags, all sixteen general registers and the whole
+    vector state (XSAVE of x87, SSE, AVX and AVX-512 state where the CPU has XSAVE, else
+    FXSAVE of x87 and xmm0-15), aligns the stack (callers within one gcc file may leave it
+    8-byte aligned), calls the Python re-entry function with the id (a ctypes callback;
+    ctypes takes the GIL, so any thread may call), writes the address it returns over the
+    id on the stack, restores everything and returns to that address, leaving the caller's
+    stack and return address as the call made them. Redirecting stores the body's address
+    into the slot: one aligned 8-byte store, atomic on x86-64, so other threads see either
+    the thunk or the body.
     """
 
     THUNK_SIZE = 16
     STUB_SIZE = 8
+    # XSAVE components saved: x87, SSE, AVX, AVX-512 opmask, ZMM_Hi256, Hi16_ZMM (the CPU
+    # saves those XCR0 enables); their standard-format area fits in XSAVE_AREA bytes.
+    XSAVE_MASK = 0xE7
+    XSAVE_AREA = 3072
 
     def __init__(self, arena: NativeArena, reenter: Callable[[int], int]) -> None:
         self.arena = arena
@@ -634,25 +717,37 @@ class NativeLazySupport:
         code_page, data_page = arena.reserve(page), arena.reserve(page)
         callback = ctypes.cast(self._callback, ctypes.c_void_p).value
         code = bytearray()
+        # On entry: (%rsp) = id (the thunk's push), 8(%rsp) = the caller's return address.
         code += b"\x55\x48\x89\xe5"  # push %rbp; mov %rsp,%rbp
-        # push rdi, rsi, rdx, rcx, r8, r9, rax, r10 (at -8..-64 from %rbp)
-        code += b"\x57\x56\x52\x51\x41\x50\x41\x51\x50\x41\x52"
-        # and $-16,%rsp: gcc may call a function of its own file with the stack only
-        # 8-byte aligned (it knows the callee does not need more), so align here.
-        code += b"\x48\x83\xe4\xf0"
-        code += b"\x48\x81\xec\x80\x00\x00\x00"  # sub $128,%rsp
-        for i in range(8):  # movdqu %xmmI, 16*I(%rsp)
-            code += b"\xf3\x0f\x7f" + bytes([0x44 | (i << 3), 0x24, 16 * i])
-        code += b"\x4c\x89\xdf"  # mov %r11,%rdi (the id)
+        code += b"\x9c"  # pushfq
+        code += b"".join(_PUSH[r] for r in _SAVED)  # rax ... r15, below the flags
+        xsave = _has_xsave()
+        if xsave:
+            code += b"\x48\x83\xe4\xc0"  # and $-64,%rsp (XSAVE's alignment)
+            code += b"\x48\x81\xec" + struct.pack("<I", self.XSAVE_AREA)  # sub $area,%rsp
+            # XRSTOR faults on a header (bytes 512-575) it did not expect: zero it first.
+            for i in range(8):
+                code += b"\x48\xc7\x84\x24" + struct.pack("<II", 512 + 8 * i, 0)
+            code += b"\xb8" + struct.pack("<I", self.XSAVE_MASK) + b"\x31\xd2"  # eax, edx
+            code += b"\x48\x0f\xae\x24\x24"  # xsave64 (%rsp)
+        else:
+            code += b"\x48\x83\xe4\xf0"  # and $-16,%rsp
+            code += b"\x48\x81\xec\x00\x02\x00\x00"  # sub $512,%rsp
+            code += b"\x48\x0f\xae\x04\x24"  # fxsave64 (%rsp)
+        code += b"\x48\x8b\x7d\x08"  # mov 8(%rbp),%rdi (the id)
         code += b"\x48\xb8" + struct.pack("<Q", callback)  # movabs $callback,%rax
         code += b"\xff\xd0"  # call *%rax
-        code += b"\x49\x89\xc3"  # mov %rax,%r11 (where to go)
-        for i in range(8):  # movdqu 16*I(%rsp), %xmmI
-            code += b"\xf3\x0f\x6f" + bytes([0x44 | (i << 3), 0x24, 16 * i])
-        code += b"\x48\x8d\x65\xc0"  # lea -64(%rbp),%rsp
-        code += b"\x41\x5a\x58\x41\x59\x41\x58\x59\x5a\x5e\x5f"  # pop in reverse
+        code += b"\x48\x89\x45\x08"  # mov %rax,8(%rbp): where to go, over the id
+        if xsave:
+            code += b"\xb8" + struct.pack("<I", self.XSAVE_MASK) + b"\x31\xd2"
+            code += b"\x48\x0f\xae\x2c\x24"  # xrstor64 (%rsp)
+        else:
+            code += b"\x48\x0f\xae\x0c\x24"  # fxrstor64 (%rsp)
+        code += b"\x48\x8d\x65" + struct.pack("<b", -8 * (len(_SAVED) + 1))  # lea ..(%rbp),%rsp
+        code += b"".join(_POP[r] for r in reversed(_SAVED))
+        code += b"\x9d"  # popfq
         code += b"\x5d"  # pop %rbp
-        code += b"\x41\xff\xe3"  # jmp *%r11
+        code += b"\xc3"  # ret: to the body, the caller's return address on top
         arena.commit(code_page, code, page, MemProt.READ | MemProt.EXEC)
         # The pointer every thunk jumps through.
         arena.commit(data_page, struct.pack("<Q", code_page), page,
@@ -677,9 +772,9 @@ class NativeLazySupport:
             stub = code_base + n * self.THUNK_SIZE + i * self.STUB_SIZE
             slot = data_base + 8 * i
             t = i * self.THUNK_SIZE
-            code[t:t + 6] = b"\x41\xbb" + struct.pack("<I", ident)  # mov $id,%r11d
-            code[t + 6:t + 12] = b"\xff\x25" + struct.pack(
-                "<i", self.reentry_pointer - (thunk + 12))  # jmp *reentry(%rip)
+            code[t:t + 5] = b"\x68" + struct.pack("<I", ident)  # push $id
+            code[t + 5:t + 11] = b"\xff\x25" + struct.pack(
+                "<i", self.reentry_pointer - (thunk + 11))  # jmp *reentry(%rip)
             s = stub - code_base
             code[s:s + 6] = b"\xff\x25" + struct.pack("<i", slot - (stub + 6))
             struct.pack_into("<Q", data, 8 * i, thunk)

@@ -18,6 +18,7 @@ from pyjitlink.formats.elf import (
     read_elf_machine,
 )
 from pyjitlink.formats.elf_aarch64 import build_elf_aarch64, link_elf_aarch64
+from pyjitlink.formats.elf_debug import OBJECT_BYTES
 from pyjitlink.formats.elf_x86_64 import build_elf_x86_64, link_elf_x86_64
 from pyjitlink.formats.macho import (
     CPU_TYPE_ARM64,
@@ -102,6 +103,17 @@ def thin_object(data: bytes, name: str, arch: str | None = None) -> bytes:
     return thin
 
 
+def thin_archive(data: bytes, name: str, arch: str | None = None) -> bytes | None:
+    """For a universal (fat) file whose slices are static archives (``lipo -create`` of
+    ``.a`` files, as LLVM's MachO_universal tests use): the archive slice for ``arch`` (see
+    _pick_slice); None when ``data`` is no universal file or its slice is no archive."""
+    if not data.startswith(UNIVERSAL_MAGICS):
+        return None
+    _, offset, size = _pick_slice(data, name, arch)
+    thin = universal_slice(data, name, offset, size)
+    return thin if identify(thin) == "archive" else None
+
+
 def object_arch(data: bytes, name: str) -> str:
     """The architecture ('x86_64', 'aarch64') of a relocatable object; errors if unsupported.
 
@@ -140,7 +152,9 @@ def build_link_graph(data: bytes, name: str) -> LinkGraph:
     builder = BUILDERS.get(("elf", machine))
     if builder is None:
         raise UnsupportedObject(f"unsupported ELF machine type {machine}", name)
-    return builder(data, name)
+    graph = builder(data, name)
+    graph.target_data[OBJECT_BYTES] = data  # for debug objects (orc.plugins.debugger)
+    return graph
 
 
 def scan_object_interface(data: bytes, name: str) -> ObjectInterface:

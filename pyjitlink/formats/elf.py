@@ -222,7 +222,7 @@ class ELFLinkGraphBuilder:
     def _create_blocks(self) -> None:
         graph = self.graph
         for sec in self.sections:
-            if not sec.flags & SHF_ALLOC or sec.flags & SHF_TLS or sec.type == SHT_GROUP:
+            if not sec.flags & SHF_ALLOC or sec.type == SHT_GROUP:
                 continue
             prot = MemProt.READ
             if sec.flags & SHF_WRITE:
@@ -232,6 +232,8 @@ class ELFLinkGraphBuilder:
             gsec = graph.sections.get(sec.name)
             if gsec is None:
                 gsec = graph.create_section(sec.name, prot)
+                # .tdata/.tbss: the thread-local image (the platform gives each thread a copy).
+                gsec.thread_local = bool(sec.flags & SHF_TLS)
             elif gsec.prot != prot:
                 raise _malformed(self.name, f"sections named {sec.name} differ in protection")
             # Pre-layout addresses: the file offset keeps blocks of one graph section ordered
@@ -264,8 +266,6 @@ class ELFLinkGraphBuilder:
             sym: Symbol | None = None
             if index == 0 or stype == STT_FILE:
                 pass
-            elif stype == STT_TLS:
-                self.tls_symbols.add(index)
             elif st_shndx == SHN_UNDEF:
                 if bind == STB_LOCAL:
                     raise _malformed(self.name, f"local symbol {name} is undefined")
@@ -296,9 +296,7 @@ class ELFLinkGraphBuilder:
                                             f"of range")
             else:
                 sec = self.sections[st_shndx]
-                if sec.flags & SHF_TLS:
-                    self.tls_symbols.add(index)
-                elif sec.block is not None:
+                if sec.block is not None:
                     if stype == STT_GNU_IFUNC:
                         raise UnsupportedObject(f"IFUNC symbol {name} is not supported",
                                                 self.name)
@@ -347,11 +345,8 @@ class ELFLinkGraphBuilder:
                                             f"), which holds no code or data")
             block = target_sec.block
             if block is None:
-                if target_sec.flags & SHF_TLS and target_sec.flags & SHF_ALLOC:
-                    raise UnsupportedRelocation(self.name, target_sec.name, 0, "(relocations)",
-                                                why="thread-local sections are not supported "
-                                                    "yet:")
-                if target_sec.flags & (SHF_WRITE | SHF_EXECINSTR):
+                if not target_sec.flags & SHF_ALLOC and \
+                        target_sec.flags & (SHF_WRITE | SHF_EXECINSTR):
                     raise _malformed(self.name, f"relocation section {rsec.name} applies to "
                                                 f"section {target_sec.name}, which is "
                                                 f"writable or executable but not allocated")

@@ -72,10 +72,22 @@ ELF_X86_64_EDGES: dict[int, EdgeKind] = {
     _BY_NAME["R_X86_64_PLTOFF64"]: EdgeKind.Delta64FromGOT,
     _BY_NAME["R_X86_64_SIZE32"]: EdgeKind.Size32,
     _BY_NAME["R_X86_64_SIZE64"]: EdgeKind.Size64,
+    # Thread-local storage (psABI 4.4; Drepper, "ELF Handling For Thread-Local Storage" 4.3).
+    # TLSGD/TLSLD/GOTTPOFF/GOTPC32_TLSDESC address a GOT entry PC-relatively with the
+    # instruction's -4 in the addend, which the transformed Delta32 keeps.
+    _BY_NAME["R_X86_64_TLSGD"]: EdgeKind.RequestTLSGDAndTransformToDelta32,
+    _BY_NAME["R_X86_64_TLSLD"]: EdgeKind.RequestTLSLDAndTransformToDelta32,
+    _BY_NAME["R_X86_64_DTPOFF32"]: EdgeKind.DTPOff32,
+    _BY_NAME["R_X86_64_DTPOFF64"]: EdgeKind.DTPOff64,
+    _BY_NAME["R_X86_64_DTPMOD64"]: EdgeKind.DTPMod64,
+    _BY_NAME["R_X86_64_GOTTPOFF"]: EdgeKind.RequestGOTTPOffAndTransformToDelta32,
+    _BY_NAME["R_X86_64_TPOFF32"]: EdgeKind.TPOff32,
+    _BY_NAME["R_X86_64_TPOFF64"]: EdgeKind.TPOff64,
+    _BY_NAME["R_X86_64_GOTPC32_TLSDESC"]: EdgeKind.RequestTLSDescAndTransformToDelta32,
+    _BY_NAME["R_X86_64_TLSDESC_CALL"]: EdgeKind.TLSDescCall,
 }
 
 _PC_BIASED = {R_X86_64_PLT32, R_X86_64_GOTPCRELX, R_X86_64_REX_GOTPCRELX}
-_TLS = {16, 17, 18, 19, 20, 21, 22, 23, 34, 35, 36}
 
 
 def relocation_type_name(rtype: int) -> str:
@@ -89,9 +101,6 @@ def add_relocation(builder: ELFLinkGraphBuilder, sec: ELFSection, block: Block, 
     if kind is None:
         if rtype == R_X86_64_NONE:
             return
-        if rtype in _TLS:
-            raise builder.unsupported(sec, offset, rtype,
-                                      "thread-local storage is not supported yet")
         raise builder.unsupported(sec, offset, rtype)
     if kind in (EdgeKind.Size32, EdgeKind.Size64) and not target.is_defined:
         # Symbol sizes do not travel through lookups: only a definition in this object has one.

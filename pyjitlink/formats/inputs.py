@@ -54,7 +54,9 @@ def read_input(path: str, limit: int = STREAM_LIMIT, what: str = "an input") -> 
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as err:
-        raise InputError(err.strerror or str(err), path) from None
+        # LLVM's text names the file in quotes (a FileError), for llvm-jitlink's name.
+        raise InputError(err.strerror or str(err), path,
+                         f"'{path}': {err.strerror or err}") from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISREG(mode):

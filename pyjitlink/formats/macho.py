@@ -148,7 +148,7 @@ MachORelocationHandler = Callable[["MachOLinkGraphBuilder", MachOSection, list[R
 
 
 def _malformed(name: str, what: str) -> MalformedObject:
-    return MalformedObject(f"malformed Mach-O object: {what}", name)
+    return MalformedObject(f"malformed Mach-O object: {what}", name, what)
 
 
 def _cstr(raw: bytes) -> str:
@@ -364,6 +364,12 @@ class MachOLinkGraphBuilder:
                 continue
             kind = n_type & N_TYPE
             ext = bool(n_type & N_EXT)
+            if ext and not name:
+                # An external symbol is its name: without one nothing can bind to it
+                # (LLVM's words for each kind).
+                what = {N_UNDF: "common" if n_value else "external",
+                        N_ABS: "absolute"}.get(kind, "external")
+                raise _malformed(self.name, f"Anonymous {what} symbol at index {index}")
             if kind == N_UNDF:
                 if not ext:
                     raise _malformed(self.name, f"local symbol {name} is undefined")
@@ -496,9 +502,11 @@ class MachOLinkGraphBuilder:
 
     @staticmethod
     def _linkage_scope(n_type: int, n_desc: int) -> tuple[Linkage, Scope]:
-        if not n_type & N_EXT:
-            return Linkage.STRONG, Scope.LOCAL
+        # N_WEAK_DEF makes a symbol weak whether or not it is external (LLVM keeps a weak
+        # local symbol weak: ``.weak_definition`` on a non-global label).
         linkage = Linkage.WEAK if n_desc & N_WEAK_DEF else Linkage.STRONG
+        if not n_type & N_EXT:
+            return linkage, Scope.LOCAL
         return linkage, Scope.HIDDEN if n_type & N_PEXT else Scope.DEFAULT
 
     # ------------------------------------------------------------------ relocations
@@ -650,17 +658,32 @@ def add_subtractor(builder: MachOLinkGraphBuilder, sec: MachOSection, block: Blo
         value -= to_sym.address
     p = block.address + offset
     wide = sub.length == 3
-    if from_sym.block is block:
-        kind = kinds.delta64 if wide else kinds.delta32
-        if sub.extern and uns.extern:  # then the content is A's addend alone
-            to_sym, value = builder.target_by_address(to_sym, value)
-        target, addend = to_sym, value + (p - from_sym.address)
+    # LLVM's rule (MachOLinkGraphBuilder's parsePairRelocation): fixing up B's block, the
+    # edge is a Delta to A; fixing up A's, a NegDelta to B. When both lie in the fixup's
+    # block (an __eh_frame record's CIE pointer, before the records are split), the
+    # direction follows their offsets. The target is the relocation's symbol, never one
+    # found from the content, which may hold any constant (A - (B + 8) for an FDE's
+    # PC-begin).
+    if from_sym.block is block and to_sym.block is block:
+        if to_sym.address > p:
+            fixing_from = True
+        elif from_sym.address > p:
+            fixing_from = False
+        else:
+            fixing_from = from_sym.address >= to_sym.address
+    elif from_sym.block is block:
+        fixing_from = True
     elif to_sym.block is block:
-        kind = kinds.neg_delta64 if wide else kinds.neg_delta32
-        target, addend = from_sym, value - (p - to_sym.address)
+        fixing_from = False
     else:
         raise builder.unsupported(sec, sub.address, sub.type, "SUBTRACTOR must fix up "
                                   "either its minuend's or its subtrahend's block:")
+    if fixing_from:
+        kind = kinds.delta64 if wide else kinds.delta32
+        target, addend = to_sym, value + (p - from_sym.address)
+    else:
+        kind = kinds.neg_delta64 if wide else kinds.neg_delta32
+        target, addend = from_sym, value - (p - to_sym.address)
     block.edges.append(Edge(kind, offset, target, addend))
 
 

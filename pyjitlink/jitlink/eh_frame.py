@@ -101,17 +101,25 @@ def fix_eh_frame_edges(graph: LinkGraph, neg_delta32: int, section_name: str = E
             raise MalformedObject(f"truncated {section_name} record at "
                                   f"{block.address:#x}", graph.name)
         cie_pointer = struct.unpack_from("<I", content, id_offset)[0]
-        if cie_pointer == 0:
+        # A CIE pointer that carries a relocation (a Mach-O SUBTRACTOR pair) is read from
+        # its edge, as LLVM's EHFrameEdgeFixer does: the content is then only an addend.
+        cie_edge = next((e for e in block.edges if e.offset == id_offset), None)
+        if cie_edge is None and cie_pointer == 0:
             continue  # a CIE
-        cie_address = block.address + id_offset - cie_pointer
+        if cie_edge is not None:
+            cie_address = cie_edge.target.address
+        else:
+            cie_address = (block.address + id_offset - cie_pointer) % (1 << 64)
         cie = by_address.get(cie_address)
         if cie is None:
-            raise MalformedObject(f"FDE at {section_name}+{block.address:#x} points to no CIE",
-                                  graph.name)
-        cie_sym = cie_symbols.get(id(cie))
-        if cie_sym is None:
-            cie_sym = cie_symbols[id(cie)] = graph.add_anonymous_symbol(cie, 0)
-        block.add_edge(neg_delta32, id_offset, cie_sym, 0)
+            raise MalformedObject(f"FDE at {section_name}+{block.address:#x} points to no CIE "
+                                  f"(address {cie_address:#x})", graph.name,
+                                  f"No CIE found at address {cie_address:#x}")
+        if cie_edge is None:
+            cie_sym = cie_symbols.get(id(cie))
+            if cie_sym is None:
+                cie_sym = cie_symbols[id(cie)] = graph.add_anonymous_symbol(cie, 0)
+            block.add_edge(neg_delta32, id_offset, cie_sym, 0)
         pc_begin = id_offset + 4
         if implicit_delta is not None:
             encodings = cie_encodings.get(id(cie))
@@ -234,11 +242,12 @@ def _add_implicit_edges(graph: LinkGraph, fde: Block, pc_begin: int,
         if encoding & 0x70 != DW_EH_PE_PCREL or kind is None:
             raise MalformedObject(f"FDE at {fde.section.name}+{fde.address:#x} has an "
                                   f"unrelocated field with encoding {encoding:#x}", graph.name)
-        found = finder.symbol_at(fde.address + offset + value)
+        address = (fde.address + offset + value) % (1 << 64)
+        found = finder.symbol_at(address)
         if found is None:
             raise MalformedObject(f"FDE at {fde.section.name}+{fde.address:#x} points to "
-                                  f"address {fde.address + offset + value:#x}, which holds "
-                                  f"nothing", graph.name)
+                                  f"address {address:#x}, which holds nothing", graph.name,
+                                  f"No symbol or block covering address {address:#x}")
         target, addend = found
         fde.add_edge(kind, offset, target, addend)
 

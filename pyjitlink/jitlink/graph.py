@@ -175,6 +175,9 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
     symbols: list[Symbol] = field(default_factory=list)
     ordinal: int = 0
+    # The section is a thread-local template (ELF SHF_TLS, Mach-O __thread_data/__thread_bss):
+    # its blocks are an initialisation image that each thread gets its own copy of.
+    thread_local: bool = False
 
     def __repr__(self) -> str:
         return f"<Section {self.name} {self.prot}>"

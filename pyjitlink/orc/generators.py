@@ -10,6 +10,7 @@ from pyjitlink.errors import LibraryNotFound, PyJITLinkError
 from pyjitlink.formats import build_link_graph
 from pyjitlink.formats.archive import Archive
 from pyjitlink.orc.jitdylib import JITDylib
+from pyjitlink.orc.platforms import ELFNixPlatform, Platform
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags
 
 RTLD_NOW = 2
@@ -41,23 +42,19 @@ class DynamicLibrarySearchGenerator:
         self.allow = allow
         self.overrides = overrides or {}
         self.origin = origin
-        # Mach-O objects name C symbols with a leading "_" ("_printf"): the session sets
-        # this prefix, and only prefixed names are looked up, without it, in the host.
-        self.global_prefix = ""
+        # Whose C names the objects use: Mach-O's carry a leading "_" ("_printf"); the
+        # session sets the platform, and names the platform cannot demangle are not looked up.
+        self.platform: Platform = ELFNixPlatform()
 
     def try_to_generate(self, jd: JITDylib, lookup_flags: JITDylibLookupFlags,
                         names: list[str]) -> None:
         found: dict[str, tuple[int, SymbolFlags]] = {}
-        prefix = self.global_prefix
+        demangle = self.platform.demangle
         for name in names:
             if self.allow is not None and not self.allow(name):
                 continue
-            host_name = name
-            if prefix:
-                if not name.startswith(prefix):
-                    continue
-                host_name = name[len(prefix):]
-            if host_name in _NEVER_FROM_HOST:
+            host_name = demangle(name)
+            if host_name is None or host_name in _NEVER_FROM_HOST:
                 continue
             address = self.overrides.get(host_name)
             if address is None:
@@ -73,7 +70,8 @@ def load_shared_library(path: str) -> ctypes.c_void_p:
     try:
         lib = ctypes.CDLL(path, mode=RTLD_NOW | RTLD_GLOBAL)
     except OSError as err:
-        raise LibraryNotFound(f"could not load shared library: {err}", path) from None
+        raise LibraryNotFound(f"could not load shared library: {err}", path,
+                              str(err)) from None
     return ctypes.c_void_p(lib._handle)
 
 

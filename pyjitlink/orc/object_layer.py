@@ -16,14 +16,13 @@ from typing import Protocol
 
 from pyjitlink.errors import DuplicateDefinition, OrcError
 from pyjitlink.formats import build_link_graph, link_graph
-from pyjitlink.formats.elf import INIT_FINI_PREFIXES
-from pyjitlink.formats.macho import MACHO_FINI_SUFFIX, MACHO_INIT_SUFFIX
 from pyjitlink.jitlink.graph import Linkage, LinkGraph, Scope
 from pyjitlink.jitlink.linker import LookupResult as LinkLookupResult
 from pyjitlink.jitlink.memory import FinalizedAlloc, MemoryManager
 from pyjitlink.jitlink.passes import PassConfiguration
 from pyjitlink.orc.jitdylib import JITDylib, SymbolTableEntry
 from pyjitlink.orc.materialization import MaterializationResponsibility, MaterializationUnit
+from pyjitlink.orc.platforms import platform_for_graph
 from pyjitlink.orc.resources import ResourceTracker
 from pyjitlink.orc.session import ExecutionSession, LookupResult
 from pyjitlink.orc.symbols import SymbolFlags, SymbolLookupFlags, SymbolState
@@ -70,9 +69,8 @@ def graph_interface(graph: LinkGraph) -> dict[str, SymbolFlags]:
 
 
 def has_initializers(graph: LinkGraph) -> bool:
-    """True if the graph has static initializer or finalizer sections."""
-    return any(name.startswith(INIT_FINI_PREFIXES) or
-               name.endswith((MACHO_INIT_SUFFIX, MACHO_FINI_SUFFIX)) for name in graph.sections)
+    """True if the graph has static initializer or finalizer sections (by its platform)."""
+    return platform_for_graph(graph).has_initializers(graph.sections)
 
 
 class ObjectMaterializationUnit(MaterializationUnit):

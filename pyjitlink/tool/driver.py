@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
+import os
 import resource
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from pyjitlink.formats import identify, object_arch
 from pyjitlink.formats.archive import Archive
 from pyjitlink.formats.inputs import InputCache
 from pyjitlink.jitlink.graph import LinkGraph
+from pyjitlink.orc.platforms import PLATFORMS
 from pyjitlink.tool.session import Session
 
 if TYPE_CHECKING:
@@ -43,12 +45,24 @@ class Options:
     show_graphs: str | None = None
     graph_format: str = "text"
     show_relocated_section_contents: bool = False
+    add_self_relocations: bool = False
+    triple: str | None = None
+    all_load: bool = False
+    preload: tuple[str, ...] = ()
+    search_sys_lib: bool = False
+    show_jit_result: bool = False
+    graph_output: str | None = None
+    harness: tuple[str, ...] = ()
     show_init_es: bool = False
     show_entry_es: bool = False
     num_threads: int = 0
     emulate: bool = False
     timeout: float | None = None
     max_instructions: int | None = None
+    debugger_support: bool | None = None  # None: on for native runs (llvm-jitlink's default)
+    perf_support: bool = False
+    write_symtab: str | None = None
+    symbolicate_with: str | None = None
 
 
 DEFAULT_SLAB_ADDRESS = 0x10000000
@@ -133,6 +147,48 @@ def _parse_alias(stmt: str) -> tuple[str | None, str, str | None, str]:
     return dst, alias, src, aliasee
 
 
+def parse_sect_create(spec: str) -> tuple[str, str, dict[str, int]]:
+    """``-sectcreate <section>,<file>[@<sym>=<offset>,...]`` -> (section, file, symbols);
+    offsets with llvm's auto radix. PyJITLinkError with llvm-jitlink's texts."""
+    head, _, extra = spec.partition("@")
+    section, _, path = head.rpartition(",")
+    if not section or not path:
+        raise PyJITLinkError(f"In -sectcreate={spec}, filename component cannot be empty",
+                             "-sectcreate")
+    symbols: dict[str, int] = {}
+    for pair in extra.split(",") if extra else []:
+        name, _, offset = pair.partition("=")
+        try:
+            symbols[name] = int(offset, 8) if offset[:1] == "0" and offset[1:2].isdigit() \
+                else int(offset, 0)
+        except ValueError:
+            raise PyJITLinkError(f"In -sectcreate={spec}, {offset} is not a valid integer",
+                                 "-sectcreate") from None
+        if symbols[name] < 0:
+            raise PyJITLinkError(f"In -sectcreate={spec}, {offset} is not a valid integer",
+                                 "-sectcreate")
+    return section, path, symbols
+
+
+TRIPLE_ARCHES = {"x86_64": "x86_64", "amd64": "x86_64", "x86_64h": "x86_64",
+                 "aarch64": "aarch64", "arm64": "aarch64"}
+
+
+def parse_triple(triple: str) -> tuple[str, str]:
+    """``-triple``: (architecture, object format) of an LLVM target triple; x86-64 and
+    AArch64, Mach-O for an apple/darwin/macos/ios triple and ELF otherwise. PyJITLinkError
+    for an architecture pyjitlink has no linker for."""
+    parts = triple.lower().split("-")
+    arch = TRIPLE_ARCHES.get(parts[0])
+    if arch is None:
+        raise PyJITLinkError(f"unsupported target triple '{triple}' (architectures: "
+                             f"x86_64, aarch64/arm64)", "-triple")
+    rest = parts[1:]
+    darwin = any(p.startswith(("darwin", "macos", "ios", "tvos", "watchos")) or p == "apple"
+                 for p in rest)
+    return arch, "macho" if darwin else "elf"
+
+
 def first_input(events: Sequence[tuple[str, str]],
                 inputs: InputCache | None = None) -> tuple[str, str] | None:
     """(format, architecture) of the first input that has recognisable ones (None if none
@@ -163,9 +219,11 @@ def inputs_arch(events: Sequence[tuple[str, str]],
 
 def default_entry(events: Sequence[tuple[str, str]],
                   inputs: InputCache | None = None) -> str:
-    """``main``, or ``_main`` when the inputs are Mach-O (llvm-jitlink's rule)."""
+    """The first input's platform's default entry: ``main``, or ``_main`` for Mach-O
+    (llvm-jitlink's rule)."""
     found = first_input(events, inputs)
-    return "_main" if found is not None and found[0] == "macho" else "main"
+    platform = PLATFORMS.get(found[0]) if found is not None else None
+    return (platform or PLATFORMS["elf"]).default_entry
 
 
 def build_session(events: Sequence[tuple[str, str]], options: Options | None = None,
@@ -178,30 +236,60 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
     """
     options = options or Options()
     inputs = inputs or InputCache()
+    triple = parse_triple(options.triple) if options.triple else None
     if options.entry is None:
-        options.entry = default_entry(events, inputs)
+        options.entry = ("_main" if triple[1] == "macho" else "main") if triple else \
+            default_entry(events, inputs)
     session = Session(noexec=options.noexec, slab=slab_settings(options),
                       phony_externals=options.phony_externals,
                       process_symbols=options.process_symbols, entry=options.entry,
                       record_graphs=bool(options.check or options.show_addrs),
-                      num_threads=options.num_threads, arch=inputs_arch(events, inputs),
+                      num_threads=options.num_threads,
+                      arch=triple[0] if triple else inputs_arch(events, inputs),
                       emulate=options.emulate, timeout=options.timeout,
-                      max_instructions=options.max_instructions)
+                      max_instructions=options.max_instructions,
+                      debugger_support=options.debugger_support,
+                      perf_support=options.perf_support)
+    if options.write_symtab is not None:
+        from pyjitlink.orc.plugins.symtab import SymbolTableDumpPlugin
+
+        try:
+            stream = open(options.write_symtab, "w")  # noqa: SIM115 - for the whole run
+        except OSError as err:
+            raise PyJITLinkError(err.strerror or str(err), options.write_symtab) from None
+        session.layer.add_plugin(SymbolTableDumpPlugin(stream))
+    if triple is not None:
+        session.set_object_format(triple[1])
+    session.all_load = options.all_load
+    if options.search_sys_lib:
+        session.system_search_paths = [d for d in os.environ.get("LD_LIBRARY_PATH",
+                                                                 "").split(":") if d]
+    for library in options.preload:
+        session.preload(library)
+    for harness in options.harness:
+        session.add_harness(harness)
+    if options.add_self_relocations:
+        from pyjitlink.tool.self_relocations import SelfRelocationsPlugin
+
+        session.layer.add_plugin(SelfRelocationsPlugin())
     if options.show_graphs or options.show_relocated_section_contents:
         from pyjitlink.tool.dumps import DumpPlugin  # only runs that dump pay for it
 
-        if options.show_graphs:
+        out = None
+        if options.graph_output:
             try:
-                re.compile(options.show_graphs)
-            except re.error as err:
-                raise PyJITLinkError(f"invalid regular expression '{options.show_graphs}': "
-                                     f"{err}", "-show-graphs") from None
-
+                out = open(options.graph_output, "w", encoding="utf-8")  # noqa: SIM115
+            except OSError as err:
+                raise PyJITLinkError(err.strerror or str(err), options.graph_output,
+                                     f"'{options.graph_output}': {err.strerror or err}"
+                                     ) from None
         session.layer.add_plugin(DumpPlugin(options.show_graphs, options.graph_format,
-                                            options.show_relocated_section_contents))
+                                            options.show_relocated_section_contents, out))
     jd = session.main_jd
     libraries = []
     aliases = []
+    sect_creates = []
+    weak_libraries = []
     lazy_next = False  # -lazy applies to the input or -l right after it (llvm-jitlink)
     for kind, value in events:
         lazy, lazy_next = lazy_next, kind == "lazy"
@@ -215,10 +303,21 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
             libraries.append((jd, value, False, lazy))
         elif kind == "hidden-l":
             libraries.append((jd, value, True, lazy))
+        elif kind == "load_hidden":
+            session.add_archive(jd, value, hidden=True, lazy=lazy)
+        elif kind == "weak_library":
+            session.add_weak_library(jd, value)
+        elif kind == "weak-l":
+            weak_libraries.append((jd, value))
         elif kind == "abs":
             session.add_absolute(jd, *_parse_abs(value))
         elif kind == "alias":
             aliases.append((jd, value, _parse_alias(value)))
+        elif kind == "sectcreate":
+            sect_creates.append((jd, parse_sect_create(value)))
+    for sect_jd, (section, path, symbols) in sect_creates:
+        # After the inputs: the section's graph takes the first input's format.
+        session.add_sect_create(sect_jd, section, path, symbols)
     for alias_jd, stmt, (dst_name, alias, src_name, aliasee) in aliases:
         # After every -jd exists, so either side may name any JITDylib.
         found = []
@@ -234,8 +333,31 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
     # ld's rule: every -L of a JITDylib applies to each of its -l, wherever they stand.
     for lib_jd, name, hidden, lazy in libraries:
         session.add_library(lib_jd, name, hidden, lazy)
+    for lib_jd, name in weak_libraries:
+        session.add_weak_library(lib_jd, session.find_text_stub(lib_jd, name))
     session.finish_link_orders()
     return session
+
+
+def symbolicate(table_path: str, inputs: Sequence[str]) -> int:
+    """``-symbolicate-with FILE``: print each input backtrace (``-`` or none: stdin) with
+    JIT'd addresses named from the symbol table FILE (see orc.plugins.symtab)."""
+    from pyjitlink.orc.plugins.symtab import DumpedSymbolTable
+
+    def read(path: str) -> str:
+        if path == "-":
+            return sys.stdin.read()
+        try:
+            with open(path, errors="replace") as f:
+                return f.read()
+        except OSError as err:
+            raise PyJITLinkError(err.strerror or str(err), path) from None
+
+    table = DumpedSymbolTable(read(table_path))
+    for path in inputs or ("-",):
+        sys.stdout.write(table.symbolicate(read(path)))
+    sys.stdout.flush()
+    return 0
 
 
 TIMER_NAMES = {"load": "time to load/add object files", "link": "time to link object files",
@@ -300,6 +422,17 @@ def first_input_path(events: Sequence[tuple[str, str]]) -> str | None:
     return next((value for kind, value in events if kind == "input"), None)
 
 
+@contextmanager
+def _during_link() -> Iterator[None]:
+    """Mark errors of the link and the run: llvm-jitlink's session reports those, under its
+    own banner (cli.LLVM_LINK_BANNER), where option and input errors get argv[0]'s."""
+    try:
+        yield
+    except PyJITLinkError as err:
+        err.during_link = True
+        raise
+
+
 def run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
         options: Options) -> int:
     """Build the session, link, run (unless -noexec); return the exit status.
@@ -344,7 +477,8 @@ def _run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
         sys.stdout.flush()
     started = timer.start()
     assert options.entry is not None  # build_session chose the default
-    address = session.link_entry(options.entry)
+    with _during_link():
+        address = session.link_entry(options.entry)
     timer.stop("link", started)
     if options.show_entry_es:
         session.es.dump(sys.stdout)
@@ -359,8 +493,13 @@ def _run(events: Sequence[tuple[str, str]], program_args: Sequence[str],
     if not options.noexec:
         assert session.executor is not None
         started = timer.start()
-        code = session.run_linked_main(address, program_args)
+        with _during_link():
+            code = session.run_linked_main(address, program_args)
         timer.stop("run", started)
+        if options.show_jit_result:
+            # The entry point's return value on stdout; the tool itself then succeeds.
+            print(f"JIT result: {code}", flush=True)
+            code = 0
     stats = session.stats
     if options.show_sizes:
         print(f"  Total size of all blocks before pruning: {stats.pre_prune_total}")

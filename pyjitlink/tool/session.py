@@ -12,6 +12,7 @@ point is looked up in main, then every ``-jd`` JITDylib in command-line order, t
 from __future__ import annotations
 
 import os
+import re
 import threading
 import weakref
 from collections.abc import Callable, Sequence
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 from pyjitlink.errors import (
     ExecutionError,
     LibraryNotFound,
+    PyJITLinkError,
     SymbolsNotFound,
     UnsupportedObject,
 )
@@ -30,10 +32,11 @@ from pyjitlink.formats import (
     identify,
     object_arch,
     scan_object_interface,
+    thin_archive,
     thin_object,
 )
 from pyjitlink.formats.inputs import read_input
-from pyjitlink.jitlink.graph import LinkGraph, Scope
+from pyjitlink.jitlink.graph import LinkGraph, Linkage, MemProt, Scope
 from pyjitlink.jitlink.memory import ArenaMemoryManager, SlabArena
 from pyjitlink.orc.generators import (
     DynamicLibrarySearchGenerator,
@@ -49,7 +52,9 @@ from pyjitlink.orc.object_layer import (
     DeferredObjectMaterializationUnit,
     ObjectLinkingLayer,
 )
-from pyjitlink.orc.platform import InitFiniPlugin
+from pyjitlink.orc.platforms import Platform, platform_for_format
+from pyjitlink.orc.platforms.initfini import InitFiniPlugin
+from pyjitlink.orc.platforms.tls import StaticTLSLayout, TLSPlugin
 from pyjitlink.orc.resources import ResourceTracker
 from pyjitlink.orc.session import ExecutionSession, make_dispatcher
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags, SymbolState
@@ -87,7 +92,8 @@ class Session:
                  phony_externals: bool = False, process_symbols: bool = True,
                  entry: str = "main", record_graphs: bool = False, num_threads: int = 0,
                  arch: str | None = None, emulate: bool = False,
-                 timeout: float | None = None, max_instructions: int | None = None
+                 timeout: float | None = None, max_instructions: int | None = None,
+                 debugger_support: bool | None = None, perf_support: bool = False
                  ) -> None:
         self.es = ExecutionSession(make_dispatcher(num_threads))
         self.noexec = noexec
@@ -117,15 +123,22 @@ class Session:
         else:
             from pyjitlink.executors.native import NativeExecutor
 
-            self.executor = NativeExecutor()
+            if max_instructions is not None:
+                raise ExecutionError("-max-instructions needs an emulated run (-emulate): "
+                                     "native code runs uncounted", "-max-instructions")
+            self.executor = NativeExecutor(timeout=timeout)
             memory_manager = self.executor.memory_manager
         self._emulator = emulator  # its calling convention follows the objects' format
         self.layer = ObjectLinkingLayer(self.es, memory_manager)
         self.init_fini = InitFiniPlugin()
         self.layer.add_plugin(self.init_fini)
+        # Thread-local storage: the executor's TLS modules, or a static layout with none.
+        tls_service = getattr(self.executor, "tls", None) or StaticTLSLayout(target)
+        self.layer.add_plugin(TLSPlugin(tls_service))
         if self.executor is not None:
             for plugin in self.executor.plugins:
                 self.layer.add_plugin(plugin)
+            self._add_debug_plugins(debugger_support, perf_support)
         self.layer.add_plugin(_SizePlugin(self.stats))
         # What -check and -show-addrs read: every graph's symbols, sections, GOT and stubs.
         self.graph_info: GraphInfo | None = None
@@ -150,6 +163,13 @@ class Session:
         if self.host_symbols is not None:
             self.process_jd.add_generator(self.host_symbols)
         self.object_format: str | None = None  # of the first input: ELF and Mach-O don't mix
+        self.platform: Platform | None = None  # the first input's (orc.platforms)
+        self.all_load = False  # -all_load: every archive member links, needed or not
+        self.system_search_paths: list[str] = []  # -search-sys-lib: LD_LIBRARY_PATH's
+        # -harness: the names harness objects define and reference (see add_harness).
+        self.harness_definitions: set[str] = set()
+        self.harness_externals: set[str] = set()
+        self.harness_files: set[str] = set()
         if phony_externals:
             self.process_jd.add_generator(_PhonyExternals())
         self.search_paths: dict[str, list[str]] = {}
@@ -215,6 +235,29 @@ class Session:
         except BaseException:  # noqa: BLE001 - nothing could report it
             pass
 
+    def _add_debug_plugins(self, debugger_support: bool | None, perf_support: bool) -> None:
+        """Debug objects (source lines for fault reports; GDB's JIT interface natively, on
+        by default as llvm-jitlink's -debugger-support) and -perf-support's maps."""
+        from pyjitlink.executors.native import NativeExecutor
+        from pyjitlink.orc.plugins.debugger import DebugObjectPlugin
+
+        executor = self.executor
+        assert executor is not None
+        native = isinstance(executor, NativeExecutor)
+        gdb = None
+        if native and (debugger_support is None or debugger_support):
+            from pyjitlink.executors.gdb_jit import GDBJITInterface
+
+            gdb = GDBJITInterface.get()
+        self.layer.add_plugin(DebugObjectPlugin(executor.symbolizer, gdb))
+        if perf_support:
+            if not native:
+                raise ExecutionError("-perf-support needs a native run: perf cannot see "
+                                     "inside the emulator", "-perf-support")
+            from pyjitlink.orc.plugins.perf import PerfSupportPlugin
+
+            self.layer.add_plugin(PerfSupportPlugin())
+
     def _graph_linking(self, jd: JITDylib, graph: LinkGraph) -> None:
         for callback in self.on_linked:
             callback(jd, graph)
@@ -259,6 +302,9 @@ class Session:
         if data is None:
             data = read_input(path)
         kind = identify(data)
+        archive = thin_archive(data, path, self.target_arch)
+        if archive is not None:  # a universal file of archives: the target's slice
+            kind, data = "archive", archive
         if kind == "archive":
             self.add_archive(jd, path, data, lazy=lazy)
         elif lazy:
@@ -274,6 +320,9 @@ class Session:
         data = thin_object(data, name, self.target_arch)
         self.note_object_format(data, name)
         graph = build_link_graph(data, name)
+        if (self.harness_definitions or self.harness_externals) and \
+                name not in self.harness_files:
+            self._adapt_test_object(graph)
         if hidden:
             for sym in graph.defined_symbols():
                 if sym.scope is Scope.DEFAULT:
@@ -293,19 +342,26 @@ class Session:
         arch = object_arch(data, name)
         if arch != self.target_arch:
             raise UnsupportedObject(f"{arch} object cannot be linked in a session for "
-                                    f"{self.target_arch} (the first input chooses the "
-                                    f"architecture)", name)
+                                    f"{self.target_arch} (-triple or the first input "
+                                    f"chooses the architecture)", name)
         if self.object_format is None:
-            self.object_format = kind
-            if kind == "macho" and self.host_symbols is not None:
-                self.host_symbols.global_prefix = "_"
-            if kind == "macho" and self._emulator is not None:
-                self._emulator.set_platform("darwin")
+            self.set_object_format(kind)
         elif kind != self.object_format:
             names = {"elf": "ELF", "macho": "Mach-O"}
             raise UnsupportedObject(f"cannot mix {names[kind]} and "
                                     f"{names[self.object_format]} objects in one session",
                                     name)
+
+    def set_object_format(self, kind: str) -> None:
+        """The session's object format ("elf" or "macho"), from its first object or from
+        ``-triple``; Mach-O makes C library names resolve without their leading underscore
+        and emulated host calls follow Apple's convention (the platform's, see orc.platforms)."""
+        self.object_format = kind
+        self.platform = platform = platform_for_format(kind)
+        if self.host_symbols is not None:
+            self.host_symbols.platform = platform
+        if self._emulator is not None:
+            self._emulator.set_platform(platform.executor_abi, platform.global_prefix)
 
     @property
     def lazy_manager(self) -> LazyReexportsManager:
@@ -373,6 +429,7 @@ class Session:
         with ``hidden`` (``-hidden-l``) their symbols are hidden: visible inside ``jd`` only."""
         if data is None:
             data = read_input(path)
+            data = thin_archive(data, path, self.target_arch) or data
 
         session = weakref.ref(self)  # the generator must not keep the session alive
 
@@ -385,7 +442,90 @@ class Session:
             else:
                 this.add_object(target, member, name, hidden=hidden)
 
-        jd.add_generator(StaticLibraryDefinitionGenerator(path, data, add_member))
+        generator = StaticLibraryDefinitionGenerator(path, data, add_member)
+        if self.all_load:
+            # -all_load: every member links, whether or not a lookup needs it (ld64's rule).
+            for index, member in enumerate(generator.archive.members):
+                add_member(jd, member.data, generator.archive.member_path(index))
+            return
+        jd.add_generator(generator)
+
+    def add_harness(self, path: str) -> None:
+        """``-harness FILE``: an object that tests the other inputs (llvm-jitlink's harness
+        mode), added to ``main``. The test objects then change as llvm-jitlink changes them
+        (see _adapt_test_object): a name the harness defines replaces the test objects'
+        definition of it, and a name the harness references is exported from the test
+        objects even if it was local (a ``static`` function the harness calls)."""
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as err:
+            raise PyJITLinkError(err.strerror or str(err), path,
+                                 f"'{path}': {err.strerror or err}") from None
+        graph = build_link_graph(thin_object(data, path, self.target_arch), path)
+        defined = {s.name for s in graph.defined_symbols()
+                   if s.name and s.scope is not Scope.LOCAL}
+        defined.update(s.name for s in graph.absolute_symbols
+                       if s.name and s.scope is not Scope.LOCAL)
+        self.harness_definitions |= defined
+        self.harness_externals |= set(graph.external_symbols)
+        self.harness_externals -= self.harness_definitions
+        self.harness_files.add(path)
+        self.add_object(self.main_jd, data, path)
+
+    def _adapt_test_object(self, graph: LinkGraph) -> None:
+        """Harness mode, for one test object: definitions of names the harness defines
+        become external references (the harness's wins); definitions of names the harness
+        references become exported and live."""
+        for sym in list(graph.defined_symbols()):
+            if not sym.name:
+                continue
+            if sym.name in self.harness_definitions:
+                graph.make_external(sym)
+            elif sym.name in self.harness_externals:
+                sym.scope = Scope.DEFAULT
+                sym.live = True
+
+    def find_text_stub(self, jd: JITDylib, name: str) -> str:
+        """``-weak-l NAME``: ``libNAME.tbd`` in ``jd``'s search paths (then the system
+        ones of -search-sys-lib); LibraryNotFound with llvm-jitlink's words."""
+        for directory in self.search_paths.get(jd.name, []) + self.system_search_paths:
+            path = os.path.join(directory, f"lib{name}.tbd")
+            if os.path.isfile(path):
+                return path
+        raise LibraryNotFound(f"While linking {jd.name}, could not find library for "
+                              f"-weak-l{name}", f"-weak-l{name}")
+
+    def preload(self, path: str) -> None:
+        """``-preload LIB``: load the shared library ``LIB`` into the process before
+        linking (RTLD_GLOBAL: its symbols resolve as the process's). Natively only: an
+        emulated process has no dynamic loader."""
+        if self._emulator is not None:
+            raise ExecutionError(f"-preload {path}: an emulated program cannot load host "
+                                 f"shared libraries")
+        load_shared_library(path)
+
+    def add_weak_library(self, jd: JITDylib, path: str) -> None:
+        """``-weak_library FILE`` (and ``-weak-l NAME``): emulate a weak link against the
+        library a TextAPI stub (``.tbd``) describes: every symbol the stub lists resolves to
+        null, from a JITDylib named by the path that ``jd`` links against (newest
+        llvm-jitlink's rule). PyJITLinkError for an unreadable stub or one that lists no
+        symbols."""
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except OSError as err:
+            raise PyJITLinkError(err.strerror or str(err), path,
+                                 f"'{path}': {err.strerror or err}") from None
+        names = textapi_symbols(text)
+        if not names:
+            raise PyJITLinkError("not a TextAPI stub (no symbols listed)", path)
+        lib_jd = self.es.get_jit_dylib(path)
+        if lib_jd is None:
+            lib_jd = self.es.create_jit_dylib(path)
+            lib_jd.define(AbsoluteSymbolsMaterializationUnit(
+                {n: (0, SymbolFlags.EXPORTED | SymbolFlags.WEAK) for n in sorted(names)}))
+        self.link_against(jd, lib_jd)
 
     def add_library(self, jd: JITDylib, name: str, hidden: bool = False,
                     lazy: bool = False) -> None:
@@ -404,8 +544,8 @@ class Session:
                 self.link_against(jd, other)
             return
         try:
-            kind, path = find_library(name, self.search_paths.get(jd.name, []),
-                                      archives_only=hidden)
+            kind, path = find_library(name, self.search_paths.get(jd.name, []) +
+                                      self.system_search_paths, archives_only=hidden)
         except LibraryNotFound:
             raise LibraryNotFound(f"While linking {jd.name}, could not find library for "
                                   f"-l{name}", f"-l{name}") from None
@@ -429,6 +569,33 @@ class Session:
         jd.define(AbsoluteSymbolsMaterializationUnit({name: (address, SymbolFlags.EXPORTED)}))
         if self.graph_info is not None:
             self.graph_info.record_absolute(name, address)
+
+    def add_sect_create(self, jd: JITDylib, section: str, path: str,
+                        symbols: dict[str, int]) -> None:
+        """``-sectcreate``: a read-only section ``section`` holding the bytes of the file at
+        ``path`` (16-byte aligned), with an exported symbol at each offset of ``symbols``,
+        defined in ``jd`` and linked on demand (llvm-jitlink's SectCreateMaterializationUnit,
+        its graph named ``orc_sectcreate_<section>``). PyJITLinkError for an unreadable file
+        or an offset past its end."""
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as err:
+            raise PyJITLinkError(err.strerror or str(err), path,
+                                 f"'{path}': {err.strerror or err}") from None
+        for name, offset in symbols.items():
+            if offset > len(data):
+                raise PyJITLinkError(f"In -sectcreate, symbol {name} at offset {offset:#x} "
+                                     f"lies past the end of {path} ({len(data)} bytes)",
+                                     "-sectcreate")
+        graph = LinkGraph(f"orc_sectcreate_{section}", self.target_arch,
+                          object_format=self.object_format or "elf")
+        block = graph.create_content_block(graph.create_section(section, MemProt.READ), data,
+                                           0, 16)
+        for name, offset in symbols.items():
+            graph.add_defined_symbol(block, offset, name, 0, Linkage.STRONG, Scope.DEFAULT,
+                                     live=True)
+        self.layer.add(jd, graph)
 
     def add_alias(self, dst: JITDylib, alias: str, src: JITDylib, aliasee: str) -> None:
         """Define ``alias`` in ``dst`` as a re-export of ``aliasee`` found from ``src``."""
@@ -538,6 +705,37 @@ def _weakly(method: Callable[..., None]) -> Callable[..., None]:
     return call
 
 
+_TEXTAPI_LIST = re.compile(r"^\s*-?\s*(?:symbols|weak-symbols|thread-local-symbols|"
+                           r"weak-def-symbols)\s*:\s*\[([^\]]*)\]", re.MULTILINE)
+
+
+def textapi_symbols(text: str) -> set[str]:
+    """The symbol names a TextAPI stub lists: the ``symbols``, ``weak-symbols`` and
+    ``thread-local-symbols`` lists of its YAML form (tbd v1-v4), or the ``exports`` of its
+    JSON form (v5)."""
+    if text.lstrip().startswith("{"):
+        import json
+
+        try:
+            doc = json.loads(text)
+        except ValueError:
+            return set()
+        names: set[str] = set()
+        for library in [doc.get("main_library", {}), *doc.get("libraries", [])]:
+            for export in library.get("exported_symbols", []):
+                for group in ("data", "text"):
+                    for kind in ("global", "weak", "thread_local"):
+                        names.update(export.get(group, {}).get(kind, []))
+        return names
+    names = set()
+    for match in _TEXTAPI_LIST.finditer(text):
+        for item in match.group(1).replace("\n", " ").split(","):
+            name = item.strip().strip("'\"")
+            if name:
+                names.add(name)
+    return names
+
+
 class _EmulatedProcessSymbols:
     """The Process JITDylib of an emulated run: names resolve in the emulated process
     (hostlib's variables; trap addresses for functions, also for ones it lacks: calling one
@@ -548,17 +746,18 @@ class _EmulatedProcessSymbols:
     def __init__(self, executor: EmulatedExecutor, allow: Callable[[str], bool]) -> None:
         self.executor = executor
         self.allow = allow
-        self.global_prefix = ""  # "_" for Mach-O inputs, as DynamicLibrarySearchGenerator
+        # Whose C names the objects use (Mach-O's "_"), as DynamicLibrarySearchGenerator.
+        self.platform: Platform = platform_for_format("elf")
 
     def try_to_generate(self, jd: JITDylib, lookup_flags: JITDylibLookupFlags,
                         names: list[str]) -> None:
         found: dict[str, tuple[int, SymbolFlags]] = {}
-        prefix = self.global_prefix
+        demangle = self.platform.demangle
         for name in names:
-            if not self.allow(name) or (prefix and not name.startswith(prefix)):
+            if not self.allow(name):
                 continue
-            host_name = name[len(prefix):]
-            if host_name in self.NEVER:
+            host_name = demangle(name)
+            if host_name is None or host_name in self.NEVER:
                 continue
             address = self.executor.host_symbol(host_name)
             if address is not None:

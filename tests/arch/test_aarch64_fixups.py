@@ -9,7 +9,6 @@ llvm-mc's encodings, re-checked against llvm-mc when it is installed.
 
 from __future__ import annotations
 
-import shutil
 import struct
 import subprocess
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from pyjitlink.arch.aarch64 import (
 from pyjitlink.errors import FixupOutOfRange, InstructionMismatch, JITLinkError
 from pyjitlink.jitlink.graph import Block, Edge, Linkage, LinkGraph, MemProt, Scope, Symbol
 from pyjitlink.jitlink.linker import apply_fixups
+from toolchain import find_tool
 
 RX = MemProt.READ | MemProt.EXEC
 RW = MemProt.READ | MemProt.WRITE
@@ -132,7 +132,7 @@ GOT_REQUESTS = [K.RequestGOTAndTransformToPage21, K.RequestGOTAndTransformToPage
                 K.RequestGOTAndTransformToPageOffset15, K.RequestGOTAndTransformToDelta32,
                 K.RequestGOTAndTransformToLDRLiteral19, K.RequestGOTAndTransformToPointer64]
 
-LLVM_MC = shutil.which("llvm-mc")
+LLVM_MC = find_tool("llvm-mc")
 
 
 @pytest.mark.skipif(LLVM_MC is None, reason="llvm-mc is not on PATH")
@@ -179,8 +179,20 @@ DATA: dict[EdgeKind, tuple] = {
 }
 
 
+# Thread-local kinds: checked below against AAELF64's TLS formulas with a stand-in resolver.
+TLS_INSTRUCTIONS = [K.TPRelAddHi12, K.TPRelAddLo12, K.TPRelAddLo12NC, K.TPRelLoadStore12,
+                    K.TPRelMoveWide16, K.TPRelMoveWide16Checked]
+TLS_DATA = [K.DTPMod64, K.DTPRel64, K.TPRel64, K.TLSDescFunction64, K.TLSDescArgument64,
+            K.TLSDescCall]
+TLS_REQUESTS = [K.RequestTLSDescAndTransformToPage21, K.RequestTLSDescAndTransformToPageOffset12,
+                K.RequestGOTTPRelAndTransformToPage21,
+                K.RequestGOTTPRelAndTransformToPageOffset12,
+                K.RequestTLSGDAndTransformToPage21, K.RequestTLSGDAndTransformToPageOffset12]
+
+
 def test_oracle_covers_every_edge_kind() -> None:
-    assert set(DATA) | set(ACCEPTS) | set(GOT_REQUESTS) == set(EdgeKind)
+    assert set(DATA) | set(ACCEPTS) | set(GOT_REQUESTS) | set(TLS_INSTRUCTIONS) | set(
+        TLS_DATA) | set(TLS_REQUESTS) == set(EdgeKind)
     assert set(REFUSES) == set(ACCEPTS)
 
 
@@ -931,3 +943,155 @@ def test_call_to_null_strong_external_keeps_stub() -> None:
     apply_fixups(graph, apply_fixup)
     (bl,) = _insns(block)
     assert _stub_destination(graph, _imm(bl)) == 0
+
+
+# ----------------------------------------------------------------------------- thread-local
+
+
+class StandInTLS:
+    """A TLSResolver with fixed answers: module 3, its image at ``image``, its block at
+    ``block_tp_offset`` from TP (static) or nowhere static (``block_tp_offset`` None)."""
+
+    RESOLVERS = (0x5000, 0x6000)
+
+    def __init__(self, image: int, block_tp_offset: int | None) -> None:
+        self.image = image
+        self.block_tp_offset = block_tp_offset
+
+    def module_id(self, address: int, name: str) -> int:
+        return 3
+
+    def dtp_offset(self, address: int, name: str) -> int:
+        return address - self.image
+
+    def tp_offset(self, address: int, name: str) -> int:
+        assert self.block_tp_offset is not None
+        return self.block_tp_offset + address - self.image
+
+    def tlsdesc(self, address: int, name: str) -> tuple[int, int | None]:
+        if self.block_tp_offset is None:
+            return self.RESOLVERS[1], None
+        return self.RESOLVERS[0], self.tp_offset(address, name)
+
+
+def _tls_setup(kind: EdgeKind, tprel: int, a: int, word: int | None,
+               static: bool = True) -> tuple[LinkGraph, Block, Edge]:
+    """An edge whose target's TPREL(S) is ``tprel`` (TP = 0x10000 after a 16-byte TCB)."""
+    from pyjitlink.jitlink.tls import set_tls_resolver
+
+    image = 0x7000_0000
+    graph, block, edge = _setup(kind, image + tprel - 16, a, 0x4000_1000, word=word)
+    set_tls_resolver(graph, StandInTLS(image, 16 if static else None))
+    return graph, block, edge
+
+
+TLS_WORDS = {
+    K.TPRelAddHi12: words("add x0, x1, #0, lsl #12"),
+    K.TPRelAddLo12: words("add x0, x1, #0", "add w2, w3, #0"),
+    K.TPRelAddLo12NC: words("add x0, x1, #0"),
+    K.TPRelLoadStore12: LOAD_STORES,
+    K.TPRelMoveWide16: words("movk x5, #0, lsl #16", "movk x5, #0, lsl #32", "movz x5, #0"),
+    K.TPRelMoveWide16Checked: words("movz x5, #0", "movn x0, #0", "movz x5, #0, lsl #48"),
+}
+
+
+def _tls_accepts(kind: EdgeKind, x: int, w: Word) -> bool:
+    """AAELF64's checks: TLSLE_ADD_TPREL_HI12 0 <= X < 2**24, _LO12 0 <= X < 2**12,
+    MOVW_TPREL_Gn the signed slice range; LDSTn the datum's alignment."""
+    if kind == K.TPRelAddHi12:
+        return 0 <= x < 1 << 24
+    if kind == K.TPRelAddLo12:
+        return 0 <= x < 1 << 12
+    if kind == K.TPRelLoadStore12:
+        return x % (1 << w.scale) == 0
+    if kind == K.TPRelMoveWide16Checked:
+        return -(1 << 16 * (w.hw + 1)) <= x < 1 << 16 * (w.hw + 1)
+    return True
+
+
+@pytest.mark.parametrize("kind,w", [(k, w) for k, ws in TLS_WORDS.items() for w in ws],
+                         ids=lambda v: v.name if isinstance(v, EdgeKind) else v.asm)
+@SETTINGS
+@given(x=st.one_of(st.integers(-(1 << 40), 1 << 40), st.integers(-0x3000, 1 << 25)),
+       a=st.integers(-64, 64))
+def test_tprel_instruction_fixups_match_aaelf64(kind: EdgeKind, w: Word, x: int,
+                                                a: int) -> None:
+    graph, block, edge = _tls_setup(kind, x - a, a, w.word)  # TPREL(S + A) = x
+    before = bytes(block.content)
+    if not _tls_accepts(kind, x, w):
+        with pytest.raises(FixupOutOfRange) as info:
+            apply_fixup(graph, block, edge)
+        assert info.value.value == x and bytes(block.content) == before
+        return
+    apply_fixup(graph, block, edge)
+    (new,) = struct.unpack_from("<I", block.content, FIELD_OFFSET)
+    insn = disasm(new, 0x4000_1000)
+    if kind == K.TPRelAddHi12:
+        assert new & ~0x003FFC00 == w.word and (new >> 10) & 0xFFF == x >> 12
+    elif kind in (K.TPRelAddLo12, K.TPRelAddLo12NC):
+        assert new & ~0x003FFC00 == w.word and insn.operands[-1].imm == x & 0xFFF
+    elif kind == K.TPRelLoadStore12:
+        assert insn.operands[-1].mem.disp == x & 0xFFF
+    else:
+        shift = 16 * w.hw
+        if kind == K.TPRelMoveWide16Checked and w.asm.startswith(("movz", "movn")):
+            # MOVZ of the slice for X >= 0, MOVN of the slice of ~X for X < 0: either way
+            # the register then holds X's slice sign-extended (capstone's mov alias).
+            assert insn.mnemonic in ("mov", "movz", "movn")
+            assert (new >> 29) & 3 == (2 if x >= 0 else 0)
+            field = (new >> 5) & 0xFFFF
+            assert field == ((x if x >= 0 else ~x) >> shift) & 0xFFFF
+        else:
+            assert new & ~0x001FFFE0 == w.word
+            assert (new >> 5) & 0xFFFF == ((x % TWO64) >> shift) & 0xFFFF
+
+
+@pytest.mark.parametrize("static", [True, False], ids=["static", "dynamic"])
+def test_tls_data_words(static: bool) -> None:
+    """DTPMOD64 = the module id, DTPREL64 = DTPREL(S+A), TPREL64 = TPREL(S+A), a
+    descriptor's resolver and argument (TPREL for the static resolver; the address of the
+    tls_index after it, P + 8, for the dynamic one); TLSDESC_CALL writes nothing."""
+    tprel, a = 0x2468, 0x10
+    expected = {K.DTPMod64: 3, K.DTPRel64: tprel - 16 + a, K.TPRel64: tprel + a,
+                K.TLSDescFunction64: StandInTLS.RESOLVERS[0 if static else 1],
+                K.TLSDescArgument64: tprel + a if static else 0x4000_1000 + 8}
+    for kind in TLS_DATA:
+        graph, block, edge = _tls_setup(kind, tprel, a, None, static)
+        before = bytes(block.content)
+        if kind == K.TPRel64 and not static:
+            with pytest.raises(AssertionError):  # the stand-in has no static offset
+                apply_fixup(graph, block, edge)
+            continue
+        apply_fixup(graph, block, edge)
+        if kind == K.TLSDescCall:
+            assert bytes(block.content) == before
+            continue
+        (value,) = struct.unpack_from("<Q", block.content, FIELD_OFFSET)
+        assert value == expected[kind], kind.name
+
+
+def test_tls_requests_lower_to_their_got_entries() -> None:
+    """TLSDESC, TLSIE and TLSGD pairs become Page21/PageOffset12 edges to one GOT entry per
+    kind of access: a descriptor {resolver, argument} + tls_index, {TPREL}, {module,
+    DTPREL}; the entries sit in the GOT section (what got_addr searches)."""
+    graph = _graph()
+    text = graph.create_section(".text", RX)
+    block = graph.create_content_block(text, bytes(4 * len(TLS_REQUESTS)), alignment=4)
+    tv = graph.add_external_symbol("tv")
+    for index, kind in enumerate(TLS_REQUESTS):
+        block.add_edge(kind, 4 * index, tv, 0)
+    build_got_and_plt(graph)
+    entries = {}
+    for edge, kind in zip(block.edges, TLS_REQUESTS):
+        assert edge.kind == (K.Page21 if kind.name.endswith("Page21") else K.PageOffset12)
+        assert edge.target.block.section.name == GOT_SECTION
+        entries.setdefault(kind.name.split("And")[0], set()).add(edge.target.block)
+    assert all(len(blocks) == 1 for blocks in entries.values())
+    words_of = {name: [(e.offset, e.kind, e.target) for e in next(iter(b)).edges]
+                for name, b in entries.items()}
+    assert words_of == {
+        "RequestTLSDesc": [(0, K.TLSDescFunction64, tv), (8, K.TLSDescArgument64, tv),
+                           (16, K.DTPMod64, tv), (24, K.DTPRel64, tv)],
+        "RequestGOTTPRel": [(0, K.TPRel64, tv)],
+        "RequestTLSGD": [(0, K.DTPMod64, tv), (8, K.DTPRel64, tv)],
+    }

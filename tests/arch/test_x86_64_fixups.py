@@ -77,11 +77,16 @@ RANGED = [k for k, (_, _, r) in ORACLE.items() if r is not None]
 UNLOWERED = [K.RequestGOTAndTransformToDelta32, K.RequestGOTAndTransformToDelta64,
              K.RequestGOTAndTransformToDelta64FromGOT,
              K.RequestGOTAndTransformToPCRel32GOTLoadRelaxable,
-             K.RequestGOTAndTransformToPCRel32GOTLoadREXRelaxable]
+             K.RequestGOTAndTransformToPCRel32GOTLoadREXRelaxable,
+             K.RequestTLSGDAndTransformToDelta32, K.RequestTLSLDAndTransformToDelta32,
+             K.RequestGOTTPOffAndTransformToDelta32, K.RequestTLSDescAndTransformToDelta32]
+# Thread-local kinds: their values come from the platform's resolver (tested below).
+TLS_VALUES = [K.DTPOff32, K.DTPOff64, K.DTPMod64, K.TPOff32, K.TPOff64, K.TLSDescCall,
+              K.TLSDescFunction64, K.TLSDescArgument64]
 
 
 def test_oracle_covers_every_edge_kind() -> None:
-    assert set(ORACLE) | set(UNLOWERED) == set(EdgeKind)
+    assert set(ORACLE) | set(UNLOWERED) | set(TLS_VALUES) == set(EdgeKind)
 
 
 def _solve_target(kind: EdgeKind, value: int, a: int, p: int, got: int) -> int:
@@ -638,3 +643,102 @@ def test_unresolved_weak_reference_keeps_null_got_entry() -> None:
     (mov,) = _decode(block)
     assert mov.mnemonic == "mov"
     assert _read_u64(graph, _rip_target(mov)) == 0  # the load yields NULL, as a weak ref must
+
+
+# ----------------------------------------------------------------------------- thread-local
+
+
+class StandInTLS:
+    """A TLSResolver with fixed answers: module 3, its image at ``image``, its block
+    ``block_tp_offset`` bytes from the thread pointer (None: not in static TLS)."""
+
+    RESOLVERS = (0x5000, 0x6000)
+
+    def __init__(self, image: int, block_tp_offset: int | None) -> None:
+        self.image = image
+        self.block_tp_offset = block_tp_offset
+
+    def module_id(self, address: int, name: str) -> int:
+        return 3
+
+    def dtp_offset(self, address: int, name: str) -> int:
+        return address - self.image
+
+    def tp_offset(self, address: int, name: str) -> int:
+        if self.block_tp_offset is None:
+            from pyjitlink.jitlink.tls import StaticTLSUnavailable
+            raise StaticTLSUnavailable(f"{name} is not in static TLS", "fixups.o", 64)
+        return self.block_tp_offset + address - self.image
+
+    def tlsdesc(self, address: int, name: str) -> tuple[int, int | None]:
+        if self.block_tp_offset is None:
+            return self.RESOLVERS[1], None
+        return self.RESOLVERS[0], self.tp_offset(address, name)
+
+
+@pytest.mark.parametrize("static", [True, False], ids=["static", "dynamic"])
+@settings(max_examples=40, deadline=None)
+@given(dtpoff=st.integers(0, 1 << 20), block=st.integers(-(1 << 31), -(1 << 12)),
+       a=st.integers(-64, 64))
+def test_tls_fixups_match_psabi(static: bool, dtpoff: int, block: int, a: int) -> None:
+    """DTPOFF32/64 = DTPOFF(S) + A, DTPMOD64 = the module id, TPOFF32/64 = S + A - TP
+    (variant II: negative), a descriptor's resolver and argument (S + A - TP for the
+    static resolver; the address of the tls_index after the argument, P + 8, for the
+    dynamic one), TLSDESC_CALL writes nothing; a 32-bit field refuses what int32 cannot
+    hold."""
+    from pyjitlink.jitlink.tls import StaticTLSUnavailable, set_tls_resolver
+
+    image, p = 0x7000_0000, 0x4000_1008
+    tpoff = block + dtpoff + a
+    expected = {K.DTPOff32: (dtpoff + a, 4), K.DTPOff64: (dtpoff + a, 8), K.DTPMod64: (3, 8),
+                K.TPOff32: (tpoff, 4), K.TPOff64: (tpoff, 8),
+                K.TLSDescFunction64: (StandInTLS.RESOLVERS[0 if static else 1], 8),
+                K.TLSDescArgument64: (tpoff if static else p + 8, 8)}
+    for kind in TLS_VALUES:
+        graph, blk, edge = _fixup_setup(kind, image + dtpoff, a, p, 0, 0)
+        set_tls_resolver(graph, StandInTLS(image, block if static else None))
+        before = bytes(blk.content)
+        if kind == K.TLSDescCall:
+            apply_fixup(graph, blk, edge)
+            assert bytes(blk.content) == before
+            continue
+        if kind in (K.TPOff32, K.TPOff64) and not static:
+            with pytest.raises(StaticTLSUnavailable):
+                apply_fixup(graph, blk, edge)
+            assert bytes(blk.content) == before
+            continue
+        value, width = expected[kind]
+        if width == 4 and not INT32[0] <= value <= INT32[1]:
+            with pytest.raises(FixupOutOfRange):
+                apply_fixup(graph, blk, edge)
+            continue
+        apply_fixup(graph, blk, edge)
+        field = bytes(blk.content[FIELD_OFFSET:FIELD_OFFSET + width])
+        assert field == (value % (1 << 8 * width)).to_bytes(width, "little"), kind.name
+        assert bytes(blk.content[:FIELD_OFFSET]) == before[:FIELD_OFFSET]
+
+
+def test_tls_requests_lower_to_got_entries() -> None:
+    """TLSGD, TLSLD, GOTTPOFF and GOTPC32_TLSDESC become Delta32 edges (addend kept) to one
+    GOT entry per target and kind of access, in the GOT section (what got_addr searches)."""
+    graph = _graph()
+    text = graph.create_section(".text", RX)
+    requests = [K.RequestTLSGDAndTransformToDelta32, K.RequestTLSLDAndTransformToDelta32,
+                K.RequestGOTTPOffAndTransformToDelta32, K.RequestTLSDescAndTransformToDelta32]
+    block = graph.create_content_block(text, bytes(8 * len(requests)), alignment=4)
+    tv = graph.add_external_symbol("tv")
+    for index, kind in enumerate(requests * 2):
+        block.add_edge(kind, 4 * index, tv, -4)
+    build_got_and_plt(graph)
+    entries = [edge.target.block for edge in block.edges]
+    assert entries[:4] == entries[4:] and len(set(map(id, entries))) == 4
+    assert all(e.kind == K.Delta32 and e.addend == -4 for e in block.edges)
+    assert all(b.section.name == GOT_SECTION for b in entries)
+    assert [[(e.offset, e.kind) for e in b.edges] for b in entries[:4]] == [
+        [(0, K.DTPMod64), (8, K.DTPOff64)],
+        [(0, K.DTPMod64)],
+        [(0, K.TPOff64)],
+        [(0, K.TLSDescFunction64), (8, K.TLSDescArgument64), (16, K.DTPMod64),
+         (24, K.DTPOff64)],
+    ]
+    assert [b.size for b in entries[:4]] == [16, 16, 8, 32]

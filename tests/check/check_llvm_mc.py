@@ -8,11 +8,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from typing import NamedTuple
+from toolchain import find_tool
 
-LLVM_MC = shutil.which("llvm-mc") or shutil.which("llvm-mc-14")
+LLVM_MC = find_tool("llvm-mc")
 
 # Bytes written where a fixup would go: 0x9abcdef0 / 0x923456789abcdef0 read little-endian,
 # negative as signed values.

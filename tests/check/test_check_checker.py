@@ -19,6 +19,7 @@ from check_fake_env import FakeEnv
 
 from pyjitlink.check.checker import check_file, check_files, check_rule, check_text, split_rules
 from pyjitlink.errors import CheckError
+from toolchain import find_tool
 
 MASK = (1 << 64) - 1
 
@@ -422,7 +423,7 @@ def test_importing_the_checker_does_not_import_capstone() -> None:
 # ---------------------------------------------------------------- llvm-jitlink as an oracle
 
 LLVM_JITLINK = shutil.which("llvm-jitlink") or shutil.which("llvm-jitlink-14")
-LLVM_MC = shutil.which("llvm-mc") or shutil.which("llvm-mc-14")
+LLVM_MC = find_tool("llvm-mc")
 
 ORACLE_ASM = """\
     .text

@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from toolchain import find_clang, find_tool
 
 pytest.importorskip("unicorn")
 
-LLVM_MC = shutil.which("llvm-mc")
-CLANG = shutil.which("clang-14") or shutil.which("clang")
+LLVM_MC = find_tool("llvm-mc")
+CLANG = find_clang()
 GCC = shutil.which("gcc")
 LIBC = ctypes.CDLL(None)
 JUNK = 0x4141_4141_4141_4141  # in x0-x7 and d0-d7 before each call (as a double: 2.26e6)
@@ -365,9 +366,9 @@ class Process:
 
         self.session = Session(arch="aarch64")
         self.executor: Any = self.session.executor
-        if platform != "linux":
-            self.executor.set_platform(platform)
         self.session.add_object_file(self.session.main_jd, str(obj))
+        if platform != "linux":  # after the (ELF) object has set the session's platform
+            self.executor.set_platform(platform, "_")
 
     def call(self, name: str, *args: int) -> int:
         return self.executor.call(self.session.lookup(name), list(args))

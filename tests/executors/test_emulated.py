@@ -9,6 +9,7 @@ without the ``unicorn`` package.
 
 from __future__ import annotations
 
+import re
 import shutil
 import signal
 import subprocess
@@ -280,8 +281,12 @@ def test_faults_end_the_run_like_a_crashed_process(builds: Builds, target: str, 
     ours = pyjitlink(obj, target, ["faults", what])
     assert ours.returncode == status
     assert ours.stdout == f"doing {what}\n"
-    *program, message = ours.stderr.splitlines()
+    lines = ours.stderr.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("pyjitlink: error: "))
+    program, message, frames = lines[:at], lines[at], lines[at + 1:]
     assert message.startswith(f"pyjitlink: error: {obj}: ")
+    # Then the backtrace: one "  #N ADDRESS in ..." line per frame.
+    assert frames and all(re.match(rf"  #{n} 0x[0-9a-f]+ in ", f) for n, f in enumerate(frames))
     for word in words:
         assert word in message
     # What the C library prints itself (the failed assertion, "*** stack smashing

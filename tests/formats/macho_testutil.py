@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 from pyjitlink.formats import build_link_graph
 from pyjitlink.jitlink.graph import LinkGraph, Symbol
+from toolchain import find_tool
 
-LLVM_MC = shutil.which("llvm-mc")
+LLVM_MC = find_tool("llvm-mc")
 X86_64_TRIPLE = "x86_64-apple-macosx11.0"
 ARM64_TRIPLE = "arm64-apple-macosx11.0"
 

@@ -28,11 +28,13 @@ from pyjitlink.arch.x86_64 import (
 )
 from pyjitlink.errors import MalformedObject, UnsupportedRelocation
 from pyjitlink.formats import build_link_graph
+from pyjitlink.formats.elf_x86_64 import relocation_type_name
 from pyjitlink.jitlink.eh_frame import fix_eh_frame_edges, split_eh_frame
 from pyjitlink.jitlink.graph import GenericEdgeKind, LinkGraph, Linkage, Scope
 from pyjitlink.jitlink.linker import apply_fixups
+from toolchain import find_tool
 
-LLVM_MC = shutil.which("llvm-mc")
+LLVM_MC = find_tool("llvm-mc")
 pytestmark = pytest.mark.skipif(LLVM_MC is None, reason="llvm-mc is not on PATH: cannot "
                                                         "assemble the test objects")
 K = EdgeKind
@@ -298,26 +300,58 @@ def test_fixups_follow_psabi_formulas(relocs_object: bytes) -> None:
 # ----------------------------------------------------------------------------- TLS
 
 
-@pytest.mark.parametrize("source,type_name", [
-    ("movq x@GOTTPOFF(%rip), %rax", "R_X86_64_GOTTPOFF"),
-    ("data16 leaq y@TLSGD(%rip), %rdi", "R_X86_64_TLSGD"),
-    ("leaq z@TLSLD(%rip), %rdi", "R_X86_64_TLSLD"),
-    ("movl %fs:tv@TPOFF, %eax\n.section .tbss,\"awT\",@nobits\n.globl tv\ntv: .zero 4",
-     "R_X86_64_TPOFF32"),
-    # A TLS relocation against a symbol that is not itself typed STT_TLS.
-    (".globl plain\n.reloc ., R_X86_64_DTPOFF32, plain\n.long 0", "R_X86_64_DTPOFF32"),
-], ids=["GOTTPOFF", "TLSGD", "TLSLD", "TPOFF32-defined", "DTPOFF32-untyped"])
-def test_tls_relocations_are_unsupported(tmp_path: Path, source: str, type_name: str) -> None:
-    data = assemble(tmp_path, ".text\nnop\n" + source + "\n")
-    (r, *_) = [r for r in elf_relocations(data) if r["section"] == ".text"]
-    with pytest.raises(UnsupportedRelocation) as info:
-        build_link_graph(data, "tls.o")
-    err = info.value
-    assert "thread-local storage" in str(err)
-    assert err.file == "tls.o"
-    assert err.type_name == type_name
-    assert err.section == ".text"
-    assert err.offset == r["offset"]
+TLS_SOURCE = """
+.text
+nop
+data16 leaq gd@tlsgd(%rip), %rdi
+leaq ld@tlsld(%rip), %rdi
+leaq ld@dtpoff(%rax), %rcx
+movq ie@gottpoff(%rip), %rax
+movl %fs:le@tpoff, %eax
+leaq desc@tlsdesc(%rip), %rax
+call *desc@tlscall(%rax)
+.data
+.reloc ., R_X86_64_DTPMOD64, gd
+.quad 0
+.reloc ., R_X86_64_DTPOFF64, ld
+.quad 0
+.reloc ., R_X86_64_TPOFF64, le
+.quad 0
+.section .tbss,"awT",@nobits
+.globl le
+le: .zero 4
+"""
+
+TLS_KINDS = {
+    "R_X86_64_TLSGD": EdgeKind.RequestTLSGDAndTransformToDelta32,
+    "R_X86_64_TLSLD": EdgeKind.RequestTLSLDAndTransformToDelta32,
+    "R_X86_64_DTPOFF32": EdgeKind.DTPOff32,
+    "R_X86_64_GOTTPOFF": EdgeKind.RequestGOTTPOffAndTransformToDelta32,
+    "R_X86_64_TPOFF32": EdgeKind.TPOff32,
+    "R_X86_64_GOTPC32_TLSDESC": EdgeKind.RequestTLSDescAndTransformToDelta32,
+    "R_X86_64_TLSDESC_CALL": EdgeKind.TLSDescCall,
+    "R_X86_64_DTPMOD64": EdgeKind.DTPMod64,
+    "R_X86_64_DTPOFF64": EdgeKind.DTPOff64,
+    "R_X86_64_TPOFF64": EdgeKind.TPOff64,
+}
+
+
+def test_tls_relocations_map_to_tls_edge_kinds(tmp_path: Path) -> None:
+    """Each thread-local relocation becomes its edge kind at its offset, with its addend
+    (the GOT-relative ones keep the instruction's -4), aimed at its symbol; .tbss is a
+    thread-local section whose symbols are defined."""
+    data = assemble(tmp_path, TLS_SOURCE)
+    graph = build_link_graph(data, "tls.o")
+    edges = {(b.section.name, e.offset): e for b in graph.blocks() for e in b.edges}
+    relocations = [(relocation_type_name(r["type"]), r) for r in elf_relocations(data)]
+    assert {name for name, _ in relocations} == set(TLS_KINDS)
+    for name, r in relocations:
+        edge = edges[r["section"], r["offset"]]
+        assert (graph.edge_kind_name(edge.kind), edge.addend, edge.target.name) == (
+            TLS_KINDS[name].name, r["addend"], r["symbol"]), r
+    tbss = graph.sections[".tbss"]
+    assert tbss.thread_local and not graph.sections[".data"].thread_local
+    assert [s.name for s in tbss.symbols if s.name] == ["le"]
 
 
 def test_unknown_relocation_type_is_unsupported(tmp_path: Path) -> None:

@@ -152,3 +152,39 @@ _main:
     assert result.returncode == 1
     assert result.stderr.startswith(f"pyjitlink: error: {obj}: Symbols not found: [ _caf")
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+
+def symtab(data: bytes) -> tuple[int, int, int]:
+    """(symoff, nsyms, stroff) of LC_SYMTAB."""
+    ncmds = struct.unpack_from("<I", data, 16)[0]
+    offset = 32
+    for _ in range(ncmds):
+        cmd, size = struct.unpack_from("<II", data, offset)
+        if cmd == 0x2:  # LC_SYMTAB: cmd, cmdsize, symoff, nsyms, stroff, strsize
+            return struct.unpack_from("<III", data, offset + 8)
+        offset += size
+    raise AssertionError("no LC_SYMTAB")
+
+
+@pytest.mark.parametrize("triple", [X86_64_TRIPLE, ARM64_TRIPLE])
+@pytest.mark.parametrize("name,kind", [("_puts", "external"), ("_c", "common"),
+                                       ("_g", "external")])
+def test_nameless_external_symbol_is_an_error(tmp_path: Path, triple: str, name: str,
+                                              kind: str) -> None:
+    # An N_EXT symbol (undefined, common, defined) whose n_strx points at an empty string:
+    # nothing can bind to it, so the object is malformed (LLVM's "Anonymous ... symbol").
+    data = bytearray(small_object(tmp_path, triple))
+    build_link_graph(bytes(data), "x.o")  # fine as the assembler wrote it
+    symoff, nsyms, stroff = symtab(bytes(data))
+    empty = data.index(b"\0", stroff) - stroff  # the string table's first empty string
+    for index in range(nsyms):
+        entry = symoff + 16 * index
+        n_strx = struct.unpack_from("<I", data, entry)[0]
+        if data[stroff + n_strx:].split(b"\0", 1)[0] == name.encode():
+            struct.pack_into("<I", data, entry, empty)
+            break
+    else:
+        raise AssertionError(f"{name} not in the symbol table")
+    with pytest.raises(MalformedObject, match=f"Anonymous {kind} symbol at index {index}"):
+        build_link_graph(bytes(data), "x.o")

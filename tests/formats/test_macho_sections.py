@@ -4,7 +4,6 @@ left implicit; initializer sections kept alive."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,9 +16,10 @@ from pyjitlink.jitlink.graph import GenericEdgeKind, LinkGraph
 from pyjitlink.jitlink.passes import dead_strip
 
 from macho_testutil import ARM64_TRIPLE, LLVM_MC, X86_64_TRIPLE, assemble, symbol
+from toolchain import find_clang
 
 pytestmark = pytest.mark.skipif(LLVM_MC is None, reason="llvm-mc is not on PATH")
-CLANG = shutil.which("clang-14") or shutil.which("clang")
+CLANG = find_clang()
 
 LITERALS = """
     .section __TEXT,__text,regular,pure_instructions

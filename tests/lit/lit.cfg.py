@@ -8,7 +8,9 @@ do. Substitutions:
 * ``pyjitlink``: the tool under test, ``<python> -m pyjitlink`` by default; the environment
   variable ``PYJITLINK_LIT_TOOL`` (e.g. ``llvm-jitlink-14``) replaces it, for the cross-check
   (tests/crosscheck_lit.py).
-* ``llvm-mc``, ``FileCheck``, ``not``, ``llvm-ar``: found on PATH, else in the newest
+* ``llvm-jitlink``: pyjitlink under llvm-jitlink's name (its errors in LLVM's words), or the
+  reference tool when ``PYJITLINK_LIT_TOOL`` is set.
+* ``llvm-mc``, ``FileCheck``, ``not``, ``llvm-ar``, ``llvm-lipo``: found on PATH, else in the newest
   /usr/lib/llvm-*/bin.
 * ``%python``: the interpreter running lit.
 
@@ -98,6 +100,7 @@ for word, feature, fallback in (
     ("FileCheck", "filecheck", None),
     ("not", None, None),
     ("llvm-ar", "llvm-ar", None),
+    ("llvm-lipo", "llvm-lipo", None),
 ):
     path = find_tool(word)
     if path is None and fallback and os.path.exists(fallback):
@@ -130,8 +133,33 @@ if _mc:
     for _target in re.findall(r"^\s+(\S+)\s+- ", _mc_version, re.MULTILINE):
         config.available_features.add(f"{_target}-registered-target")  # noqa: F821
 
-# `pyjitlink` first: the longest command words must be replaced before shorter ones.
+# ``llvm-jitlink``: pyjitlink run under llvm-jitlink's name (a launcher whose argv[0] ends in
+# llvm-jitlink), for tests of LLVM's banners and message texts (tests/lit/dropin); with
+# PYJITLINK_LIT_TOOL, the reference tool itself.
+if reference_tool:
+    llvm_jitlink_command = reference_tool
+else:
+    _bin = os.path.join(config.test_exec_root, "bin")  # noqa: F821
+    os.makedirs(_bin, exist_ok=True)
+    _launcher = os.path.join(_bin, "llvm-jitlink")
+    _text = (f"#!{sys.executable}\n"
+             "from pyjitlink.tool.cli import main\n"
+             "main()\n")
+    _current = None
+    if os.path.exists(_launcher):
+        with open(_launcher) as _f:
+            _current = _f.read()
+    if _current != _text:
+        with open(_launcher + ".tmp", "w") as _f:
+            _f.write(_text)
+        os.chmod(_launcher + ".tmp", 0o755)
+        os.replace(_launcher + ".tmp", _launcher)
+    llvm_jitlink_command = shlex.quote(_launcher)
+
+# `pyjitlink` and `llvm-jitlink` first: the longest command words must be replaced before
+# shorter ones.
 config.substitutions.append((tool_pattern("pyjitlink"), tool_command))  # noqa: F821
+config.substitutions.append((tool_pattern("llvm-jitlink"), llvm_jitlink_command))  # noqa: F821
 for word, replacement in substituted:
     config.substitutions.append((tool_pattern(word), replacement))  # noqa: F821
 config.substitutions.append(("%python", shlex.quote(sys.executable)))  # noqa: F821

@@ -15,8 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from toolchain import find_tool
 
-LLVM_MC = shutil.which("llvm-mc")
+LLVM_MC = find_tool("llvm-mc")
 pytestmark = pytest.mark.skipif(LLVM_MC is None, reason="llvm-mc is not installed")
 
 

@@ -16,13 +16,14 @@ from pathlib import Path
 
 import pytest
 from elftools.elf.elffile import ELFFile
+from toolchain import find_tool
 
 REPO = Path(__file__).resolve().parents[2]
 CALC = REPO / "testdata" / "calc" / "O2-pie"
 CALC_OBJECTS = sorted(CALC.glob("*.o"))
 GCC = shutil.which("gcc")
 AR = shutil.which("ar")
-LLVM_MC = shutil.which("llvm-mc")
+LLVM_MC = find_tool("llvm-mc")
 PREFIX = "pyjitlink: error: "
 
 needs_gcc = pytest.mark.skipif(GCC is None, reason="gcc is not on PATH: cannot compile C")

@@ -326,9 +326,12 @@ def test_missing_entry_point_names_the_first_input(program) -> None:  # type: ig
                      "entry point 'nothere' not found: Symbols not found: [ nothere ]")
 
 
-def test_bad_show_graphs_regex_is_an_error_of_the_option(program) -> None:  # type: ignore[no-untyped-def]
-    assert_one_error(pyjitlink("-noexec", program[0], "-show-graphs", "("), "-show-graphs",
-                     "invalid regular expression '('")
+def test_bad_show_graphs_regex_is_a_usage_error(program) -> None:  # type: ignore[no-untyped-def]
+    proc, elapsed = pyjitlink("-noexec", program[0], "-show-graphs", "(")
+    assert proc.returncode == 1 and elapsed < FAST
+    assert proc.stderr.splitlines() == [
+        f"{PREFIX}invalid -show-graphs regex '(': missing ), unterminated subpattern at "
+        f"position 0"]
 
 
 def test_out_of_memory_names_the_first_input(tmp_path: Path) -> None:

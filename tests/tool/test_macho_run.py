@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from toolchain import find_clang, find_tool
 
-CLANG = shutil.which("clang-14") or shutil.which("clang")
+CLANG = find_clang()
 pytestmark = pytest.mark.skipif(CLANG is None, reason="clang is not installed")
 
 SOURCE = r"""
@@ -86,8 +86,7 @@ def test_mod_init_func_runs_constructors_then_destructors(tmp_path: Path, target
     assert result.stdout == "ctor101 0\nctor102 1\nctor 2\nmain 3\ndtor 4\n"
 
 
-LIPO = shutil.which("llvm-lipo") or next(
-    (str(p) for p in sorted(Path("/usr/lib").glob("llvm-*/bin/llvm-lipo"), reverse=True)), None)
+LIPO = find_tool("llvm-lipo")
 
 
 @pytest.mark.skipif(LIPO is None, reason="llvm-lipo is not installed")
@@ -123,7 +122,7 @@ def test_objects_of_another_architecture_are_refused(tmp_path: Path) -> None:
     result = run("-noexec", x86, arm)
     assert (result.returncode, result.stderr) == (
         1, f"pyjitlink: error: {arm}: aarch64 object cannot be linked in a session for "
-           f"x86_64 (the first input chooses the architecture)\n")
+           f"x86_64 (-triple or the first input chooses the architecture)\n")
 
 
 BACKTRACE_SOURCE = r"""

@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from toolchain import find_clang
 
-CLANG = shutil.which("clang-14") or shutil.which("clang")
+CLANG = find_clang()
 GCC = shutil.which("gcc")
 pytestmark = pytest.mark.skipif(CLANG is None or GCC is None, reason="needs clang and gcc")
 

@@ -1,5 +1,5 @@
 # A lazy input's function is an entry point: a stub `jmp *slot(%rip)` whose slot, before the
-# first call, holds a thunk `mov $id, %r11d; jmp *reentry(%rip)`. With -noexec nothing is
+# first call, holds a thunk `push $id; jmp *reentry(%rip)` (no register touched). With -noexec nothing is
 # called, so the body's object is never linked.
 #
 # REQUIRES: x86_64-host
@@ -15,12 +15,12 @@
 # The stub: ff 25 <rel32>.
 # jitlink-check: *{2}lazy_fn = 0x25ff
 # The slot is at stub + 6 + rel32; before the first call it points at the thunk, which
-# starts with 41 bb (mov $id, %r11d).
+# starts with 68 (push $imm32).
 # (A number must not be followed by a space in RuntimeDyldChecker's grammar: "6+".)
-# jitlink-check: *{2}*{8}lazy_fn + 6+*{4}lazy_fn + 2 = 0xbb41
-# The thunk's jump (ff 25) follows the 6-byte mov.
-# (Loads are greedy: parentheses end the slot load before "+ 6".)
-# jitlink-check: *{2}((*{8}(lazy_fn + 6+*{4}lazy_fn + 2)) + 6) = 0x25ff
+# jitlink-check: *{1}*{8}lazy_fn + 6+*{4}lazy_fn + 2 = 0x68
+# The thunk's jump (ff 25) follows the 5-byte push.
+# (Loads are greedy: parentheses end the slot load before "+ 5".)
+# jitlink-check: *{2}((*{8}(lazy_fn + 6+*{4}lazy_fn + 2)) + 5) = 0x25ff
 
         .text
         .globl  lazy_fn

@@ -1,10 +1,10 @@
 """Static initializers and finalizers of ELF and Mach-O graphs, collected in run order.
 
-ld's default script orders ``.init_array.NNNNN`` and ``.ctors.NNNNN`` sections by priority
-(SORT_BY_INIT_PRIORITY; a ``.ctors.N`` priority is 65535 - N), then the plain sections, in
-input order; ``.ctors`` entries run last-to-first. Finalizers (``.fini_array``) run in the
-reverse of that order. This plugin reads the function pointers out of each graph's working
-memory after fixups and keeps them, with the input's position, for the platform to run.
+Each graph's platform (``platform_for_graph``) says which sections hold initializers and
+finalizers and in which order they run (ELFNixPlatform: ld's SORT_BY_INIT_PRIORITY order;
+MachOPlatform: section order). Finalizers run in the reverse of that order. This plugin reads
+the function pointers out of each graph's working memory after fixups and keeps them, with
+the input's position, for the session to run.
 """
 
 from __future__ import annotations
@@ -12,33 +12,12 @@ from __future__ import annotations
 import struct
 import threading
 
-from pyjitlink.formats.macho import MACHO_FINI_SUFFIX, MACHO_INIT_SUFFIX
 from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.jitlink.memory import FinalizedAlloc
 from pyjitlink.jitlink.passes import PassConfiguration
 from pyjitlink.orc.materialization import MaterializationResponsibility
+from pyjitlink.orc.platforms import platform_for_graph
 from pyjitlink.orc.resources import ResourceTracker
-
-DEFAULT_PRIORITY = 65535
-
-
-def _priority(section: str) -> tuple[str, int, bool] | None:
-    """(kind, priority, reversed) for an init/fini section name, or None."""
-    # Mach-O: dyld runs them in section order, input after input; the compiler has sorted
-    # a file's constructors by priority, and no priority crosses files.
-    if section.endswith(MACHO_INIT_SUFFIX):
-        return "init", DEFAULT_PRIORITY, False
-    if section.endswith(MACHO_FINI_SUFFIX):
-        return "fini", DEFAULT_PRIORITY, False
-    for prefix, kind, reverse in ((".preinit_array", "preinit", False),
-                                  (".init_array", "init", False), (".ctors", "init", True),
-                                  (".fini_array", "fini", False), (".dtors", "fini", True)):
-        if section == prefix:
-            return kind, DEFAULT_PRIORITY, reverse
-        if section.startswith(prefix + ".") and section[len(prefix) + 1:].isdigit():
-            number = int(section[len(prefix) + 1:])
-            return kind, (DEFAULT_PRIORITY - number) if reverse else number, reverse
-    return None
 
 
 class InitFiniPlugin:
@@ -63,8 +42,9 @@ class InitFiniPlugin:
     def _collect(self, graph: LinkGraph, tracker: int) -> None:
         order = self.input_order.get(graph.name, 1 << 30)
         found = []
+        platform = platform_for_graph(graph)
         for section in graph.sections.values():
-            info = _priority(section.name)
+            info = platform.init_fini_section(section.name)
             if info is None:
                 continue
             kind, priority, reverse = info

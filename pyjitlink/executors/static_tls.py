@@ -1,0 +1,48 @@
+"""Static TLS layout: where a program's TLS modules sit relative to the thread pointer.
+
+"ELF Handling For Thread-Local Storage" (Drepper) 3.4: in variant I (AArch64) the thread
+pointer points at a TCB (16 bytes on AArch64, AAELF64 / glibc) and module blocks follow it;
+in variant II (x86-64) the blocks lie below the thread pointer, the first module's nearest,
+and the TCB starts at it. Module ids count from 1, in load order.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from pyjitlink.executors.base import TLSModule
+
+# Where static TLS blocks lie relative to the thread pointer, per architecture (Drepper 3.4.1
+# variant I, 3.4.2 variant II), and the size of the TCB a variant I thread pointer points at.
+TLS_VARIANT = {"x86_64": 2, "aarch64": 1}
+VARIANT_I_TCB_SIZE = 16
+
+
+def _align(value: int, alignment: int) -> int:
+    return (value + alignment - 1) // alignment * alignment
+
+
+class StaticTLSLayout:
+    """A TLSService with no process behind it: modules at static TLS offsets as ``arch``'s
+    variant places them, descriptor resolvers at address 0 (``-noexec``, ``-check``).
+    Executors that have memory build on it (``used`` is how many bytes the blocks take)."""
+
+    def __init__(self, arch: str) -> None:
+        self.variant = TLS_VARIANT.get(arch, 2)
+        self.used = VARIANT_I_TCB_SIZE if self.variant == 1 else 0
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def create_module(self, image: bytes, size: int, alignment: int, name: str) -> TLSModule:
+        with self._lock:
+            self.count += 1
+            if self.variant == 1:
+                offset = _align(self.used, alignment)
+                self.used = offset + size
+            else:
+                self.used = _align(self.used + size, alignment)
+                offset = -self.used
+            return TLSModule(self.count, offset)
+
+    def tlsdesc_resolvers(self) -> tuple[int, int]:
+        return 0, 0

@@ -1,0 +1,179 @@
+"""What an executor knows about the code it runs, for fault reports: each linked graph's
+defined symbols, its source lines (DWARF ``.debug_line``, supplied by the debug-info plugin as
+a lookup function) and its ``.eh_frame`` records (for unwinding), kept per resource tracker.
+
+One service shared by the native and the emulated executor; ORC plugins fill it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Callable
+
+from pyjitlink.jitlink.graph import LinkGraph
+from pyjitlink.jitlink.unwind import Reader, fde_table
+
+# lookup(address) -> (file, line) or None
+LineLookup = Callable[[int], "tuple[str, int] | None"]
+
+
+class SymbolMap:
+    """Defined symbols of every linked graph by address, for fault messages."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.by_tracker: dict[int, list[tuple[int, int, str, str]]] = {}
+        self.starts: list[int] = []
+        self.entries: list[tuple[int, int, str, str]] = []  # (address, size, name, file)
+
+    def add(self, tracker: int, graph: LinkGraph) -> None:
+        found = []
+        for sym in graph.defined_symbols():
+            # Not AArch64 mapping symbols ($x, $d) nor assembler-local labels (.LC0).
+            if sym.name and sym.block is not None and not sym.name.startswith(("$", ".L")):
+                found.append((sym.address, sym.size, sym.name, graph.name))
+        with self.lock:
+            self.by_tracker.setdefault(tracker, []).extend(found)
+            self._rebuild()
+
+    def remove(self, tracker: int) -> None:
+        with self.lock:
+            if self.by_tracker.pop(tracker, None) is not None:
+                self._rebuild()
+
+    def _rebuild(self) -> None:
+        self.entries = sorted((e for es in self.by_tracker.values() for e in es),
+                              key=lambda e: (e[0], -e[1]))
+        self.starts = [e[0] for e in self.entries]
+
+    def find(self, address: int) -> tuple[str, int, str] | None:
+        """(symbol, offset, file) of the symbol containing ``address``, if any."""
+        with self.lock:
+            index = bisect.bisect_right(self.starts, address) - 1
+            best = None
+            while index >= 0:
+                start, size, name, file = self.entries[index]
+                if address < start + max(size, 1):
+                    return name, address - start, file
+                if best is None and size == 0:
+                    best = (name, address - start, file)
+                if address - start > 1 << 20:
+                    break
+                index -= 1
+            return best
+
+
+class Symbolizer:
+    """Symbols, source lines and unwind records of the linked code, per resource tracker
+    (keys are ``id(tracker)``)."""
+
+    def __init__(self) -> None:
+        self.symbols = SymbolMap()
+        self.lock = threading.Lock()
+        self.lines: dict[int, list[tuple[int, int, LineLookup]]] = {}  # (start, end, lookup)
+        self.eh_records: dict[int, list[int]] = {}
+        self._fdes: list[tuple[int, int, int]] | None = None
+        self._fde_starts: list[int] = []
+
+    def add_graph(self, tracker: int, graph: LinkGraph) -> None:
+        """Record ``graph``'s defined symbols (after fixups: addresses are final)."""
+        self.symbols.add(tracker, graph)
+
+    def add_lines(self, tracker: int, start: int, end: int, lookup: LineLookup) -> None:
+        """Source lines for addresses in [start, end)."""
+        with self.lock:
+            self.lines.setdefault(tracker, []).append((start, end, lookup))
+
+    def add_eh_frame(self, tracker: int, record_addresses: list[int]) -> None:
+        """The addresses of a linked ``.eh_frame``'s CIE and FDE records."""
+        with self.lock:
+            self.eh_records.setdefault(tracker, []).extend(record_addresses)
+            self._fdes = None
+
+    def remove(self, tracker: int) -> None:
+        self.symbols.remove(tracker)
+        with self.lock:
+            self.lines.pop(tracker, None)
+            if self.eh_records.pop(tracker, None) is not None:
+                self._fdes = None
+
+    def find(self, address: int) -> tuple[str, int, str] | None:
+        return self.symbols.find(address)
+
+    def source(self, address: int) -> tuple[str, int] | None:
+        """(file, line) of ``address`` from the DWARF of the object that holds it."""
+        with self.lock:
+            candidates = [lookup for ranges in self.lines.values()
+                          for start, end, lookup in ranges if start <= address < end]
+        for lookup in candidates:
+            found = lookup(address)
+            if found is not None:
+                return found
+        return None
+
+    def find_fde(self, read: Reader, pc: int) -> int | None:
+        """Address of the FDE covering ``pc`` among the recorded ``.eh_frame`` records."""
+        with self.lock:
+            if self._fdes is None:
+                records = [a for addresses in self.eh_records.values() for a in addresses]
+                self._fdes = fde_table(read, records)
+                self._fde_starts = [f[0] for f in self._fdes]
+            fdes, starts = self._fdes, self._fde_starts
+        index = bisect.bisect_right(starts, pc) - 1
+        if index >= 0 and fdes[index][0] <= pc < fdes[index][1]:
+            return fdes[index][2]
+        return None
+
+    def describe(self, address: int, returning: bool = False) -> str:
+        """``symbol+0xN`` (or the bare address) of ``address``; with ``returning`` it is a
+        return address, placed by the call just before it."""
+        found = self.find(address - 1 if returning else address)
+        if found is None:
+            return f"{address:#x}"
+        symbol, offset, _ = found
+        offset += 1 if returning else 0
+        return f"{symbol}+{offset:#x}" if offset else symbol
+
+    def frame_line(self, number: int, address: int, returning: bool,
+                   outside: Callable[[int], str | None] | None = None) -> str:
+        """One backtrace line: ``  #N 0xADDR in symbol+0xOFF (object) at file:line``.
+
+        ``outside(address)`` names code that is not linked here (a C library function)."""
+        found = self.find(address - 1 if returning else address)
+        if found is None:
+            name = outside(address) if outside is not None else None
+            return f"  #{number} {address:#x} in {name or '??'}"
+        text = f"  #{number} {address:#x} in {self.describe(address, returning)} ({found[2]})"
+        where = self.source(address - 1 if returning else address)
+        if where is not None:
+            text += f" at {where[0]}:{where[1]}"
+        return text
+
+
+class SymbolizerPlugin:
+    """ObjectLinkingLayer plugin: records each graph's defined symbols and ``.eh_frame``
+    records (post-fixup, when addresses are final) in a Symbolizer; forgets them when the
+    graph's resource tracker is removed."""
+
+    def __init__(self, symbolizer: Symbolizer, eh_frame_sections: tuple[str, ...]) -> None:
+        self.symbolizer = symbolizer
+        self.eh_frame_sections = eh_frame_sections
+
+    def modify_pass_config(self, mr, graph: LinkGraph, config) -> None:  # type: ignore[no-untyped-def]
+        tracker = id(mr.tracker)
+        config.post_fixup_passes.append(lambda g: self.record(tracker, g))
+
+    def record(self, tracker: int, graph: LinkGraph) -> None:
+        self.symbolizer.add_graph(tracker, graph)
+        for name in self.eh_frame_sections:
+            section = graph.sections.get(name)
+            if section is not None:
+                self.symbolizer.add_eh_frame(tracker, [b.address for b in section.blocks
+                                                       if b.size >= 8])
+
+    def notify_emitted(self, mr, graph: LinkGraph, alloc) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+    def notify_remove_resources(self, tracker) -> None:  # type: ignore[no-untyped-def]
+        self.symbolizer.remove(id(tracker))

@@ -1,0 +1,31 @@
+"""Platforms: the policy an object format brings to a session (LLVM's ELFNixPlatform and
+MachOPlatform): C symbol mangling, static initializer and finalizer sections and their run
+order, the default entry point, the executor's calling convention and thread-local storage.
+
+``platform_for_format("elf")`` / ``platform_for_graph(graph)`` give the one instance per
+format; code that used to ask ``object_format == "macho"`` asks the platform instead.
+"""
+
+from __future__ import annotations
+
+from pyjitlink.jitlink.graph import LinkGraph
+from pyjitlink.orc.platforms.base import InitFiniSection, Platform
+from pyjitlink.orc.platforms.elfnix import ELFNixPlatform
+from pyjitlink.orc.platforms.macho import MachOPlatform
+
+# Object format (LinkGraph.object_format, formats.identify) -> its platform.
+PLATFORMS: dict[str, Platform] = {"elf": ELFNixPlatform(), "macho": MachOPlatform()}
+
+
+def platform_for_format(object_format: str) -> Platform:
+    """The platform of ``object_format`` ("elf" or "macho"); KeyError for anything else."""
+    return PLATFORMS[object_format]
+
+
+def platform_for_graph(graph: LinkGraph) -> Platform:
+    """The platform whose rules apply to ``graph`` (by the format it was read from)."""
+    return PLATFORMS[graph.object_format]
+
+
+__all__ = ["ELFNixPlatform", "InitFiniSection", "MachOPlatform", "PLATFORMS", "Platform",
+           "platform_for_format", "platform_for_graph"]
