@@ -40,7 +40,11 @@ def error_exit(message: str, file: str | None = None, code: int = 1) -> None:
         print(f"{_llvm_argv0}: {where}{message}", file=sys.stderr, flush=True)
         sys.exit(code)
     where = f"{file}: " if file else ""
-    print(f"{TOOL}: error: {_one_line(where + message)}", file=sys.stderr, flush=True)
+    text = where + message
+    # An error is one line; a crash report (exit status 128 + signal) keeps the backtrace
+    # lines under it.
+    shown = _one_line(text) if code == 1 else "\n".join(map(_one_line, text.split("\n")))
+    print(f"{TOOL}: error: {shown}", file=sys.stderr, flush=True)
     sys.exit(code)
 
 
