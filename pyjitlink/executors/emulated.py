@@ -657,7 +657,7 @@ def _c_library_exports(name: str) -> bool:
     runtime's names, ``__cxa_throw``, ``_ZTIi``, link as llvm-jitlink links them against
     its own process; calling one is the unsupported-function error.) Names are kept as
     text with undecodable bytes escaped (surrogateescape): such a name, or one with a NUL,
-    is no C library's."""
+    is no library's."""
     if not name.isascii() and not _is_utf8(name) or "\0" in name:
         return False
     for library in _c_libraries():

@@ -350,7 +350,8 @@ class ELFLinkGraphBuilder:
                                             f"), which holds no code or data")
             block = target_sec.block
             if block is None:
-                if target_sec.flags & (SHF_WRITE | SHF_EXECINSTR):
+                if not target_sec.flags & SHF_ALLOC and \
+                        target_sec.flags & (SHF_WRITE | SHF_EXECINSTR):
                     raise _malformed(self.name, f"relocation section {rsec.name} applies to "
                                                 f"section {target_sec.name}, which is "
                                                 f"writable or executable but not allocated")

@@ -48,6 +48,17 @@ def error_exit(message: str, file: str | None = None, code: int = 1,
     sys.exit(code)
 
 
+def _one_line(text: str) -> str:
+    """``text`` as one printable line: bytes that were not UTF-8 (names are read with
+    surrogateescape) shown as ``\\xNN``, control characters (a newline in a symbol name)
+    escaped, so an error stays one line."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode()
+                   for c in text)
+
+
 # Invoked as ``llvm-jitlink`` (a symlink: argv[0]'s basename), errors read as llvm-jitlink 19
 # prints them, so lit suites written for it run unchanged: link-time errors (what its
 # session reports) as ``llvm-jitlink error: <message>``, the others (ExitOnError's banner)
@@ -110,15 +121,6 @@ class UnknownOption(click.UsageError):
 
 TRUE_WORDS = ("true", "TRUE", "True", "1")
 FALSE_WORDS = ("false", "FALSE", "False", "0")
-def _one_line(text: str) -> str:
-    """``text`` as one printable line: bytes that were not UTF-8 (names are read with
-    surrogateescape) shown as ``\\xNN``, control characters (a newline in a symbol name)
-    escaped, so an error stays one line."""
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode()
-                   for c in text)
 
 
 class PositionalCommand(click.Command):

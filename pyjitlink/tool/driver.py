@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import resource
 import sys
 import time
@@ -279,13 +278,6 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
     if options.show_graphs or options.show_relocated_section_contents:
         from pyjitlink.tool.dumps import DumpPlugin  # only runs that dump pay for it
 
-        if options.show_graphs:
-            try:
-                re.compile(options.show_graphs)
-            except re.error as err:
-                raise PyJITLinkError(f"invalid regular expression '{options.show_graphs}': "
-                                     f"{err}", "-show-graphs") from None
-
         out = None
         if options.graph_output:
             try:
@@ -428,6 +420,11 @@ def run_checks(env: GraphInfo, files: Sequence[str], check_name: str,
         raise PyJITLinkError(f"Some checks in {failed[0]} failed", failed[0])
 
 
+def first_input_path(events: Sequence[tuple[str, str]]) -> str | None:
+    """The first input file named on the command line (None if there is none)."""
+    return next((value for kind, value in events if kind == "input"), None)
+
+
 @contextmanager
 def _during_link() -> Iterator[None]:
     """Mark errors of the link and the run: llvm-jitlink's session reports those, under its
@@ -437,9 +434,6 @@ def _during_link() -> Iterator[None]:
     except PyJITLinkError as err:
         err.during_link = True
         raise
-def first_input_path(events: Sequence[tuple[str, str]]) -> str | None:
-    """The first input file named on the command line (None if there is none)."""
-    return next((value for kind, value in events if kind == "input"), None)
 
 
 def run(events: Sequence[tuple[str, str]], program_args: Sequence[str],

@@ -754,6 +754,19 @@ class Session:
         return executor.run_as_main(address, args)
 
 
+def _weakly(method: Callable[..., None]) -> Callable[..., None]:
+    """A callback that calls the bound ``method`` while its object lives, without keeping
+    it alive: the session's parts hold such callbacks, so that a session no longer referenced
+    is freed at once (its __del__ releases the emulator) and not at some later collection."""
+    ref = weakref.WeakMethod(method)
+
+    def call(*args: object) -> None:
+        bound = ref()
+        if bound is not None:
+            bound(*args)
+    return call
+
+
 _TEXTAPI_LIST = re.compile(r"^\s*-?\s*(?:symbols|weak-symbols|thread-local-symbols|"
                            r"weak-def-symbols)\s*:\s*\[([^\]]*)\]", re.MULTILINE)
 
@@ -783,19 +796,6 @@ def textapi_symbols(text: str) -> set[str]:
             if name:
                 names.add(name)
     return names
-
-
-def _weakly(method: Callable[..., None]) -> Callable[..., None]:
-    """A callback that calls the bound ``method`` while its object lives, without keeping
-    it alive: the session's parts hold such callbacks, so that a session no longer referenced
-    is freed at once (its __del__ releases the emulator) and not at some later collection."""
-    ref = weakref.WeakMethod(method)
-
-    def call(*args: object) -> None:
-        bound = ref()
-        if bound is not None:
-            bound(*args)
-    return call
 
 
 class _EmulatedProcessSymbols:

@@ -326,9 +326,12 @@ def test_missing_entry_point_names_the_first_input(program) -> None:  # type: ig
                      "entry point 'nothere' not found: Symbols not found: [ nothere ]")
 
 
-def test_bad_show_graphs_regex_is_an_error_of_the_option(program) -> None:  # type: ignore[no-untyped-def]
-    assert_one_error(pyjitlink("-noexec", program[0], "-show-graphs", "("), "-show-graphs",
-                     "invalid regular expression '('")
+def test_bad_show_graphs_regex_is_a_usage_error(program) -> None:  # type: ignore[no-untyped-def]
+    proc, elapsed = pyjitlink("-noexec", program[0], "-show-graphs", "(")
+    assert proc.returncode == 1 and elapsed < FAST
+    assert proc.stderr.splitlines() == [
+        f"{PREFIX}invalid -show-graphs regex '(': missing ), unterminated subpattern at "
+        f"position 0"]
 
 
 def test_out_of_memory_names_the_first_input(tmp_path: Path) -> None:
@@ -350,5 +353,6 @@ def test_emulated_fault_outside_any_graph_names_the_first_input(tmp_path: Path) 
                     "-o", str(obj)], check=True)
     proc, _ = pyjitlink(obj)
     assert proc.returncode == 139, proc.stderr
-    assert proc.stderr.splitlines() == [
-        f"{PREFIX}{obj}: Segmentation fault: execution of unmapped address 0x1234"]
+    # The error line, then the crash report's backtrace.
+    assert proc.stderr.splitlines()[0] == (
+        f"{PREFIX}{obj}: Segmentation fault: execution of unmapped address 0x1234")
