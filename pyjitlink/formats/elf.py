@@ -418,7 +418,8 @@ def read_elf_machine(data: bytes, name: str) -> int:
 def elf_section_boundary(name: str) -> tuple[str, bool] | None:
     """``__start_X`` / ``__stop_X``: the start / end of section X (GNU ld's rule, for
     sections whose names are C identifiers)."""
-    for prefix, start in (("__start_", True), ("__stop_", False)):
-        if name.startswith(prefix) and len(name) > len(prefix):
-            return name[len(prefix):], start
+    if name.startswith("__start_"):
+        return (name[8:], True) if len(name) > 8 else None
+    if name.startswith("__stop_"):
+        return (name[7:], False) if len(name) > 7 else None
     return None
