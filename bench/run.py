@@ -538,9 +538,10 @@ def _short(filename: str) -> str:
     """Make a profile file name readable: repo-relative or package-relative."""
     if filename.startswith(str(ROOT) + os.sep):
         return filename[len(str(ROOT)) + 1:]
-    i = filename.rfind("site-packages" + os.sep)
-    if i >= 0:
-        return filename[i + len("site-packages") + 1:]
+    for marker in ("site-packages" + os.sep, os.sep + "install" + os.sep):
+        i = filename.rfind(marker)
+        if i >= 0:
+            return filename[i + len(marker):].lstrip(os.sep)
     m = re.search(r"/lib/python3\.\d+/", filename)
     if m:
         return "stdlib/" + filename[m.end():]
@@ -570,9 +571,9 @@ def print_profile(prof: Path, top: int) -> None:
         for label, calls, tt, ct, _ in rows:
             print(f"{calls:>12} {tt:>10.3f} {ct:>10.3f} {100 * ct / total:>5.1f}%  {label}")
 
-    pkg = str(ROOT / "pyjitlink") + os.sep
-    own = [e for e in entries if e[4].startswith(pkg)
-           and not e[4].endswith(("__main__.py", os.sep + "cli.py"))]
+    pkg = os.sep + "pyjitlink" + os.sep   # this checkout's package or an installed copy
+    own = [e for e in entries if pkg in e[4]
+           and not e[4].endswith(("__main__.py", os.sep + "cli.py", os.sep + "entry.py"))]
     table(sorted(own, key=lambda e: -e[3])[:top],
           f"top {top} pyjitlink functions by cumulative time (of {total:.3f} s profiled)")
     table(sorted(entries, key=lambda e: -e[2])[:top],
@@ -586,13 +587,29 @@ def print_profile(prof: Path, top: int) -> None:
         print(f"{tt:>10.3f} s {100 * tt / total:>5.1f}%  {key}")
 
 
+# cProfile with a CPU-time timer (time.process_time): on a loaded machine the default
+# wall-clock timer charges other processes' time to whatever function was running.
+PROFILE_SCRIPT = """\
+import cProfile, sys, time
+out = sys.argv[1]
+sys.argv = ["pyjitlink", *sys.argv[2:]]
+from pyjitlink.tool.entry import main
+prof = cProfile.Profile(time.process_time)
+try:
+    prof.runcall(main)
+except SystemExit as exc:
+    if exc.code:
+        raise
+prof.dump_stats(out)
+"""
+
+
 def profile(inp: Input, outdir: Path, top: int) -> None:
     prof = outdir / f"profile-{inp.name}-noexec.prof"
     outdir.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "pyjitlink", "-noexec",
-           *inp.objects]
-    shown = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "pyjitlink", "-noexec",
-             inp.glob]
+    cmd = [sys.executable, "-c", PROFILE_SCRIPT, str(prof), "-noexec", *inp.objects]
+    shown = [sys.executable, "-c", "'<cProfile.Profile(time.process_time) of pyjitlink>'",
+             str(prof), "-noexec", inp.glob]
     print(f"$ cd {inp.cwd} && {' '.join(shown)}")
     t0 = time.perf_counter()
     res = subprocess.run(cmd, cwd=inp.cwd, capture_output=True, text=True)
@@ -600,8 +617,8 @@ def profile(inp: Input, outdir: Path, top: int) -> None:
     if res.returncode != 0 or not prof.exists():
         sys.stderr.write(res.stdout + res.stderr)
         raise SystemExit("profiling run failed")
-    print(f"profiled run: {wall * 1e3:.0f} ms wall (with profiler overhead); "
-          f"stats saved to {prof}")
+    print(f"profiled run: {wall * 1e3:.0f} ms wall (with profiler overhead); CPU-time "
+          f"profile saved to {prof}")
     print_profile(prof, top)
 
 

@@ -111,13 +111,9 @@ class NativeFaultHandler:
         self._timeout: float | None = None
         self._timer: threading.Thread | None = None
         self._ranges: list[tuple[int, int]] = []
-        try:
-            import capstone  # type: ignore[import-untyped]  # not while handling a signal
-
-            self._disassembler = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
-            self._disassembler.detail = True
-        except ImportError:
-            self._disassembler = None
+        # Made by install(), before JIT'd code runs: a link that runs nothing (-noexec)
+        # never pays capstone's import (tens of ms), and a signal handler never imports.
+        self._disassembler: Any = None
 
     # ------------------------------------------------------------------ set-up
 
@@ -126,6 +122,14 @@ class NativeFaultHandler:
         signal stack for this thread."""
         if self._previous:
             return
+        if self._disassembler is None:
+            try:
+                import capstone  # type: ignore[import-untyped]
+
+                self._disassembler = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
+                self._disassembler.detail = True
+            except ImportError:
+                pass
         if self._alt_stack is None:
             self._alt_stack = ctypes.create_string_buffer(ALT_STACK_SIZE)
             stack = _StackT(ctypes.addressof(self._alt_stack), 0, ALT_STACK_SIZE)

@@ -26,6 +26,9 @@ class SymbolMap:
         self.by_tracker: dict[int, list[tuple[int, int, str, str]]] = {}
         self.starts: list[int] = []
         self.entries: list[tuple[int, int, str, str]] = []  # (address, size, name, file)
+        # entries/starts are rebuilt on the first find after a change, not per added graph
+        # (sorting everything once per graph made a many-object link quadratic).
+        self._stale = False
 
     def add(self, tracker: int, graph: LinkGraph) -> None:
         found = []
@@ -35,21 +38,24 @@ class SymbolMap:
                 found.append((sym.address, sym.size, sym.name, graph.name))
         with self.lock:
             self.by_tracker.setdefault(tracker, []).extend(found)
-            self._rebuild()
+            self._stale = True
 
     def remove(self, tracker: int) -> None:
         with self.lock:
             if self.by_tracker.pop(tracker, None) is not None:
-                self._rebuild()
+                self._stale = True
 
     def _rebuild(self) -> None:
         self.entries = sorted((e for es in self.by_tracker.values() for e in es),
                               key=lambda e: (e[0], -e[1]))
         self.starts = [e[0] for e in self.entries]
+        self._stale = False
 
     def find(self, address: int) -> tuple[str, int, str] | None:
         """(symbol, offset, file) of the symbol containing ``address``, if any."""
         with self.lock:
+            if self._stale:
+                self._rebuild()
             index = bisect.bisect_right(self.starts, address) - 1
             best = None
             while index >= 0:

@@ -1,8 +1,8 @@
 """ELF relocatable object -> LinkGraph: sections, symbols, commons, groups, the relocation walk.
 
-Headers and section headers are read with pyelftools; the symbol and relocation tables, which
-are large and uniform, are unpacked directly with ``struct.iter_unpack`` (ELF64 little-endian
-layouts from the System V gABI, "Symbol Table" and "Relocation" chapters). The architecture
+The file header, section headers, symbol and relocation tables are unpacked directly with
+``struct`` (``iter_unpack`` for the large uniform tables; ELF64 little-endian layouts from the
+System V gABI, "ELF Header", "Symbol Table" and "Relocation" chapters). The architecture
 supplies a ``RelocationHandler`` that turns one relocation into one edge.
 """
 
@@ -11,9 +11,6 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from elftools.common.exceptions import ELFError
-from elftools.elf.structs import ELFStructs
 
 from pyjitlink.errors import MalformedObject, UnsupportedObject, UnsupportedRelocation
 from pyjitlink.jitlink.graph import Block, Edge, Linkage, LinkGraph, MemProt, Scope, Symbol
@@ -404,29 +401,28 @@ class ELFLinkGraphBuilder:
                                      why, ARCH_LABELS.get(self.machine))
 
 
-_STRUCTS: ELFStructs | None = None
+# ELF64 file header after e_ident (gABI, "ELF Header"): e_type .. e_shstrndx.
+_EHDR_FIELDS = ("e_type", "e_machine", "e_version", "e_entry", "e_phoff", "e_shoff",
+                "e_flags", "e_ehsize", "e_phentsize", "e_phnum", "e_shentsize", "e_shnum",
+                "e_shstrndx")
+_ET_NAMES = {0: "ET_NONE", 1: "ET_REL", 2: "ET_EXEC", 3: "ET_DYN", 4: "ET_CORE"}
 
 
 def read_elf_header(data: bytes, name: str) -> dict:
-    """The ELF64 little-endian file header, parsed by pyelftools; errors for anything else.
+    """The ELF64 little-endian file header (field name -> value, ``e_type`` as pyelftools
+    names it, e.g. "ET_REL"); errors for anything else.
 
     Raises MalformedObject for a file too short or not ELF, UnsupportedObject for 32-bit,
-    big-endian or non-relocatable files. pyelftools' struct definitions are built once.
+    big-endian or non-relocatable files. Unpacked with struct: importing pyelftools'
+    construct-based parser costs more than a whole small link.
     """
-    global _STRUCTS
     if len(data) < 64 or not data.startswith(b"\x7fELF"):
         raise _malformed(name, "file is too small for an ELF header (truncated?)"
                          if data.startswith(b"\x7fELF") else "not an ELF file")
     if data[4] != 2 or data[5] != 1:
         raise UnsupportedObject("only 64-bit little-endian ELF objects are supported", name)
-    if _STRUCTS is None:
-        structs = ELFStructs(little_endian=True, elfclass=64)
-        structs.create_basic_structs()
-        _STRUCTS = structs
-    try:
-        header = _STRUCTS.Elf_Ehdr.parse(data[:64])
-    except (ELFError, ValueError) as err:
-        raise _malformed(name, f"bad ELF header ({err})") from None
+    header: dict = dict(zip(_EHDR_FIELDS, struct.unpack_from("<HHIQQQIHHHHHH", data, 16)))
+    header["e_type"] = _ET_NAMES.get(header["e_type"], header["e_type"])
     if header["e_type"] != "ET_REL":
         kinds = {"ET_EXEC": "an executable", "ET_DYN": "a shared object",
                  "ET_CORE": "a core file"}
@@ -444,7 +440,8 @@ def read_elf_machine(data: bytes, name: str) -> int:
 def elf_section_boundary(name: str) -> tuple[str, bool] | None:
     """``__start_X`` / ``__stop_X``: the start / end of section X (GNU ld's rule, for
     sections whose names are C identifiers)."""
-    for prefix, start in (("__start_", True), ("__stop_", False)):
-        if name.startswith(prefix) and len(name) > len(prefix):
-            return name[len(prefix):], start
+    if name.startswith("__start_"):
+        return (name[8:], True) if len(name) > 8 else None
+    if name.startswith("__stop_"):
+        return (name[7:], False) if len(name) > 7 else None
     return None
