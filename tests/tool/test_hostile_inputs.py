@@ -330,8 +330,8 @@ def test_bad_show_graphs_regex_is_a_usage_error(program) -> None:  # type: ignor
     proc, elapsed = pyjitlink("-noexec", program[0], "-show-graphs", "(")
     assert proc.returncode == 1 and elapsed < FAST
     assert proc.stderr.splitlines() == [
-        f"{PREFIX}invalid -show-graphs regex '(': missing ), unterminated subpattern at "
-        f"position 0"]
+        f"{PREFIX}-show-graphs: invalid regular expression '(': missing ), unterminated "
+        f"subpattern at position 0"]
 
 
 def test_out_of_memory_names_the_first_input(tmp_path: Path) -> None:
