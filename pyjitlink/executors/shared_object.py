@@ -21,9 +21,11 @@ offsets equal addresses relative to the load base (the object is position indepe
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import os
+import stat
 import struct
 import tempfile
 from dataclasses import dataclass, field
@@ -321,22 +323,38 @@ class _Places:
     data: list[int] = field(default_factory=list)
 
 
+def _private_directory() -> str:
+    """``<tmp>/pyjitlink-<uid>``, made 0700 if missing; OSError unless it is a real directory
+    that only this user owns and can write (another user must not be able to swap the
+    object between its check and its load)."""
+    path = os.path.join(tempfile.gettempdir(), f"pyjitlink-{os.getuid()}")
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(path, 0o700)
+    info = os.lstat(path)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or \
+            info.st_mode & 0o077:
+        raise OSError(f"{path} is not a private directory of this user")
+    return path
+
+
 def load_shared_object(image: bytes, soname: str) -> tuple[ctypes.CDLL, str]:
     """dlopen ``image`` (from SharedObjectWriter.build); returns the library and its path.
 
-    The file stays on disk, named by its contents in the temporary directory, so debuggers
-    and profilers that read loaded objects by path can open it; loading the same image again
-    (another run) reuses it. Raises OSError if the file cannot be written or loaded.
+    The file stays on disk, named by its contents in a directory only this user can write
+    (``<tmp>/pyjitlink-<uid>``), so debuggers and profilers that read loaded objects by path
+    can open it; loading the same image again (another run) reuses it. Raises OSError if the
+    file cannot be written or loaded.
     """
     digest = hashlib.sha256(image).hexdigest()[:16]
-    path = os.path.join(tempfile.gettempdir(), f"pyjitlink-{os.getuid()}-{digest}-{soname}")
+    directory = _private_directory()
+    path = os.path.join(directory, f"{digest}-{soname}")
     try:
         with open(path, "rb") as f:
             current = f.read()
     except OSError:
         current = None
     if current != image:
-        fd, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".pyjitlink-")
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=".pyjitlink-")
         with os.fdopen(fd, "wb") as f:
             f.write(image)
         os.chmod(temporary, 0o644)

@@ -109,7 +109,6 @@ class ELFLinkGraphBuilder:
         self.sections: list[ELFSection] = []
         self.symbols: list[Symbol | None] = []
         self.symbol_names: list[str] = []
-        self.tls_symbols: set[int] = set()
         self.machine = struct.unpack_from("<H", data, 18)[0] if len(data) >= 20 else 0
 
     # ------------------------------------------------------------------ entry point
@@ -383,9 +382,6 @@ class ELFLinkGraphBuilder:
                                                 f"{r_offset:#x} names symbol {symindex}")
                 target = self.symbols[symindex]
                 if target is None:
-                    if symindex in self.tls_symbols:
-                        raise self.unsupported(target_sec, r_offset, rtype,
-                                               "thread-local storage is not supported yet")
                     if rtype == 0:
                         continue
                     raise _malformed(self.name, f"relocation at {target_sec.name}+"

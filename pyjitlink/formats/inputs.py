@@ -43,6 +43,15 @@ def fifo_wait() -> float:
     return FIFO_WAIT
 
 
+_streams_read = [False]  # set once a pipe, FIFO or device has been read
+
+
+def streamed_input_read() -> bool:
+    """True once this process has read an input that cannot be read again (a pipe, FIFO or
+    device): a command that started over (tool/static_tls.py) would find it empty."""
+    return _streams_read[0]
+
+
 def read_input(path: str, limit: int = STREAM_LIMIT, what: str = "an input") -> bytes:
     """The whole content of ``path``: a regular file, or a stream read up to ``limit`` bytes.
 
@@ -70,6 +79,7 @@ def read_input(path: str, limit: int = STREAM_LIMIT, what: str = "an input") -> 
         if stat.S_ISFIFO(mode):
             _wait_for_writer(fd, path)
         os.set_blocking(fd, True)
+        _streams_read[0] = True
         return _read_all(fd, path, limit, what)
     finally:
         os.close(fd)

@@ -20,7 +20,7 @@ import click
 from pyjitlink import __version__
 from pyjitlink.errors import PyJITLinkError
 from pyjitlink.jitlink.tls import StaticTLSUnavailable
-from pyjitlink.tool.static_tls import restart_with_static_tls, restore_environment
+from pyjitlink.tool.static_tls import forbid_restart, restart_with_static_tls, restore_environment
 
 TOOL = "pyjitlink"
 # Options whose position among the inputs matters, in llvm-jitlink's sense: the click
@@ -153,7 +153,11 @@ class PositionalCommand(click.Command):
         while i < len(args):
             token = args[i]
             i += 1
-            if token.startswith("-") and len(token) > 1 and token != "--":
+            if token == "--":  # the end of options: everything after it is an input file
+                events += [("input", rest) for rest in args[i:]]
+                rewritten += ["--", *args[i:]]
+                break
+            if token.startswith("-") and len(token) > 1:
                 name, eq, value = token.partition("=")
                 known = takes_value.get(name)
                 if known is None and not eq:
@@ -280,12 +284,13 @@ def _options(*decls: str, **kwargs: Any) -> Any:
           show_default=True,
           help="Emulation: the program's C library: 'python' (pyjitlink's own, called "
                "through traps) or 'target' (the target's static glibc, libgcc and crt1.o, "
-               "started at _start, with Linux system calls answered in Python)")
+               "started at _start, with Linux system calls answered in Python; implies "
+               "emulation)")
 @_options("-sysroot", "--sysroot", metavar="DIR",
           help="-libc=target: find the target's C runtime below DIR")
 @_options("-timeout", "--timeout", type=click.FloatRange(min=0, min_open=True),
           metavar="SECONDS",
-          help="Emulation: stop the program after SECONDS (exit status 124)")
+          help="Stop the program after SECONDS, natively or emulated (exit status 124)")
 @_options("-max-instructions", "--max-instructions", type=click.IntRange(min=1), metavar="N",
           help="Emulation: stop the program after about N instructions (exit status 124; "
                "counting slows emulation down)")
@@ -400,6 +405,10 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
                       all_load=all_load, preload=preload, search_sys_lib=search_sys_lib,
                       show_jit_result=show_jit_result, graph_output=graph_output,
                       harness=tuple(harness), libc=libc, sysroot=sysroot)
+    if show_linked_files or show_init_es or show_entry_es or show_graphs or show_sizes or \
+            show_relocated_section_contents or show_times or pre_prune_total_block_size or \
+            post_fixup_total_block_size or perf_support or write_symtab:
+        forbid_restart()  # their output, or files, would be written twice by a restart
     code = run(events, program_args, options)
     ctx.exit(code)
 

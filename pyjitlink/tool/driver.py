@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from pyjitlink.errors import PyJITLinkError
 from pyjitlink.formats import identify, object_arch
 from pyjitlink.formats.archive import Archive
-from pyjitlink.formats.inputs import InputCache
+from pyjitlink.formats.inputs import InputCache, read_input
 from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.orc.platforms import PLATFORMS
 from pyjitlink.tool.session import Session
@@ -257,7 +257,9 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
         from pyjitlink.orc.plugins.symtab import SymbolTableDumpPlugin
 
         try:
-            stream = open(options.write_symtab, "w")  # noqa: SIM115 - for the whole run
+            # Names are text that keeps undecodable bytes (surrogateescape): write them back.
+            stream = open(options.write_symtab, "w", encoding="utf-8",  # noqa: SIM115
+                          errors="surrogateescape")
         except OSError as err:
             raise PyJITLinkError(err.strerror or str(err), options.write_symtab) from None
         session.layer.add_plugin(SymbolTableDumpPlugin(stream))
@@ -281,7 +283,8 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
         out = None
         if options.graph_output:
             try:
-                out = open(options.graph_output, "w", encoding="utf-8")  # noqa: SIM115
+                out = open(options.graph_output, "w", encoding="utf-8",  # noqa: SIM115
+                           errors="surrogateescape")
             except OSError as err:
                 raise PyJITLinkError(err.strerror or str(err), options.graph_output,
                                      f"'{options.graph_output}': {err.strerror or err}"
@@ -350,11 +353,8 @@ def symbolicate(table_path: str, inputs: Sequence[str]) -> int:
     def read(path: str) -> str:
         if path == "-":
             return sys.stdin.read()
-        try:
-            with open(path, errors="replace") as f:
-                return f.read()
-        except OSError as err:
-            raise PyJITLinkError(err.strerror or str(err), path) from None
+        return read_input(path, what="a backtrace or symbol table").decode("utf-8",
+                                                                            "surrogateescape")
 
     table = DumpedSymbolTable(read(table_path))
     for path in inputs or ("-",):

@@ -5,8 +5,10 @@ start, from the tunable ``glibc.rtld.optional_static_tls`` (512 bytes by default
 few hundred bytes glibc reserves). A JIT-linked PIE or non-PIC program's thread-local
 variables need it all (initial- and local-exec are gcc's and clang's default TLS models
 there), so when they do not fit, and before any linked code has run, the command runs again
-(execve, same process id) with the tunable raised. Otherwise the error stands: it names the
-variable and the size and suggests -ftls-model=global-dynamic.
+(execve, same process id) with the tunable raised. It does not when an input was a pipe or a
+device (read once, it would be empty the second time) or the command prints before linking
+ends (-show-* output would appear twice). Otherwise the error stands: it names the variable
+and the size and suggests -ftls-model=global-dynamic.
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ TUNABLE = "glibc.rtld.optional_static_tls"
 MARKER = "PYJITLINK_STATIC_TLS_RETRY"
 RESTARTED = "restarted:"
 MINIMUM = 64 << 10  # bytes asked for at least: room for later modules of the same program
-_state = {"restarted": False}
+_state = {"restarted": False, "forbidden": False}
+
+
+def forbid_restart() -> None:
+    """The command has written (or will write) output before linking ends, such as
+    ``-show-linked-files`` or ``-show-init-es``: a restart would print it twice."""
+    _state["forbidden"] = True
 
 
 def restore_environment() -> None:
@@ -45,10 +53,11 @@ def restart_with_static_tls(err: StaticTLSUnavailable) -> None:
     that can help: nothing linked has run, the tunable is not set by the user, and this is
     not already the restarted command. Returns only when it does not restart."""
     from pyjitlink.executors.native import native_code_has_run
+    from pyjitlink.formats.inputs import streamed_input_read
 
     tunables = os.environ.get("GLIBC_TUNABLES", "")
-    if _state["restarted"] or MARKER in os.environ or TUNABLE in tunables or \
-            native_code_has_run():
+    if _state["restarted"] or _state["forbidden"] or MARKER in os.environ or \
+            TUNABLE in tunables or native_code_has_run() or streamed_input_read():
         return
     size = max(MINIMUM, (4 * err.size + 4095) // 4096 * 4096)
     env = dict(os.environ)

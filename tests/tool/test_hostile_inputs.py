@@ -356,3 +356,82 @@ def test_emulated_fault_outside_any_graph_names_the_first_input(tmp_path: Path) 
     # The error line, then the crash report's backtrace.
     assert proc.stderr.splitlines()[0] == (
         f"{PREFIX}{obj}: Segmentation fault: execution of unmapped address 0x1234")
+
+
+# ============================================================================ review findings
+
+
+def non_utf8_defined(tmp: Path) -> Path:
+    """An object that defines and calls ``h\\xff\\xa9`` (not UTF-8) and returns 5."""
+    obj = gcc(tmp, "d", "int h\\u00e9(void) { return 5; }\n"
+                        "int main(void) { return h\\u00e9(); }\n")
+    data = bytearray(obj.read_bytes())
+    at = data.find("hé".encode())
+    assert at > 0
+    data[at + 1] = 0xFF  # 0xC3 0xA9 -> 0xFF 0xA9
+    obj.write_bytes(bytes(data))
+    return obj
+
+
+def test_non_utf8_names_are_written_back_as_their_bytes(tmp_path: Path) -> None:
+    obj = non_utf8_defined(tmp_path)
+    symtab, graphs = tmp_path / "syms.txt", tmp_path / "graphs.txt"
+    proc, _ = pyjitlink("-write-symtab", symtab, "-graph-output", graphs, "-show-graphs", ".",
+                        "-perf-support", obj)
+    assert (proc.returncode, proc.stderr) == (5, ""), proc.stderr
+    assert b" h\xff\xa9\n" in symtab.read_bytes()
+    assert b"h\xff\xa9" in graphs.read_bytes()
+
+
+def test_a_full_symbol_table_file_is_an_error_naming_it(program) -> None:  # type: ignore[no-untyped-def]
+    assert_one_error(pyjitlink("-write-symtab", "/dev/full", program[0]), "/dev/full",
+                     "No space left on device")
+
+
+def test_double_dash_ends_the_options(program) -> None:  # type: ignore[no-untyped-def]
+    obj, expected = program
+    proc, _ = pyjitlink("--", obj)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (7, expected, "")
+    assert_one_error(pyjitlink("-noexec", "--", "-x.o"), "-x.o", "No such file or directory")
+
+
+def test_symbolicate_reads_its_files_bounded(program) -> None:  # type: ignore[no-untyped-def]
+    assert_one_error(pyjitlink("-symbolicate-with", "/dev/zero"), "/dev/zero",
+                     "larger than")
+
+
+def test_the_gdb_helper_is_loaded_only_from_a_private_directory(tmp_path: Path) -> None:
+    shared = tmp_path / f"pyjitlink-{os.getuid()}"
+    shared.mkdir()
+    shared.chmod(0o777)  # another user could swap the object between its check and its load
+    code = ("from pyjitlink.executors.shared_object import load_shared_object\n"
+            "try:\n    load_shared_object(b'x', 'a.so')\n"
+            "except OSError as err:\n    print('refused:', err)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "TMPDIR": str(tmp_path)}, timeout=60)
+    assert proc.stdout == f"refused: {shared} is not a private directory of this user\n"
+
+
+def test_no_static_tls_restart_after_reading_a_pipe_or_printing(tmp_path: Path) -> None:
+    # 64 KiB of initial-exec TLS needs a restart with a raised glibc tunable; a pipe read once
+    # would be empty the second time, and -show-linked-files would print twice: the error
+    # stands then. From a regular file, the restarted command runs the program.
+    src, obj = tmp_path / "tl.c", tmp_path / "tl.o"
+    src.write_text("__thread char big[65536];\n"
+                   "int main(void) { big[5] = 3; return big[5] + big[6]; }\n")
+    subprocess.run([tool("gcc"), "-O1", "-fPIE", "-c", str(src), "-o", str(obj)], check=True)
+    proc, _ = pyjitlink(obj)
+    assert (proc.returncode, proc.stderr) == (3, "")
+    read_end, write_end = os.pipe()
+    writer = threading.Thread(target=lambda: (os.write(write_end, obj.read_bytes()),
+                                              os.close(write_end)))
+    writer.start()
+    try:
+        result = pyjitlink(f"/dev/fd/{read_end}", pass_fds=(read_end,))
+    finally:
+        writer.join()
+        os.close(read_end)
+    assert_one_error(result, f"/dev/fd/{read_end}", "65536 bytes of thread-local storage")
+    proc, _ = pyjitlink("-show-linked-files", obj)
+    assert proc.returncode == 1 and proc.stdout.count("Linking") == 1, proc.stdout
+    assert "65536 bytes of thread-local storage" in proc.stderr

@@ -60,7 +60,8 @@ class PerfSupportPlugin:
     def __init__(self, jitdump_dir: str | None = None, read_code: bool = True) -> None:
         self.lock = threading.Lock()
         self.map_path = perf_map_path()
-        self._map = open(self.map_path, "a")  # noqa: SIM115 - open for the session's life
+        self._map = open(self.map_path, "a", encoding="utf-8",  # noqa: SIM115 - session-long
+                         errors="surrogateescape")
         self.arch = os.uname().machine
         directory = jitdump_dir if jitdump_dir is not None else os.environ.get("JITDUMPDIR")
         self.dump_path: str | None = None
@@ -92,7 +93,7 @@ class PerfSupportPlugin:
                 pid, tid = os.getpid(), threading.get_native_id()
                 for address, size, name in functions:
                     code = ctypes.string_at(address, size) if self.read_code else b""
-                    encoded = name.encode() + b"\0"
+                    encoded = name.encode("utf-8", "surrogateescape") + b"\0"
                     total = 16 + 40 + len(encoded) + len(code)
                     self._dump.write(struct.pack("<IIQIIQQQQ", JIT_CODE_LOAD, total,
                                                  _timestamp(), pid, tid, address, address,

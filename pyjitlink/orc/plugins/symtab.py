@@ -15,6 +15,7 @@ import bisect
 import threading
 from typing import TextIO
 
+from pyjitlink.errors import PyJITLinkError
 from pyjitlink.jitlink.graph import LinkGraph, MemLifetime
 
 
@@ -38,8 +39,12 @@ class SymbolTableDumpPlugin:
                 if sym.name:
                     lines.append(f"{sym.address:x} {sym.name}\n")
         with self.lock:
-            self.stream.write("".join(lines))
-            self.stream.flush()
+            try:
+                self.stream.write("".join(lines))
+                self.stream.flush()
+            except OSError as err:  # a full disk, /dev/full: the error names the file
+                raise PyJITLinkError(err.strerror or str(err),
+                                     getattr(self.stream, "name", None)) from None
 
     def notify_emitted(self, mr, graph: LinkGraph, alloc) -> None:  # type: ignore[no-untyped-def]
         pass
