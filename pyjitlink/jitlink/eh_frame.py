@@ -141,17 +141,31 @@ DW_EH_PE_OMIT = 0xFF
 DW_EH_PE_PCREL = 0x10
 
 
-def _uleb(content: bytes, offset: int) -> tuple[int, int]:
+def _leb128(data: bytes, at: int, signed: bool) -> tuple[int, int]:
     value = shift = 0
     while True:
-        if offset >= len(content):
-            raise IndexError
-        byte = content[offset]
-        offset += 1
+        if at >= len(data):
+            raise IndexError(f"truncated LEB128 at offset {at:#x}")
+        byte = data[at]
+        at += 1
         value |= (byte & 0x7F) << shift
         shift += 7
         if not byte & 0x80:
-            return value, offset
+            if signed and byte & 0x40:
+                value -= 1 << shift
+            return value, at
+
+
+def read_uleb128(data: bytes, at: int) -> tuple[int, int]:
+    """(value, offset after it) of the unsigned LEB128 at ``data[at]`` (DWARF 5, 7.6);
+    IndexError if it runs past the end."""
+    return _leb128(data, at, False)
+
+
+def read_sleb128(data: bytes, at: int) -> tuple[int, int]:
+    """(value, offset after it) of the signed LEB128 at ``data[at]`` (DWARF 5, 7.6);
+    IndexError if it runs past the end."""
+    return _leb128(data, at, True)
 
 
 def _cie_pointer_encodings(graph: LinkGraph, cie: Block) -> tuple[int, int]:
@@ -168,15 +182,15 @@ def _cie_pointer_encodings(graph: LinkGraph, cie: Block) -> tuple[int, int]:
         offset = end + 1
         if "eh" in augmentation:
             offset += 8
-        _, offset = _uleb(content, offset)  # code alignment factor
-        _, offset = _uleb(content, offset)  # data alignment factor (a SLEB, skipped alike)
+        _, offset = read_uleb128(content, offset)  # code alignment factor
+        _, offset = read_uleb128(content, offset)  # data alignment factor (a SLEB, skipped alike)
         if version == 1:
             offset += 1
         else:
-            _, offset = _uleb(content, offset)  # return address register
+            _, offset = read_uleb128(content, offset)  # return address register
         fde_encoding, lsda_encoding = 0, DW_EH_PE_OMIT
         if augmentation.startswith("z"):
-            _, offset = _uleb(content, offset)
+            _, offset = read_uleb128(content, offset)
             for letter in augmentation[1:]:
                 if letter == "R":
                     fde_encoding = content[offset]
@@ -225,7 +239,7 @@ def _add_implicit_edges(graph: LinkGraph, fde: Block, pc_begin: int,
     fields = [(pc_begin, fde_encoding, True)]
     if size is not None and lsda_encoding != DW_EH_PE_OMIT:
         try:
-            _, lsda = _uleb(content, pc_begin + 2 * size)
+            _, lsda = read_uleb128(content, pc_begin + 2 * size)
         except IndexError:
             raise MalformedObject(f"truncated FDE at {fde.section.name}+{fde.address:#x}",
                                   graph.name) from None

@@ -14,6 +14,8 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from pyjitlink.jitlink.eh_frame import read_sleb128, read_uleb128
+
 Reader = Callable[[int, int], bytes]
 # fde_finder(pc) -> address of the FDE record covering pc, or None.
 FDEFinder = Callable[[int], "int | None"]
@@ -31,34 +33,6 @@ class CFIError(Exception):
     """Call-frame information that cannot be read or followed (the walk stops there)."""
 
 
-def _uleb(data: bytes, at: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        if at >= len(data):
-            raise CFIError("truncated LEB128")
-        byte = data[at]
-        at += 1
-        result |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            return result, at
-
-
-def _sleb(data: bytes, at: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        if at >= len(data):
-            raise CFIError("truncated LEB128")
-        byte = data[at]
-        at += 1
-        result |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            if byte & 0x40:
-                result -= 1 << shift
-            return result, at
-
-
 def _pointer(data: bytes, at: int, encoding: int, base: int) -> tuple[int, int]:
     """Decode a ``DW_EH_PE_*`` pointer at ``data[at]``; ``base`` is its target address (for
     pcrel). Returns (value, next offset)."""
@@ -66,7 +40,7 @@ def _pointer(data: bytes, at: int, encoding: int, base: int) -> tuple[int, int]:
     if form == 0x00:  # absptr
         value, size = struct.unpack_from("<Q", data, at)[0], 8
     elif form == 0x01:  # uleb128
-        value, end = _uleb(data, at)
+        value, end = read_uleb128(data, at)
         size = end - at
     elif form == 0x02:
         value, size = struct.unpack_from("<H", data, at)[0], 2
@@ -75,7 +49,7 @@ def _pointer(data: bytes, at: int, encoding: int, base: int) -> tuple[int, int]:
     elif form == 0x04:
         value, size = struct.unpack_from("<Q", data, at)[0], 8
     elif form == 0x09:  # sleb128
-        value, end = _sleb(data, at)
+        value, end = read_sleb128(data, at)
         size = end - at
     elif form == 0x0A:
         value, size = struct.unpack_from("<h", data, at)[0], 2
@@ -130,16 +104,16 @@ def parse_cie(read: Reader, address: int) -> CIE:
     at = end + 1
     if "eh" in augmentation:
         at += 8
-    code_align, at = _uleb(body, at)
-    data_align, at = _sleb(body, at)
+    code_align, at = read_uleb128(body, at)
+    data_align, at = read_sleb128(body, at)
     if version == 1:
         return_register, at = body[at], at + 1
     else:
-        return_register, at = _uleb(body, at)
+        return_register, at = read_uleb128(body, at)
     fde_encoding = 0
     signal_frame = False
     if augmentation.startswith("z"):
-        length, at = _uleb(body, at)
+        length, at = read_uleb128(body, at)
         aug_end = at + length
         for letter in augmentation[1:]:
             if letter == "R":
@@ -176,7 +150,7 @@ def parse_fde(read: Reader, address: int, cies: dict[int, CIE] | None = None) ->
     pc_begin, at = _pointer(body, 4, encoding, base + 4)
     pc_range, at = _pointer(body, at, encoding & 0x0F, 0)
     if cie.augmented:
-        aug_length, at = _uleb(body, at)
+        aug_length, at = read_uleb128(body, at)
         at += aug_length
     return FDE(cie, pc_begin, pc_begin + pc_range, body[at:])
 
@@ -210,7 +184,7 @@ def _execute(instructions: bytes, cie: CIE, rules: _Rules, initial: _Rules | Non
                 return location
             continue
         if high == 0x80:  # DW_CFA_offset
-            value, at = _uleb(data, at)
+            value, at = read_uleb128(data, at)
             rules.registers[low] = ("offset", value * cie.data_align)
             continue
         if high == 0xC0:  # DW_CFA_restore
@@ -230,21 +204,21 @@ def _execute(instructions: bytes, cie: CIE, rules: _Rules, initial: _Rules | Non
             if location > target:
                 return location
         elif op == 0x05:  # offset_extended
-            register, at = _uleb(data, at)
-            value, at = _uleb(data, at)
+            register, at = read_uleb128(data, at)
+            value, at = read_uleb128(data, at)
             rules.registers[register] = ("offset", value * cie.data_align)
         elif op == 0x06:  # restore_extended
-            register, at = _uleb(data, at)
+            register, at = read_uleb128(data, at)
             _restore(rules, initial, register)
         elif op == 0x07:  # undefined
-            register, at = _uleb(data, at)
+            register, at = read_uleb128(data, at)
             rules.registers[register] = ("undefined", 0)
         elif op == 0x08:  # same_value
-            register, at = _uleb(data, at)
+            register, at = read_uleb128(data, at)
             rules.registers[register] = ("same", 0)
         elif op == 0x09:  # register
-            register, at = _uleb(data, at)
-            other, at = _uleb(data, at)
+            register, at = read_uleb128(data, at)
+            other, at = read_uleb128(data, at)
             rules.registers[register] = ("register", other)
         elif op == 0x0A:  # remember_state
             stack.append(rules.copy())
@@ -255,36 +229,36 @@ def _execute(instructions: bytes, cie: CIE, rules: _Rules, initial: _Rules | Non
             rules.cfa_register, rules.cfa_offset = saved.cfa_register, saved.cfa_offset
             rules.registers = saved.registers
         elif op == 0x0C:  # def_cfa
-            rules.cfa_register, at = _uleb(data, at)
-            rules.cfa_offset, at = _uleb(data, at)
+            rules.cfa_register, at = read_uleb128(data, at)
+            rules.cfa_offset, at = read_uleb128(data, at)
         elif op == 0x0D:  # def_cfa_register
-            rules.cfa_register, at = _uleb(data, at)
+            rules.cfa_register, at = read_uleb128(data, at)
         elif op == 0x0E:  # def_cfa_offset
-            rules.cfa_offset, at = _uleb(data, at)
+            rules.cfa_offset, at = read_uleb128(data, at)
         elif op == 0x11:  # offset_extended_sf
-            register, at = _uleb(data, at)
-            value, at = _sleb(data, at)
+            register, at = read_uleb128(data, at)
+            value, at = read_sleb128(data, at)
             rules.registers[register] = ("offset", value * cie.data_align)
         elif op == 0x12:  # def_cfa_sf
-            rules.cfa_register, at = _uleb(data, at)
-            value, at = _sleb(data, at)
+            rules.cfa_register, at = read_uleb128(data, at)
+            value, at = read_sleb128(data, at)
             rules.cfa_offset = value * cie.data_align
         elif op == 0x13:  # def_cfa_offset_sf
-            value, at = _sleb(data, at)
+            value, at = read_sleb128(data, at)
             rules.cfa_offset = value * cie.data_align
         elif op == 0x14:  # val_offset
-            register, at = _uleb(data, at)
-            value, at = _uleb(data, at)
+            register, at = read_uleb128(data, at)
+            value, at = read_uleb128(data, at)
             rules.registers[register] = ("val_offset", value * cie.data_align)
         elif op == 0x15:  # val_offset_sf
-            register, at = _uleb(data, at)
-            value, at = _sleb(data, at)
+            register, at = read_uleb128(data, at)
+            value, at = read_sleb128(data, at)
             rules.registers[register] = ("val_offset", value * cie.data_align)
         elif op == 0x2E:  # GNU_args_size
-            _, at = _uleb(data, at)
+            _, at = read_uleb128(data, at)
         elif op == 0x2F:  # GNU_negative_offset_extended
-            register, at = _uleb(data, at)
-            value, at = _uleb(data, at)
+            register, at = read_uleb128(data, at)
+            value, at = read_uleb128(data, at)
             rules.registers[register] = ("offset", -value * cie.data_align)
         elif op == 0x2D:  # AArch64 negate_ra_state (pointer authentication): no rule
             continue
