@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pyjitlink.errors import MalformedObject, UnsupportedObject, UnsupportedRelocation
+from pyjitlink.formats.object import ObjectInterface, ObjectTarget
 from pyjitlink.jitlink.graph import Block, Edge, Linkage, LinkGraph, MemProt, Scope, Symbol
 from pyjitlink.jitlink.ifunc import IFUNC_SYMBOLS
 
@@ -62,15 +63,6 @@ class ELFSection:
     entsize: int
     block: Block | None = None
     comdat: bool = False
-
-
-@dataclass(slots=True)
-class ObjectInterface:
-    """An object's offer without its graph: name -> (callable, scope, linkage, common), and
-    whether it has static initializers or finalizers."""
-
-    symbols: dict[str, tuple[bool, Scope, Linkage, bool]] = field(default_factory=dict)
-    has_initializers: bool = False
 
 
 # handler(builder, section, block, offset_in_block, type, target, addend) adds one edge.
@@ -431,6 +423,17 @@ def read_elf_machine(data: bytes, name: str) -> int:
     """``e_machine`` of an ELF64 little-endian relocatable file; MalformedObject otherwise."""
     read_elf_header(data, name)
     return struct.unpack_from("<H", data, 18)[0]
+
+
+def scan_elf_interface(data: bytes, name: str, target: ObjectTarget) -> ObjectInterface:
+    """What the ELF object offers (see ELFLinkGraphBuilder.scan_interface), without a graph
+    of its blocks; errors as a build would give for its headers and symbol table."""
+    graph = LinkGraph(name, target.arch, object_format=target.object_format)
+    return ELFLinkGraphBuilder(data, name, graph, _no_relocations, str).scan_interface()
+
+
+def _no_relocations(*args: object) -> None:  # pragma: no cover - never called by a scan
+    raise AssertionError("an interface scan reads no relocations")
 
 
 def elf_section_boundary(name: str) -> tuple[str, bool] | None:

@@ -7,8 +7,8 @@ import os
 from collections.abc import Callable
 
 from pyjitlink.errors import LibraryNotFound, PyJITLinkError
-from pyjitlink.formats import build_link_graph
-from pyjitlink.formats.archive import Archive
+from pyjitlink.formats import ObjectFile
+from pyjitlink.jitlink.graph import Scope
 from pyjitlink.orc.jitdylib import JITDylib
 from pyjitlink.orc.platforms import ELFNixPlatform, Platform
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags
@@ -78,13 +78,18 @@ def load_shared_library(path: str) -> ctypes.c_void_p:
 class StaticLibraryDefinitionGenerator:
     """Adds an archive member to the JITDylib when it defines a name a lookup needs.
 
-    Members are found through the archive's symbol index (or, without one, by building each
-    member's graph once); like ld, only members that define something needed are linked.
+    ``archive`` is the input as formats.load read it (a static archive; MalformedObject
+    otherwise); ``add_object(jd, member)`` adds one member, an ObjectFile named
+    ``archive(member)``. Members are found through the archive's symbol index (or, without
+    one, by reading each member's interface once); like ld, only members that define
+    something needed are linked.
     """
 
-    def __init__(self, path: str, data: bytes,
-                 add_object: Callable[[JITDylib, bytes, str], None]) -> None:
-        self.archive = Archive(data, path)
+    def __init__(self, archive: ObjectFile,
+                 add_object: Callable[[JITDylib, ObjectFile], None]) -> None:
+        self.path = archive.name
+        self.archive = archive.archive
+        self.members = archive.members
         self.add_object = add_object
         self.added: set[int] = set()
         self.index = self.archive.symbol_index
@@ -93,14 +98,14 @@ class StaticLibraryDefinitionGenerator:
 
     def _scan(self) -> dict[str, int]:
         index: dict[str, int] = {}
-        for i, member in enumerate(self.archive.members):
+        for i, member in enumerate(self.members):
             try:
-                graph = build_link_graph(member.data, self.archive.member_path(i))
+                symbols = member.interface.symbols
             except PyJITLinkError:
                 continue
-            for sym in graph.defined_symbols():
-                if sym.name and sym.scope.name != "LOCAL":
-                    index.setdefault(sym.name, i)
+            for name, (_, scope, _, _) in symbols.items():
+                if scope is not Scope.LOCAL:
+                    index.setdefault(name, i)
         return index
 
     def try_to_generate(self, jd: JITDylib, lookup_flags: JITDylibLookupFlags,
@@ -110,8 +115,7 @@ class StaticLibraryDefinitionGenerator:
             if member is None or member in self.added or name in jd.symbols:
                 continue
             self.added.add(member)
-            self.add_object(jd, self.archive.members[member].data,
-                            self.archive.member_path(member))
+            self.add_object(jd, self.members[member])
 
 
 def find_library(name: str, search_paths: list[str],

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pyjitlink.errors import PyJITLinkError
-from pyjitlink.formats import identify, object_arch
-from pyjitlink.formats.archive import Archive
+from pyjitlink.formats import FileKind, load
 from pyjitlink.formats.inputs import InputCache, read_input
 from pyjitlink.jitlink.graph import LinkGraph
-from pyjitlink.orc.platforms import PLATFORMS
+from pyjitlink.jitlink.target import Arch, ObjectFormat
+from pyjitlink.orc.platforms import platform_for_format
 from pyjitlink.tool.session import Session
 
 if TYPE_CHECKING:
@@ -172,11 +172,11 @@ def parse_sect_create(spec: str) -> tuple[str, str, dict[str, int]]:
     return section, path, symbols
 
 
-TRIPLE_ARCHES = {"x86_64": "x86_64", "amd64": "x86_64", "x86_64h": "x86_64",
-                 "aarch64": "aarch64", "arm64": "aarch64"}
+TRIPLE_ARCHES = {"x86_64": Arch.X86_64, "amd64": Arch.X86_64, "x86_64h": Arch.X86_64,
+                 "aarch64": Arch.AARCH64, "arm64": Arch.AARCH64}
 
 
-def parse_triple(triple: str) -> tuple[str, str]:
+def parse_triple(triple: str) -> tuple[Arch, ObjectFormat]:
     """``-triple``: (architecture, object format) of an LLVM target triple; x86-64 and
     AArch64, Mach-O for an apple/darwin/macos/ios triple and ELF otherwise. PyJITLinkError
     for an architecture pyjitlink has no linker for."""
@@ -188,11 +188,11 @@ def parse_triple(triple: str) -> tuple[str, str]:
     rest = parts[1:]
     darwin = any(p.startswith(("darwin", "macos", "ios", "tvos", "watchos")) or p == "apple"
                  for p in rest)
-    return arch, "macho" if darwin else "elf"
+    return arch, ObjectFormat.MACHO if darwin else ObjectFormat.ELF
 
 
 def first_input(events: Sequence[tuple[str, str]],
-                inputs: InputCache | None = None) -> tuple[str, str] | None:
+                inputs: InputCache | None = None) -> tuple[ObjectFormat, Arch] | None:
     """(format, architecture) of the first input that has recognisable ones (None if none
     does): the architecture chooses native execution or emulation, the format the default
     entry point. Each input is read once, through ``inputs``; unreadable or malformed inputs
@@ -202,11 +202,15 @@ def first_input(events: Sequence[tuple[str, str]],
         if kind != "input":
             continue
         try:
-            data = inputs.read(path)
-            if identify(data) == "archive":
-                members = Archive(data, path).members
-                data = members[0].data if members else b""
-            return identify(data), object_arch(data, path)
+            obj = load(path, inputs)
+            if obj.kind is FileKind.ARCHIVE:
+                members = obj.members
+                if not members:
+                    continue
+                obj = members[0]
+            if obj.object_format is None:
+                continue
+            return obj.object_format, obj.arch
         except PyJITLinkError:
             continue
     return None
@@ -224,8 +228,7 @@ def default_entry(events: Sequence[tuple[str, str]],
     """The first input's platform's default entry: ``main``, or ``_main`` for Mach-O
     (llvm-jitlink's rule)."""
     found = first_input(events, inputs)
-    platform = PLATFORMS.get(found[0]) if found is not None else None
-    return (platform or PLATFORMS["elf"]).default_entry
+    return platform_for_format(found[0] if found is not None else ObjectFormat.ELF).default_entry
 
 
 def build_session(events: Sequence[tuple[str, str]], options: Options | None = None,
@@ -240,7 +243,7 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
     inputs = inputs or InputCache()
     triple = parse_triple(options.triple) if options.triple else None
     if options.entry is None:
-        options.entry = ("_main" if triple[1] == "macho" else "main") if triple else \
+        options.entry = platform_for_format(triple[1]).default_entry if triple else \
             default_entry(events, inputs)
     session = Session(noexec=options.noexec, slab=slab_settings(options),
                       phony_externals=options.phony_externals,
@@ -302,7 +305,7 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
         if kind == "jd":
             jd = session.create_jd(value)
         elif kind == "input":
-            session.add_object_file(jd, value, lazy=lazy, data=inputs.read(value))
+            session.add_object_file(jd, value, lazy=lazy, data=load(value, inputs))
         elif kind == "L":
             session.add_search_path(jd, value)
         elif kind == "l":

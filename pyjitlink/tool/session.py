@@ -26,18 +26,11 @@ from pyjitlink.errors import (
     SymbolsNotFound,
     UnsupportedObject,
 )
-from pyjitlink.formats import (
-    build_link_graph,
-    host_arch,
-    identify,
-    object_arch,
-    scan_object_interface,
-    thin_archive,
-    thin_object,
-)
+from pyjitlink.formats import FileKind, ObjectFile, host_arch, load, load_bytes
 from pyjitlink.formats.inputs import read_input
 from pyjitlink.jitlink.graph import LinkGraph, Linkage, MemProt, Scope
 from pyjitlink.jitlink.memory import ArenaMemoryManager, SlabArena
+from pyjitlink.jitlink.target import ObjectFormat
 from pyjitlink.orc.generators import (
     DynamicLibrarySearchGenerator,
     StaticLibraryDefinitionGenerator,
@@ -337,32 +330,30 @@ class Session:
 
     def add_object_file(self, jd: JITDylib, path: str,
                         tracker: ResourceTracker | None = None, lazy: bool = False,
-                        data: bytes | None = None) -> None:
+                        data: bytes | ObjectFile | None = None) -> None:
         """Add the object or archive at ``path`` to ``jd`` (an archive's members on demand;
-        with ``lazy``, functions link on their first call). ``data`` is the file's content if
-        the caller has read it already (a pipe can be read only once); otherwise ``path`` is
-        read (a regular file, or a pipe or device up to formats.inputs.STREAM_LIMIT)."""
-        if data is None:
-            data = read_input(path)
-        kind = identify(data)
-        archive = thin_archive(data, path, self.target_arch)
-        if archive is not None:  # a universal file of archives: the target's slice
-            kind, data = "archive", archive
-        if kind == "archive":
-            self.add_archive(jd, path, data, lazy=lazy)
+        with ``lazy``, functions link on their first call). ``data`` is the file as
+        formats.load read it, or its content, if the caller has read it already (a pipe can
+        be read only once); otherwise ``path`` is read (a regular file, or a pipe or device up
+        to formats.inputs.STREAM_LIMIT)."""
+        obj = _as_object(data, path) if data is not None else load(path)
+        obj = obj.thin(self.target_arch)  # a universal file: the target's slice
+        if obj.kind is FileKind.ARCHIVE:
+            self.add_archive(jd, path, obj, lazy=lazy)
         elif lazy:
-            self.add_lazy_object(jd, data, path, tracker)
+            self.add_lazy_object(jd, obj, path, tracker)
         else:
-            self.add_object(jd, data, path, tracker)
+            self.add_object(jd, obj, path, tracker)
 
-    def add_object(self, jd: JITDylib, data: bytes, name: str,
+    def add_object(self, jd: JITDylib, data: bytes | ObjectFile, name: str,
                    tracker: ResourceTracker | None = None, hidden: bool = False) -> None:
-        """Add an object's bytes (``name`` is used in messages) to ``jd``, owned by
-        ``tracker`` (the JITDylib's default tracker if None); it links on demand. With
-        ``hidden`` its exported symbols are hidden: visible inside ``jd`` only."""
-        data = thin_object(data, name, self.target_arch)
-        self.note_object_format(data, name)
-        graph = build_link_graph(data, name)
+        """Add an object (its bytes, or as formats.load read it; ``name`` is used in
+        messages) to ``jd``, owned by ``tracker`` (the JITDylib's default tracker if None); it
+        links on demand. With ``hidden`` its exported symbols are hidden: visible inside
+        ``jd`` only."""
+        obj = _as_object(data, name).thin_object(self.target_arch)
+        self.note_object_format(obj, name)
+        graph = obj.build_graph()
         if (self.harness_definitions or self.harness_externals) and \
                 name not in self.harness_files:
             self._adapt_test_object(graph)
@@ -374,15 +365,16 @@ class Session:
         self.input_count += 1
         self.layer.add(jd, graph, tracker)
 
-    def note_object_format(self, data: bytes, name: str) -> None:
+    def note_object_format(self, data: bytes | ObjectFile, name: str) -> None:
         """Remember the first object's format; refuse an object of the other one, or of
         another architecture than the session's. Mach-O objects make C library names
         resolve without their leading underscore and, when emulated, host calls follow
         Apple's calling convention (its arm64 variant)."""
-        kind = identify(data)
-        if kind not in ("elf", "macho"):
-            return  # build_link_graph reports what is wrong with it
-        arch = object_arch(data, name)
+        obj = _as_object(data, name)
+        kind = obj.object_format
+        if kind is None:
+            return  # building its graph reports what is wrong with it
+        arch = obj.arch
         if arch != self.target_arch:
             raise UnsupportedObject(f"{arch} object cannot be linked in a session for "
                                     f"{self.target_arch} (-triple or the first input "
@@ -393,10 +385,9 @@ class Session:
             raise UnsupportedObject("-libc=target runs ELF objects only (the target's C "
                                     "runtime is glibc)", name)
         elif kind != self.object_format:
-            names = {"elf": "ELF", "macho": "Mach-O"}
-            raise UnsupportedObject(f"cannot mix {names[kind]} and "
-                                    f"{names[self.object_format]} objects in one session",
-                                    name)
+            raise UnsupportedObject(f"cannot mix {kind.display_name} and "
+                                    f"{ObjectFormat(self.object_format).display_name} "
+                                    f"objects in one session", name)
 
     def set_object_format(self, kind: str) -> None:
         """The session's object format ("elf" or "macho"), from its first object or from
@@ -451,51 +442,51 @@ class Session:
             thunk = int.from_bytes(ctypes.string_at(slot, 8), "little")
             info.record_host_region(thunk, 16)
 
-    def add_lazy_object(self, jd: JITDylib, data: bytes, name: str,
+    def add_lazy_object(self, jd: JITDylib, data: bytes | ObjectFile, name: str,
                         tracker: ResourceTracker | None = None) -> bool:
         """Add an object whose functions link on first call; True if it could be lazy
         (objects with static initializers or exported data link eagerly instead)."""
-        data = thin_object(data, name, self.target_arch)
-        self.note_object_format(data, name)
-        entries = lazy_entries_from_interface(scan_object_interface(data, name))
+        obj = _as_object(data, name).thin_object(self.target_arch)
+        self.note_object_format(obj, name)
+        entries = lazy_entries_from_interface(obj.interface)
         if entries is None:
-            self.add_object(jd, data, name, tracker)
+            self.add_object(jd, obj, name, tracker)
             return False
         self.init_fini.set_input_order(name, self.input_count)
         self.input_count += 1
         bodies = {body: flags & ~SymbolFlags.EXPORTED for body, flags in entries.values()}
         # The graph is built at the first call of one of its functions: only then does the
         # object cost more than a look at its symbol table.
-        jd.define(DeferredObjectMaterializationUnit(self.layer, data, name, bodies,
+        jd.define(DeferredObjectMaterializationUnit(self.layer, obj, bodies,
                                                     lambda graph: lazy_entries(graph)),
                   tracker)
         self.lazy_manager.create_lazy_reexports(jd, entries, name, tracker)
         return True
 
-    def add_archive(self, jd: JITDylib, path: str, data: bytes | None = None,
+    def add_archive(self, jd: JITDylib, path: str, data: bytes | ObjectFile | None = None,
                     hidden: bool = False, lazy: bool = False) -> None:
-        """Members of the archive at ``path`` join ``jd`` when they define a needed symbol;
-        with ``hidden`` (``-hidden-l``) their symbols are hidden: visible inside ``jd`` only."""
-        if data is None:
-            data = read_input(path)
-            data = thin_archive(data, path, self.target_arch) or data
+        """Members of the archive at ``path`` (read once, or ``data``: its content or
+        formats.load's object) join ``jd`` when they define a needed symbol; with ``hidden``
+        (``-hidden-l``) their symbols are hidden: visible inside ``jd`` only."""
+        obj = _as_object(data, path) if data is not None else load(path)
+        obj = obj.thin(self.target_arch)
 
         session = weakref.ref(self)  # the generator must not keep the session alive
 
-        def add_member(target: JITDylib, member: bytes, name: str) -> None:
+        def add_member(target: JITDylib, member: ObjectFile) -> None:
             this = session()
             if this is None:
                 return
             if lazy:
-                this.add_lazy_object(target, member, name)
+                this.add_lazy_object(target, member, member.name)
             else:
-                this.add_object(target, member, name, hidden=hidden)
+                this.add_object(target, member, member.name, hidden=hidden)
 
-        generator = StaticLibraryDefinitionGenerator(path, data, add_member)
+        generator = StaticLibraryDefinitionGenerator(obj, add_member)
         if self.all_load:
             # -all_load: every member links, whether or not a lookup needs it (ld64's rule).
-            for index, member in enumerate(generator.archive.members):
-                add_member(jd, member.data, generator.archive.member_path(index))
+            for member in generator.members:
+                add_member(jd, member)
             return
         jd.add_generator(generator)
 
@@ -505,8 +496,8 @@ class Session:
         (see _adapt_test_object): a name the harness defines replaces the test objects'
         definition of it, and a name the harness references is exported from the test
         objects even if it was local (a ``static`` function the harness calls)."""
-        data = read_input(path)
-        graph = build_link_graph(thin_object(data, path, self.target_arch), path)
+        obj = load(path).thin_object(self.target_arch)
+        graph = obj.build_graph()
         defined = {s.name for s in graph.defined_symbols()
                    if s.name and s.scope is not Scope.LOCAL}
         defined.update(s.name for s in graph.absolute_symbols
@@ -515,7 +506,7 @@ class Session:
         self.harness_externals |= set(graph.external_symbols)
         self.harness_externals -= self.harness_definitions
         self.harness_files.add(path)
-        self.add_object(self.main_jd, data, path)
+        self.add_object(self.main_jd, obj, path)
 
     def _adapt_test_object(self, graph: LinkGraph) -> None:
         """Harness mode, for one test object: definitions of names the harness defines
@@ -752,6 +743,11 @@ class Session:
         for init in self.init_fini.take("preinit") + self.init_fini.take("init"):
             executor.run_void(init)
         return executor.run_as_main(address, args)
+
+
+def _as_object(data: bytes | ObjectFile, name: str) -> ObjectFile:
+    """``data`` as an ObjectFile (bytes are wrapped once; an ObjectFile is kept as it is)."""
+    return data if isinstance(data, ObjectFile) else load_bytes(data, name)
 
 
 def _weakly(method: Callable[..., None]) -> Callable[..., None]:

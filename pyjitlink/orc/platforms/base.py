@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from pyjitlink.jitlink.graph import LinkGraph
+from pyjitlink.jitlink.target import ObjectFormat
 
 # Priority of an initializer without one (ld's default script and LLVM's ELFNixPlatform).
 DEFAULT_PRIORITY = 65535
@@ -30,7 +31,7 @@ class Platform:
     """
 
     name = "platform"
-    object_format = ""
+    object_format: ObjectFormat | None = None
     global_prefix = ""
     default_entry = "main"
     executor_abi = "linux"

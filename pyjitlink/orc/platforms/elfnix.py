@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pyjitlink.jitlink.target import ObjectFormat
 from pyjitlink.orc.platforms.base import DEFAULT_PRIORITY, InitFiniSection, Platform
 
 # (prefix, kind, reversed). ld's default script orders ``.init_array.NNNNN`` and
@@ -16,7 +17,7 @@ class ELFNixPlatform(Platform):
     """ELF objects: C names as they are, ``main``, ``.init_array``/``.ctors`` families."""
 
     name = "ELFNix"
-    object_format = "elf"
+    object_format = ObjectFormat.ELF
     global_prefix = ""
     default_entry = "main"
     executor_abi = "linux"
