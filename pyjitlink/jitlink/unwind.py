@@ -13,15 +13,37 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pyjitlink.jitlink.eh_frame import read_sleb128, read_uleb128
+from pyjitlink.jitlink.target import Arch
 
 Reader = Callable[[int, int], bytes]
 # fde_finder(pc) -> address of the FDE record covering pc, or None.
 FDEFinder = Callable[[int], "int | None"]
 
-# Per architecture: (stack pointer, frame pointer, return-address register) in DWARF numbers.
-ARCH_REGISTERS = {"x86_64": (7, 6, 16), "aarch64": (31, 29, 30)}
+
+
+class FrameRegisters(NamedTuple):
+    """An architecture's unwinding registers, in DWARF numbers (x86-64 psABI, "DWARF
+    Register Number Mapping"; AAPCS64's DWARF for the Arm 64-bit Architecture).
+
+    ``return_address`` is the CIE's return-address column; ``return_address_is_register``:
+    that column is a machine register (AArch64's x30, which the caller sees) rather than a
+    pseudo-column for the return address alone (x86-64's 16), which the caller has not.
+    """
+
+    stack_pointer: int
+    frame_pointer: int
+    return_address: int
+    return_address_is_register: bool
+
+
+# Keyed by Arch; typed by its str base so executors holding a spelling index it too.
+ARCH_REGISTERS: dict[str, FrameRegisters] = {
+    Arch.X86_64: FrameRegisters(7, 6, 16, False),
+    Arch.AARCH64: FrameRegisters(31, 29, 30, True),
+}
 
 DW_EH_PE_omit = 0xFF
 DW_EH_PE_pcrel = 0x10
@@ -284,14 +306,15 @@ def rules_at(fde: FDE, pc: int) -> _Rules:
     return rules
 
 
-def step(read: Reader, fde: FDE, registers: dict[int, int], pc: int, arch: str
+def step(read: Reader, fde: FDE, registers: dict[int, int], pc: int, arch: Arch | str
          ) -> tuple[int, dict[int, int]] | None:
     """One frame up: (caller's pc, caller's registers), or None at the outermost frame.
 
     ``registers`` are the frame's registers (DWARF numbers; missing means unknown), ``pc``
     the address whose row applies (a return address minus one for caller frames).
     """
-    sp_reg, _, ra_reg = ARCH_REGISTERS[arch]
+    frame = ARCH_REGISTERS[Arch(arch)]
+    sp_reg, ra_reg = frame.stack_pointer, frame.return_address
     rules = rules_at(fde, pc)
     base = registers.get(rules.cfa_register)
     if base is None:
@@ -316,7 +339,7 @@ def step(read: Reader, fde: FDE, registers: dict[int, int], pc: int, arch: str
             rules.registers.get(return_register, ("", 0))[0] == "undefined"):
         return None
     return_address = caller[return_register]
-    if arch == "x86_64":
+    if not frame.return_address_is_register:
         caller.pop(ra_reg, None)
     if return_address == 0:
         return None
@@ -324,13 +347,13 @@ def step(read: Reader, fde: FDE, registers: dict[int, int], pc: int, arch: str
 
 
 def backtrace(read: Reader, find_fde: FDEFinder, pc: int, registers: dict[int, int],
-              arch: str, limit: int = 64) -> list[int]:
+              arch: Arch | str, limit: int = 64) -> list[int]:
     """Return addresses of the frames above the one at ``pc`` (the faulting frame itself is
     not included), innermost first, following CFI while an FDE covers the pc and, where none
     does (code without unwind tables), the frame-pointer chain (x86-64 ``rbp``: saved rbp at
     [rbp], return address at [rbp+8]; AArch64 ``x29``: the frame record [x29] = (fp, lr)).
     """
-    sp_reg, fp_reg, ra_reg = ARCH_REGISTERS[arch]
+    sp_reg, fp_reg, ra_reg, _ = ARCH_REGISTERS[Arch(arch)]
     frames: list[int] = []
     cies: dict[int, CIE] = {}
     lookup_pc = pc
@@ -359,9 +382,9 @@ def backtrace(read: Reader, find_fde: FDEFinder, pc: int, registers: dict[int, i
     return frames
 
 
-def _frame_pointer_step(read: Reader, registers: dict[int, int], arch: str
+def _frame_pointer_step(read: Reader, registers: dict[int, int], arch: Arch | str
                         ) -> tuple[int, dict[int, int]] | None:
-    sp_reg, fp_reg, _ = ARCH_REGISTERS[arch]
+    sp_reg, fp_reg, _, _ = ARCH_REGISTERS[Arch(arch)]
     fp = registers.get(fp_reg)
     if not fp or fp & 7:
         return None

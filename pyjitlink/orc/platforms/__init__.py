@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.jitlink.target import ObjectFormat
-from pyjitlink.orc.platforms.base import InitFiniSection, Platform
+from pyjitlink.orc.platforms.base import InitFiniKind, InitFiniSection, Platform
 from pyjitlink.orc.platforms.elfnix import ELFNixPlatform
 from pyjitlink.orc.platforms.macho import MachOPlatform
 
@@ -34,5 +34,5 @@ def platform_for_graph(graph: LinkGraph) -> Platform:
     return PLATFORMS[graph.object_format]
 
 
-__all__ = ["ELFNixPlatform", "InitFiniSection", "MachOPlatform", "PLATFORMS", "Platform",
-           "platform_for_format", "platform_for_graph"]
+__all__ = ["ELFNixPlatform", "InitFiniKind", "InitFiniSection", "MachOPlatform", "PLATFORMS",
+           "Platform", "platform_for_format", "platform_for_graph"]

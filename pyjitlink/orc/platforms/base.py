@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from enum import StrEnum
 from typing import NamedTuple
 
 from pyjitlink.jitlink.graph import LinkGraph
@@ -12,11 +13,20 @@ from pyjitlink.jitlink.target import ObjectFormat
 DEFAULT_PRIORITY = 65535
 
 
-class InitFiniSection(NamedTuple):
-    """How a section's function pointers run: ``kind`` is "preinit", "init" or "fini";
-    lower ``priority`` runs first; ``reverse``: the section's entries run last-to-first."""
+class InitFiniKind(StrEnum):
+    """When a section's function pointers run: before the initializers (``.preinit_array``),
+    as initializers, or as finalizers."""
 
-    kind: str
+    PREINIT = "preinit"
+    INIT = "init"
+    FINI = "fini"
+
+
+class InitFiniSection(NamedTuple):
+    """How a section's function pointers run: ``kind`` is an InitFiniKind; lower
+    ``priority`` runs first; ``reverse``: the section's entries run last-to-first."""
+
+    kind: InitFiniKind
     priority: int
     reverse: bool
 

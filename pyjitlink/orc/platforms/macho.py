@@ -8,7 +8,12 @@ from pyjitlink.arch import ARCHITECTURES
 from pyjitlink.formats.macho import MACHO_FINI_SUFFIX, MACHO_INIT_SUFFIX
 from pyjitlink.jitlink.graph import Edge, LinkGraph, Scope
 from pyjitlink.jitlink.target import ObjectFormat
-from pyjitlink.orc.platforms.base import DEFAULT_PRIORITY, InitFiniSection, Platform
+from pyjitlink.orc.platforms.base import (
+    DEFAULT_PRIORITY,
+    InitFiniKind,
+    InitFiniSection,
+    Platform,
+)
 
 THREAD_VARS_SECTION = "__DATA,__thread_vars"
 TLV_BOOTSTRAP = "__tlv_bootstrap"  # what a descriptor's getter names (C: _tlv_bootstrap)
@@ -29,9 +34,9 @@ class MachOPlatform(Platform):
         # dyld runs them in section order, input after input; the compiler has sorted a
         # file's constructors by priority, and no priority crosses files.
         if section.endswith(MACHO_INIT_SUFFIX):
-            return InitFiniSection("init", DEFAULT_PRIORITY, False)
+            return InitFiniSection(InitFiniKind.INIT, DEFAULT_PRIORITY, False)
         if section.endswith(MACHO_FINI_SUFFIX):
-            return InitFiniSection("fini", DEFAULT_PRIORITY, False)
+            return InitFiniSection(InitFiniKind.FINI, DEFAULT_PRIORITY, False)
         return None
 
     def prepare_thread_locals(self, graph: LinkGraph, getter: Callable[[], int]) -> None:
