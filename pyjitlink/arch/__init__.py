@@ -23,7 +23,9 @@ class ArchitectureInfo:
     ``apply_fixup(graph, block, edge)`` writes one edge (the module's apply_fixup);
     ``edge_kind_name`` renders an edge kind; ``tls_module_kind`` / ``tls_offset_kind`` are
     the edge kinds that write a ``tls_index``'s two words (module id, offset in the module;
-    the TLS ABI's DTPMOD64 / DTPOFF64), which a platform uses for thread-local descriptors.
+    the TLS ABI's DTPMOD64 / DTPOFF64), which a platform uses for thread-local descriptors;
+    ``triple_names`` are the spellings of the architecture in an LLVM target triple
+    (``-triple``; LLVM's Triple::parseArch).
     """
 
     arch: Arch
@@ -31,13 +33,16 @@ class ArchitectureInfo:
     edge_kind_name: Callable[[int], str]
     tls_module_kind: int
     tls_offset_kind: int
+    triple_names: tuple[str, ...]
 
 
 ARCHITECTURES: dict[Arch, ArchitectureInfo] = {
     Arch.X86_64: ArchitectureInfo(Arch.X86_64, x86_64.apply_fixup, x86_64.edge_kind_name,
-                                  x86_64.EdgeKind.DTPMod64, x86_64.EdgeKind.DTPOff64),
+                                  x86_64.EdgeKind.DTPMod64, x86_64.EdgeKind.DTPOff64,
+                                  ("x86_64", "amd64", "x86_64h")),
     Arch.AARCH64: ArchitectureInfo(Arch.AARCH64, aarch64.apply_fixup, aarch64.edge_kind_name,
-                                   aarch64.EdgeKind.DTPMod64, aarch64.EdgeKind.DTPRel64),
+                                   aarch64.EdgeKind.DTPMod64, aarch64.EdgeKind.DTPRel64,
+                                   ("aarch64", "arm64")),
 }
 
 

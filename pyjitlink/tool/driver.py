@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pyjitlink.arch import ARCHITECTURES
 from pyjitlink.errors import PyJITLinkError
 from pyjitlink.formats import FileKind, load
 from pyjitlink.formats.inputs import InputCache, read_input
@@ -172,8 +173,8 @@ def parse_sect_create(spec: str) -> tuple[str, str, dict[str, int]]:
     return section, path, symbols
 
 
-TRIPLE_ARCHES = {"x86_64": Arch.X86_64, "amd64": Arch.X86_64, "x86_64h": Arch.X86_64,
-                 "aarch64": Arch.AARCH64, "arm64": Arch.AARCH64}
+TRIPLE_ARCHES = {name: info.arch for info in ARCHITECTURES.values()
+                 for name in info.triple_names}
 
 
 def parse_triple(triple: str) -> tuple[Arch, ObjectFormat]:
