@@ -393,7 +393,9 @@ class ELFLinkGraphBuilder:
 _EHDR_FIELDS = ("e_type", "e_machine", "e_version", "e_entry", "e_phoff", "e_shoff",
                 "e_flags", "e_ehsize", "e_phentsize", "e_phnum", "e_shentsize", "e_shnum",
                 "e_shstrndx")
+ET_REL = 1
 _ET_NAMES = {0: "ET_NONE", 1: "ET_REL", 2: "ET_EXEC", 3: "ET_DYN", 4: "ET_CORE"}
+_NOT_RELOCATABLE_TYPES = {2: "an executable", 3: "a shared object", 4: "a core file"}
 
 
 def read_elf_header(data: bytes, name: str) -> dict:
@@ -410,12 +412,11 @@ def read_elf_header(data: bytes, name: str) -> dict:
     if data[4] != 2 or data[5] != 1:
         raise UnsupportedObject("only 64-bit little-endian ELF objects are supported", name)
     header: dict = dict(zip(_EHDR_FIELDS, struct.unpack_from("<HHIQQQIHHHHHH", data, 16)))
-    header["e_type"] = _ET_NAMES.get(header["e_type"], header["e_type"])
-    if header["e_type"] != "ET_REL":
-        kinds = {"ET_EXEC": "an executable", "ET_DYN": "a shared object",
-                 "ET_CORE": "a core file"}
+    e_type = header["e_type"]
+    if e_type != ET_REL:
         raise UnsupportedObject(f"not a relocatable object (it is "
-                                f"{kinds.get(header['e_type'], 'not ET_REL')})", name)
+                                f"{_NOT_RELOCATABLE_TYPES.get(e_type, 'not ET_REL')})", name)
+    header["e_type"] = _ET_NAMES[e_type]
     return header
 
 

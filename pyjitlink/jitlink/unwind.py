@@ -13,6 +13,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import NamedTuple
 
 from pyjitlink.jitlink.eh_frame import read_sleb128, read_uleb128
@@ -177,13 +178,22 @@ def parse_fde(read: Reader, address: int, cies: dict[int, CIE] | None = None) ->
     return FDE(cie, pc_begin, pc_begin + pc_range, body[at:])
 
 
+class Rule(Enum):
+    """How a caller's register is found (DWARF 5, 6.4.1 "Structure of Call Frame
+    Information": the register rules), with the rule's operand n."""
+
+    OFFSET = "offset"  # saved at CFA + n
+    VAL_OFFSET = "val_offset"  # the value CFA + n
+    REGISTER = "register"  # in register n
+    SAME_VALUE = "same_value"  # unchanged
+    UNDEFINED = "undefined"  # not recoverable
+
+
 @dataclass
 class _Rules:
     cfa_register: int = 0
     cfa_offset: int = 0
-    # register -> ("offset", n) saved at CFA+n | ("val_offset", n) | ("register", r) |
-    # ("same", 0) | ("undefined", 0)
-    registers: dict[int, tuple[str, int]] = field(default_factory=dict)
+    registers: dict[int, tuple[Rule, int]] = field(default_factory=dict)  # register -> rule
 
     def copy(self) -> _Rules:
         return _Rules(self.cfa_register, self.cfa_offset, dict(self.registers))
@@ -207,7 +217,7 @@ def _execute(instructions: bytes, cie: CIE, rules: _Rules, initial: _Rules | Non
             continue
         if high == 0x80:  # DW_CFA_offset
             value, at = read_uleb128(data, at)
-            rules.registers[low] = ("offset", value * cie.data_align)
+            rules.registers[low] = (Rule.OFFSET, value * cie.data_align)
             continue
         if high == 0xC0:  # DW_CFA_restore
             _restore(rules, initial, low)
@@ -228,20 +238,20 @@ def _execute(instructions: bytes, cie: CIE, rules: _Rules, initial: _Rules | Non
         elif op == 0x05:  # offset_extended
             register, at = read_uleb128(data, at)
             value, at = read_uleb128(data, at)
-            rules.registers[register] = ("offset", value * cie.data_align)
+            rules.registers[register] = (Rule.OFFSET, value * cie.data_align)
         elif op == 0x06:  # restore_extended
             register, at = read_uleb128(data, at)
             _restore(rules, initial, register)
         elif op == 0x07:  # undefined
             register, at = read_uleb128(data, at)
-            rules.registers[register] = ("undefined", 0)
+            rules.registers[register] = (Rule.UNDEFINED, 0)
         elif op == 0x08:  # same_value
             register, at = read_uleb128(data, at)
-            rules.registers[register] = ("same", 0)
+            rules.registers[register] = (Rule.SAME_VALUE, 0)
         elif op == 0x09:  # register
             register, at = read_uleb128(data, at)
             other, at = read_uleb128(data, at)
-            rules.registers[register] = ("register", other)
+            rules.registers[register] = (Rule.REGISTER, other)
         elif op == 0x0A:  # remember_state
             stack.append(rules.copy())
         elif op == 0x0B:  # restore_state
@@ -260,7 +270,7 @@ def _execute(instructions: bytes, cie: CIE, rules: _Rules, initial: _Rules | Non
         elif op == 0x11:  # offset_extended_sf
             register, at = read_uleb128(data, at)
             value, at = read_sleb128(data, at)
-            rules.registers[register] = ("offset", value * cie.data_align)
+            rules.registers[register] = (Rule.OFFSET, value * cie.data_align)
         elif op == 0x12:  # def_cfa_sf
             rules.cfa_register, at = read_uleb128(data, at)
             value, at = read_sleb128(data, at)
@@ -271,17 +281,17 @@ def _execute(instructions: bytes, cie: CIE, rules: _Rules, initial: _Rules | Non
         elif op == 0x14:  # val_offset
             register, at = read_uleb128(data, at)
             value, at = read_uleb128(data, at)
-            rules.registers[register] = ("val_offset", value * cie.data_align)
+            rules.registers[register] = (Rule.VAL_OFFSET, value * cie.data_align)
         elif op == 0x15:  # val_offset_sf
             register, at = read_uleb128(data, at)
             value, at = read_sleb128(data, at)
-            rules.registers[register] = ("val_offset", value * cie.data_align)
+            rules.registers[register] = (Rule.VAL_OFFSET, value * cie.data_align)
         elif op == 0x2E:  # GNU_args_size
             _, at = read_uleb128(data, at)
         elif op == 0x2F:  # GNU_negative_offset_extended
             register, at = read_uleb128(data, at)
             value, at = read_uleb128(data, at)
-            rules.registers[register] = ("offset", -value * cie.data_align)
+            rules.registers[register] = (Rule.OFFSET, -value * cie.data_align)
         elif op == 0x2D:  # AArch64 negate_ra_state (pointer authentication): no rule
             continue
         else:
@@ -322,21 +332,21 @@ def step(read: Reader, fde: FDE, registers: dict[int, int], pc: int, arch: Arch 
     cfa = (base + rules.cfa_offset) & (1 << 64) - 1
     caller = dict(registers)
     for register, (kind, value) in rules.registers.items():
-        if kind == "offset":
+        if kind is Rule.OFFSET:
             caller[register] = struct.unpack("<Q", read(cfa + value, 8))[0]
-        elif kind == "val_offset":
+        elif kind is Rule.VAL_OFFSET:
             caller[register] = cfa + value
-        elif kind == "register":
+        elif kind is Rule.REGISTER:
             if value in registers:
                 caller[register] = registers[value]
             else:
                 caller.pop(register, None)
-        elif kind == "undefined":
+        elif kind is Rule.UNDEFINED:
             caller.pop(register, None)
     caller[sp_reg] = cfa
     return_register = fde.cie.return_register
     if return_register not in caller or (
-            rules.registers.get(return_register, ("", 0))[0] == "undefined"):
+            rules.registers.get(return_register, (Rule.SAME_VALUE, 0))[0] is Rule.UNDEFINED):
         return None
     return_address = caller[return_register]
     if not frame.return_address_is_register:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import os
 from collections.abc import Callable
+from enum import StrEnum
 
 from pyjitlink.errors import LibraryNotFound, PyJITLinkError
 from pyjitlink.formats import ObjectFile
@@ -118,22 +119,30 @@ class StaticLibraryDefinitionGenerator:
             self.add_object(jd, self.members[member])
 
 
+class LibraryKind(StrEnum):
+    """What ``-l NAME`` found: a shared library or a static archive."""
+
+    SHARED = "shared"
+    ARCHIVE = "archive"
+
+
 def find_library(name: str, search_paths: list[str],
-                 archives_only: bool = False) -> tuple[str, str]:
+                 archives_only: bool = False) -> tuple[LibraryKind, str]:
     """Resolve ``-l NAME`` like ld: ``libNAME.so`` then ``libNAME.a`` in each directory.
 
-    Returns (kind, path) with kind "shared" or "archive". The system directories follow
+    Returns (kind, path). The system directories follow
     the ``-L`` ones. A name that no directory has as a file but that the dynamic loader
     knows (``libm.so.6``) is loaded by soname. Raises LibraryNotFound.
     """
     system = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64",
               "/lib", "/usr/lib", "/usr/local/lib"]
     for directory in [*search_paths, *system]:
-        candidates = (("shared", f"lib{name}.so"), ("archive", f"lib{name}.a"))
+        candidates = ((LibraryKind.SHARED, f"lib{name}.so"),
+                      (LibraryKind.ARCHIVE, f"lib{name}.a"))
         for kind, filename in candidates[1:] if archives_only else candidates:
             path = os.path.join(directory, filename)
             if os.path.isfile(path):
-                if kind == "shared" and _is_linker_script(path):
+                if kind is LibraryKind.SHARED and _is_linker_script(path):
                     continue
                 return kind, path
     raise LibraryNotFound(f"library not found for -l{name}", f"-l{name}")
