@@ -25,7 +25,8 @@ class ArchitectureInfo:
     the edge kinds that write a ``tls_index``'s two words (module id, offset in the module;
     the TLS ABI's DTPMOD64 / DTPOFF64), which a platform uses for thread-local descriptors;
     ``triple_names`` are the spellings of the architecture in an LLVM target triple
-    (``-triple``; LLVM's Triple::parseArch).
+    (``-triple``; LLVM's Triple::parseArch); ``label`` names it as LLVM's ELF messages do
+    ("unsupported x86-64 relocation"; a Mach-O target has its own, formats.TARGETS).
     """
 
     arch: Arch
@@ -34,15 +35,16 @@ class ArchitectureInfo:
     tls_module_kind: int
     tls_offset_kind: int
     triple_names: tuple[str, ...]
+    label: str
 
 
 ARCHITECTURES: dict[Arch, ArchitectureInfo] = {
     Arch.X86_64: ArchitectureInfo(Arch.X86_64, x86_64.apply_fixup, x86_64.edge_kind_name,
                                   x86_64.EdgeKind.DTPMod64, x86_64.EdgeKind.DTPOff64,
-                                  ("x86_64", "amd64", "x86_64h")),
+                                  ("x86_64", "amd64", "x86_64h"), "x86-64"),
     Arch.AARCH64: ArchitectureInfo(Arch.AARCH64, aarch64.apply_fixup, aarch64.edge_kind_name,
                                    aarch64.EdgeKind.DTPMod64, aarch64.EdgeKind.DTPRel64,
-                                   ("aarch64", "arm64")),
+                                   ("aarch64", "arm64"), "aarch64"),
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from pyjitlink.arch import ARCHITECTURES
 from pyjitlink.errors import MalformedObject, UnsupportedObject
 from pyjitlink.formats.archive import Archive
 from pyjitlink.formats.elf import EM_AARCH64, EM_X86_64, read_elf_machine, scan_elf_interface
@@ -54,10 +55,11 @@ FORMATS: dict[ObjectFormat, ObjectFormatInfo] = {
 
 TARGETS: dict[tuple[ObjectFormat, int], ObjectTarget] = {
     (ObjectFormat.ELF, EM_X86_64): ObjectTarget(
-        ObjectFormat.ELF, EM_X86_64, Arch.X86_64, "x86-64", build_elf_x86_64, link_elf_x86_64),
+        ObjectFormat.ELF, EM_X86_64, Arch.X86_64, ARCHITECTURES[Arch.X86_64].label,
+        build_elf_x86_64, link_elf_x86_64),
     (ObjectFormat.ELF, EM_AARCH64): ObjectTarget(
-        ObjectFormat.ELF, EM_AARCH64, Arch.AARCH64, "aarch64", build_elf_aarch64,
-        link_elf_aarch64),
+        ObjectFormat.ELF, EM_AARCH64, Arch.AARCH64, ARCHITECTURES[Arch.AARCH64].label,
+        build_elf_aarch64, link_elf_aarch64),
     (ObjectFormat.MACHO, CPU_TYPE_X86_64): ObjectTarget(
         ObjectFormat.MACHO, CPU_TYPE_X86_64, Arch.X86_64, "x86-64", build_macho_x86_64,
         link_macho_x86_64),

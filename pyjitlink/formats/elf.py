@@ -12,6 +12,7 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pyjitlink.arch import ARCHITECTURES
 from pyjitlink.errors import MalformedObject, UnsupportedObject, UnsupportedRelocation
 from pyjitlink.formats.object import ObjectInterface, ObjectTarget
 from pyjitlink.jitlink.graph import Block, Edge, Linkage, LinkGraph, MemProt, Scope, Symbol
@@ -38,7 +39,6 @@ SHT_NULL, SHT_SYMTAB, SHT_RELA, SHT_NOBITS, SHT_REL, SHT_GROUP = 0, 2, 4, 8, 9, 
 EM_X86_64 = 62
 EM_AARCH64 = 183
 
-ARCH_LABELS = {EM_X86_64: "x86-64", EM_AARCH64: "aarch64"}  # as LLVM's messages name them
 
 COMMON_SECTION = "__common"
 LARGE_COMMON_SECTION = "__large_common"
@@ -386,7 +386,7 @@ class ELFLinkGraphBuilder:
                     why: str = "unsupported relocation") -> UnsupportedRelocation:
         """UnsupportedRelocation for ``rtype`` at ``offset`` in ``sec``, in LLVM's words."""
         return UnsupportedRelocation(self.name, sec.name, offset, self.relocation_type_name(rtype),
-                                     why, ARCH_LABELS.get(self.machine))
+                                     why, ARCHITECTURES[self.graph.arch].label)
 
 
 # ELF64 file header after e_ident (gABI, "ELF Header"): e_type .. e_shstrndx.

@@ -17,7 +17,7 @@ from pyjitlink.formats import FileKind, load
 from pyjitlink.formats.inputs import InputCache, read_input
 from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.jitlink.target import Arch, ObjectFormat
-from pyjitlink.orc.platforms import platform_for_format
+from pyjitlink.orc.platforms import PLATFORMS, platform_for_format
 from pyjitlink.tool.session import Session
 
 if TYPE_CHECKING:
@@ -186,10 +186,10 @@ def parse_triple(triple: str) -> tuple[Arch, ObjectFormat]:
     if arch is None:
         raise PyJITLinkError(f"unsupported target triple '{triple}' (architectures: "
                              f"x86_64, aarch64/arm64)", "-triple")
-    rest = parts[1:]
-    darwin = any(p.startswith(("darwin", "macos", "ios", "tvos", "watchos")) or p == "apple"
-                 for p in rest)
-    return arch, ObjectFormat.MACHO if darwin else ObjectFormat.ELF
+    platform = next((p for p in PLATFORMS.values() if p.matches_triple(parts[1:])),
+                    platform_for_format(ObjectFormat.ELF))
+    assert platform.object_format is not None
+    return arch, platform.object_format
 
 
 def first_input(events: Sequence[tuple[str, str]],

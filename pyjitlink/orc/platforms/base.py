@@ -46,6 +46,11 @@ class Platform:
     default_entry = "main"
     executor_abi = "linux"
 
+    def matches_triple(self, components: list[str]) -> bool:
+        """True if an LLVM target triple's vendor/OS/environment ``components`` (lower case)
+        name this platform; the ELFNix platform is the default and matches none."""
+        return False
+
     def mangle(self, name: str) -> str:
         """The object-level name of the C name ``name`` ("printf" -> "_printf" on Mach-O)."""
         return self.global_prefix + name

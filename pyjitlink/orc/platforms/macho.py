@@ -30,6 +30,11 @@ class MachOPlatform(Platform):
     default_entry = "_main"
     executor_abi = "darwin"
 
+    def matches_triple(self, components: list[str]) -> bool:
+        # LLVM's Triple::isOSDarwin, and the "apple" vendor.
+        return any(c.startswith(("darwin", "macos", "ios", "tvos", "watchos")) or c == "apple"
+                   for c in components)
+
     def init_fini_section(self, section: str) -> InitFiniSection | None:
         # dyld runs them in section order, input after input; the compiler has sorted a
         # file's constructors by priority, and no priority crosses files.
