@@ -11,7 +11,6 @@ adding an architecture or a format adds entries here and modules beside this one
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from pyjitlink.arch import ARCHITECTURES
 from pyjitlink.errors import MalformedObject, UnsupportedObject
@@ -96,7 +95,7 @@ class ObjectFile:
     """
 
     __slots__ = ("name", "data", "kind", "_target", "_interface", "_archive", "_members",
-                 "_slices")
+                 "_fat", "_slices")
 
     def __init__(self, data: bytes, name: str) -> None:
         self.name = name
@@ -106,6 +105,7 @@ class ObjectFile:
         self._interface: ObjectInterface | None = None
         self._archive: Archive | None = None
         self._members: list[ObjectFile] | None = None
+        self._fat: list[tuple[int, int, int]] | None = None  # a universal file's header
         self._slices: dict[int, ObjectFile] = {}
 
     def __repr__(self) -> str:
@@ -209,7 +209,9 @@ class ObjectFile:
 
     def _pick_slice(self, arch: Arch | str | None) -> tuple[int, int, int]:
         """(cputype, offset, size) of the universal slice for ``arch`` (see ``thin``)."""
-        slices = universal_slices(self.data, self.name)
+        if self._fat is None:
+            self._fat = universal_slices(self.data, self.name)
+        slices = self._fat
         supported = [s for s in slices if s[0] in MACHO_TARGETS]
         wanted = arch or host_arch()
         for s in supported:
@@ -235,7 +237,7 @@ def load(path: str, inputs: InputCache | None = None) -> ObjectFile:
     formats.inputs.read_input. Raises InputError naming ``path`` when it cannot be read."""
     if inputs is None:
         return ObjectFile(read_input(path), path)
-    found: Any = inputs.derived.get(path)
+    found = inputs.derived.get(path)
     if isinstance(found, ObjectFile):
         return found
     obj = ObjectFile(inputs.read(path), path)
