@@ -183,6 +183,37 @@ def test_noexec_session_does_not_run(tmp_path: Path) -> None:
                 session.run_initializers()
 
 
+# ---------------------------------------------------------------------------- libraries
+
+
+def test_add_library_finds_archives_and_shared_libraries(tmp_path: Path) -> None:
+    # -lNAME's rules from Python: libNAME.so before libNAME.a in each search directory.
+    import ctypes
+
+    archive_dir, shared_dir = tmp_path / "a", tmp_path / "so"
+    archive_dir.mkdir()
+    shared_dir.mkdir()
+    add = compile_c(tmp_path, "gcc", "add", "int add(int a, int b) { return a + b; }\n")
+    subprocess.run([tool("ar"), "rcs", str(archive_dir / "libadd.a"), str(add)], check=True)
+    mul = tmp_path / "mul.c"
+    mul.write_text("int mul(int a, int b) { return a * b; }\n")
+    subprocess.run([tool("gcc"), "-shared", "-fPIC", str(mul), "-o",
+                    str(shared_dir / "libmul.so")], check=True)
+    user = compile_c(tmp_path, "gcc", "user", "int add(int, int); int mul(int, int);\n"
+                     "int f(int a, int b) { return mul(add(a, b), 10); }\n")
+    with pyjitlink.Session() as session:
+        jd = session.main_jd
+        session.add_object_file(jd, str(user))
+        session.add_library(jd, "add", search_paths=[str(archive_dir)])
+        session.add_library(jd, "mul", search_paths=[str(shared_dir)])
+        f = session.function("f", ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, ctypes.c_int))
+        assert f(2, 3) == 50
+        assert session.linked_files == [("main", str(user)),
+                                        ("main", f"{archive_dir}/libadd.a(add-gcc.o)")]
+        with pytest.raises(pyjitlink.OrcError, match="could not find library for -lnone"):
+            session.add_library(jd, "none", search_paths=[str(archive_dir)])
+
+
 # ---------------------------------------------------------------------------- remove
 
 
