@@ -657,23 +657,43 @@ class LLJIT:
     # ------------------------------------------------------------------ the Python API's calls
 
     def function(self, name: str, prototype: type, jd: JITDylib | None = None):  # type: ignore[no-untyped-def]
-        """The linked function ``name`` as a ctypes function of ``prototype``
-        (e.g. ``ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int)``), after linking it (along
-        ``jd``'s link order, or ``search_order``) and running pending initializers (LLJIT's
-        ``lookup`` + ``initialize``). Native execution only: ExecutionError for an emulated
-        or non-executing session (call emulated code with ``session.executor.call(address,
-        int_args)``). SymbolsNotFound as ``lookup``."""
+        """The linked function ``name`` as a Python callable of ``prototype``, a ctypes
+        function type (e.g. ``ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int)``), after linking
+        it (along ``jd``'s link order, or ``search_order``) and running pending initializers
+        (LLJIT's ``lookup`` + ``initialize``, then a cast of the address).
+
+        Natively it is ``prototype(address)``, a ctypes function. Emulated, it calls
+        ``executor.call`` under the target's C calling convention: arguments and result must
+        be integers or pointers (ctypes integer, bool, char and pointer types; ``None``
+        restype: returns None), converted as ctypes converts them (``c_int`` wraps to 32
+        bits, signed); pointers are target addresses. ExecutionError for a non-executing
+        session or, emulated, a floating-point argument or result; SymbolsNotFound as
+        ``lookup``."""
         if self.executor is None or self.noexec:
             raise ExecutionError("cannot call JIT'd code: this session does not execute "
                                  "(noexec or slab)")
         from pyjitlink.executors.native import NativeExecutor
 
-        if not isinstance(self.executor, NativeExecutor):
-            raise ExecutionError("ctypes cannot call emulated code: use "
-                                 "session.executor.call(address, args)")
+        native = isinstance(self.executor, NativeExecutor)
+        if not native:
+            argtypes, restype = _integer_signature(prototype)
         address = self.lookup(name, jd)
         self.run_initializers()
-        return prototype(address)
+        if native:
+            return prototype(address)
+        executor = self._emulator
+        assert executor is not None
+
+        def call(*args: int) -> int | None:
+            if len(args) != len(argtypes):
+                raise TypeError(f"{name}() takes {len(argtypes)} arguments "
+                                f"({len(args)} given)")
+            values = [_as_int(t, a) for t, a in zip(argtypes, args)]
+            result = executor.call(address, values)
+            return None if restype is None else _as_int(restype, result)
+
+        call.__name__ = call.__qualname__ = name
+        return call
 
     def run_initializers(self) -> None:
         """Link every object with initializers and run those not yet run,
@@ -762,6 +782,33 @@ class LLJIT:
         for init in self.init_fini.take("preinit") + self.init_fini.take("init"):
             executor.run_void(init)
         return executor.run_as_main(address, args)
+
+
+# ctypes type codes of integers, bool, char and pointers: what an emulated call can pass.
+_INTEGER_CODES = frozenset("bBhHiIlLqQ?cPzZ")
+
+
+def _integer_signature(prototype: type) -> tuple[list[type], type | None]:
+    """(argument types, result type or None) of a ctypes function type whose types are
+    all integers or pointers; ExecutionError naming the first that is not."""
+    argtypes = list(getattr(prototype, "_argtypes_", None) or ())
+    restype = getattr(prototype, "_restype_", None)
+    for kind in [*argtypes, restype]:
+        if kind is not None and getattr(kind, "_type_", None) not in _INTEGER_CODES:
+            raise ExecutionError(f"an emulated function takes and returns integers and "
+                                 f"pointers only, not {getattr(kind, '__name__', kind)}")
+    return argtypes, restype
+
+
+def _as_int(kind: type, value: int) -> int:
+    """``value`` converted as ctypes type ``kind`` converts it (wrapped to its width and
+    signedness); pointers and chars as their integer value."""
+    code = getattr(kind, "_type_", "")
+    if code in ("P", "z", "Z"):
+        return int(value) & 0xFFFFFFFFFFFFFFFF
+    if code == "c":
+        return int(value) & 0xFF
+    return int(kind(value).value)  # type: ignore[call-arg, attr-defined]
 
 
 def weakly(method: Callable[..., None]) -> Callable[..., None]:

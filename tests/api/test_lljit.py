@@ -133,12 +133,30 @@ def test_emulated_exit_returns_its_status(tmp_path: Path,
 
 
 def test_emulated_functions_are_called_through_the_executor(tmp_path: Path) -> None:
-    obj = compile_c(tmp_path, "aarch64-linux-gnu-gcc", "seven", SEVEN)
+    import ctypes
+
+    obj = compile_c(tmp_path, "aarch64-linux-gnu-gcc", "arith", SEVEN + """
+        long sub(long a, long b) { return a - b; }
+        int neg(int a) { return -a; }
+        unsigned char low(unsigned x) { return x; }
+        double half(double x) { return x / 2; }
+    """)
     with pyjitlink.Session(arch="aarch64") as session:
-        session.add_object(session.main_jd, obj.read_bytes(), "seven.o")
+        session.add_object(session.main_jd, obj.read_bytes(), "arith.o")
         assert session.executor.call(session.lookup("eight")) == 8
-        with pytest.raises(pyjitlink.ExecutionError, match="session.executor.call"):
-            session.function("eight", type(None))
+        eight = session.function("eight", ctypes.CFUNCTYPE(ctypes.c_int))
+        assert eight() == 8 and eight.__name__ == "eight"
+        sub = session.function("sub", ctypes.CFUNCTYPE(ctypes.c_long, ctypes.c_long,
+                                                       ctypes.c_long))
+        assert sub(5, 7) == -2 and sub(-(1 << 62), 1 << 62) == -(1 << 63)
+        neg = session.function("neg", ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int))
+        assert neg(5) == -5 and neg(-(1 << 31)) == -(1 << 31)  # wraps as C's int does
+        low = session.function("low", ctypes.CFUNCTYPE(ctypes.c_ubyte, ctypes.c_uint))
+        assert low(0x1234) == 0x34
+        with pytest.raises(TypeError, match=r"takes 1 arguments \(2 given\)"):
+            neg(1, 2)
+        with pytest.raises(pyjitlink.ExecutionError, match="not c_double"):
+            session.function("half", ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_double))
 
 
 # ---------------------------------------------------------------------------- noexec + slab
