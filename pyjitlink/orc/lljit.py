@@ -52,7 +52,7 @@ from pyjitlink.orc.object_layer import (
     DeferredObjectMaterializationUnit,
     ObjectLinkingLayer,
 )
-from pyjitlink.orc.platforms import Platform, platform_for_format
+from pyjitlink.orc.platforms import PLATFORMS, Platform, platform_for_format
 from pyjitlink.orc.platforms.initfini import InitFiniPlugin
 from pyjitlink.orc.platforms.tls import StaticTLSLayout, TLSPlugin, TLSService
 from pyjitlink.orc.resources import ResourceTracker
@@ -109,7 +109,8 @@ class LLJIT:
                  arch: str | None = None, emulate: bool = False,
                  timeout: float | None = None, max_instructions: int | None = None,
                  debugger_support: bool | None = None, perf_support: bool = False,
-                 libc: str = "python", sysroot: str | None = None) -> None:
+                 libc: str = "python", sysroot: str | None = None,
+                 platform: str | None = None) -> None:
         """Choose the executor and set up the JITDylibs ``main`` and ``Process``
         (LLJITBuilder's choices, llvm-jitlink's options in brackets).
 
@@ -133,9 +134,10 @@ class LLJIT:
         (then LimitExceeded, an ExecutionError); ``max_instructions`` [-max-instructions]:
         emulated only. ``debugger_support`` [-debugger-support]: None or True registers
         native code with GDB's JIT interface; ``perf_support`` [-perf-support]: perf map
-        files, native only.
+        files, native only. ``platform``: ``"elf"`` (ELFNixPlatform) or ``"macho"``
+        (MachOPlatform), as a ``-triple``'s OS chooses it; default: the first object's.
 
-        Raises UnsupportedTarget for another architecture, PyJITLinkError for another
+        Raises UnsupportedTarget for another architecture or platform, PyJITLinkError for another
         ``libc``, ExecutionError for options the executor cannot honour
         (``max_instructions`` natively, ``perf_support`` emulated), RuntimeNotFound (a
         PyJITLinkError) when ``libc="target"`` finds no target C runtime."""
@@ -224,6 +226,11 @@ class LLJIT:
         self.layer.add_plugin(_LinkedFilesPlugin(self.linked_files))
         self._atexit_armed = False  # run_linked_main gave finalizers to the process's atexit
         self._closed = False
+        if platform is not None:
+            if platform not in PLATFORMS:
+                raise UnsupportedTarget(f"unknown platform '{platform}' (elf for ELFNixPlatform, "
+                                        f"macho for MachOPlatform)")
+            self.set_object_format(platform)
         if self.target_libc:
             self._add_target_runtime(target, sysroot)
 

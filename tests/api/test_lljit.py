@@ -98,6 +98,29 @@ def test_unknown_c_library_is_an_error() -> None:
         pyjitlink.Session(arch="aarch64", libc="glibc")
 
 
+def test_platform_is_chosen_by_name_or_by_the_first_object(tmp_path: Path) -> None:
+    from pyjitlink.orc.platforms import ELFNixPlatform, MachOPlatform
+
+    macho = tmp_path / "m.o"
+    (tmp_path / "m.c").write_text("int main(int argc, char **argv) { return argc + 41; }\n")
+    subprocess.run([tool("clang"), "-target", "arm64-apple-macos11", "-O1", "-c",
+                    str(tmp_path / "m.c"), "-o", str(macho)], check=True)
+    elf = compile_c(tmp_path, "aarch64-linux-gnu-gcc", "seven", SEVEN)
+    with pyjitlink.Session(arch="arm64") as session:
+        assert session.platform is None
+        session.add_object_file(session.main_jd, str(macho))
+        assert isinstance(session.platform, MachOPlatform)
+        assert session.run_main("_main", ["m"]) == 42
+    with pyjitlink.Session(arch="arm64", platform="macho") as session:
+        assert isinstance(session.platform, MachOPlatform)
+        with pytest.raises(pyjitlink.JITLinkError, match="cannot mix ELF and Mach-O"):
+            session.add_object_file(session.main_jd, str(elf))
+    with pyjitlink.Session(arch="arm64", platform="elf") as session:
+        assert isinstance(session.platform, ELFNixPlatform)
+    with pytest.raises(pyjitlink.UnsupportedTarget, match="unknown platform 'coff'"):
+        pyjitlink.Session(arch="arm64", platform="coff")
+
+
 # ---------------------------------------------------------------------------- emulated AArch64
 
 
