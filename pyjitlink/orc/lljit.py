@@ -150,6 +150,9 @@ class LLJIT:
         # emulation under Unicorn otherwise, or when asked (-emulate).
         if libc not in ("python", "target"):
             raise PyJITLinkError(f"unknown C library '{libc}' (python or target)", "-libc")
+        if platform is not None and platform not in PLATFORMS:
+            raise UnsupportedTarget(f"unknown platform '{platform}' (elf for ELFNixPlatform, "
+                                    f"macho for MachOPlatform)")
         target = canonical_arch(arch) if arch is not None else host
         self.target_arch = target  # the slice universal (fat) Mach-O files contribute
         # Also with -noexec: a foreign program's externals must resolve in its own (emulated)
@@ -227,9 +230,6 @@ class LLJIT:
         self._atexit_armed = False  # run_linked_main gave finalizers to the process's atexit
         self._closed = False
         if platform is not None:
-            if platform not in PLATFORMS:
-                raise UnsupportedTarget(f"unknown platform '{platform}' (elf for ELFNixPlatform, "
-                                        f"macho for MachOPlatform)")
             self.set_object_format(platform)
         if self.target_libc:
             self._add_target_runtime(target, sysroot)
