@@ -26,7 +26,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from pyjitlink.errors import ExecutionError, JITLinkError
 from pyjitlink.executors.host_bridge import (
@@ -62,18 +62,13 @@ from pyjitlink.executors.host_bridge import (
     ProgramExit,
     UnsupportedFunction,
 )
+from pyjitlink.executors.base import TLSService
 from pyjitlink.executors.emulated_tls import EmulatedTLS
 from pyjitlink.executors.hostlib import HostLib
-from pyjitlink.executors.symbolizer import SymbolizerPlugin, SymbolMap, Symbolizer
-from pyjitlink.jitlink.eh_frame import EH_FRAME, MACHO_EH_FRAME
-from pyjitlink.jitlink.graph import LinkGraph, MemProt
-from pyjitlink.jitlink.memory import (
-    ArenaMemoryManager,
-    FinalizedAlloc,
-    align_up,
-    protection_bits,
-)
-from pyjitlink.jitlink.passes import PassConfiguration
+from pyjitlink.executors.services import ExecutorServices
+from pyjitlink.executors.symbolizer import SymbolMap, Symbolizer
+from pyjitlink.jitlink.graph import MemProt
+from pyjitlink.jitlink.memory import ArenaMemoryManager, align_up, protection_bits
 from pyjitlink.jitlink.unwind import ARCH_REGISTERS, backtrace
 
 __all__ = ["EmulatedExecutor", "GuestFault", "GuestTermination", "LimitExceeded",
@@ -145,47 +140,23 @@ class EmulatedArena:
             self.free.append((address, size))
 
 
-class EmulationPlugin:
-    """ObjectLinkingLayer plugin: records each graph's defined symbols and ``.eh_frame``
-    records (post-fixup, for fault reports) and which external names are referenced only
-    weakly (those stay NULL when nothing defines them).
+class ExternalReferences:
+    """The emulated process's ExternalReferenceService (executors/services.py): which C
+    names linked code refers to only weakly (those stay NULL when nothing defines them)."""
 
-    External names are recorded as the C library knows them: without ``global_prefix``
-    (Darwin's "_" for Mach-O objects, as the session's process symbols strip it).
-    """
-
-    def __init__(self, symbolizer: Symbolizer) -> None:
-        self.symbolizer = symbolizer
+    def __init__(self) -> None:
         self.strong: set[str] = set()
         self.weak: set[str] = set()
         self.lock = threading.Lock()
-        self.global_prefix = ""
 
-    def modify_pass_config(self, mr, graph: LinkGraph, config: PassConfiguration) -> None:  # type: ignore[no-untyped-def]
-        tracker = id(mr.tracker)
-        config.post_prune_passes.append(self._references)
-        config.post_fixup_passes.append(lambda g: self._record(tracker, g))
-
-    def _record(self, tracker: int, graph: LinkGraph) -> None:
-        SymbolizerPlugin(self.symbolizer, (EH_FRAME, MACHO_EH_FRAME)).record(tracker, graph)
-
-    def _references(self, graph: LinkGraph) -> None:
-        prefix = self.global_prefix
+    def add_references(self, strong: Iterable[str], weak: Iterable[str]) -> None:
         with self.lock:
-            for name, sym in graph.external_symbols.items():
-                if name.startswith(prefix):
-                    name = name[len(prefix):]
-                    (self.weak if sym.weakly_referenced else self.strong).add(name)
+            self.strong.update(strong)
+            self.weak.update(weak)
 
     def weak_only(self, name: str) -> bool:
         with self.lock:
             return name in self.weak and name not in self.strong
-
-    def notify_emitted(self, mr, graph: LinkGraph, alloc: FinalizedAlloc) -> None:  # type: ignore[no-untyped-def]
-        pass
-
-    def notify_remove_resources(self, tracker) -> None:  # type: ignore[no-untyped-def]
-        self.symbolizer.remove(id(tracker))
 
 
 class _Watchdog:
@@ -282,12 +253,11 @@ class EmulatedExecutor:
         self.memory_manager = ArenaMemoryManager(self.arena)
         self.symbolizer = Symbolizer()
         self.symbols = self.symbolizer.symbols
-        self.plugin = EmulationPlugin(self.symbolizer)
+        self.references = ExternalReferences()
         # The TLSService: a static TLS area for the one emulated thread.
-        self.tls = EmulatedTLS(arch, self.arena, self.memory, self.lib.tls,
+        self.tls: TLSService = EmulatedTLS(arch, self.arena, self.memory, self.lib.tls,
                                self._set_thread_pointer, self.lib.tls_blocks,
                                self.host_symbol)
-        self.plugins = [self.plugin]
         self.timeout = timeout
         self._deadline: float | None = None
         self._watchdog: _Watchdog | None = None
@@ -309,11 +279,16 @@ class EmulatedExecutor:
         else:
             self.engine.write(self.abi.regs.UC_X86_REG_FS_BASE, address)
 
-    def set_platform(self, platform: str, global_prefix: str = "") -> None:
+    def services(self) -> ExecutorServices:
+        """The fault reports' symbol map and the external references hostlib's answers
+        depend on (what orc.plugins builds this executor's plugins from)."""
+        return ExecutorServices(symbol_map=self.symbolizer,
+                                external_references=self.references)
+
+    def set_platform(self, platform: str) -> None:
         """Serve host calls by ``platform``'s calling convention ("linux", or "darwin":
         Apple's arm64 variant, see host_bridge.DarwinAArch64ABI), for the C library and any
-        later call into emulated code, and read the objects' C names without
-        ``global_prefix`` (Mach-O's "_"). The session chooses both from its first object's
+        later call into emulated code. The session chooses it from its first object's
         platform (orc.platforms), before any code runs."""
         abi_class = ABIS.get((self.arch, platform))
         if abi_class is None:
@@ -321,7 +296,6 @@ class EmulatedExecutor:
         self.platform = platform
         if type(self.abi) is not abi_class:
             self.abi = self.bridge.abi = self.lib.abi = abi_class(self.engine, self.memory)
-        self.plugin.global_prefix = global_prefix
 
     def close(self) -> None:
         """Free the Unicorn instance and the emulated address space; idempotent."""
@@ -343,7 +317,7 @@ class EmulatedExecutor:
             return address
         if name in self.bridge.functions:
             return self.bridge.address_of(name)
-        if not self.plugin.weak_only(name) and _c_library_exports(name):
+        if not self.references.weak_only(name) and _c_library_exports(name):
             return self.bridge.address_of(name)  # a C library function hostlib lacks
         return None
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pyjitlink.errors import JITLinkError
-from pyjitlink.executors.base import TLSModule
+from pyjitlink.executors.base import ImagesAtCreation, TLSModule
 from pyjitlink.executors.static_tls import StaticTLSLayout
 from pyjitlink.jitlink.graph import MemProt
 
@@ -33,7 +33,7 @@ TLSDESC_RETURN = {"aarch64": struct.pack("<II", 0xF9400400, 0xD65F03C0),
                   "x86_64": bytes.fromhex("488b4008c3")}
 
 
-class EmulatedTLS:
+class EmulatedTLS(ImagesAtCreation):
     """The emulated executor's TLSService (see executors.base.TLSService).
 
     ``arena`` maps memory (reserve/commit, as EmulatedArena), ``memory`` is the emulated

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from pyjitlink.executors.base import TLSModule
+from pyjitlink.executors.base import ImagesAtCreation, TLSModule
 from pyjitlink.jitlink.memory import align_up
 
 # Where static TLS blocks lie relative to the thread pointer, per architecture (Drepper 3.4.1
@@ -19,7 +19,7 @@ TLS_VARIANT = {"x86_64": 2, "aarch64": 1}
 VARIANT_I_TCB_SIZE = 16
 
 
-class StaticTLSLayout:
+class StaticTLSLayout(ImagesAtCreation):
     """A TLSService with no process behind it: modules at static TLS offsets as ``arch``'s
     variant places them, descriptor resolvers at address 0 (``-noexec``, ``-check``).
     Executors that have memory build on it (``used`` is how many bytes the blocks take)."""

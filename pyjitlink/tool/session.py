@@ -55,6 +55,7 @@ from pyjitlink.orc.object_layer import (
 from pyjitlink.orc.platforms import Platform, platform_for_format
 from pyjitlink.orc.platforms.initfini import InitFiniPlugin
 from pyjitlink.orc.platforms.tls import StaticTLSLayout, TLSPlugin, TLSService
+from pyjitlink.orc.plugins import executor_plugins
 from pyjitlink.orc.resources import ResourceTracker
 from pyjitlink.orc.session import ExecutionSession, make_dispatcher
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags, SymbolState
@@ -146,7 +147,7 @@ class Session:
             self.executor.tls
         self.layer.add_plugin(TLSPlugin(tls_service))
         if self.executor is not None:
-            for plugin in self.executor.plugins:
+            for plugin in executor_plugins(self.executor.services()):
                 self.layer.add_plugin(plugin)
             self._add_debug_plugins(debugger_support, perf_support)
         self.layer.add_plugin(_SizePlugin(self.stats))
@@ -290,7 +291,7 @@ class Session:
             from pyjitlink.executors.gdb_jit import GDBJITInterface
 
             gdb = GDBJITInterface.get()
-        self.layer.add_plugin(DebugObjectPlugin(executor.symbolizer, gdb))
+        self.layer.add_plugin(DebugObjectPlugin(executor.services().symbol_map, gdb))
         if perf_support:
             if not native:
                 raise ExecutionError("-perf-support needs a native run: perf cannot see "
@@ -410,7 +411,7 @@ class Session:
         if self.host_symbols is not None:
             self.host_symbols.platform = platform
         if self._emulator is not None:
-            self._emulator.set_platform(platform.executor_abi, platform.global_prefix)
+            self._emulator.set_platform(platform.executor_abi)
 
     @property
     def lazy_manager(self) -> LazyReexportsManager:

@@ -19,6 +19,7 @@ break from ``BRK_BASE``, mmap's from ``MMAP_BASE``, the stack below 0x7fff0000.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import struct
 import sys
@@ -29,11 +30,11 @@ from pyjitlink.executors.base import TLSModule
 from pyjitlink.executors.emulated import ARENA_BASE, ARENA_LIMIT, STACK_TOP, EmulatedExecutor
 from pyjitlink.executors.emulated_tls import TLSDESC_RETURN
 from pyjitlink.executors.host_bridge import GuestFault, ProgramExit
-from pyjitlink.executors.linux.ifunc import IFuncPlugin, IRelativeTable
+from pyjitlink.executors.linux.ifunc import IRelativeTable
 from pyjitlink.executors.linux.syscalls import LinuxSyscalls, ProcessExited, ProcessKilled
+from pyjitlink.executors.services import ExecutorServices
 from pyjitlink.executors.static_tls import StaticTLSLayout
-from pyjitlink.jitlink.graph import LinkGraph, MemProt
-from pyjitlink.jitlink.passes import PassConfiguration
+from pyjitlink.jitlink.graph import MemProt
 
 BRK_BASE, MMAP_BASE, MMAP_LIMIT = 0x40000000, 0x50000000, 0x70000000
 RET = {"aarch64": struct.pack("<I", 0xD65F03C0), "x86_64": b"\xc3"}
@@ -139,7 +140,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
         self.irelative = IRelativeTable(arch, buffer, at, TABLE_CAPACITY, self.noop, scratch)
         # glibc's __libc_atexit set (_IO_cleanup, run by exit): a table of noop-padded
         # pointers in the scratch page, filled from the graphs that contribute to it.
-        self.atexit_set = AtexitSetPlugin(buffer, data + 0x1100, ATEXIT_CAPACITY, self.noop)
+        self.atexit_set = AtexitSet(buffer, data + 0x1100, ATEXIT_CAPACITY, self.noop)
         end = 8 * TABLE_CAPACITY
         self.static_symbols = {
             "__ehdr_start": data, "__dso_handle": dso_handle,
@@ -163,14 +164,19 @@ class LinuxProcessExecutor(EmulatedExecutor):
             "__stop___libc_freeres_ptrs": data + 0x1010,
             "__bss_start": BRK_BASE, "_etext": data, "etext": data, "__etext": data,
         }
-        self.tls = LinuxTLS(arch, resolver)  # type: ignore[assignment]
-        self.plugins += [IFuncPlugin(self.irelative), self.atexit_set]  # type: ignore[list-item]
+        self.tls = self.process_tls = LinuxTLS(arch, resolver)
         if arch == "x86_64":
             self._hook_syscall_instruction()
             # Enters _start with rsp at argc (a call would push a return address there):
             # mov %rdi, %rsp; xor %edx, %edx (no rtld_fini); jmp *%rsi.
             self.trampoline = code + 32
             self.memory.buffer[code + 32:code + 39] = bytes.fromhex("4889fc31d2ffe6")
+
+    def services(self) -> ExecutorServices:
+        """The emulated executor's services and the static executable's IRELATIVE and
+        ``__libc_atexit`` tables."""
+        return dataclasses.replace(super().services(), irelative=self.irelative,
+                                   atexit_set=self.atexit_set)
 
     def _hook_syscall_instruction(self) -> None:
         """x86-64 ``syscall`` reaches _system_call (Unicorn's UC_HOOK_INSN for
@@ -249,7 +255,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
 
     def _program_headers(self) -> int:
         """Write the ELF header and program headers; their count."""
-        image, memsz = self.tls.segment()  # type: ignore[attr-defined]
+        image, memsz = self.process_tls.segment()
         tls_at = 0
         if memsz:
             tls_at = self.arena.reserve(max(len(image), 1))
@@ -324,12 +330,10 @@ class LinuxProcessExecutor(EmulatedExecutor):
         raise ProgramExit(code)
 
 
-class AtexitSetPlugin:
-    """ObjectLinkingLayer plugin: glibc's ``__libc_atexit`` section (pointers to functions
-    ``exit`` runs last, ``_IO_cleanup``) is kept alive, as ld's KEEP does, and its pointers
-    are copied, fixed up, into the table ``__start___libc_atexit`` names."""
-
-    SECTION = "__libc_atexit"
+class AtexitSet:
+    """glibc's ``__libc_atexit`` set (pointers to functions ``exit`` runs last,
+    ``_IO_cleanup``) as a table of ``capacity`` noop-padded pointers at ``address``: the
+    AtexitSetService (executors/services.py) orc/plugins/libc_atexit.py fills."""
 
     def __init__(self, buffer, address: int, capacity: int, noop: int) -> None:  # type: ignore[no-untyped-def]
         self.buffer = buffer
@@ -339,30 +343,13 @@ class AtexitSetPlugin:
         for i in range(capacity):
             buffer[address + 8 * i:address + 8 * i + 8] = noop.to_bytes(8, "little")
 
-    def modify_pass_config(self, mr, graph: LinkGraph, config: PassConfiguration) -> None:  # type: ignore[no-untyped-def]
-        section = graph.sections.get(self.SECTION)
-        if section is None:
-            return
-        for block in section.blocks:
-            graph.add_anonymous_symbol(block, 0, live=True)
-        config.post_fixup_passes.append(self._record)
-
-    def _record(self, graph: LinkGraph) -> None:
-        for block in graph.sections[self.SECTION].blocks:
-            content = bytes(block.content or bytes(block.size))
-            for at in range(0, len(content) - 7, 8):
-                if self.count == self.capacity:
-                    raise ExecutionError(f"more than {self.capacity} __libc_atexit entries",
-                                         graph.name)
-                where = self.address + 8 * self.count
-                self.buffer[where:where + 8] = content[at:at + 8]
-                self.count += 1
-
-    def notify_emitted(self, mr, graph: LinkGraph, alloc) -> None:  # type: ignore[no-untyped-def]
-        pass
-
-    def notify_remove_resources(self, tracker) -> None:  # type: ignore[no-untyped-def]
-        pass
+    def add(self, pointers: bytes, name: str) -> None:
+        for at in range(0, len(pointers) - 7, 8):
+            if self.count == self.capacity:
+                raise ExecutionError(f"more than {self.capacity} __libc_atexit entries", name)
+            where = self.address + 8 * self.count
+            self.buffer[where:where + 8] = pointers[at:at + 8]
+            self.count += 1
 
 
 class _Exited(Exception):
