@@ -11,8 +11,8 @@ import struct
 import threading
 
 from pyjitlink.errors import ExecutionError
+from pyjitlink.executors.abi import target_for
 
-R_IRELATIVE = {"aarch64": 1032, "x86_64": 37}  # R_AARCH64_IRELATIVE, R_X86_64_IRELATIVE
 
 
 class IRelativeTable:
@@ -24,6 +24,7 @@ class IRelativeTable:
     def __init__(self, arch: str, buffer, address: int, capacity: int,  # type: ignore[no-untyped-def]
                  noop: int, scratch: int) -> None:
         self.arch = arch
+        self.relocation = target_for(arch).irelative  # R_*_IRELATIVE
         self.buffer = buffer
         self.address = address
         self.capacity = capacity
@@ -38,7 +39,7 @@ class IRelativeTable:
 
     def _write(self, index: int, slot: int, resolver: int) -> None:
         at = self.address + 24 * index
-        self.buffer[at:at + 24] = struct.pack("<QQq", slot, R_IRELATIVE[self.arch], resolver)
+        self.buffer[at:at + 24] = struct.pack("<QQq", slot, self.relocation, resolver)
 
     def add(self, slot: int, resolver: int, name: str) -> None:
         with self.lock:

@@ -28,7 +28,6 @@ from collections.abc import Sequence
 from pyjitlink.errors import ExecutionError, JITLinkError
 from pyjitlink.executors.base import TLSModule
 from pyjitlink.executors.emulated import ARENA_BASE, ARENA_LIMIT, STACK_TOP, EmulatedExecutor
-from pyjitlink.executors.emulated_tls import TLSDESC_RETURN
 from pyjitlink.executors.host_bridge import GuestFault, ProgramExit
 from pyjitlink.executors.linux.ifunc import IRelativeTable
 from pyjitlink.executors.linux.syscalls import LinuxSyscalls, ProcessExited, ProcessKilled
@@ -37,16 +36,10 @@ from pyjitlink.executors.static_tls import StaticTLSLayout
 from pyjitlink.jitlink.graph import MemProt
 
 BRK_BASE, MMAP_BASE, MMAP_LIMIT = 0x40000000, 0x50000000, 0x70000000
-RET = {"aarch64": struct.pack("<I", 0xD65F03C0), "x86_64": b"\xc3"}
 TABLE_CAPACITY = 1024  # entries of each init/fini/IRELATIVE table
 ATEXIT_CAPACITY = 16  # entries of the __libc_atexit table
 UC_HOOK_INSN, UC_X86_INS_SYSCALL = 2, 699
 TLS_ALIGN = 64  # PT_TLS p_align: modules' alignment must not exceed it
-# AArch64: HWCAP_FP | HWCAP_ASIMD (what every ARMv8-A CPU Unicorn emulates has; no HWCAP_CPUID,
-# so glibc does not read MIDR_EL1). x86-64: glibc reads cpuid, AT_HWCAP is informational.
-HWCAP = {"aarch64": 0x3, "x86_64": 0x178BFBFF}
-PLATFORM = {"aarch64": b"aarch64", "x86_64": b"x86_64"}
-EM_MACHINE = {"aarch64": 183, "x86_64": 62}
 PT_LOAD, PT_PHDR, PT_TLS, PT_GNU_STACK = 1, 6, 7, 0x6474E551
 (AT_NULL, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID,
  AT_EUID, AT_GID, AT_EGID, AT_PLATFORM, AT_HWCAP, AT_CLKTCK, AT_SECURE, AT_RANDOM, AT_HWCAP2,
@@ -120,7 +113,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
                                       self._set_thread_pointer)
         arena = self.arena
         code = arena.reserve(4096)
-        arena.commit(code, RET[arch] + bytes(12) + TLSDESC_RETURN[arch], 4096,
+        arena.commit(code, self.target.ret.ljust(16, b"\0") + self.target.tlsdesc_return, 4096,
                      MemProt.READ | MemProt.EXEC)
         self.noop, resolver = code, code + 16
         # Data: ELF header + program headers, scratch words, then the tables.
@@ -165,12 +158,13 @@ class LinuxProcessExecutor(EmulatedExecutor):
             "__bss_start": BRK_BASE, "_etext": data, "etext": data, "__etext": data,
         }
         self.tls = self.process_tls = LinuxTLS(arch, resolver)
-        if arch == "x86_64":
+        if self.target.syscall_interrupt is None:
             self._hook_syscall_instruction()
-            # Enters _start with rsp at argc (a call would push a return address there):
-            # mov %rdi, %rsp; xor %edx, %edx (no rtld_fini); jmp *%rsi.
+        trampoline = self.target.start_trampoline
+        if trampoline is not None:
+            # Enters _start with the stack pointer at argc (see abi.Target).
             self.trampoline = code + 32
-            self.memory.buffer[code + 32:code + 39] = bytes.fromhex("4889fc31d2ffe6")
+            self.memory.buffer[code + 32:code + 32 + len(trampoline)] = trampoline
 
     def services(self) -> ExecutorServices:
         """The emulated executor's services and the static executable's IRELATIVE and
@@ -205,7 +199,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
     # ------------------------------------------------------------------ system calls
 
     def _record_interrupt(self, intno: int) -> None:
-        if self.arch == "aarch64" and intno == 2:  # EXCP_SWI: svc #0, PC past it
+        if intno == self.target.syscall_interrupt:  # AArch64's svc #0, PC past it
             self._system_call()
             return
         super()._record_interrupt(intno)
@@ -213,13 +207,8 @@ class LinuxProcessExecutor(EmulatedExecutor):
     def _system_call(self) -> None:
         regs = self.abi.regs
         read = self.engine.read
-        if self.arch == "aarch64":
-            number = read(regs.UC_ARM64_REG_X8)
-            args = [read(getattr(regs, f"UC_ARM64_REG_X{i}")) for i in range(6)]
-        else:
-            number = read(regs.UC_X86_REG_RAX)
-            args = [read(getattr(regs, f"UC_X86_REG_{r}")) for r in
-                    ("RDI", "RSI", "RDX", "R10", "R8", "R9")]
+        number = read(getattr(regs, self.target.syscall_number))
+        args = [read(getattr(regs, name)) for name in self.target.syscall_args]
         try:
             result = self.syscalls.dispatch(number, args)
         except ProcessExited as done:
@@ -235,8 +224,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
         except GuestFault as fault:  # a bad pointer handed to the kernel: EFAULT
             del fault
             result = -14
-        self.engine.write(regs.UC_ARM64_REG_X0 if self.arch == "aarch64"
-                          else regs.UC_X86_REG_RAX, result)
+        self.engine.write(getattr(regs, self.target.syscall_result), result)
 
     # ------------------------------------------------------------------ start-up
 
@@ -268,7 +256,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
         count = len(phdrs)
         phdrs[0] = (PT_PHDR, 4, 64, self.phdr, 56 * count, 56 * count, 8)
         header = (b"\x7fELF\x02\x01\x01" + bytes(9) +
-                  struct.pack("<HHIQQQIHHHHHH", 2, EM_MACHINE[self.arch], 1, 0, 64, 0, 0, 64,
+                  struct.pack("<HHIQQQIHHHHHH", 2, self.target.elf_machine, 1, 0, 64, 0, 0, 64,
                               56, count, 64, 0, 0))
         body = b"".join(struct.pack("<IIQQQQQQ", kind, flags, offset, vaddr, vaddr, filesz,
                                     memsz_, align)
@@ -292,13 +280,13 @@ class LinuxProcessExecutor(EmulatedExecutor):
         execfn = push((strings[0] if strings else b"") + b"\0")
         argv = [push(s + b"\0") for s in strings]
         envp = [push(e + b"\0") for e in env]
-        platform = push(PLATFORM[self.arch] + b"\0")
+        platform = push(self.target.name.encode() + b"\0")
         top &= -16
         random = push(os.urandom(16))
         auxv = [(AT_PHDR, self.phdr), (AT_PHENT, 56), (AT_PHNUM, phnum), (AT_PAGESZ, 4096),
                 (AT_BASE, 0), (AT_FLAGS, 0), (AT_ENTRY, entry), (AT_UID, os.getuid()),
                 (AT_EUID, os.geteuid()), (AT_GID, os.getgid()), (AT_EGID, os.getegid()),
-                (AT_PLATFORM, platform), (AT_HWCAP, HWCAP[self.arch]), (AT_CLKTCK, 100),
+                (AT_PLATFORM, platform), (AT_HWCAP, self.target.hwcap), (AT_CLKTCK, 100),
                 (AT_SECURE, 0), (AT_RANDOM, random), (AT_HWCAP2, 0), (AT_EXECFN, execfn),
                 (AT_NULL, 0)]
         words = [len(argv), *argv, 0, *envp, 0] + [v for pair in auxv for v in pair]
@@ -313,8 +301,8 @@ class LinuxProcessExecutor(EmulatedExecutor):
         sp = self._initial_stack(start, args, self._program_headers())
         try:
             with self._top_level():
-                if self.arch == "aarch64":
-                    self.bridge.call(start, [0], sp)  # x0: rtld_fini, none when static
+                if self.target.start_trampoline is None:
+                    self.bridge.call(start, [0], sp)  # rtld_fini: none when static
                 else:
                     self.bridge.call(self.trampoline, [sp, start], sp - 256)
         except _Exited as done:
