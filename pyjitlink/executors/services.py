@@ -30,8 +30,8 @@ class EHFrameRegistrar(Protocol):
 
     ``address`` is the target address of the section's first record (a CIE); the section
     ends with a zero terminator (the graph keeps it, jitlink/eh_frame.py), ``size`` is its
-    length in bytes including the terminator. Deregistering a range never registered is a
-    no-op.
+    length in bytes including the terminator. Only a registered range may be deregistered
+    (libgcc's ``__deregister_frame`` aborts the process otherwise).
     """
 
     def register_eh_frame(self, address: int, size: int) -> None: ...
