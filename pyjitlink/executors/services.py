@@ -13,7 +13,7 @@ orc/platforms/tls.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -106,6 +106,23 @@ class AtexitSetService(Protocol):
     def add(self, pointers: bytes, name: str) -> None: ...
 
 
+class StaticProcessService(Protocol):
+    """A process the target's own C runtime starts, as a static executable
+    (``-libc=target``): ``static_symbols`` are the names ``ld -static`` would define
+    (``__ehdr_start``, ``__init_array_start``, ...) and their addresses;
+    ``set_initializers(preinit, init, fini)`` fills the tables the C runtime's start-up and
+    ``exit`` run; ``start_process(start, args)`` enters ``_start`` at ``start`` with
+    ``args`` as argv on a real initial stack and returns the exit status."""
+
+    @property
+    def static_symbols(self) -> Mapping[str, int]: ...
+
+    def set_initializers(self, preinit: Sequence[int], init: Sequence[int],
+                         fini: Sequence[int]) -> None: ...
+
+    def start_process(self, start: int, args: Sequence[str]) -> int: ...
+
+
 @dataclass(frozen=True)
 class ExecutorServices:
     """The services one executor offers; None for those it has not."""
@@ -116,3 +133,4 @@ class ExecutorServices:
     external_references: ExternalReferenceService | None = None
     irelative: IRelativeService | None = None
     atexit_set: AtexitSetService | None = None
+    static_process: StaticProcessService | None = None

@@ -226,10 +226,12 @@ class LLJIT:
         runtime = find_runtime(arch, sysroot, host_arch())
         self._sysroot = sysroot
         self._runtime_archives = {os.path.realpath(p) for p in runtime.archives}
-        executor = self.executor
+        assert self.executor is not None
+        process = self.executor.services().static_process
+        assert process is not None  # -libc=target's executor is a static process
         self.process_jd.define_absolute(
             {name: (address, SymbolFlags.EXPORTED)
-             for name, address in executor.static_symbols.items()},  # type: ignore[union-attr]
+             for name, address in process.static_symbols.items()},
             "<static link>")
         for path in runtime.archives:
             self.add_archive(self.process_jd, path)
@@ -602,8 +604,10 @@ class LLJIT:
             start = self.lookup("_start", self.main_jd)
             self.link_initializers()
             take = self.init_fini.take
-            executor.set_initializers(take("preinit"), take("init"), take("fini"))  # type: ignore[union-attr]
-            return executor.start_process(start, args)  # type: ignore[union-attr]
+            process = executor.services().static_process
+            assert process is not None
+            process.set_initializers(take("preinit"), take("init"), take("fini"))
+            return process.start_process(start, args)
         executor.register_finalizers_with_atexit(self.init_fini.take("fini"))
         for init in self.init_fini.take("preinit") + self.init_fini.take("init"):
             executor.run_void(init)

@@ -167,10 +167,10 @@ class LinuxProcessExecutor(EmulatedExecutor):
             self.memory.buffer[code + 32:code + 32 + len(trampoline)] = trampoline
 
     def services(self) -> ExecutorServices:
-        """The emulated executor's services and the static executable's IRELATIVE and
-        ``__libc_atexit`` tables."""
+        """The emulated executor's services, the static executable's IRELATIVE and
+        ``__libc_atexit`` tables, and the process itself (its start-up)."""
         return dataclasses.replace(super().services(), irelative=self.irelative,
-                                   atexit_set=self.atexit_set)
+                                   atexit_set=self.atexit_set, static_process=self)
 
     def _hook_syscall_instruction(self) -> None:
         """x86-64 ``syscall`` reaches _system_call (Unicorn's UC_HOOK_INSN for
