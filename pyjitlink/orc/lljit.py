@@ -55,6 +55,7 @@ from pyjitlink.orc.object_layer import (
 from pyjitlink.orc.platforms import PLATFORMS, Platform, platform_for_format
 from pyjitlink.orc.platforms.initfini import InitFiniPlugin
 from pyjitlink.orc.platforms.tls import StaticTLSLayout, TLSPlugin, TLSService
+from pyjitlink.orc.plugins import executor_plugins
 from pyjitlink.orc.resources import ResourceTracker
 from pyjitlink.orc.session import ExecutionSession, make_dispatcher
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags, SymbolState
@@ -196,7 +197,7 @@ class LLJIT:
             self.executor.tls
         self.layer.add_plugin(TLSPlugin(tls_service))
         if self.executor is not None:
-            for plugin in self.executor.plugins:
+            for plugin in executor_plugins(self.executor.services()):
                 self.layer.add_plugin(plugin)
             self._add_debug_plugins(debugger_support, perf_support)
         self.jds: list[JITDylib] = []
@@ -296,10 +297,12 @@ class LLJIT:
         runtime = find_runtime(arch, sysroot, host_arch())
         self._sysroot = sysroot
         self._runtime_archives = {os.path.realpath(p) for p in runtime.archives}
-        executor = self.executor
+        assert self.executor is not None
+        process = self.executor.services().static_process
+        assert process is not None  # -libc=target's executor is a static process
         self.process_jd.define_absolute(
             {name: (address, SymbolFlags.EXPORTED)
-             for name, address in executor.static_symbols.items()},  # type: ignore[union-attr]
+             for name, address in process.static_symbols.items()},
             "<static link>")
         for path in runtime.archives:
             self.add_archive(self.process_jd, path)
@@ -328,7 +331,7 @@ class LLJIT:
             from pyjitlink.executors.gdb_jit import GDBJITInterface
 
             gdb = GDBJITInterface.get()
-        self.layer.add_plugin(DebugObjectPlugin(executor.symbolizer, gdb))
+        self.layer.add_plugin(DebugObjectPlugin(executor.services().symbol_map, gdb))
         if perf_support:
             if not native:
                 raise ExecutionError("-perf-support needs a native run: perf cannot see "
@@ -466,7 +469,7 @@ class LLJIT:
         if self.host_symbols is not None:
             self.host_symbols.platform = platform
         if self._emulator is not None:
-            self._emulator.set_platform(platform.executor_abi, platform.global_prefix)
+            self._emulator.set_platform(platform.executor_abi)
 
     @property
     def lazy_manager(self) -> LazyReexportsManager:
@@ -783,8 +786,10 @@ class LLJIT:
             start = self.lookup("_start", self.main_jd)
             self.link_initializers()
             take = self.init_fini.take
-            executor.set_initializers(take("preinit"), take("init"), take("fini"))  # type: ignore[union-attr]
-            return executor.start_process(start, args)  # type: ignore[union-attr]
+            process = executor.services().static_process
+            assert process is not None
+            process.set_initializers(take("preinit"), take("init"), take("fini"))
+            return process.start_process(start, args)
         executor.register_finalizers_with_atexit(self.init_fini.take("fini"))
         for init in self.init_fini.take("preinit") + self.init_fini.take("init"):
             executor.run_void(init)
