@@ -11,12 +11,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pyjitlink.arch import ARCHITECTURES
-from pyjitlink.errors import PyJITLinkError
+from pyjitlink.errors import PyJITLinkError, UnsupportedTarget
 from pyjitlink.formats import FileKind, load
 from pyjitlink.formats.inputs import InputCache, read_input
 from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.jitlink.target import Arch, ObjectFormat
+from pyjitlink.orc.lljit import ARCH_NAMES
 from pyjitlink.orc.platforms import PLATFORMS, platform_for_format
 from pyjitlink.tool.session import Session
 
@@ -173,19 +173,15 @@ def parse_sect_create(spec: str) -> tuple[str, str, dict[str, int]]:
     return section, path, symbols
 
 
-TRIPLE_ARCHES = {name: info.arch for info in ARCHITECTURES.values()
-                 for name in info.triple_names}
-
-
 def parse_triple(triple: str) -> tuple[Arch, ObjectFormat]:
     """``-triple``: (architecture, object format) of an LLVM target triple; x86-64 and
     AArch64, Mach-O for an apple/darwin/macos/ios triple and ELF otherwise. PyJITLinkError
     for an architecture pyjitlink has no linker for."""
     parts = triple.lower().split("-")
-    arch = TRIPLE_ARCHES.get(parts[0])
+    arch = ARCH_NAMES.get(parts[0])
     if arch is None:
-        raise PyJITLinkError(f"unsupported target triple '{triple}' (architectures: "
-                             f"x86_64, aarch64/arm64)", "-triple")
+        raise UnsupportedTarget(f"unsupported target triple '{triple}' (architectures: "
+                                f"x86_64, aarch64/arm64)", "-triple")
     platform = next((p for p in PLATFORMS.values() if p.matches_triple(parts[1:])),
                     platform_for_format(ObjectFormat.ELF))
     assert platform.object_format is not None

@@ -19,6 +19,7 @@ break from ``BRK_BASE``, mmap's from ``MMAP_BASE``, the stack below 0x7fff0000.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import struct
 import sys
@@ -27,25 +28,18 @@ from collections.abc import Sequence
 from pyjitlink.errors import ExecutionError, JITLinkError
 from pyjitlink.executors.base import TLSModule
 from pyjitlink.executors.emulated import ARENA_BASE, ARENA_LIMIT, STACK_TOP, EmulatedExecutor
-from pyjitlink.executors.emulated_tls import TLSDESC_RETURN
 from pyjitlink.executors.host_bridge import GuestFault, ProgramExit
-from pyjitlink.executors.linux.ifunc import IFuncPlugin, IRelativeTable
+from pyjitlink.executors.linux.ifunc import IRelativeTable
 from pyjitlink.executors.linux.syscalls import LinuxSyscalls, ProcessExited, ProcessKilled
+from pyjitlink.executors.services import ExecutorServices
 from pyjitlink.executors.static_tls import StaticTLSLayout
-from pyjitlink.jitlink.graph import LinkGraph, MemProt
-from pyjitlink.jitlink.passes import PassConfiguration
+from pyjitlink.jitlink.graph import MemProt
 
 BRK_BASE, MMAP_BASE, MMAP_LIMIT = 0x40000000, 0x50000000, 0x70000000
-RET = {"aarch64": struct.pack("<I", 0xD65F03C0), "x86_64": b"\xc3"}
 TABLE_CAPACITY = 1024  # entries of each init/fini/IRELATIVE table
 ATEXIT_CAPACITY = 16  # entries of the __libc_atexit table
 UC_HOOK_INSN, UC_X86_INS_SYSCALL = 2, 699
 TLS_ALIGN = 64  # PT_TLS p_align: modules' alignment must not exceed it
-# AArch64: HWCAP_FP | HWCAP_ASIMD (what every ARMv8-A CPU Unicorn emulates has; no HWCAP_CPUID,
-# so glibc does not read MIDR_EL1). x86-64: glibc reads cpuid, AT_HWCAP is informational.
-HWCAP = {"aarch64": 0x3, "x86_64": 0x178BFBFF}
-PLATFORM = {"aarch64": b"aarch64", "x86_64": b"x86_64"}
-EM_MACHINE = {"aarch64": 183, "x86_64": 62}
 PT_LOAD, PT_PHDR, PT_TLS, PT_GNU_STACK = 1, 6, 7, 0x6474E551
 (AT_NULL, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID,
  AT_EUID, AT_GID, AT_EGID, AT_PLATFORM, AT_HWCAP, AT_CLKTCK, AT_SECURE, AT_RANDOM, AT_HWCAP2,
@@ -119,7 +113,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
                                       self._set_thread_pointer)
         arena = self.arena
         code = arena.reserve(4096)
-        arena.commit(code, RET[arch] + bytes(12) + TLSDESC_RETURN[arch], 4096,
+        arena.commit(code, self.target.ret.ljust(16, b"\0") + self.target.tlsdesc_return, 4096,
                      MemProt.READ | MemProt.EXEC)
         self.noop, resolver = code, code + 16
         # Data: ELF header + program headers, scratch words, then the tables.
@@ -139,7 +133,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
         self.irelative = IRelativeTable(arch, buffer, at, TABLE_CAPACITY, self.noop, scratch)
         # glibc's __libc_atexit set (_IO_cleanup, run by exit): a table of noop-padded
         # pointers in the scratch page, filled from the graphs that contribute to it.
-        self.atexit_set = AtexitSetPlugin(buffer, data + 0x1100, ATEXIT_CAPACITY, self.noop)
+        self.atexit_set = AtexitSet(buffer, data + 0x1100, ATEXIT_CAPACITY, self.noop)
         end = 8 * TABLE_CAPACITY
         self.static_symbols = {
             "__ehdr_start": data, "__dso_handle": dso_handle,
@@ -163,14 +157,20 @@ class LinuxProcessExecutor(EmulatedExecutor):
             "__stop___libc_freeres_ptrs": data + 0x1010,
             "__bss_start": BRK_BASE, "_etext": data, "etext": data, "__etext": data,
         }
-        self.tls = LinuxTLS(arch, resolver)  # type: ignore[assignment]
-        self.plugins += [IFuncPlugin(self.irelative), self.atexit_set]  # type: ignore[list-item]
-        if arch == "x86_64":
+        self.tls = self.process_tls = LinuxTLS(arch, resolver)
+        if self.target.syscall_interrupt is None:
             self._hook_syscall_instruction()
-            # Enters _start with rsp at argc (a call would push a return address there):
-            # mov %rdi, %rsp; xor %edx, %edx (no rtld_fini); jmp *%rsi.
+        trampoline = self.target.start_trampoline
+        if trampoline is not None:
+            # Enters _start with the stack pointer at argc (see abi.Target).
             self.trampoline = code + 32
-            self.memory.buffer[code + 32:code + 39] = bytes.fromhex("4889fc31d2ffe6")
+            self.memory.buffer[code + 32:code + 32 + len(trampoline)] = trampoline
+
+    def services(self) -> ExecutorServices:
+        """The emulated executor's services, the static executable's IRELATIVE and
+        ``__libc_atexit`` tables, and the process itself (its start-up)."""
+        return dataclasses.replace(super().services(), irelative=self.irelative,
+                                   atexit_set=self.atexit_set, static_process=self)
 
     def _hook_syscall_instruction(self) -> None:
         """x86-64 ``syscall`` reaches _system_call (Unicorn's UC_HOOK_INSN for
@@ -199,7 +199,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
     # ------------------------------------------------------------------ system calls
 
     def _record_interrupt(self, intno: int) -> None:
-        if self.arch == "aarch64" and intno == 2:  # EXCP_SWI: svc #0, PC past it
+        if intno == self.target.syscall_interrupt:  # AArch64's svc #0, PC past it
             self._system_call()
             return
         super()._record_interrupt(intno)
@@ -207,13 +207,8 @@ class LinuxProcessExecutor(EmulatedExecutor):
     def _system_call(self) -> None:
         regs = self.abi.regs
         read = self.engine.read
-        if self.arch == "aarch64":
-            number = read(regs.UC_ARM64_REG_X8)
-            args = [read(getattr(regs, f"UC_ARM64_REG_X{i}")) for i in range(6)]
-        else:
-            number = read(regs.UC_X86_REG_RAX)
-            args = [read(getattr(regs, f"UC_X86_REG_{r}")) for r in
-                    ("RDI", "RSI", "RDX", "R10", "R8", "R9")]
+        number = read(getattr(regs, self.target.syscall_number))
+        args = [read(getattr(regs, name)) for name in self.target.syscall_args]
         try:
             result = self.syscalls.dispatch(number, args)
         except ProcessExited as done:
@@ -229,8 +224,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
         except GuestFault as fault:  # a bad pointer handed to the kernel: EFAULT
             del fault
             result = -14
-        self.engine.write(regs.UC_ARM64_REG_X0 if self.arch == "aarch64"
-                          else regs.UC_X86_REG_RAX, result)
+        self.engine.write(getattr(regs, self.target.syscall_result), result)
 
     # ------------------------------------------------------------------ start-up
 
@@ -249,7 +243,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
 
     def _program_headers(self) -> int:
         """Write the ELF header and program headers; their count."""
-        image, memsz = self.tls.segment()  # type: ignore[attr-defined]
+        image, memsz = self.process_tls.segment()
         tls_at = 0
         if memsz:
             tls_at = self.arena.reserve(max(len(image), 1))
@@ -262,7 +256,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
         count = len(phdrs)
         phdrs[0] = (PT_PHDR, 4, 64, self.phdr, 56 * count, 56 * count, 8)
         header = (b"\x7fELF\x02\x01\x01" + bytes(9) +
-                  struct.pack("<HHIQQQIHHHHHH", 2, EM_MACHINE[self.arch], 1, 0, 64, 0, 0, 64,
+                  struct.pack("<HHIQQQIHHHHHH", 2, self.target.elf_machine, 1, 0, 64, 0, 0, 64,
                               56, count, 64, 0, 0))
         body = b"".join(struct.pack("<IIQQQQQQ", kind, flags, offset, vaddr, vaddr, filesz,
                                     memsz_, align)
@@ -286,13 +280,13 @@ class LinuxProcessExecutor(EmulatedExecutor):
         execfn = push((strings[0] if strings else b"") + b"\0")
         argv = [push(s + b"\0") for s in strings]
         envp = [push(e + b"\0") for e in env]
-        platform = push(PLATFORM[self.arch] + b"\0")
+        platform = push(self.target.name.encode() + b"\0")
         top &= -16
         random = push(os.urandom(16))
         auxv = [(AT_PHDR, self.phdr), (AT_PHENT, 56), (AT_PHNUM, phnum), (AT_PAGESZ, 4096),
                 (AT_BASE, 0), (AT_FLAGS, 0), (AT_ENTRY, entry), (AT_UID, os.getuid()),
                 (AT_EUID, os.geteuid()), (AT_GID, os.getgid()), (AT_EGID, os.getegid()),
-                (AT_PLATFORM, platform), (AT_HWCAP, HWCAP[self.arch]), (AT_CLKTCK, 100),
+                (AT_PLATFORM, platform), (AT_HWCAP, self.target.hwcap), (AT_CLKTCK, 100),
                 (AT_SECURE, 0), (AT_RANDOM, random), (AT_HWCAP2, 0), (AT_EXECFN, execfn),
                 (AT_NULL, 0)]
         words = [len(argv), *argv, 0, *envp, 0] + [v for pair in auxv for v in pair]
@@ -307,8 +301,8 @@ class LinuxProcessExecutor(EmulatedExecutor):
         sp = self._initial_stack(start, args, self._program_headers())
         try:
             with self._top_level():
-                if self.arch == "aarch64":
-                    self.bridge.call(start, [0], sp)  # x0: rtld_fini, none when static
+                if self.target.start_trampoline is None:
+                    self.bridge.call(start, [0], sp)  # rtld_fini: none when static
                 else:
                     self.bridge.call(self.trampoline, [sp, start], sp - 256)
         except _Exited as done:
@@ -324,12 +318,10 @@ class LinuxProcessExecutor(EmulatedExecutor):
         raise ProgramExit(code)
 
 
-class AtexitSetPlugin:
-    """ObjectLinkingLayer plugin: glibc's ``__libc_atexit`` section (pointers to functions
-    ``exit`` runs last, ``_IO_cleanup``) is kept alive, as ld's KEEP does, and its pointers
-    are copied, fixed up, into the table ``__start___libc_atexit`` names."""
-
-    SECTION = "__libc_atexit"
+class AtexitSet:
+    """glibc's ``__libc_atexit`` set (pointers to functions ``exit`` runs last,
+    ``_IO_cleanup``) as a table of ``capacity`` noop-padded pointers at ``address``: the
+    AtexitSetService (executors/services.py) orc/plugins/libc_atexit.py fills."""
 
     def __init__(self, buffer, address: int, capacity: int, noop: int) -> None:  # type: ignore[no-untyped-def]
         self.buffer = buffer
@@ -339,30 +331,13 @@ class AtexitSetPlugin:
         for i in range(capacity):
             buffer[address + 8 * i:address + 8 * i + 8] = noop.to_bytes(8, "little")
 
-    def modify_pass_config(self, mr, graph: LinkGraph, config: PassConfiguration) -> None:  # type: ignore[no-untyped-def]
-        section = graph.sections.get(self.SECTION)
-        if section is None:
-            return
-        for block in section.blocks:
-            graph.add_anonymous_symbol(block, 0, live=True)
-        config.post_fixup_passes.append(self._record)
-
-    def _record(self, graph: LinkGraph) -> None:
-        for block in graph.sections[self.SECTION].blocks:
-            content = bytes(block.content or bytes(block.size))
-            for at in range(0, len(content) - 7, 8):
-                if self.count == self.capacity:
-                    raise ExecutionError(f"more than {self.capacity} __libc_atexit entries",
-                                         graph.name)
-                where = self.address + 8 * self.count
-                self.buffer[where:where + 8] = content[at:at + 8]
-                self.count += 1
-
-    def notify_emitted(self, mr, graph: LinkGraph, alloc) -> None:  # type: ignore[no-untyped-def]
-        pass
-
-    def notify_remove_resources(self, tracker) -> None:  # type: ignore[no-untyped-def]
-        pass
+    def add(self, pointers: bytes, name: str) -> None:
+        for at in range(0, len(pointers) - 7, 8):
+            if self.count == self.capacity:
+                raise ExecutionError(f"more than {self.capacity} __libc_atexit entries", name)
+            where = self.address + 8 * self.count
+            self.buffer[where:where + 8] = pointers[at:at + 8]
+            self.count += 1
 
 
 class _Exited(Exception):
