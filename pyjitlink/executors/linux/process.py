@@ -55,7 +55,7 @@ from pyjitlink.executors.linux.signals import (
     signal_name,
 )
 from pyjitlink.executors.linux.syscalls import LinuxSyscalls
-from pyjitlink.executors.linux.threads import SLICE, Deadlock, Scheduler
+from pyjitlink.executors.linux.threads import SLICE, Scheduler
 from pyjitlink.executors.static_tls import StaticTLSLayout
 from pyjitlink.jitlink.graph import LinkGraph, MemProt
 from pyjitlink.jitlink.passes import PassConfiguration
@@ -164,6 +164,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
         self.scheduler = Scheduler(arch, self.engine, self.memory, os.getpid(),
                                    SignalFrames(arch, self.engine, self.memory, code + 48))
         self.syscalls.add_handlers(self.scheduler.handlers())
+        self.scheduler.describe = self.describe
         # Data: ELF header + program headers, scratch words, then the tables.
         self.data_size = 0x2000 + 8 * 3 * TABLE_CAPACITY + 24 * TABLE_CAPACITY
         self.data = data = arena.reserve(self.data_size)
@@ -388,11 +389,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
                                             f"({self.describe(self.abi.pc)})",
                                             self.file_of(self.abi.pc))
                     scheduler.preempt()
-                try:
-                    pc = scheduler.resume(self._killed, bridge.check_stop)
-                except Deadlock as deadlock:
-                    deadlock.file = self.file_of(self.abi.pc)
-                    raise
+                pc = scheduler.resume(self._killed, bridge.check_stop)
         finally:
             bridge.depth -= 1
 

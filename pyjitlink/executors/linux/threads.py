@@ -87,6 +87,7 @@ class Thread:
     bitset: int = 0
     deadline: float | None = None  # time.monotonic() at which the wait times out
     timeout_result: int = 0
+    waits_at: int = 0  # the program counter of its blocking system call
     wait_order: int = 0  # when it began to wait: futex waiters wake first in, first out
     result: int | None = None  # the pending system call's result, written when it runs
     mask: int = 0
@@ -118,6 +119,7 @@ class Scheduler:
         self._sigreturn = False
         self._warned: set[str] = set()
         self._waits = 0
+        self.describe: Callable[[int], str] = hex  # an address as "symbol+offset"
         if arch == "aarch64":
             from unicorn import arm64_const as r
 
@@ -247,8 +249,8 @@ class Scheduler:
             time.sleep(min(max(0.0, min(deadlines) - now), 0.05))
 
     def _deadlock(self, threads: list[Thread]) -> Deadlock:
-        waits = [f"thread {t.tid} on the futex at {t.futex:#x}" if t.futex else
-                 f"thread {t.tid}" for t in threads if t.state == WAITING]
+        waits = [f"thread {t.tid} in {self.describe(t.waits_at)} on the futex at "
+                 f"{t.futex:#x}" for t in threads if t.state == WAITING]
         return Deadlock(f"deadlock: every thread waits and none can wake it "
                         f"({', '.join(waits)})")
 
@@ -265,6 +267,7 @@ class Scheduler:
         thread.deadline, thread.timeout_result = deadline, timeout_result
         self._waits += 1
         thread.wait_order = self._waits
+        thread.waits_at = self.engine.read(self.pc_reg)
         thread.result = 0  # woken: 0, unless the waker says otherwise
         self._request(switch=True)
         return 0
