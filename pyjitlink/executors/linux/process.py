@@ -165,6 +165,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
                                    SignalFrames(arch, self.engine, self.memory, code + 48))
         self.syscalls.add_handlers(self.scheduler.handlers())
         self.scheduler.describe = self.describe
+        self.scheduler.backtrace_lines = self.backtrace_lines
         # Data: ELF header + program headers, scratch words, then the tables.
         self.data_size = 0x2000 + 8 * 3 * TABLE_CAPACITY + 24 * TABLE_CAPACITY
         self.data = data = arena.reserve(self.data_size)

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pyjitlink.errors import ExecutionError
+from pyjitlink.executors.host_bridge import GuestFault
 from pyjitlink.executors.linux.signals import (
     DEFAULT_IGNORED,
     SA_NODEFER,
@@ -120,6 +121,8 @@ class Scheduler:
         self._warned: set[str] = set()
         self._waits = 0
         self.describe: Callable[[int], str] = hex  # an address as "symbol+offset"
+        # The frames from a program counter up, as fault reports show them.
+        self.backtrace_lines: Callable[[int], list[str]] = lambda pc: []
         if arch == "aarch64":
             from unicorn import arm64_const as r
 
@@ -214,6 +217,9 @@ class Scheduler:
             self.current = chosen
         elif current.state == DEAD:
             self._free(current)
+        for tid in [t.tid for t in self.threads.values() if t.state == DEAD and
+                    t is not self.current]:
+            del self.threads[tid]  # its context is freed; a signal to it is ESRCH
         thread = self.current
         if thread.first_registers is not None:
             for reg, value in thread.first_registers.items():
@@ -249,10 +255,33 @@ class Scheduler:
             time.sleep(min(max(0.0, min(deadlines) - now), 0.05))
 
     def _deadlock(self, threads: list[Thread]) -> Deadlock:
+        waiting = [t for t in threads if t.state == WAITING]
         waits = [f"thread {t.tid} in {self.describe(t.waits_at)} on the futex at "
-                 f"{t.futex:#x}" for t in threads if t.state == WAITING]
-        return Deadlock(f"deadlock: every thread waits and none can wake it "
-                        f"({', '.join(waits)})")
+                 f"{t.futex:#x}" for t in waiting]
+        details: list[str] = []
+        for thread in waiting:
+            details.append(f"  thread {thread.tid}:")
+            details += [f"  {line}" for line in self.backtrace(thread)]
+        error = Deadlock(f"deadlock: every thread waits and none can wake it "
+                         f"({', '.join(waits)})")
+        error.details = tuple(details)
+        return error
+
+    def backtrace(self, thread: Thread) -> list[str]:
+        """``thread``'s frames, one line each (the executor's backtrace from its saved
+        registers); the CPU is left with the running thread's registers."""
+        if thread is not self.current:
+            self._save(self.current)
+            assert thread.context is not None
+            self.engine.lib.uc_context_restore(self.engine.handle, thread.context)
+        try:
+            return self.backtrace_lines(self.engine.read(self.pc_reg))
+        except Exception:  # noqa: BLE001 - a report detail: never hide the deadlock itself
+            return []
+        finally:
+            if thread is not self.current:
+                assert self.current.context is not None
+                self.engine.lib.uc_context_restore(self.engine.handle, self.current.context)
 
     def _wake(self, thread: Thread, result: int) -> None:
         thread.state = RUNNABLE
@@ -306,7 +335,10 @@ class Scheduler:
         if action.handler in (SIG_DFL, SIG_IGN) or thread.mask & (1 << (number - 1)):
             return False
         info = self.frames.siginfo(number, code, address=address)
-        self._enter_handler(thread, number, action, info, address)
+        try:
+            self._enter_handler(thread, number, action, info, address)
+        except GuestFault:  # no stack for the frame: the kernel forces the default action
+            return False
         return True
 
     def _queue(self, thread: Thread, number: int, code: int) -> None:
