@@ -117,6 +117,16 @@ static void *until_signalled(void *arg) {
         sched_yield();
     return NULL;
 }
+static char alternate[64 * 1024];
+static volatile int on_alternate, reported_onstack;
+static void on_usr1_alt(int sig) {
+    char local;
+    stack_t now;
+    (void)sig;
+    on_alternate = &local >= alternate && &local < alternate + sizeof alternate;
+    sigaltstack(NULL, &now);
+    reported_onstack = (now.ss_flags & SS_ONSTACK) != 0;
+}
 static void *chatter(void *arg) {
     char line[32];
     for (int step = 0; step < 5; step++) {
@@ -163,6 +173,17 @@ int main(int argc, char **argv) {
         pthread_join(thread, NULL);
         printf("SIGUSR2 handled by the %s thread\n",
                pthread_equal(handled_by, thread) ? "target" : "other");
+    } else if (!strcmp(mode, "altstack")) {
+        stack_t stack = {.ss_sp = alternate, .ss_size = sizeof alternate, .ss_flags = 0};
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_usr1_alt;
+        sa.sa_flags = SA_ONSTACK;
+        sigaltstack(&stack, NULL);
+        sigaction(SIGUSR1, &sa, NULL);
+        raise(SIGUSR1);
+        printf("handler on the alternate stack: %s, SS_ONSTACK: %s\n",
+               on_alternate ? "yes" : "no", reported_onstack ? "yes" : "no");
     } else if (!strcmp(mode, "usr1")) {
         printf("before\n");
         fflush(stdout);
@@ -185,12 +206,12 @@ def test_timeouts_default_actions_and_deadlock(tmp_path: Path, arch: str) -> Non
     obj = tmp_path / "corners.o"
     subprocess.run([cc, "-O2", "-c", str(source), "-o", str(obj)], check=True)
     exe = _static(arch, [source], tmp_path / "corners")
-    for mode, status in (("timedwait", 0), ("pthread_kill", 0), ("usr1", 138),
+    for mode, status in (("timedwait", 0), ("pthread_kill", 0), ("altstack", 0), ("usr1", 138),
                          ("threadfault", 139)):
         ours = _run(_pyjitlink(arch, str(obj), "-args", "corners", mode), tmp_path)
         theirs = _run([*exe, mode], tmp_path)
         assert (ours[0], ours[2]) == (theirs[0], theirs[2]) and ours[2] == status, mode
-        assert "other" not in ours[0]
+        assert "other" not in ours[0] and ": no" not in ours[0]
         if status:
             name = "User defined signal 1" if mode == "usr1" else "Segmentation fault"
             assert ours[1].startswith("pyjitlink: error: ") and name in ours[1]
