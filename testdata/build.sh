@@ -315,11 +315,11 @@ fi
 DEBUG_PROGRAMS=(crash)
 DEBUG_CFLAGS="-std=gnu11 -g -O0 -Wall"
 
-# run_crashes PROG EXE OUTDIR [RUNNER...]: as run_all, over <prog>/crashes.txt, without
+# run_listed LIST PROG EXE OUTDIR [RUNNER...]: as run_all, over <prog>/LIST, without
 # stderr (the runner's own crash message would land there).
-run_crashes() {
-  local prog="$1" exe="$2" rdir="$3"
-  shift 3
+run_listed() {
+  local list="$1" prog="$2" exe="$3" rdir="$4"
+  shift 4
   local pdir="$HERE/$prog" run args
   mkdir -p "$rdir"
   while read -r run args; do
@@ -330,7 +330,7 @@ run_crashes() {
     (cd "$pdir" && ulimit -c 0 && "$@" "$exe" $args >"$rdir/$run.stdout" 2>/dev/null </dev/null)
     echo $? >"$rdir/$run.rc"
     set -e
-  done <"$pdir/crashes.txt"
+  done <"$pdir/$list"
 }
 
 echo
@@ -346,7 +346,7 @@ for prog in "${DEBUG_PROGRAMS[@]}"; do
     objs+=("$pdir/O0-g/$s.o")
   done
   $CC -pie -o "$TMP/$prog-O0-g" "${objs[@]}"
-  run_crashes "$prog" "$TMP/$prog-O0-g" "$pdir/expected"
+  run_listed crashes.txt "$prog" "$TMP/$prog-O0-g" "$pdir/expected"
   echo "$prog/O0-g: ${#objs[@]} objects, compiled and run"
   if [ -z "$a64_missing" ]; then
     rm -rf "$pdir/a64-O0-g"
@@ -375,23 +375,6 @@ done
 TARGET_PROGRAMS=(pthreads signals)
 TARGET_CFLAGS="-std=gnu11 -O2 -g0 -Wall"
 
-# run_target PROG EXE OUTDIR [RUNNER...]: as run_crashes, over <prog>/target-runs.txt.
-run_target() {
-  local prog="$1" exe="$2" rdir="$3"
-  shift 3
-  local pdir="$HERE/$prog" run args
-  mkdir -p "$rdir"
-  while read -r run args; do
-    [ -z "$run" ] && continue
-    case "$run" in \#*) continue ;; esac
-    set +e
-    # shellcheck disable=SC2086
-    (cd "$pdir" && ulimit -c 0 && "$@" "$exe" $args >"$rdir/$run.stdout" 2>/dev/null </dev/null)
-    echo $? >"$rdir/$run.rc"
-    set -e
-  done <"$pdir/target-runs.txt"
-}
-
 echo
 for prog in "${TARGET_PROGRAMS[@]}"; do
   pdir="$HERE/$prog"
@@ -406,7 +389,7 @@ for prog in "${TARGET_PROGRAMS[@]}"; do
     objs+=("$pdir/O2/$s.o")
   done
   $CC -static -o "$TMP/$prog-O2" "${objs[@]}"
-  run_target "$prog" "$TMP/$prog-O2" "$pdir/expected"
+  run_listed target-runs.txt "$prog" "$TMP/$prog-O2" "$pdir/expected"
   echo "$prog/O2: ${#objs[@]} objects, compiled and run"
   if [ -z "$a64_missing" ]; then
     rm -rf "$pdir/a64-O2"
@@ -421,7 +404,7 @@ for prog in "${TARGET_PROGRAMS[@]}"; do
     done
     $A64_CC -static -o "$TMP/$prog-a64-O2" "${objs[@]}"
     rdir="$TMP/out-$prog-a64-O2"
-    run_target "$prog" "$TMP/$prog-a64-O2" "$rdir" "$QEMU_AARCH64"
+    run_listed target-runs.txt "$prog" "$TMP/$prog-a64-O2" "$rdir" "$QEMU_AARCH64"
     if ! diff -r "$pdir/expected" "$rdir" >"$TMP/diff" 2>&1; then
       echo "MISMATCH: $prog flavour a64-O2 differs from the x86-64 expected output:" >&2
       head -n 40 "$TMP/diff" >&2
