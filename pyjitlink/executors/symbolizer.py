@@ -118,14 +118,21 @@ class Symbolizer:
                 return found
         return None
 
-    def find_fde(self, read: Reader, pc: int) -> int | None:
-        """Address of the FDE covering ``pc`` among the recorded ``.eh_frame`` records."""
+    def fdes(self, read: Reader) -> list[tuple[int, int, int]]:
+        """(pc_begin, pc_end, FDE address) of every recorded FDE, sorted (``read`` reads
+        the linked records); cached until a graph is added or removed."""
         with self.lock:
             if self._fdes is None:
                 records = [a for addresses in self.eh_records.values() for a in addresses]
                 self._fdes = fde_table(read, records)
                 self._fde_starts = [f[0] for f in self._fdes]
-            fdes, starts = self._fdes, self._fde_starts
+            return self._fdes
+
+    def find_fde(self, read: Reader, pc: int) -> int | None:
+        """Address of the FDE covering ``pc`` among the recorded ``.eh_frame`` records."""
+        fdes = self.fdes(read)
+        with self.lock:
+            starts = self._fde_starts if self._fdes is fdes else [f[0] for f in fdes]
         index = bisect.bisect_right(starts, pc) - 1
         if index >= 0 and fdes[index][0] <= pc < fdes[index][1]:
             return fdes[index][2]

@@ -29,6 +29,7 @@ from pyjitlink.executors.base import TLSModule
 from pyjitlink.executors.emulated import ARENA_BASE, ARENA_LIMIT, STACK_TOP, EmulatedExecutor
 from pyjitlink.executors.emulated_tls import TLSDESC_RETURN
 from pyjitlink.executors.host_bridge import GuestFault, ProgramExit
+from pyjitlink.executors.linux.eh_frame_hdr import SPARE_ENTRIES, EHFrameHeader, EHFrameHeaderPlugin
 from pyjitlink.executors.linux.ifunc import IFuncPlugin, IRelativeTable
 from pyjitlink.executors.linux.syscalls import LinuxSyscalls, ProcessExited, ProcessKilled
 from pyjitlink.executors.static_tls import StaticTLSLayout
@@ -46,7 +47,7 @@ TLS_ALIGN = 64  # PT_TLS p_align: modules' alignment must not exceed it
 HWCAP = {"aarch64": 0x3, "x86_64": 0x178BFBFF}
 PLATFORM = {"aarch64": b"aarch64", "x86_64": b"x86_64"}
 EM_MACHINE = {"aarch64": 183, "x86_64": 62}
-PT_LOAD, PT_PHDR, PT_TLS, PT_GNU_STACK = 1, 6, 7, 0x6474E551
+PT_LOAD, PT_PHDR, PT_TLS, PT_GNU_EH_FRAME, PT_GNU_STACK = 1, 6, 7, 0x6474E550, 0x6474E551
 (AT_NULL, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID,
  AT_EUID, AT_GID, AT_EGID, AT_PLATFORM, AT_HWCAP, AT_CLKTCK, AT_SECURE, AT_RANDOM, AT_HWCAP2,
  AT_EXECFN) = (0, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 23, 25, 26, 31)
@@ -164,7 +165,9 @@ class LinuxProcessExecutor(EmulatedExecutor):
             "__bss_start": BRK_BASE, "_etext": data, "etext": data, "__etext": data,
         }
         self.tls = LinuxTLS(arch, resolver)  # type: ignore[assignment]
-        self.plugins += [IFuncPlugin(self.irelative), self.atexit_set]  # type: ignore[list-item]
+        self.eh_frame_hdr = EHFrameHeaderPlugin(lambda: self.symbolizer.fdes(self._read_target))
+        self.plugins += [IFuncPlugin(self.irelative), self.atexit_set,  # type: ignore[list-item]
+                         self.eh_frame_hdr]
         if arch == "x86_64":
             self._hook_syscall_instruction()
             # Enters _start with rsp at argc (a call would push a return address there):
@@ -254,8 +257,18 @@ class LinuxProcessExecutor(EmulatedExecutor):
         if memsz:
             tls_at = self.arena.reserve(max(len(image), 1))
             self.arena.commit(tls_at, image, max(len(image), 1), MemProt.READ)
+        # One PT_LOAD spans the whole arena: glibc's _dl_find_object covers each PT_LOAD
+        # of a static program, and answers with PT_GNU_EH_FRAME (eh_frame_hdr.py).
+        fdes = self.symbolizer.fdes(self._read_target)
+        capacity = len(fdes) + SPARE_ENTRIES
+        size = EHFrameHeader.size_for(capacity)
+        hdr_at = self.arena.reserve(size)
+        self.arena.commit(hdr_at, b"", size, MemProt.READ)
+        self.eh_frame_hdr.header = header = EHFrameHeader(self.memory.buffer, hdr_at, capacity)
+        header.write(fdes)
         phdrs = [(PT_PHDR, 4, self.phdr - self.data, self.phdr, 0, 0, 8),
-                 (PT_LOAD, 5, 0, self.data, self.data_size, self.data_size, 4096),
+                 (PT_LOAD, 5, 0, ARENA_BASE, 0, ARENA_LIMIT - ARENA_BASE, 4096),
+                 (PT_GNU_EH_FRAME, 4, 0, hdr_at, size, size, 4),
                  (PT_GNU_STACK, 6, 0, 0, 0, 0, 16)]
         if memsz:
             phdrs.append((PT_TLS, 4, 0, tls_at, len(image), memsz, TLS_ALIGN))
