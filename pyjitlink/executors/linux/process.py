@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import struct
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pyjitlink.errors import ExecutionError, JITLinkError
 from pyjitlink.executors.base import TLSModule
@@ -41,6 +41,7 @@ RET = {"aarch64": struct.pack("<I", 0xD65F03C0), "x86_64": b"\xc3"}
 TABLE_CAPACITY = 1024  # entries of each init/fini/IRELATIVE table
 ATEXIT_CAPACITY = 16  # entries of the __libc_atexit table
 UC_HOOK_INSN, UC_X86_INS_SYSCALL = 2, 699
+TLS_GET_ADDR_MODULES = 256  # entries of the module id -> offset table (x86-64)
 TLS_ALIGN = 64  # PT_TLS p_align: modules' alignment must not exceed it
 # AArch64: HWCAP_FP | HWCAP_ASIMD (what every ARMv8-A CPU Unicorn emulates has; no HWCAP_CPUID,
 # so glibc does not read MIDR_EL1). x86-64: glibc reads cpuid, AT_HWCAP is informational.
@@ -60,8 +61,10 @@ class LinuxTLS:
     ``segment()`` to join them into the PT_TLS image. glibc allocates the thread's block and
     sets the thread pointer itself."""
 
-    def __init__(self, arch: str, resolver: int) -> None:
+    def __init__(self, arch: str, resolver: int,
+                 offsets: Callable[[int, int], None] = lambda module, offset: None) -> None:
         self.layout = StaticTLSLayout(arch)
+        self.offsets = offsets  # told each module's (id, thread-pointer offset)
         if self.layout.variant == 1:
             self.layout.used = TLS_ALIGN  # roundup(TCB size 16, p_align)
         self.images: list[tuple[int, bytes]] = []  # (tp offset, image)
@@ -73,6 +76,10 @@ class LinuxTLS:
                                f"process's TLS segment is aligned to {TLS_ALIGN}", name)
         module = self.layout.create_module(image, size, alignment, name)
         assert module.tp_offset is not None
+        if module.module_id >= TLS_GET_ADDR_MODULES:
+            raise JITLinkError(f"more than {TLS_GET_ADDR_MODULES - 1} objects with "
+                               f"thread-local data", name)
+        self.offsets(module.module_id, module.tp_offset)
         self.images.append((module.tp_offset, bytes(image)))
         return module
 
@@ -164,7 +171,8 @@ class LinuxProcessExecutor(EmulatedExecutor):
             "__stop___libc_freeres_ptrs": data + 0x1010,
             "__bss_start": BRK_BASE, "_etext": data, "etext": data, "__etext": data,
         }
-        self.tls = LinuxTLS(arch, resolver)  # type: ignore[assignment]
+        self.tls = LinuxTLS(arch, resolver, self._note_tls_offset)  # type: ignore[assignment]
+        self.tls_offsets = data + 0x1800  # module id -> thread-pointer offset, 8 bytes each
         self.eh_frame_hdr = EHFrameHeaderPlugin(lambda: self.symbolizer.fdes(self._read_target))
         self.plugins += [IFuncPlugin(self.irelative), self.atexit_set,  # type: ignore[list-item]
                          self.eh_frame_hdr]
@@ -174,6 +182,14 @@ class LinuxProcessExecutor(EmulatedExecutor):
             # mov %rdi, %rsp; xor %edx, %edx (no rtld_fini); jmp *%rsi.
             self.trampoline = code + 32
             self.memory.buffer[code + 32:code + 39] = bytes.fromhex("4889fc31d2ffe6")
+            # x86-64 glibc's libc.a has no __tls_get_addr (ld relaxes general-dynamic
+            # accesses in a static link; we do not): tp + offsets[ti_module] + ti_offset.
+            # mov (%rdi),%rax; mov offsets(,%rax,8),%rax; add 8(%rdi),%rax;
+            # add %fs:0,%rax; ret
+            stub = (bytes.fromhex("488b07488b04c5") + struct.pack("<i", self.tls_offsets) +
+                    bytes.fromhex("48034708644803042500000000c3"))
+            self.memory.buffer[code + 64:code + 64 + len(stub)] = stub
+            self.static_symbols["__tls_get_addr"] = code + 64
 
     def _hook_syscall_instruction(self) -> None:
         """x86-64 ``syscall`` reaches _system_call (Unicorn's UC_HOOK_INSN for
@@ -191,6 +207,10 @@ class LinuxProcessExecutor(EmulatedExecutor):
                                      ctypes.c_int(UC_X86_INS_SYSCALL))
         if err:
             raise ExecutionError(f"cannot hook the syscall instruction (unicorn error {err})")
+
+    def _note_tls_offset(self, module: int, offset: int) -> None:
+        at = self.tls_offsets + 8 * module
+        self.memory.buffer[at:at + 8] = offset.to_bytes(8, "little", signed=True)
 
     # ------------------------------------------------------------------ symbols
 
