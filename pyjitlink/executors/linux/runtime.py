@@ -1,7 +1,8 @@
 """Finding the target's static C runtime as the gcc driver does.
 
-For a target (``aarch64`` or ``x86_64``) the runtime is glibc's ``crt1.o`` and ``libc.a``
-and the compiler's ``libgcc.a`` and ``libgcc_eh.a``, the inputs ``gcc -static`` links. Each
+For a target (``aarch64`` or ``x86_64``) the runtime is glibc's ``crt1.o``, ``libm.a`` and
+``libc.a`` and the compiler's ``libgcc.a`` and ``libgcc_eh.a``, the inputs ``gcc -static``
+links, with ``libstdc++.a`` first when it is installed (as ``g++ -static`` links it). Each
 is found by asking the target's gcc (``aarch64-linux-gnu-gcc -print-file-name=libc.a``), then
 in Debian's multiarch and cross directories (``/usr/aarch64-linux-gnu/lib``,
 ``/usr/lib/gcc-cross/aarch64-linux-gnu/N``, ``/usr/lib/x86_64-linux-gnu``,
@@ -25,6 +26,9 @@ TRIPLES = {"aarch64": "aarch64-linux-gnu", "x86_64": "x86_64-linux-gnu"}
 # libm.a too: the Python C library has always given emulated programs the math functions
 # without -lm, and an archive only adds the members a program needs.
 RUNTIME_ARCHIVES = ("libm.a", "libc.a", "libgcc.a", "libgcc_eh.a")
+# The C++ runtime, first in link order as g++ puts -lstdc++; linked when installed, so that
+# C++ objects run without -lstdc++ (a C program takes none of its members).
+OPTIONAL_ARCHIVES = ("libstdc++.a",)
 STARTUP_OBJECT = "crt1.o"
 
 
@@ -35,7 +39,8 @@ class RuntimeNotFound(ExecutionError):
 @dataclass(frozen=True)
 class TargetRuntime:
     """The files a static link of ``arch`` uses: ``crt1`` (``_start``) and ``archives``
-    (libc.a, libgcc.a, libgcc_eh.a, in link order), as absolute paths."""
+    (libstdc++.a when installed, libm.a, libc.a, libgcc.a, libgcc_eh.a, in link order), as
+    absolute paths."""
 
     arch: str
     crt1: str
@@ -118,6 +123,10 @@ def find_runtime(arch: str, sysroot: str | None = None,
                                   f"found{where} (install {package}, or give -sysroot)")
         paths[name] = path
     archives: list[str] = []
+    for name in OPTIONAL_ARCHIVES:
+        path = find_file(arch, name, sysroot, host_arch)
+        if path is not None:
+            archives += expand_library(path, sysroot)
     for name in RUNTIME_ARCHIVES:
         archives += expand_library(paths[name], sysroot)
     return TargetRuntime(arch, paths[STARTUP_OBJECT], tuple(archives))
