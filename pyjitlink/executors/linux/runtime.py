@@ -76,14 +76,23 @@ def search_dirs(arch: str, sysroot: str | None = None) -> list[str]:
     root = sysroot or "/"
     dirs = [f"usr/{triple}/lib", f"usr/lib/{triple}", f"lib/{triple}", "usr/lib", "lib",
             "usr/lib64", "lib64"]
+    return [os.path.join(root, d) for d in dirs] + compiler_dirs(arch, sysroot)
+
+
+def compiler_dirs(arch: str, sysroot: str | None = None) -> list[str]:
+    """gcc's own library directories for ``arch`` (libgcc.a, libstdc++), newest version
+    first: ``usr/lib/gcc-cross/TRIPLE/N`` and ``usr/lib/gcc/TRIPLE/N`` below ``sysroot``."""
+    triple = TRIPLES[arch]
+    root = sysroot or "/"
+    dirs = []
     for parent in (f"usr/lib/gcc-cross/{triple}", f"usr/lib/gcc/{triple}"):
         base = os.path.join(root, parent)
         try:
             versions = sorted(os.listdir(base), key=_version_key, reverse=True)
         except OSError:
             continue
-        dirs += [os.path.join(parent, v) for v in versions]
-    return [os.path.join(root, d) for d in dirs]
+        dirs += [os.path.join(base, v) for v in versions if os.path.isdir(os.path.join(base, v))]
+    return dirs
 
 
 def _version_key(text: str) -> tuple[int, ...]:
@@ -197,3 +206,26 @@ def expand_library(path: str, sysroot: str | None = None, depth: int = 0) -> lis
             name = os.path.join(os.path.dirname(path), name)
         result += expand_library(name, sysroot, depth + 1)
     return result
+
+
+def linker_script_target(path: str, archives_only: bool = False) -> tuple[str, str] | None:
+    """What ``-l`` links when it finds the GNU ld script at ``path`` (Debian's ``libm.so``,
+    ``libm.a``, ``libc.so``): (kind, file) of the script's first input that exists and is
+    not ``AS_NEEDED``, kind "shared" or "archive" (only archives with ``archives_only``);
+    None when the file is no script or names nothing usable."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(1 << 16)
+    except OSError:
+        return None
+    if not is_linker_script(data):
+        return None
+    for name, as_needed in linker_script_inputs(data.decode("ascii", "replace")):
+        if as_needed or name.startswith("-l"):
+            continue
+        if not os.path.isabs(name):
+            name = os.path.join(os.path.dirname(path), name)
+        kind = "archive" if name.endswith(".a") else "shared"
+        if os.path.isfile(name) and (kind == "archive" or not archives_only):
+            return kind, name
+    return None
