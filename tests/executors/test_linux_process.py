@@ -210,8 +210,10 @@ def test_sysroot_and_linker_scripts(tmp_path: Path) -> None:
 def test_the_installed_runtime_is_found_as_gcc_finds_it() -> None:
     cc, _ = _tools()
     runtime = find_runtime("aarch64")
-    for name, path in (("crt1.o", runtime.crt1), ("libc.a", runtime.archives[1]),
-                       ("libgcc.a", runtime.archives[2])):
+    by_name = {os.path.basename(p): p for p in runtime.archives}
+    assert list(by_name)[:3] == ["libstdc++.a", "libm.a", "libc.a"]  # g++'s link order
+    for name, path in (("crt1.o", runtime.crt1), ("libc.a", by_name["libc.a"]),
+                       ("libgcc.a", by_name["libgcc.a"]), ("libstdc++.a", by_name["libstdc++.a"])):
         asked = subprocess.run([cc, f"-print-file-name={name}"], capture_output=True,
                                text=True, check=True).stdout.strip()
         assert path == os.path.normpath(asked)
