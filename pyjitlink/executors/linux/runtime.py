@@ -14,6 +14,7 @@ inputs with ``GROUP``, ``INPUT`` and ``AS_NEEDED``; ``linker_script_inputs`` rea
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import shutil
@@ -115,12 +116,70 @@ def find_file(arch: str, name: str, sysroot: str | None = None,
     return None
 
 
+def cache_dir() -> str | None:
+    """pyjitlink's private cache directory, ``$XDG_CACHE_HOME/pyjitlink`` (by default
+    ``~/.cache/pyjitlink``), created with mode 0700; None when it cannot be made or is not
+    ours alone (then nothing is cached)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(base, "pyjitlink")
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        info = os.stat(path)
+    except OSError:
+        return None
+    if info.st_uid != os.getuid() or info.st_mode & 0o077:
+        return None
+    return path
+
+
+def _stamp(path: str) -> list[int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
 def find_runtime(arch: str, sysroot: str | None = None,
                  host_arch: str = "x86_64") -> TargetRuntime:
     """The static C runtime of ``arch``; RuntimeNotFound naming the first missing file and
-    the package that provides it on Debian."""
+    the package that provides it on Debian.
+
+    The answer is remembered in ``cache_dir()`` (``runtime-ARCH.json``), keyed by the
+    target gcc's and the search directories' modification times and checked against each
+    file's size and modification time, so that a run does not ask gcc again."""
     if arch not in TRIPLES:
         raise RuntimeNotFound(f"no target C runtime for {arch}")
+    gccs = [shutil.which(g) for g in _gcc_names(arch, host_arch)] if sysroot is None else []
+    key = [arch, sysroot, host_arch, [(g, _stamp(g)) for g in gccs if g],
+           [(d, _stamp(d)) for d in search_dirs(arch, sysroot)]]
+    directory = cache_dir()
+    cache = os.path.join(directory, f"runtime-{arch}.json") if directory else None
+    if cache is not None:
+        try:
+            with open(cache, encoding="utf-8") as f:
+                saved = json.load(f)
+            if saved["key"] == json.loads(json.dumps(key)) and all(
+                    _stamp(path) == stamp for path, stamp in saved["stamps"]):
+                return TargetRuntime(arch, saved["crt1"], tuple(saved["archives"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    runtime = _find_runtime(arch, sysroot, host_arch)
+    if cache is not None:
+        files = [runtime.crt1, *runtime.archives]
+        record = {"key": key, "crt1": runtime.crt1, "archives": list(runtime.archives),
+                  "stamps": [(path, _stamp(path)) for path in files]}
+        try:
+            temporary = f"{cache}.{os.getpid()}"
+            with open(temporary, "w", encoding="utf-8") as f:
+                json.dump(record, f)
+            os.replace(temporary, cache)
+        except OSError:
+            pass
+    return runtime
+
+
+def _find_runtime(arch: str, sysroot: str | None, host_arch: str) -> TargetRuntime:
     paths = {}
     for name in (STARTUP_OBJECT, *RUNTIME_ARCHIVES):
         path = find_file(arch, name, sysroot, host_arch)
