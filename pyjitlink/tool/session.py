@@ -325,10 +325,8 @@ class Session:
         """Natively, ``jd`` links gcc's libgcc.a last, as the gcc driver adds it to every
         link: compiler helpers (``__muldc3``, ``__addtf3``, ...) are hidden there, so each
         JITDylib takes its own copy, as each executable or shared object does."""
-        from pyjitlink.executors.native import NativeExecutor
-
-        if not isinstance(self.executor, NativeExecutor) or self.host_symbols is None:
-            return
+        if self._emulator is not None or self.executor is None or self.host_symbols is None:
+            return  # emulated (its own C library) or -noexec
         if self._libgcc is None:
             from pyjitlink.executors.linux.runtime import find_file
 
