@@ -30,7 +30,8 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Session": ("pyjitlink.tool.session", "Session"),
+    "Session": ("pyjitlink.orc.lljit", "LLJIT"),
+    "LLJIT": ("pyjitlink.orc.lljit", "LLJIT"),
     "PyJITLinkError": ("pyjitlink.errors", "PyJITLinkError"),
     "JITLinkError": ("pyjitlink.errors", "JITLinkError"),
     "OrcError": ("pyjitlink.errors", "OrcError"),
