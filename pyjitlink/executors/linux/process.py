@@ -179,7 +179,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
         self.tls_offsets = data + 0x1800  # module id -> thread-pointer offset, 8 bytes each
         self.eh_frame_hdr = EHFrameHeaderPlugin(lambda: self.symbolizer.fdes(self._read_target))
         self.plugins += [IFuncPlugin(self.irelative), self.atexit_set,  # type: ignore[list-item]
-                         self.eh_frame_hdr]
+                         self.eh_frame_hdr]  # type: ignore[list-item]
         if arch == "x86_64":
             self._hook_syscall_instruction()
             # Enters _start with rsp at argc (a call would push a return address there):
@@ -288,8 +288,8 @@ class LinuxProcessExecutor(EmulatedExecutor):
         size = EHFrameHeader.size_for(capacity)
         hdr_at = self.arena.reserve(size)
         self.arena.commit(hdr_at, b"", size, MemProt.READ)
-        self.eh_frame_hdr.header = header = EHFrameHeader(self.memory.buffer, hdr_at, capacity)
-        header.write(fdes)
+        self.eh_frame_hdr.header = EHFrameHeader(self.memory.buffer, hdr_at, capacity)
+        self.eh_frame_hdr.header.write(fdes)
         phdrs = [(PT_PHDR, 4, self.phdr - self.data, self.phdr, 0, 0, 8),
                  (PT_LOAD, 5, 0, ARENA_BASE, 0, ARENA_LIMIT - ARENA_BASE, 4096),
                  (PT_GNU_EH_FRAME, 4, 0, hdr_at, size, size, 4),
