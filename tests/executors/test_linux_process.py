@@ -232,8 +232,13 @@ def test_missing_runtime_is_one_error_line(tmp_path: Path) -> None:
     assert err.count("\n") == 1
 
 
-@pytest.mark.parametrize("target", ["aarch64", "x86_64"])
-def test_thread_local_storage_of_program_and_libc(tmp_path: Path, target: str) -> None:
+@pytest.mark.parametrize(("target", "flags"), [
+    ("aarch64", []), ("x86_64", []),
+    # General/local-dynamic (__tls_get_addr) across two TLS modules: tls_get_addr.py.
+    ("aarch64", ["-fPIC", "-mtls-dialect=trad"]), ("x86_64", ["-fPIC"])],
+    ids=["aarch64", "x86_64", "aarch64-trad-pic", "x86_64-pic"])
+def test_thread_local_storage_of_program_and_libc(tmp_path: Path, target: str,
+                                                  flags: list[str]) -> None:
     """The program's TLS (initial- and local-exec, .tdata and .tbss, across two objects) and
     glibc's (errno, locale) in one PT_TLS segment that glibc's start-up sets up."""
     cc = _tools()[0] if target == "aarch64" else shutil.which("gcc")
@@ -242,8 +247,8 @@ def test_thread_local_storage_of_program_and_libc(tmp_path: Path, target: str) -
     objects = []
     for source in sources:
         obj = tmp_path / f"{source.stem}.o"
-        subprocess.run([cc, "-DMAIN_THREAD_ONLY", "-O2", "-c", str(source), "-o", str(obj)],
-                       check=True)
+        subprocess.run([cc, "-DMAIN_THREAD_ONLY", "-O2", *flags, "-c", str(source), "-o",
+                        str(obj)], check=True)
         objects.append(str(obj))
     exe = tmp_path / "tls-static"
     subprocess.run([cc, "-DMAIN_THREAD_ONLY", "-O2", "-static", *map(str, sources), "-o",

@@ -30,6 +30,7 @@ from pyjitlink.executors.emulated import ARENA_BASE, ARENA_LIMIT, STACK_TOP, Emu
 from pyjitlink.executors.emulated_tls import TLSDESC_RETURN
 from pyjitlink.executors.host_bridge import GuestFault, ProgramExit
 from pyjitlink.executors.linux.eh_frame_hdr import SPARE_ENTRIES, EHFrameHeader, EHFrameHeaderPlugin
+from pyjitlink.executors.linux import tls_get_addr
 from pyjitlink.executors.linux.ifunc import IFuncPlugin, IRelativeTable
 from pyjitlink.executors.linux.memory import ZonedMemoryManager
 from pyjitlink.executors.linux.syscalls import LinuxSyscalls, ProcessExited, ProcessKilled
@@ -42,7 +43,6 @@ RET = {"aarch64": struct.pack("<I", 0xD65F03C0), "x86_64": b"\xc3"}
 TABLE_CAPACITY = 1024  # entries of each init/fini/IRELATIVE table
 ATEXIT_CAPACITY = 16  # entries of the __libc_atexit table
 UC_HOOK_INSN, UC_X86_INS_SYSCALL = 2, 699
-TLS_GET_ADDR_MODULES = 256  # entries of the module id -> offset table (x86-64)
 TLS_ALIGN = 64  # PT_TLS p_align: modules' alignment must not exceed it
 # AArch64: HWCAP_FP | HWCAP_ASIMD (what every ARMv8-A CPU Unicorn emulates has; no HWCAP_CPUID,
 # so glibc does not read MIDR_EL1). x86-64: glibc reads cpuid, AT_HWCAP is informational.
@@ -77,8 +77,8 @@ class LinuxTLS:
                                f"process's TLS segment is aligned to {TLS_ALIGN}", name)
         module = self.layout.create_module(image, size, alignment, name)
         assert module.tp_offset is not None
-        if module.module_id >= TLS_GET_ADDR_MODULES:
-            raise JITLinkError(f"more than {TLS_GET_ADDR_MODULES - 1} objects with "
+        if module.module_id >= tls_get_addr.MODULES:
+            raise JITLinkError(f"more than {tls_get_addr.MODULES - 1} objects with "
                                f"thread-local data", name)
         self.offsets(module.module_id, module.tp_offset)
         self.images.append((module.tp_offset, bytes(image)))
@@ -177,23 +177,19 @@ class LinuxProcessExecutor(EmulatedExecutor):
         }
         self.tls = LinuxTLS(arch, resolver, self._note_tls_offset)  # type: ignore[assignment]
         self.tls_offsets = data + 0x1800  # module id -> thread-pointer offset, 8 bytes each
+        # General/local-dynamic TLS: __tls_get_addr references reach a stub of ours.
+        stub = tls_get_addr.stub(arch, self.tls_offsets)
+        self.memory.buffer[code + 64:code + 64 + len(stub)] = stub
+        self.static_symbols[tls_get_addr.NAME] = code + 64
         self.eh_frame_hdr = EHFrameHeaderPlugin(lambda: self.symbolizer.fdes(self._read_target))
         self.plugins += [IFuncPlugin(self.irelative), self.atexit_set,  # type: ignore[list-item]
-                         self.eh_frame_hdr]  # type: ignore[list-item]
+                         self.eh_frame_hdr, tls_get_addr.TLSGetAddrPlugin()]  # type: ignore[list-item]
         if arch == "x86_64":
             self._hook_syscall_instruction()
             # Enters _start with rsp at argc (a call would push a return address there):
             # mov %rdi, %rsp; xor %edx, %edx (no rtld_fini); jmp *%rsi.
             self.trampoline = code + 32
             self.memory.buffer[code + 32:code + 39] = bytes.fromhex("4889fc31d2ffe6")
-            # x86-64 glibc's libc.a has no __tls_get_addr (ld relaxes general-dynamic
-            # accesses in a static link; we do not): tp + offsets[ti_module] + ti_offset.
-            # mov (%rdi),%rax; mov offsets(,%rax,8),%rax; add 8(%rdi),%rax;
-            # add %fs:0,%rax; ret
-            stub = (bytes.fromhex("488b07488b04c5") + struct.pack("<i", self.tls_offsets) +
-                    bytes.fromhex("48034708644803042500000000c3"))
-            self.memory.buffer[code + 64:code + 64 + len(stub)] = stub
-            self.static_symbols["__tls_get_addr"] = code + 64
 
     def _hook_syscall_instruction(self) -> None:
         """x86-64 ``syscall`` reaches _system_call (Unicorn's UC_HOOK_INSN for
