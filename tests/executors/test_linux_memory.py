@@ -1,6 +1,6 @@
-"""executors/linux/memory.py: each graph segment goes to the zone of its protection, zones are
-mapped in a few doubling chunks with that protection (never W+X), released segments are
-zeroed and reused."""
+"""executors/linux/memory.py: a graph's segments go to one stripe, each into the area of its
+protection; a stripe is three emulator regions (never W+X) holding many graphs; released
+segments are zeroed and reused; large graphs get their own segments."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pyjitlink.executors.host_bridge import (
     Engine,
     Memory,
 )
-from pyjitlink.executors.linux.memory import CHUNK, ZonedMemoryManager
+from pyjitlink.executors.linux.memory import AREAS, STRIPE, StripedMemoryManager
 from pyjitlink.jitlink.graph import LinkGraph, MemProt
 from pyjitlink.jitlink.memory import FinalizedAlloc, InFlightAlloc
 
@@ -30,34 +30,40 @@ def _graph(name: str, code: bytes) -> LinkGraph:
     return graph
 
 
-def _link(manager: ZonedMemoryManager, graph: LinkGraph) -> FinalizedAlloc:
+def _link(manager: StripedMemoryManager, graph: LinkGraph) -> FinalizedAlloc:
     allocated: list[InFlightAlloc | Exception] = []
     manager.allocate(graph, allocated.append)
     alloc = allocated[0]
     assert isinstance(alloc, InFlightAlloc)
     finalized: list[FinalizedAlloc | Exception] = []
     alloc.finalize(finalized.append)
-    assert isinstance(finalized[0], FinalizedAlloc)
+    if isinstance(finalized[0], Exception):
+        raise finalized[0]
     return finalized[0]
 
 
 def test_segments_by_protection_in_few_mappings() -> None:
     memory = Memory(Engine("aarch64"))
     try:
-        manager = ZonedMemoryManager(memory, EmulatedArena(memory).reserve)
+        manager = StripedMemoryManager(memory, EmulatedArena(memory))
         graphs = [_graph(f"g{i}", bytes([i % 256]) * 8) for i in range(300)]
         allocs = [_link(manager, g) for g in graphs]
         texts = [g.sections[".text"].blocks[0].address for g in graphs]
-        zone = manager.zones[RX]
-        assert texts == [zone.base + 4096 * i for i in range(300)]  # code next to code
-        # 300 graphs x 3 segments: each zone mapped in a handful of chunks, not 900 regions.
+        first = manager.stripes[0][RX].limit - AREAS[0][2]
+        per_stripe = AREAS[1][2] // 4096  # one read-only page per graph fills it first
+        assert texts[:per_stripe] == [first + 4096 * i for i in range(per_stripe)]
+        for graph in graphs:  # each graph's segments within one stripe
+            addresses = [s.blocks[0].address for s in graph.sections.values()]
+            assert max(addresses) - min(addresses) < STRIPE
+        # 300 graphs x 3 segments: three regions per stripe, not 900 regions.
         regions = memory._regions
-        assert len(regions) <= 3 * 4
+        assert len(manager.stripes) == -(-300 // per_stripe)
+        assert len(regions) == 3 * len(manager.stripes)
         protections = {start: prot for start, _, prot in regions}
-        assert protections[zone.base] == UC_PROT_READ | UC_PROT_EXEC
-        assert protections[manager.zones[RW].base] == UC_PROT_READ | UC_PROT_WRITE
+        assert protections[first] == UC_PROT_READ | UC_PROT_EXEC
+        assert protections[manager.stripes[0][RW].limit - AREAS[2][2]] == \
+            UC_PROT_READ | UC_PROT_WRITE
         assert all(prot & 6 != 6 for _, _, prot in regions)  # never W+X
-        assert regions[0][1] - regions[0][0] >= CHUNK
         assert memory.buffer[texts[7]:texts[7] + 8] == bytes([7]) * 8
         rodata = graphs[9].sections[".rodata"].blocks[0].address
         assert memory.buffer[rodata:rodata + 4] == b"rog9"
@@ -71,29 +77,35 @@ def test_segments_by_protection_in_few_mappings() -> None:
         memory.close()
 
 
-def test_a_full_zone_is_a_link_error() -> None:
+def test_large_graphs_get_their_own_segments_and_memory_runs_out_cleanly() -> None:
     memory = Memory(Engine("aarch64"))
     try:
-        manager = ZonedMemoryManager(memory, EmulatedArena(memory).reserve)
-        graph = LinkGraph("huge", "aarch64")
-        graph.create_zero_fill_block(graph.get_or_create_section(".bss", RW), 1 << 30)
+        manager = StripedMemoryManager(memory, EmulatedArena(memory))
+        big = LinkGraph("big", "aarch64")
+        big.create_content_block(big.get_or_create_section(".text", RX), b"\x01" * 8)
+        big.create_zero_fill_block(big.get_or_create_section(".bss", RW), 1 << 20)
+        _link(manager, big)
+        assert manager.stripes == []  # not striped: consecutive segments, mapped each
+        text = big.sections[".text"].blocks[0].address
+        assert memory.buffer[text:text + 8] == b"\x01" * 8
+        huge = LinkGraph("huge", "aarch64")
+        huge.create_zero_fill_block(huge.get_or_create_section(".bss", RW), 1 << 30)
         results: list[InFlightAlloc | Exception] = []
-        manager.allocate(graph, results.append)
+        manager.allocate(huge, results.append)
         assert isinstance(results[0], JITLinkError)
         assert "out of emulated memory" in str(results[0]) and results[0].file == "huge"
     finally:
         memory.close()
 
 
-@pytest.mark.parametrize("prot", [MemProt.READ | MemProt.WRITE | MemProt.EXEC])
-def test_write_and_execute_is_refused(prot: MemProt) -> None:
+def test_write_and_execute_is_refused() -> None:
     memory = Memory(Engine("aarch64"))
     try:
-        manager = ZonedMemoryManager(memory, EmulatedArena(memory).reserve)
+        manager = StripedMemoryManager(memory, EmulatedArena(memory))
         graph = LinkGraph("wx", "aarch64")
-        graph.create_content_block(graph.get_or_create_section(".wx", prot), b"\0" * 4)
-        results: list[InFlightAlloc | Exception] = []
-        manager.allocate(graph, results.append)
-        assert isinstance(results[0], JITLinkError)
+        graph.create_content_block(graph.get_or_create_section(
+            ".wx", MemProt.READ | MemProt.WRITE | MemProt.EXEC), b"\0" * 4)
+        with pytest.raises(JITLinkError, match="writable and executable"):
+            _link(manager, graph)
     finally:
         memory.close()

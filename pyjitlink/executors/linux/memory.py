@@ -1,16 +1,22 @@
-"""Memory for the emulated process's graphs: segments grouped by protection into zones.
+"""Memory for the emulated process's graphs: segments grouped by protection in stripes.
 
 A program on the target's C runtime links a few hundred graphs (one per archive member).
 Placing each graph's R--, RW- and R-X segments side by side, as ArenaMemoryManager does,
 makes three emulator regions per graph, and Unicorn's cost per mapped region grows with the
 number of regions (each ``uc_mem_map`` rebuilds its address-space view): 1,680 one-page
-maps take about 2 s, one map of the same pages under 1 ms. Here every segment is placed in
-the zone of its protection, and each zone is mapped in the emulator in a few growing chunks
-(``CHUNK`` bytes, doubling), with that protection: memory is still never writable and
-executable at once. Pages of a zone past the last segment are mapped but hold zeros.
+maps take about 2 s, one map of the same pages under 1 ms.
+
+Here the address space is taken in *stripes* of ``STRIPE`` bytes, each with one area per
+protection (``AREAS``), mapped once with that protection when the stripe is made: memory is
+still never writable and executable at once. A graph's segments all go to one stripe, each
+into the area of its protection, so a stripe holds many graphs in three regions, and a
+graph's segments stay within ``STRIPE`` bytes of each other (AArch64's tiny code model
+reaches +-1 MiB). A graph with a segment larger than its area, or of another protection,
+gets its own consecutive segments as ArenaMemoryManager places them. Pages of an area past
+its segments are mapped but hold zeros.
 
 Released segments are zeroed (their host pages dropped), their translated code forgotten,
-and their addresses reused by later segments of the same protection.
+and their space reused by later segments of the same protection.
 """
 
 from __future__ import annotations
@@ -22,107 +28,104 @@ from collections.abc import Callable
 from pyjitlink.errors import JITLinkError
 from pyjitlink.executors.host_bridge import Memory
 from pyjitlink.jitlink.graph import LinkGraph, MemProt
-from pyjitlink.jitlink.memory import BasicLayout, InFlightAlloc, align_up, protection_bits
+from pyjitlink.jitlink.memory import (
+    ArenaMemoryManager,
+    BasicLayout,
+    InFlightAlloc,
+    TargetArena,
+    align_up,
+    protection_bits,
+)
 
-CHUNK = 1 << 20  # first emulator mapping of a zone; each later one doubles the mapped size
-# Zone sizes by protection (bytes of address space, reserved up front).
-ZONE_SIZES = {MemProt.READ | MemProt.EXEC: 192 << 20, MemProt.READ: 96 << 20,
-              MemProt.READ | MemProt.WRITE: 384 << 20}
-OTHER_ZONE_SIZE = 16 << 20
+RX, R, RW = MemProt.READ | MemProt.EXEC, MemProt.READ, MemProt.READ | MemProt.WRITE
+# (protection, offset in the stripe, size): code first, then read-only data, then data.
+AREAS = ((RX, 0, 256 << 10), (R, 256 << 10, 128 << 10), (RW, 384 << 10, 256 << 10))
+STRIPE = 640 << 10
 
 
-class _Zone:
-    """Address space [base, limit) for segments of one protection; [base, mapped) is mapped
-    in the emulator."""
+class _Area:
+    """[base, limit) of one stripe for segments of one protection."""
 
-    def __init__(self, base: int, size: int, prot: MemProt) -> None:
-        self.base = self.next = self.mapped = base
+    def __init__(self, base: int, size: int) -> None:
+        self.next = base
         self.limit = base + size
-        self.prot = prot
         self.free: list[tuple[int, int]] = []
 
-    def take(self, size: int) -> int | None:
+    def fits(self, size: int) -> bool:
+        return self.next + size <= self.limit or any(n >= size for _, n in self.free)
+
+    def take(self, size: int) -> int:
         for i, (address, length) in enumerate(self.free):
             if length >= size:
-                self.free[i] = (address + size, length - size)
                 if length == size:
                     del self.free[i]
+                else:
+                    self.free[i] = (address + size, length - size)
                 return address
-        if self.next + size > self.limit:
-            return None
         address, self.next = self.next, self.next + size
         return address
 
 
-class ZonedMemoryManager:
-    """A MemoryManager (jitlink.memory) for the emulated process: BasicLayout's segments,
-    each placed in the zone of its protection. ``reserve(size)`` gives a zone its address
-    space (the executor's arena); ``memory`` is the emulated address space."""
+class StripedMemoryManager:
+    """A MemoryManager (jitlink.memory) for the emulated process: BasicLayout's segments
+    placed by protection in stripes (see the module's description). ``arena`` gives stripes
+    their address space (EmulatedArena: ``reserve``, and ``commit``/``release`` for graphs
+    too large for a stripe); ``memory`` is the emulated address space."""
 
     page_size = 4096
 
-    def __init__(self, memory: Memory, reserve: Callable[[int], int]) -> None:
+    def __init__(self, memory: Memory, arena: TargetArena) -> None:
         self.memory = memory
-        self.reserve = reserve
-        self.zones: dict[MemProt, _Zone] = {}
+        self.arena = arena
+        self.large = ArenaMemoryManager(arena)
+        self.stripes: list[dict[MemProt, _Area]] = []
+        self.owners: dict[int, _Area] = {}  # a placed segment's address -> its area
         self.lock = threading.Lock()
 
-    def _zone(self, prot: MemProt) -> _Zone:
-        zone = self.zones.get(prot)
-        if zone is None:
-            protection_bits(prot)  # refuses W+X
-            size = ZONE_SIZES.get(prot, OTHER_ZONE_SIZE)
-            zone = self.zones[prot] = _Zone(self.reserve(size), size, prot)
-        return zone
+    def _new_stripe(self) -> dict[MemProt, _Area]:
+        base = self.arena.reserve(STRIPE)
+        for prot, offset, size in AREAS:
+            self.memory.map(base + offset, size, protection_bits(prot))
+        stripe = {prot: _Area(base + offset, size) for prot, offset, size in AREAS}
+        self.stripes.append(stripe)
+        return stripe
 
     def allocate(self, graph: LinkGraph,
                  on_allocated: Callable[[InFlightAlloc | Exception], None]) -> None:
         try:
             layout = BasicLayout(graph)
-            placed: list[tuple[int, int]] = []
+            sizes = [(s.prot, align_up(max(s.size, 1), self.page_size))
+                     for s in layout.segments]
+            areas = dict((prot, size) for prot, _, size in AREAS)
+            if any(prot not in areas or size > areas[prot] for prot, size in sizes):
+                self.large.allocate(graph, on_allocated)  # its own consecutive segments
+                return
             with self.lock:
-                for segment in layout.segments:
-                    size = align_up(max(segment.size, 1), self.page_size)
-                    zone = self._zone(segment.prot)
-                    address = zone.take(size)
-                    if address is None:
-                        for taken in placed:
-                            self._give_back(*taken)
-                        raise JITLinkError(f"out of emulated memory: {size:#x} bytes of "
-                                           f"{segment.prot} segments requested")
+                stripe = next((s for s in self.stripes
+                               if all(s[prot].fits(size) for prot, size in sizes)), None)
+                if stripe is None:
+                    stripe = self._new_stripe()
+                placed = []
+                for prot, size in sizes:
+                    address = stripe[prot].take(size)
+                    self.owners[address] = stripe[prot]
                     placed.append((address, size))
             layout.apply(0, self.page_size, [address for address, _ in placed])
-            start = min((a for a, _ in placed), default=0)
-            size = sum(s for _, s in placed)
             result: InFlightAlloc | Exception = InFlightAlloc(
-                _Allocation(self, placed), layout, start, size)
+                _Allocation(self, placed), layout, min(a for a, _ in placed),
+                sum(s for _, s in placed))
         except JITLinkError as err:
             if err.file is None:
                 err.file = graph.name
             result = err
         on_allocated(result)
 
-    def commit(self, address: int, data: bytes | bytearray, size: int, prot: MemProt) -> None:
-        """Copy ``data`` to ``address`` (the rest of ``size`` zero) and make sure the
-        emulator maps it, with its zone's protection."""
+    def commit(self, address: int, data: bytes | bytearray, size: int) -> None:
+        """Copy ``data`` to ``address``, the rest of ``size`` zero (the stripe is mapped)."""
         buffer = self.memory.buffer
         buffer[address:address + len(data)] = data
         if len(data) < size:
             buffer[address + len(data):address + size] = bytes(size - len(data))
-        with self.lock:
-            zone = self._zone(prot)
-            end = address + size
-            if end > zone.mapped:
-                grow = max(end - zone.mapped, zone.mapped - zone.base, CHUNK)
-                grow = align_up(min(grow, zone.limit - zone.mapped), self.page_size)
-                self.memory.map(zone.mapped, grow, protection_bits(prot))
-                zone.mapped += grow
-
-    def _give_back(self, address: int, size: int) -> None:
-        for zone in self.zones.values():
-            if zone.base <= address < zone.limit:
-                zone.free.append((address, size))
-                return
 
     def release(self, segments: list[tuple[int, int]]) -> None:
         """Zero ``segments`` (address, size), forget their translated code, reuse them."""
@@ -132,16 +135,19 @@ class ZonedMemoryManager:
                     self.memory.buffer.madvise(mmap.MADV_DONTNEED, address, size)
                 if self.memory.engine.handle:
                     self.memory.engine.drop_translations(address, size)
-                self._give_back(address, size)
+                area = self.owners.pop(address, None)
+                if area is not None:
+                    area.free.append((address, size))
 
 
 class _Allocation:
-    """The TargetArena one graph's InFlightAlloc and FinalizedAlloc see: commits go to the
-    zones, and releasing it (whatever range it is given) releases the graph's segments."""
+    """The TargetArena one graph's InFlightAlloc and FinalizedAlloc see: commits copy into
+    its stripe, and releasing it (whatever range it is given) releases the graph's
+    segments."""
 
-    page_size = ZonedMemoryManager.page_size
+    page_size = StripedMemoryManager.page_size
 
-    def __init__(self, manager: ZonedMemoryManager, segments: list[tuple[int, int]]) -> None:
+    def __init__(self, manager: StripedMemoryManager, segments: list[tuple[int, int]]) -> None:
         self.manager = manager
         self.segments = segments
         self.released = False
@@ -150,7 +156,7 @@ class _Allocation:
         raise JITLinkError("a graph's allocation cannot grow")
 
     def commit(self, address: int, data: bytes | bytearray, size: int, prot: MemProt) -> None:
-        self.manager.commit(address, data, size, prot)
+        self.manager.commit(address, data, size)
 
     def release(self, address: int, size: int) -> None:
         if not self.released:

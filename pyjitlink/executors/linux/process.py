@@ -32,7 +32,7 @@ from pyjitlink.executors.host_bridge import GuestFault, ProgramExit
 from pyjitlink.executors.linux.eh_frame_hdr import SPARE_ENTRIES, EHFrameHeader, EHFrameHeaderPlugin
 from pyjitlink.executors.linux import tls_get_addr
 from pyjitlink.executors.linux.ifunc import IFuncPlugin, IRelativeTable
-from pyjitlink.executors.linux.memory import ZonedMemoryManager
+from pyjitlink.executors.linux.memory import StripedMemoryManager
 from pyjitlink.executors.linux.syscalls import LinuxSyscalls, ProcessExited, ProcessKilled
 from pyjitlink.executors.static_tls import StaticTLSLayout
 from pyjitlink.jitlink.graph import LinkGraph, MemProt
@@ -124,9 +124,9 @@ class LinuxProcessExecutor(EmulatedExecutor):
     def __init__(self, arch: str, timeout: float | None = None,
                  max_instructions: int | None = None) -> None:
         super().__init__(arch, timeout, max_instructions)
-        # Graphs' segments in one zone per protection: a few emulator regions, not three
-        # per graph (executors/linux/memory.py).
-        self.memory_manager = ZonedMemoryManager(self.memory, self.arena.reserve)  # type: ignore[assignment]
+        # Graphs' segments by protection in stripes: a few emulator regions, not three per
+        # graph (executors/linux/memory.py).
+        self.memory_manager = StripedMemoryManager(self.memory, self.arena)  # type: ignore[assignment]
         self.syscalls = LinuxSyscalls(arch, self.memory, BRK_BASE, (MMAP_BASE, MMAP_LIMIT),
                                       self._set_thread_pointer)
         arena = self.arena
