@@ -124,7 +124,11 @@ def find_library(name: str, search_paths: list[str],
     A name that no directory has as a file but that the dynamic loader knows
     (``libm.so.6``) is loaded by soname. Raises LibraryNotFound.
     """
-    from pyjitlink.executors.linux.runtime import compiler_dirs, linker_script_target
+    from pyjitlink.executors.linux.runtime import (
+        compiler_dirs,
+        is_linker_script,
+        linker_script_target,
+    )
 
     system = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64",
               "/lib", "/usr/lib", "/usr/local/lib", *compiler_dirs("x86_64")]
@@ -134,8 +138,9 @@ def find_library(name: str, search_paths: list[str],
             path = os.path.join(directory, filename)
             if os.path.isfile(path):
                 with open(path, "rb") as f:
-                    if f.read(4) in (b"\x7fELF", b"!<ar"):
-                        return kind, path
+                    head = f.read(512)
+                if not is_linker_script(head):
+                    return kind, path
                 # A GNU ld script (Debian's libm.so: GROUP ( libm.so.6 AS_NEEDED (...) )).
                 target = linker_script_target(path, archives_only)
                 if target is not None:
