@@ -24,11 +24,32 @@ class PyJITLinkError(Exception):
 
     def __init__(self, message: str, file: str | None = None,
                  llvm_message: str | None = None) -> None:
+        """An error saying ``message`` about the input ``file`` (a path, or an option such as
+        ``-triple``; None: no input in particular); ``llvm_message`` is llvm-jitlink's wording where
+        it differs."""
         super().__init__(message)
         self.message = message
         self.file = file
         if llvm_message is not None:
             self.llvm_message = llvm_message
+
+    @property
+    def file(self) -> str | None:
+        """The input the error is about (or None). Setting it also adds a note (PEP 678) naming it,
+        so a Python traceback shows the file."""
+        return self._file
+
+    @file.setter
+    def file(self, value: str | None) -> None:
+        # A Python caller's traceback shows only str(err): a note (PEP 678) names the file.
+        self._file = value
+        notes: list[str] = getattr(self, "__notes__", [])
+        old = getattr(self, "_file_note", None)
+        if old is not None and old in notes:
+            notes.remove(old)
+        self._file_note = f"(file: {value})" if value is not None else None
+        if self._file_note is not None:
+            self.add_note(self._file_note)
 
 
 # ---------------------------------------------------------------- JITLink (graph, formats, fixups)
@@ -76,6 +97,9 @@ class FixupOutOfRange(JITLinkError):
                  target: str, value: int, target_address: int | None = None,
                  block_address: int | None = None, block_symbol: str | None = None,
                  edge_offset: int | None = None, quote_target: bool = True) -> None:
+        """A fixup of ``kind`` at ``offset`` in ``section`` of ``file`` (address ``address``) whose
+        value does not fit; the remaining fields name the target and the block, for LLVM's
+        message."""
         # LLVM's makeTargetOutOfRangeError wording first (so FileCheck patterns written for
         # llvm-jitlink match), then what it leaves out: the value and the section offset.
         where = (f"{block_symbol if block_symbol else '<anonymous block> @'}"
@@ -111,6 +135,8 @@ class SymbolsNotFound(OrcError):
     """A lookup named symbols that no JITDylib in the search order defines."""
 
     def __init__(self, symbols: list[str], file: str | None = None) -> None:
+        """A lookup failed for ``symbols`` (kept sorted in ``symbols``); ``file`` is the object that
+        referenced them, if any. LLVM's text: ``Symbols not found: [ a, b ]``."""
         names = ", ".join(sorted(symbols))
         super().__init__(f"Symbols not found: [ {names} ]", file)
         self.symbols = sorted(symbols)
@@ -132,6 +158,8 @@ class DuplicateDefinition(OrcError):
     """Two strong definitions of one name in one JITDylib."""
 
     def __init__(self, name: str, file: str | None = None, other: str | None = None) -> None:
+        """``name`` is defined twice in one JITDylib; ``file`` is the second definition's object,
+        ``other`` the first's."""
         where = f" (first defined in {other})" if other else ""
         super().__init__(f"Duplicate definition of symbol '{name}'{where}", file,
                          f"Duplicate definition of symbol '{name}'")
@@ -145,6 +173,10 @@ class MaterializationFailed(OrcError):
 
 class LibraryNotFound(OrcError):
     """A ``-l NAME`` library was found neither as a shared library nor as an archive."""
+
+
+class UnsupportedTarget(PyJITLinkError):
+    """An architecture (or target triple) pyjitlink has no linker or executor for."""
 
 
 # ---------------------------------------------------------------- execution

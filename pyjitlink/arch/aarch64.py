@@ -720,13 +720,161 @@ def _fits_branch26(delta: int) -> bool:
     return -(1 << 27) <= delta < 1 << 27 and not delta & 3
 
 
-def optimize_got_and_stub_accesses(graph: LinkGraph) -> None:
-    """Pre-fixup pass: a B/BL through a stub branches directly when its target is in range.
+NOP = 0xD503201F
+ADD_X_IMMEDIATE = 0x91000000  # ADD Xd, Xn, #imm12 (64 bits, LSL #0), Rn at [9:5], Rd at [4:0]
+ADR_X = 0x10000000  # ADR Xd, label: immlo [30:29], immhi [23:5], Rd [4:0]
+LDR_X_LITERAL_WORD = 0x58000000  # LDR Xt, label: imm19 [23:5], Rt [4:0]
 
-    The stub's GOT entry names the final target (S + A); when ``S + A - P`` fits the branch's
-    +-128 MiB the edge is retargeted there and the stub is left unused. A call to an
-    unresolved weak reference branches to the next instruction, as AAELF64 ("Call and Jump
-    relocations") asks of platforms without dynamic pre-emption, and lld does.
+
+def _is_got_entry(sym: Symbol) -> bool:
+    """``sym`` is an entry GOTTableManager made: an anonymous 8-byte block of the GOT section
+    whose one edge is a Pointer64 to the target (TLS entries and ``_GLOBAL_OFFSET_TABLE_``
+    are not)."""
+    block = sym.block
+    return (sym.name is None and block is not None and sym.offset == 0
+            and block.section.name == GOT_SECTION and block.size == 8 and len(block.edges) == 1
+            and block.edges[0].kind == EdgeKind.Pointer64 and block.edges[0].offset == 0)
+
+
+@dataclass(slots=True)
+class GOTLoadPair:
+    """``ADRP Xn, :got:S`` at ``page.offset`` and ``LDR Xn, [Xn, :got_lo12:S]`` at the next
+    word of ``block``: the Page21 and PageOffset12 edges (addend 0) to one GOT entry."""
+
+    block: Block
+    page: Edge
+    offset12: Edge
+    register: int
+
+
+def find_got_load_pairs(graph: LinkGraph) -> dict[int, tuple[Symbol, list[GOTLoadPair] | None]]:
+    """GOT entry id -> (the entry, its relaxable pairs, or None when some Page21 or
+    PageOffset12 reference to it is not one of them).
+
+    A pair is an ADRP and, in the next word, a 64-bit LDR (unsigned immediate) whose base
+    and destination are the ADRP's register (AAELF64 "Relocation optimization": both
+    instructions of a pair write and read the same register). References from stub blocks
+    do not count: a stub is entered only at its start and keeps its GOT load.
+    """
+    entries: dict[int, tuple[Symbol, list[GOTLoadPair] | None]] = {}
+    for block in graph.blocks():
+        if block.section.name == STUBS_SECTION:
+            continue
+        content = block.content
+        by_offset: dict[int, list[Edge]] = {}
+        refs: list[Edge] = []
+        for edge in block.edges:
+            if edge.kind in (EdgeKind.Page21, EdgeKind.PageOffset12) and \
+                    _is_got_entry(edge.target):
+                refs.append(edge)
+                by_offset.setdefault(edge.offset, []).append(edge)
+        paired: set[int] = set()
+        for edge in refs:
+            entry = edge.target
+            known = entries.setdefault(id(entry), (entry, []))
+            if edge.kind != EdgeKind.Page21 or id(edge) in paired:
+                continue
+            following = [e for e in by_offset.get(edge.offset + 4, ())
+                         if e.kind == EdgeKind.PageOffset12 and e.target is entry]
+            if (content is None or len(following) != 1 or edge.addend or following[0].addend
+                    or len(by_offset[edge.offset]) != 1 or edge.offset & 3
+                    or edge.offset + 8 > len(content)):
+                continue
+            adrp, ldr = struct.unpack_from("<II", content, edge.offset)
+            register = adrp & 0x1F
+            if (not ADRP.matches(adrp) or not LDR_X.matches(ldr) or register == 31
+                    or ldr & 0x1F != register or (ldr >> 5) & 0x1F != register):
+                continue
+            paired.update((id(edge), id(following[0])))
+            pairs = known[1]
+            if pairs is not None:
+                pairs.append(GOTLoadPair(block, edge, following[0], register))
+        for edge in refs:
+            if id(edge) not in paired:
+                entries[id(edge.target)] = (edge.target, None)
+    return entries
+
+
+def _relax_got_load(graph: LinkGraph, pair: GOTLoadPair, entry: Symbol) -> str | None:
+    """Rewrite one GOT load pair for the value its entry holds (S + A); the form chosen, or
+    None when the pair stays a GOT load.
+
+    In AAELF64's order of preference ("Relocation optimization"): ``NOP; ADR Xn, S + A``
+    when S + A is within +-1 MiB of the second instruction; ``ADRP Xn, S + A; ADD Xn, Xn,
+    :lo12:S + A`` when its page is within +-4 GiB of the ADRP's; else ``NOP; LDR Xn,
+    <entry>`` (a literal load of the GOT entry itself) when the entry is within +-1 MiB.
+    """
+    slot = entry.block.edges[0]  # type: ignore[union-attr]
+    value = slot.target.address + slot.addend
+    block, reg = pair.block, pair.register
+    p0 = block.address + pair.page.offset
+    p1 = p0 + 4
+    buf = block.mutable_content()
+    if -(1 << 20) <= _s64(value - p1) < 1 << 20:
+        form = "adr"
+        words = (NOP, ADR_X | reg)
+        kind: EdgeKind | None = EdgeKind.ADRLiteral21
+    elif -(1 << 32) <= _s64((value & PAGE_MASK) - (p0 & PAGE_MASK)) < 1 << 32:
+        form = "adrp+add"
+        words = (struct.unpack_from("<I", buf, pair.page.offset)[0],
+                 ADD_X_IMMEDIATE | reg << 5 | reg)
+        kind = None
+    elif -(1 << 20) <= _s64(entry.address - p1) < 1 << 20:
+        form = "ldr-literal"
+        words = (NOP, LDR_X_LITERAL_WORD | reg)
+        kind = EdgeKind.LDRLiteral19
+    else:
+        return None
+    struct.pack_into("<II", buf, pair.page.offset, *words)
+    if kind is None:  # ADRP + ADD: both edges now address S + A itself
+        for edge in (pair.page, pair.offset12):
+            edge.target = slot.target
+            edge.addend = slot.addend
+    else:  # the NOP needs no fixup; the second instruction takes one PC-relative edge
+        block.edges.remove(pair.page)
+        pair.offset12.kind = kind
+        if kind == EdgeKind.ADRLiteral21:
+            pair.offset12.target = slot.target
+            pair.offset12.addend = slot.addend
+    return form
+
+
+def relax_got_loads(graph: LinkGraph) -> dict[str, int]:
+    """Relax the graph's ADRP + LDR loads of GOT entries; counts per form chosen (and
+    ``"kept"`` for pairs that stay GOT loads).
+
+    A GOT entry's pairs are relaxed only if every Page21/PageOffset12 reference to it is
+    such a pair (AAELF64: all or none of a symbol's GOT sequences, since code may branch
+    between the two instructions of one of them, LLVM issue 138254). Entries whose target
+    is an unresolved weak reference keep their null entry.
+    """
+    counts: dict[str, int] = {}
+    for entry, pairs in find_got_load_pairs(graph).values():
+        if not pairs:
+            continue
+        target = entry.block.edges[0].target  # type: ignore[union-attr]
+        if target.is_external and target.address == 0:
+            counts["kept"] = counts.get("kept", 0) + len(pairs)
+            continue
+        for pair in pairs:
+            form = _relax_got_load(graph, pair, entry) or "kept"
+            counts[form] = counts.get(form, 0) + 1
+    return counts
+
+
+def optimize_got_and_stub_accesses(graph: LinkGraph) -> None:
+    """Pre-fixup pass: GOT loads and stub calls go straight to targets in range.
+
+    A B/BL through a stub branches directly when its target is in range: the stub's GOT
+    entry names the final target (S + A); when ``S + A - P`` fits the branch's +-128 MiB
+    the edge is retargeted there and the stub is left unused. A call to an unresolved weak
+    reference branches to the next instruction, as AAELF64 ("Call and Jump relocations")
+    asks of platforms without dynamic pre-emption, and lld does.
+
+    ADRP + LDR pairs that load a GOT entry compute its value directly (``relax_got_loads``:
+    NOP + ADR, ADRP + ADD or NOP + LDR literal), as the AArch64 GOT and PLT optimisation
+    proposed for JITLink (llvm/llvm-project pull request 188322) and lld do. GOT entries and
+    stubs stay in place, so ``got_addr`` and ``stub_addr`` still name them.
     """
     for block in graph.blocks():
         for edge in block.edges:
@@ -750,3 +898,4 @@ def optimize_got_and_stub_accesses(graph: LinkGraph) -> None:
                 edge.kind = EdgeKind.Branch26PCRel
                 edge.target = target
                 edge.addend += slot.addend
+    relax_got_loads(graph)

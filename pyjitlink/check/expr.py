@@ -17,6 +17,11 @@ included, because check files are written against it:
   loaded value.
 * Whitespace is skipped after identifiers, operators and brackets but NOT after a number, so
   ``1 + 2`` is a syntax error ("unexpected token ' '") while ``1+2`` and ``foo + 2`` are fine.
+* A slice ``[hi:lo]`` is bits hi..lo of the 64-bit value shifted down (LLVM's mask
+  ``(1 << (hi - lo + 1)) - 1``); its bounds are numbers (``[0x40:0xc]`` is ``[64:12]``), ``hi``
+  may be 64 (``[64:12]``: bits 63..12, a 4 KiB page number). A 64-bit-wide slice (``[63:0]``,
+  ``[64:1]``) keeps all 64 bits, where llvm-jitlink 19 on x86-64 computes ``1 << 64`` as 1 and
+  yields 0.
 * Numbers are decimal, ``0x`` hex (lower-case x only) or, with a leading ``0``, octal
   (LLVM's ``getAsInteger(0)``): ``010`` is 8.
 * An identifier starts with a letter or ``_`` and continues with ``[0-9A-Za-z:_.$]``; so
@@ -27,8 +32,9 @@ included, because check files are written against it:
   characters a symbol may not.
 
 Where LLVM's behaviour is undefined we raise a syntax error instead: load sizes other than 1,
-2, 4 and 8 (LLVM accepts 3, 5, 6, 7 and reaches ``llvm_unreachable``), slices with ``hi > 63``
-or ``hi < lo`` (LLVM shifts by 64 or more), and numbers that do not fit 64 bits or are not
+2, 4 and 8 (LLVM accepts 3, 5, 6, 7 and reaches ``llvm_unreachable``), slices ``[hi:lo]`` with
+``hi > 64``, ``hi < lo`` or more than 64 bits wide (LLVM shifts by 64 or more; llvm-jitlink 19
+on x86-64 gives ``x[64:0]`` bit 0 of x), and numbers that do not fit 64 bits or are not
 valid in their radix (``09``, ``0x``). Error texts otherwise are LLVM's, e.g. ``Encountered
 unexpected token ' ' while parsing subexpression '1 + 2'``.
 """

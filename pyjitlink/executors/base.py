@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
+from pyjitlink.executors.services import ExecutorServices
 from pyjitlink.jitlink.memory import MemoryManager
 
 
@@ -16,7 +17,8 @@ class Executor(Protocol):
     ``run_as_main(address, args)`` calls ``int main(int, char **, char **)`` with ``args`` as
     argv (no program name prepended, as llvm-jitlink does) and returns its result;
     ``run_void(address)`` calls ``void f(void)``; ``tls`` makes thread-local storage
-    modules (see TLSService).
+    modules (see TLSService); ``services()`` gives the typed services ORC plugins use
+    (executors/services.py).
     """
 
     arch: str
@@ -28,6 +30,8 @@ class Executor(Protocol):
     def run_as_main(self, address: int, args: Sequence[str]) -> int: ...
 
     def run_void(self, address: int) -> None: ...
+
+    def services(self) -> ExecutorServices: ...
 
 
 class TLSModule(NamedTuple):
@@ -52,10 +56,20 @@ class TLSService(Protocol):
     addresses of the two descriptor resolvers: (static: returns the descriptor's argument,
     a TP offset; dynamic: the argument points at a tls_index {module, offset} that follows
     the descriptor and the resolver returns that variable's address minus TP).
+
+    ``late_images`` is True for a service that reads module images only when the program
+    starts (a static executable's PT_TLS): it takes each image again, fixed up, through
+    ``update_image(module, image)`` after the graph's fixups, so an initializer may point
+    into another object. Services without it make the block from ``create_module``'s image
+    and never get ``update_image``.
     """
+
+    late_images: bool
 
     def create_module(self, image: bytes, size: int, alignment: int, name: str) -> TLSModule:
         ...
+
+    def update_image(self, module: TLSModule, image: bytes) -> None: ...
 
     def tlsdesc_resolvers(self) -> tuple[int, int]: ...
 
@@ -64,3 +78,13 @@ class TLSService(Protocol):
         module id, offset} in rdi / x0, it returns the variable's address in the calling
         thread and preserves every other register."""
         ...
+
+
+class ImagesAtCreation:
+    """Mixin for TLSServices that make a module's blocks from ``create_module``'s image
+    (``late_images`` False): ``update_image`` is never called on them."""
+
+    late_images = False
+
+    def update_image(self, module: TLSModule, image: bytes) -> None:
+        raise NotImplementedError("this TLS service takes images only in create_module")

@@ -26,15 +26,13 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from pyjitlink.errors import ExecutionError, JITLinkError
 from pyjitlink.executors.host_bridge import (
     ABIS,
-    SIGFPE,
     SIGILL,
     SIGSEGV,
-    SIGTRAP,
     UC_ERR_EXCEPTION,
     UC_ERR_FETCH_PROT,
     UC_ERR_FETCH_UNALIGNED,
@@ -62,18 +60,14 @@ from pyjitlink.executors.host_bridge import (
     ProgramExit,
     UnsupportedFunction,
 )
+from pyjitlink.executors.abi import target_for
+from pyjitlink.executors.base import TLSService
 from pyjitlink.executors.emulated_tls import EmulatedTLS
 from pyjitlink.executors.hostlib import HostLib
-from pyjitlink.executors.symbolizer import SymbolizerPlugin, SymbolMap, Symbolizer
-from pyjitlink.jitlink.eh_frame import EH_FRAME, MACHO_EH_FRAME
-from pyjitlink.jitlink.graph import LinkGraph, MemProt
-from pyjitlink.jitlink.memory import (
-    ArenaMemoryManager,
-    FinalizedAlloc,
-    align_up,
-    protection_bits,
-)
-from pyjitlink.jitlink.passes import PassConfiguration
+from pyjitlink.executors.services import ExecutorServices
+from pyjitlink.executors.symbolizer import SymbolMap, Symbolizer
+from pyjitlink.jitlink.graph import MemProt
+from pyjitlink.jitlink.memory import ArenaMemoryManager, align_up, protection_bits
 from pyjitlink.jitlink.unwind import ARCH_REGISTERS, backtrace
 
 __all__ = ["EmulatedExecutor", "GuestFault", "GuestTermination", "LimitExceeded",
@@ -145,47 +139,23 @@ class EmulatedArena:
             self.free.append((address, size))
 
 
-class EmulationPlugin:
-    """ObjectLinkingLayer plugin: records each graph's defined symbols and ``.eh_frame``
-    records (post-fixup, for fault reports) and which external names are referenced only
-    weakly (those stay NULL when nothing defines them).
+class ExternalReferences:
+    """The emulated process's ExternalReferenceService (executors/services.py): which C
+    names linked code refers to only weakly (those stay NULL when nothing defines them)."""
 
-    External names are recorded as the C library knows them: without ``global_prefix``
-    (Darwin's "_" for Mach-O objects, as the session's process symbols strip it).
-    """
-
-    def __init__(self, symbolizer: Symbolizer) -> None:
-        self.symbolizer = symbolizer
+    def __init__(self) -> None:
         self.strong: set[str] = set()
         self.weak: set[str] = set()
         self.lock = threading.Lock()
-        self.global_prefix = ""
 
-    def modify_pass_config(self, mr, graph: LinkGraph, config: PassConfiguration) -> None:  # type: ignore[no-untyped-def]
-        tracker = id(mr.tracker)
-        config.post_prune_passes.append(self._references)
-        config.post_fixup_passes.append(lambda g: self._record(tracker, g))
-
-    def _record(self, tracker: int, graph: LinkGraph) -> None:
-        SymbolizerPlugin(self.symbolizer, (EH_FRAME, MACHO_EH_FRAME)).record(tracker, graph)
-
-    def _references(self, graph: LinkGraph) -> None:
-        prefix = self.global_prefix
+    def add_references(self, strong: Iterable[str], weak: Iterable[str]) -> None:
         with self.lock:
-            for name, sym in graph.external_symbols.items():
-                if name.startswith(prefix):
-                    name = name[len(prefix):]
-                    (self.weak if sym.weakly_referenced else self.strong).add(name)
+            self.strong.update(strong)
+            self.weak.update(weak)
 
     def weak_only(self, name: str) -> bool:
         with self.lock:
             return name in self.weak and name not in self.strong
-
-    def notify_emitted(self, mr, graph: LinkGraph, alloc: FinalizedAlloc) -> None:  # type: ignore[no-untyped-def]
-        pass
-
-    def notify_remove_resources(self, tracker) -> None:  # type: ignore[no-untyped-def]
-        self.symbolizer.remove(id(tracker))
 
 
 class _Watchdog:
@@ -238,20 +208,6 @@ class _Watchdog:
         os.close(self._wakeup_w)
 
 
-# What each CPU exception (Unicorn's interrupt number) means to a Linux process.
-_AARCH64_INTERRUPTS = {1: (SIGILL, "Illegal instruction"), 2: (31, "Bad system call (svc)"),
-                       7: (SIGTRAP, "Trace/breakpoint trap")}
-_X86_INTERRUPTS = {0: (SIGFPE, "Floating point exception: integer division error"),
-                   1: (SIGTRAP, "Trace/breakpoint trap"), 3: (SIGTRAP, "Trace/breakpoint trap"),
-                   4: (SIGSEGV, "Segmentation fault (overflow trap)"),
-                   5: (SIGSEGV, "Segmentation fault (bound range)"),
-                   6: (SIGILL, "Illegal instruction"),
-                   13: (SIGSEGV, "Segmentation fault (general protection)"),
-                   14: (SIGSEGV, "Segmentation fault"),
-                   16: (SIGFPE, "Floating point exception"), 17: (7, "Bus error"),
-                   19: (SIGFPE, "Floating point exception")}
-
-
 class EmulatedExecutor:
     """Runs AArch64 or x86-64 code inside Unicorn, with hostlib as its C library.
 
@@ -269,8 +225,9 @@ class EmulatedExecutor:
             raise ExecutionError(f"cannot emulate {arch} for {platform} (only aarch64 and "
                                  f"x86_64, for linux or darwin)")
         self.arch = arch
+        self.target = target_for(arch)
         self.platform = platform
-        self.engine = Engine(arch)
+        self.engine = Engine(self.target)
         self.memory = Memory(self.engine)
         self.abi = ABIS[arch, platform](self.engine, self.memory)
         self.bridge = HostBridge(self.engine, self.memory, self.abi, TRAP_BASE, TRAP_SIZE)
@@ -282,12 +239,11 @@ class EmulatedExecutor:
         self.memory_manager = ArenaMemoryManager(self.arena)
         self.symbolizer = Symbolizer()
         self.symbols = self.symbolizer.symbols
-        self.plugin = EmulationPlugin(self.symbolizer)
+        self.references = ExternalReferences()
         # The TLSService: a static TLS area for the one emulated thread.
-        self.tls = EmulatedTLS(arch, self.arena, self.memory, self.lib.tls,
+        self.tls: TLSService = EmulatedTLS(arch, self.arena, self.memory, self.lib.tls,
                                self._set_thread_pointer, self.lib.tls_blocks,
                                self.host_symbol)
-        self.plugins = [self.plugin]
         self.timeout = timeout
         self._deadline: float | None = None
         self._watchdog: _Watchdog | None = None
@@ -304,16 +260,18 @@ class EmulatedExecutor:
         self.engine.hook_interrupt(self._record_interrupt)
 
     def _set_thread_pointer(self, address: int) -> None:
-        if self.arch == "aarch64":
-            self.engine.write(self.abi.regs.UC_ARM64_REG_TPIDR_EL0, address)
-        else:
-            self.engine.write(self.abi.regs.UC_X86_REG_FS_BASE, address)
+        self.engine.write(getattr(self.abi.regs, self.target.thread_pointer), address)
 
-    def set_platform(self, platform: str, global_prefix: str = "") -> None:
+    def services(self) -> ExecutorServices:
+        """The fault reports' symbol map and the external references hostlib's answers
+        depend on (what orc.plugins builds this executor's plugins from)."""
+        return ExecutorServices(symbol_map=self.symbolizer,
+                                external_references=self.references)
+
+    def set_platform(self, platform: str) -> None:
         """Serve host calls by ``platform``'s calling convention ("linux", or "darwin":
         Apple's arm64 variant, see host_bridge.DarwinAArch64ABI), for the C library and any
-        later call into emulated code, and read the objects' C names without
-        ``global_prefix`` (Mach-O's "_"). The session chooses both from its first object's
+        later call into emulated code. The session chooses it from its first object's
         platform (orc.platforms), before any code runs."""
         abi_class = ABIS.get((self.arch, platform))
         if abi_class is None:
@@ -321,7 +279,6 @@ class EmulatedExecutor:
         self.platform = platform
         if type(self.abi) is not abi_class:
             self.abi = self.bridge.abi = self.lib.abi = abi_class(self.engine, self.memory)
-        self.plugin.global_prefix = global_prefix
 
     def close(self) -> None:
         """Free the Unicorn instance and the emulated address space; idempotent."""
@@ -343,7 +300,7 @@ class EmulatedExecutor:
             return address
         if name in self.bridge.functions:
             return self.bridge.address_of(name)
-        if not self.plugin.weak_only(name) and _c_library_exports(name):
+        if not self.references.weak_only(name) and _c_library_exports(name):
             return self.bridge.address_of(name)  # a C library function hostlib lacks
         return None
 
@@ -376,12 +333,7 @@ class EmulatedExecutor:
         if not self.memory.is_mapped(address):
             return None
         try:
-            import capstone  # type: ignore[import-untyped]
-
-            if self.arch == "aarch64":
-                md = capstone.Cs(capstone.CS_ARCH_ARM64, capstone.CS_MODE_ARM)
-            else:
-                md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
+            md = self.target.disassembler()
             code = self.memory.buffer[address:address + 16]
             for insn in md.disasm(code, address):
                 return f"{insn.mnemonic} {insn.op_str}".strip()
@@ -443,10 +395,8 @@ class EmulatedExecutor:
             return GuestFault(SIGILL, f"Illegal instruction {self._where(pc)}", file)
         if interrupt is not None or err == UC_ERR_EXCEPTION:
             intno, at = interrupt if interrupt is not None else (-1, pc)
-            table = _AARCH64_INTERRUPTS if self.arch == "aarch64" else _X86_INTERRUPTS
-            number, text = table.get(intno, (SIGILL, f"CPU exception {intno}"))
-            if self.arch == "x86_64" and intno in (1, 3, 4):
-                at = at - 1 if intno == 3 else at  # traps report the next instruction
+            number, text = self.target.interrupts.get(intno, (SIGILL, f"CPU exception {intno}"))
+            at += self.target.trap_pc_adjust.get(intno, 0)  # traps report the next instruction
             return GuestFault(number, f"{text} {self._where(at)}", self.file_of(at))
         if err == UC_ERR_OK and self.bridge.max_instructions:
             return LimitExceeded(f"stopped after {self.bridge.max_instructions} instructions "
@@ -454,8 +404,8 @@ class EmulatedExecutor:
         if err == UC_ERR_OK:
             # x86 ``hlt`` and similar privileged instructions end emulation quietly; in a
             # Linux process they raise SIGSEGV.
-            before = self._instruction(pc - 1) if self.arch == "x86_64" else None
-            if before == "hlt":
+            quiet = self.target.quiet_stop
+            if quiet is not None and self._instruction(pc - 1) == quiet:
                 return GuestFault(SIGSEGV, f"Segmentation fault: privileged instruction "
                                            f"{self._where(pc - 1)}", self.file_of(pc - 1))
             return GuestFault(SIGILL, f"emulation stopped unexpectedly {self._where(pc)}", file)
@@ -464,7 +414,7 @@ class EmulatedExecutor:
 
     def _return_address(self) -> int | None:
         sp = self.abi.sp
-        if self.arch == "x86_64" and not self.memory.is_mapped(sp):
+        if self.target.return_address_on_stack and not self.memory.is_mapped(sp):
             return None
         address = self.abi.return_address()
         return address if self.memory.is_mapped(address) else None
@@ -500,13 +450,8 @@ class EmulatedExecutor:
         """The integer registers by DWARF number (AArch64: x0-x30, 31 sp; x86-64: rax, rdx,
         rcx, rbx, rsi, rdi, rbp, rsp, r8-r15)."""
         r = self.abi.regs
-        if self.arch == "aarch64":
-            names = [f"UC_ARM64_REG_X{i}" for i in range(31)] + ["UC_ARM64_REG_SP"]
-        else:
-            names = [f"UC_X86_REG_{n}" for n in ("RAX", "RDX", "RCX", "RBX", "RSI", "RDI",
-                                                  "RBP", "RSP")] + \
-                [f"UC_X86_REG_R{i}" for i in range(8, 16)]
-        return {number: self.engine.read(getattr(r, name)) for number, name in enumerate(names)}
+        return {number: self.engine.read(getattr(r, name))
+                for number, name in enumerate(self.target.dwarf_registers)}
 
     def backtrace_lines(self, pc: int) -> list[str]:
         """The frames from ``pc`` up, one line each (see Symbolizer.frame_line): unwound with
@@ -520,8 +465,8 @@ class EmulatedExecutor:
             caller = self._return_address()
             if caller is None:
                 return self._frame_lines(frames)
-            if self.arch == "x86_64":
-                registers[sp_reg] += 8
+            if self.target.return_address_on_stack:
+                registers[sp_reg] += 8  # the C library function's ret pops it
             frames.append(caller)
             pc = caller - 1
         symbolizer = self.symbolizer

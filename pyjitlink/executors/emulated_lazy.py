@@ -55,22 +55,6 @@ class LazyCallFailed(GuestTermination):
     flush = True
 
 
-def _aarch64_stub(stub: int, slot: int) -> bytes:
-    """``adrp x16, slot; ldr x16, [x16, #slot & 0xfff]; br x16`` placed at ``stub``."""
-    page_delta = (slot >> 12) - (stub >> 12)
-    assert -(1 << 20) <= page_delta < (1 << 20) and slot % 8 == 0
-    imm = page_delta & ((1 << 21) - 1)
-    adrp = 0x90000000 | ((imm & 3) << 29) | ((imm >> 2) << 5) | 16
-    ldr = 0xF9400000 | (((slot & 0xFFF) // 8) << 10) | (16 << 5) | 16
-    br = 0xD61F0200
-    return struct.pack("<III", adrp, ldr, br)
-
-
-def _x86_64_stub(stub: int, slot: int) -> bytes:
-    """``jmp *slot(%rip)`` placed at ``stub``."""
-    return b"\xff\x25" + struct.pack("<i", slot - (stub + 6))
-
-
 class EmulatedLazySupport:
     """The LazySupport protocol (orc.lazy) for an EmulatedExecutor."""
 
@@ -86,7 +70,7 @@ class EmulatedLazySupport:
         self.bridge = executor.bridge
         self.pc_reg = executor.abi.pc_reg
         self.reenter = reenter
-        self.aarch64 = executor.arch == "aarch64"
+        self.target = executor.target
         self.lock = threading.Lock()
         self.trap_base = self.arena.reserve(self.TRAP_WINDOW)
         self.trap_next = self.trap_base
@@ -105,7 +89,7 @@ class EmulatedLazySupport:
         self.trap_next = end
         page = self.arena.page_size
         # udf #0 (AArch64) / ud2 (x86-64): never run, since the hook moves the PC first.
-        filler = b"\0\0\0\0" if self.aarch64 else b"\x0f\x0b\x0f\x0b"
+        filler = self.target.never_run
         while self.trap_committed < end:
             self.arena.commit(self.trap_committed, filler * (page // 4), page,
                               MemProt.READ | MemProt.EXEC)
@@ -126,7 +110,7 @@ class EmulatedLazySupport:
         data_base = self.arena.reserve(data_size)
         code = bytearray(code_size)
         data = bytearray(data_size)
-        make_stub = _aarch64_stub if self.aarch64 else _x86_64_stub
+        make_stub = self.target.pointer_jump
         result = []
         for i, trap in enumerate(traps):
             stub = code_base + i * self.STUB_SIZE

@@ -12,12 +12,12 @@ and TLS descriptors use a resolver in emulated memory that returns their static 
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pyjitlink.errors import JITLinkError
-from pyjitlink.executors.base import TLSModule
+from pyjitlink.executors.abi import target_for
+from pyjitlink.executors.base import ImagesAtCreation, TLSModule
 from pyjitlink.executors.static_tls import StaticTLSLayout
 from pyjitlink.jitlink.graph import MemProt
 
@@ -27,13 +27,9 @@ if TYPE_CHECKING:
 
 AREA_SIZE = 4 << 20  # bytes of static TLS the emulated thread has (blocks, then/after TCB)
 TCB_SIZE = 0x100  # what is copied of the C library's TCB (x86-64 uses up to 0x30)
-# The static TLS descriptor resolver (glibc's _dl_tlsdesc_return): return the descriptor's
-# second word. AArch64: ldr x0, [x0, #8]; ret. x86-64: mov 8(%rax), %rax; ret.
-TLSDESC_RETURN = {"aarch64": struct.pack("<II", 0xF9400400, 0xD65F03C0),
-                  "x86_64": bytes.fromhex("488b4008c3")}
 
 
-class EmulatedTLS:
+class EmulatedTLS(ImagesAtCreation):
     """The emulated executor's TLSService (see executors.base.TLSService).
 
     ``arena`` maps memory (reserve/commit, as EmulatedArena), ``memory`` is the emulated
@@ -91,7 +87,8 @@ class EmulatedTLS:
         if self._resolver is None:
             arena = self.arena
             page = arena.reserve(4096)
-            arena.commit(page, TLSDESC_RETURN[self.arch], 4096,
+            # glibc's _dl_tlsdesc_return: the descriptor's second word.
+            arena.commit(page, target_for(self.arch).tlsdesc_return, 4096,
                          MemProt.READ | MemProt.EXEC)
             self._resolver = page
         # Every emulated module is in static TLS: the dynamic resolver is never chosen.

@@ -20,9 +20,8 @@ from __future__ import annotations
 import ctypes
 import threading
 
+from pyjitlink.executors.abi import target_for
 from pyjitlink.executors.shared_object import (
-    EM_AARCH64,
-    EM_X86_64,
     SharedObjectWriter,
     load_shared_object,
 )
@@ -32,9 +31,6 @@ SONAME = "libpyjitlink-gdb-jit.so"
 REGISTER_CODE = "__jit_debug_register_code"
 DESCRIPTOR = "__jit_debug_descriptor"
 
-# An empty function: x86-64 ``ret``; AArch64 ``ret`` (0xd65f03c0).
-_RETURN = {EM_X86_64: b"\xc3", EM_AARCH64: bytes.fromhex("c0035fd6")}
-_HOST_MACHINES = {"x86_64": EM_X86_64, "aarch64": EM_AARCH64}
 
 
 class JITCodeEntry(ctypes.Structure):
@@ -64,9 +60,9 @@ class GDBJITInterface:
     _instance_lock = threading.Lock()
 
     def __init__(self, arch: str = "x86_64") -> None:
-        machine = _HOST_MACHINES[arch]
-        writer = SharedObjectWriter(machine, soname=SONAME)
-        writer.add_function(REGISTER_CODE, _RETURN[machine])
+        target = target_for(arch)
+        writer = SharedObjectWriter(target.elf_machine, soname=SONAME)
+        writer.add_function(REGISTER_CODE, target.ret)  # an empty function
         writer.add_data((1).to_bytes(4, "little"), 16, ctypes.sizeof(JITDescriptor),
                         name=DESCRIPTOR)
         image = writer.build()

@@ -33,6 +33,9 @@ from fractions import Fraction
 from typing import Any
 
 from pyjitlink.errors import ExecutionError
+from pyjitlink.executors.abi import Target
+from pyjitlink.executors.abi.aarch64 import AARCH64
+from pyjitlink.executors.abi.x86_64 import X86_64
 
 MASK64 = (1 << 64) - 1
 SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGSEGV, SIGTERM = 4, 5, 6, 8, 11, 15
@@ -42,8 +45,6 @@ SIGNAL_NAMES = {SIGILL: "Illegal instruction", SIGTRAP: "Trace/breakpoint trap",
 
 # Unicorn constants (unicorn.h), so this module imports nothing of unicorn until an engine is
 # made: pyjitlink's start-up must not pay for it.
-UC_ARCH_ARM64, UC_ARCH_X86 = 2, 4
-UC_MODE_ARM, UC_MODE_64 = 0, 8
 UC_PROT_NONE, UC_PROT_READ, UC_PROT_WRITE, UC_PROT_EXEC = 0, 1, 2, 4
 UC_HOOK_INTR, UC_HOOK_CODE = 1, 4
 UC_HOOK_MEM_INVALID = 0x3F0  # every unmapped and protection-violating access
@@ -168,11 +169,10 @@ _HOOK_MEM_INVALID = ctypes.CFUNCTYPE(ctypes.c_bool, ctypes.c_void_p, ctypes.c_in
 class Engine:
     """One Unicorn instance: registers, mappings, hooks, starting and stopping."""
 
-    def __init__(self, arch: str) -> None:
+    def __init__(self, target: Target) -> None:
         self.lib = lib = _library()
         handle = ctypes.c_void_p()
-        uc_arch, mode = (UC_ARCH_ARM64, UC_MODE_ARM) if arch == "aarch64" else (
-            UC_ARCH_X86, UC_MODE_64)
+        uc_arch, mode = target.unicorn
         self._check(lib.uc_open(uc_arch, mode, ctypes.byref(handle)), "uc_open")
         self.handle = handle.value
         self._buffer = (ctypes.c_uint64 * 2)()  # one register (16 bytes for vectors)
@@ -591,11 +591,13 @@ class RegisterArgs(ArgCursor):
 class ABI:
     """What a host function needs of the calling convention; one subclass per target.
 
-    ``name`` is the architecture (it chooses instruction bytes and CPU behaviour such as the
-    default NaN); ``convention`` the calling convention's own name.
+    ``name`` is the architecture, ``target`` its descriptor (executors/abi: instruction
+    bytes and CPU behaviour such as the default NaN); ``convention`` the calling
+    convention's own name.
     """
 
     name = ""
+    target: Target
     convention = ""
     regs: Any  # the unicorn constants module of the architecture
     int_regs: list[int]
@@ -725,6 +727,7 @@ class AArch64ABI(ABI):
     """AAPCS64 as Linux uses it: x0-x7, v0-v7, the stack from sp; return to x30."""
 
     name = "aarch64"
+    target = AARCH64
     convention = "aapcs64"
     jmp_buf_size = 21 * 8  # x19-x30, sp, d8-d15
 
@@ -818,6 +821,7 @@ class X86_64ABI(ABI):
     """SysV x86-64: rdi, rsi, rdx, rcx, r8, r9, xmm0-7, the stack above the return address."""
 
     name = "x86_64"
+    target = X86_64
     convention = "sysv"
     jmp_buf_size = 8 * 8  # rbx, rbp, r12-r15, rsp, return address
 
@@ -1026,8 +1030,7 @@ class HostBridge:
         self.size = size
         self.sentinel = base
         self.first_slot = base + 16
-        ret = b"\xc0\x03\x5f\xd6" if abi.name == "aarch64" else b"\xc3\xcc\xcc\xcc"
-        memory.buffer[base:base + size] = ret * (size // 4)
+        memory.buffer[base:base + size] = abi.target.trap_slot * (size // 4)
         memory.map(base, size, UC_PROT_READ | UC_PROT_EXEC)
         self.slots: list[tuple[str, HostFunction | None]] = []
         self.by_name: dict[str, int] = {}

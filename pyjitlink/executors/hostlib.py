@@ -1143,9 +1143,8 @@ class HostLib:
         self.program_name = b""
         self._strings: dict[bytes, int] = {}
         self._env: dict[bytes, int] = {}
-        # NaN from an invalid operation: x86's default NaN has the sign bit set, AArch64's not.
-        self.default_nan = bits_f64(0xFFF8000000000000 if self.arch == "x86_64" else
-                                    0x7FF8000000000000)
+        # NaN from an invalid operation (x86's default NaN has the sign bit set, AArch64's not).
+        self.default_nan = bits_f64(abi.target.default_nan)
         self._setup_data()
         for names, method, args, ret in _REGISTRY:
             impl = getattr(self, method)

@@ -26,23 +26,20 @@ import os
 import struct
 import sys
 import threading
-from collections.abc import Callable, Sequence
-from typing import Any, cast
+from collections.abc import Callable, Mapping, Sequence
 
 from pyjitlink.arch.x86_64 import NEAR_TARGET_KINDS, EdgeKind
 from pyjitlink.errors import ExecutionError, JITLinkError
 from pyjitlink.executors.native_faults import NativeFaultHandler
-from pyjitlink.executors.symbolizer import Symbolizer, SymbolizerPlugin
 from pyjitlink.executors.native_tls import NativeTLS
-from pyjitlink.jitlink.eh_frame import EH_FRAME, MACHO_EH_FRAME
-from pyjitlink.jitlink.graph import LinkGraph, MemProt, Symbol
+from pyjitlink.executors.services import ExecutorServices
+from pyjitlink.executors.symbolizer import Symbolizer
+from pyjitlink.jitlink.graph import MemProt
 from pyjitlink.jitlink.memory import (
     ArenaMemoryManager,
-    FinalizedAlloc,
     align_up,
     protection_bits,
 )
-from pyjitlink.jitlink.passes import PassConfiguration
 
 PROT_NONE, PROT_READ, PROT_WRITE, PROT_EXEC = 0, 1, 2, 4
 MAP_PRIVATE, MAP_ANONYMOUS, MAP_32BIT, MAP_NORESERVE = 0x2, 0x20, 0x40, 0x4000
@@ -276,6 +273,7 @@ class NearProxies:
     """
 
     STUB_SIZE = 16  # jmp *0(%rip); .quad target; 2 bytes padding
+    arch = "x86_64"  # the architecture of the edge kinds below (NearProxyService)
 
     def __init__(self, arena: NativeArena) -> None:
         self.arena = arena
@@ -287,7 +285,20 @@ class NearProxies:
         self._stub_used = 0
         self._stub_bytes = bytearray()
 
-    def proxies_for(self, far: dict[str, int]) -> dict[str, int]:
+    @staticmethod
+    def reachable(kind: int, place: int, target: int) -> bool:
+        """False when a 32-bit edge of ``kind`` at ``place`` cannot encode ``target``."""
+        return kind not in NEAR_TARGET_KINDS or _fits(kind, place, target)
+
+    @staticmethod
+    def is_data_reference(kind: int) -> bool:
+        return kind in _DATA_KINDS
+
+    @staticmethod
+    def is_host_symbol(address: int) -> bool:
+        return host_symbol_info(address) is not None
+
+    def proxies_for(self, far: Mapping[str, int]) -> dict[str, int]:
         """In-arena stand-ins for host symbols ``far`` (name -> address), made once each."""
         with self.lock:
             variables: dict[str, tuple[int, int]] = {}
@@ -378,63 +389,10 @@ def _fits(kind: int, place: int, target: int) -> bool:
 _DATA_KINDS = frozenset({EdgeKind.Pointer32, EdgeKind.Pointer32Signed, EdgeKind.Delta32})
 
 
-class NearProxyPlugin:
-    """Pre-fixup: rebind far externals that 32-bit edges reach to in-arena proxies."""
-
-    def __init__(self, proxies: NearProxies) -> None:
-        self.proxies = proxies
-
-    def modify_pass_config(self, mr, graph: LinkGraph, config: PassConfiguration) -> None:  # type: ignore[no-untyped-def]
-        if graph.arch == "x86_64":
-            config.pre_fixup_passes.insert(0, self._rebind)
-
-    def _rebind(self, graph: LinkGraph) -> None:
-        far: dict[str, Symbol] = {}
-        externals = {id(s) for s in graph.external_symbols.values() if s.absolute_address}
-        if not externals:
-            return
-        data_refs: set[str] = set()
-        for block in graph.blocks():
-            for edge in block.edges:
-                target = edge.target
-                if id(target) in externals and edge.kind in NEAR_TARGET_KINDS and \
-                        not _fits(edge.kind, block.address + edge.offset, target.address):
-                    assert target.name is not None
-                    far[target.name] = target
-                    if edge.kind in _DATA_KINDS:
-                        data_refs.add(target.name)
-        # A data reference (an address or offset the program computes with) may be bound to
-        # a proxy only where ld would bind it so too: a host variable (its copy) or a host
-        # function (its canonical PLT entry). Any other far address, such as an -abs
-        # definition, stays as it is and its 32-bit data fixups fail out of range; calls
-        # and jumps alone may reach it through a stub.
-        for name in data_refs:
-            if host_symbol_info(far[name].address) is None:
-                del far[name]
-        if far:
-            proxies = self.proxies.proxies_for({n: s.address for n, s in far.items()})
-            for name, sym in far.items():
-                sym.absolute_address = proxies[name]
-
-    def notify_emitted(self, mr, graph: LinkGraph, alloc: FinalizedAlloc) -> None:  # type: ignore[no-untyped-def]
-        pass
-
-    def notify_remove_resources(self, tracker) -> None:  # type: ignore[no-untyped-def]
-        pass
-
-
-# ---------------------------------------------------------------------------- eh-frame
-
-
-EH_FRAME_ADDRESS = "eh-frame-address"  # graph.target_data key: where .eh_frame landed
-
-
-class EHFrameRegistrationPlugin:
-    """Registers each graph's ``.eh_frame`` (Mach-O: ``__TEXT,__eh_frame``, the same DWARF
-    records) with libgcc's unwinder (``__register_frame``).
-
-    With it, C++ exceptions, ``backtrace()`` and debuggers unwind through JIT'd frames.
-    """
+class LibgccEHFrameRegistrar:
+    """The host's EHFrameRegistrar (executors/services.py): libgcc's ``__register_frame``
+    and ``__deregister_frame``, which take the address of a zero-terminated ``.eh_frame``.
+    Without libgcc_s (no such host library) registration does nothing."""
 
     def __init__(self) -> None:
         try:
@@ -445,32 +403,14 @@ class EHFrameRegistrationPlugin:
             self._deregister.argtypes = [ctypes.c_void_p]
         except (OSError, AttributeError):
             self._register = self._deregister = None
-        self.registered: dict[int, list[int]] = {}  # id(tracker) -> eh_frame addresses
-        self.lock = threading.Lock()
 
-    def modify_pass_config(self, mr, graph: LinkGraph, config: PassConfiguration) -> None:  # type: ignore[no-untyped-def]
-        config.post_fixup_passes.append(self._record)
+    def register_eh_frame(self, address: int, size: int) -> None:
+        if self._register is not None:
+            self._register(address)
 
-    def _record(self, graph: LinkGraph) -> None:
-        section = graph.sections.get(EH_FRAME) or graph.sections.get(MACHO_EH_FRAME)
-        if section is not None and len(section.blocks) > 1:
-            with self.lock:
-                graph.target_data[EH_FRAME_ADDRESS] = min(b.address for b in section.blocks)
-
-    def notify_emitted(self, mr, graph: LinkGraph, alloc: FinalizedAlloc) -> None:  # type: ignore[no-untyped-def]
-        with self.lock:
-            address = cast("int | None", graph.target_data.pop(EH_FRAME_ADDRESS, None))
-            if address is None or self._register is None:
-                return
-            self.registered.setdefault(id(mr.tracker), []).append(address)
-        self._register(address)
-
-    def notify_remove_resources(self, tracker) -> None:  # type: ignore[no-untyped-def]
-        with self.lock:
-            addresses = self.registered.pop(id(tracker), [])
-        for address in addresses:
-            if self._deregister is not None:
-                self._deregister(address)
+    def deregister_eh_frame(self, address: int, size: int) -> None:
+        if self._deregister is not None:
+            self._deregister(address)
 
 
 # ---------------------------------------------------------------------------- the executor
@@ -504,6 +444,7 @@ class _Process:
         self.faults = NativeFaultHandler(
             self.symbolizer, lambda a: arena.base <= a < arena.base + arena.size)
         self.tls = NativeTLS(self.arena)
+        self.eh_frames = LibgccEHFrameRegistrar()
 
     @classmethod
     def get(cls) -> _Process:
@@ -588,14 +529,17 @@ class NativeExecutor:
         self.proxies = process.proxies
         # Symbols, source lines and unwind records of the linked code, for fault reports.
         self.symbolizer = process.symbolizer
-        # ObjectLinkingLayer plugins (the orc.object_layer.Plugin protocol, which this layer
-        # may not import).
-        self.plugins: list[Any] = [NearProxyPlugin(self.proxies), EHFrameRegistrationPlugin(),
-                                   SymbolizerPlugin(self.symbolizer, (EH_FRAME, MACHO_EH_FRAME))]
+        self.eh_frames = process.eh_frames
         self._runtime = process.runtime
         self.timeout = timeout  # seconds from the first call into JIT'd code; exit 124
         self._faults = process.faults
         self.tls = process.tls  # the TLSService: glibc TLS modules, descriptor resolvers
+
+    def services(self) -> ExecutorServices:
+        """Near proxies, libgcc's eh-frame registration and the fault reports' symbol map
+        (what orc.plugins builds this executor's plugins from)."""
+        return ExecutorServices(symbol_map=self.symbolizer, eh_frames=self.eh_frames,
+                                near_proxies=self.proxies)
 
     def host_symbol(self, name: str) -> int | None:
         return self._runtime.get(name)

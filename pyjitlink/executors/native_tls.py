@@ -21,7 +21,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from pyjitlink.errors import JITLinkError
-from pyjitlink.executors.base import TLSModule
+from pyjitlink.executors.base import ImagesAtCreation, TLSModule
 from pyjitlink.executors.shared_object import DF_STATIC_TLS, EM_X86_64, SharedObjectWriter
 from pyjitlink.jitlink.graph import MemProt
 
@@ -65,7 +65,7 @@ _dlinfo.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p]
 _dlinfo.restype = ctypes.c_int
 
 
-class NativeTLS:
+class NativeTLS(ImagesAtCreation):
     """The native executor's TLSService (see executors.base.TLSService).
 
     ``arena`` provides the page the descriptor resolvers live in (commit/reserve, as

@@ -10,22 +10,22 @@ from __future__ import annotations
 
 import threading
 
-from pyjitlink.executors.base import TLSModule
+from pyjitlink.executors.abi import target_for
+from pyjitlink.executors.base import ImagesAtCreation, TLSModule
 from pyjitlink.jitlink.memory import align_up
 
-# Where static TLS blocks lie relative to the thread pointer, per architecture (Drepper 3.4.1
-# variant I, 3.4.2 variant II), and the size of the TCB a variant I thread pointer points at.
-TLS_VARIANT = {"x86_64": 2, "aarch64": 1}
+# The size of the TCB a variant I thread pointer points at (the variant, where static TLS
+# blocks lie relative to the thread pointer, is the target's: executors/abi).
 VARIANT_I_TCB_SIZE = 16
 
 
-class StaticTLSLayout:
+class StaticTLSLayout(ImagesAtCreation):
     """A TLSService with no process behind it: modules at static TLS offsets as ``arch``'s
     variant places them, descriptor resolvers at address 0 (``-noexec``, ``-check``).
     Executors that have memory build on it (``used`` is how many bytes the blocks take)."""
 
     def __init__(self, arch: str) -> None:
-        self.variant = TLS_VARIANT.get(arch, 2)
+        self.variant = target_for(arch).tls_variant
         self.used = VARIANT_I_TCB_SIZE if self.variant == 1 else 0
         self.count = 0
         self._lock = threading.Lock()

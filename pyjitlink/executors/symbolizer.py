@@ -2,7 +2,8 @@
 defined symbols, its source lines (DWARF ``.debug_line``, supplied by the debug-info plugin as
 a lookup function) and its ``.eh_frame`` records (for unwinding), kept per resource tracker.
 
-One service shared by the native and the emulated executor; ORC plugins fill it.
+One SymbolMapService (executors/services.py) shared by the native and the emulated
+executor; orc/plugins/symbol_map.py's plugin fills it.
 """
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ import bisect
 import threading
 from collections.abc import Callable
 
+from pyjitlink.executors.services import LineLookup
 from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.jitlink.unwind import Reader, fde_table
-
-# lookup(address) -> (file, line) or None
-LineLookup = Callable[[int], "tuple[str, int] | None"]
 
 
 class SymbolMap:
@@ -170,31 +169,3 @@ class Symbolizer:
         if where is not None:
             text += f" at {where[0]}:{where[1]}"
         return text
-
-
-class SymbolizerPlugin:
-    """ObjectLinkingLayer plugin: records each graph's defined symbols and ``.eh_frame``
-    records (post-fixup, when addresses are final) in a Symbolizer; forgets them when the
-    graph's resource tracker is removed."""
-
-    def __init__(self, symbolizer: Symbolizer, eh_frame_sections: tuple[str, ...]) -> None:
-        self.symbolizer = symbolizer
-        self.eh_frame_sections = eh_frame_sections
-
-    def modify_pass_config(self, mr, graph: LinkGraph, config) -> None:  # type: ignore[no-untyped-def]
-        tracker = id(mr.tracker)
-        config.post_fixup_passes.append(lambda g: self.record(tracker, g))
-
-    def record(self, tracker: int, graph: LinkGraph) -> None:
-        self.symbolizer.add_graph(tracker, graph)
-        for name in self.eh_frame_sections:
-            section = graph.sections.get(name)
-            if section is not None:
-                self.symbolizer.add_eh_frame(tracker, [b.address for b in section.blocks
-                                                       if b.size >= 8])
-
-    def notify_emitted(self, mr, graph: LinkGraph, alloc) -> None:  # type: ignore[no-untyped-def]
-        pass
-
-    def notify_remove_resources(self, tracker) -> None:  # type: ignore[no-untyped-def]
-        self.symbolizer.remove(id(tracker))

@@ -217,6 +217,10 @@ class LinkGraph:
     def __init__(self, name: str, arch: str, pointer_size: int = 8, endianness: str = "little",
                  edge_kind_name: Callable[[int], str] | None = None,
                  object_format: str = "elf") -> None:
+        """An empty graph: ``name`` (the object file, named in every error about it), ``arch``
+        ("x86_64" or "aarch64"), ``pointer_size`` and ``endianness`` of the target,
+        ``edge_kind_name`` rendering the architecture's edge kinds, ``object_format`` ("elf" or
+        "macho"), as LLVM's LinkGraph constructor."""
         self.name = name
         self.arch = arch
         self.pointer_size = pointer_size
@@ -233,6 +237,8 @@ class LinkGraph:
     # ------------------------------------------------------------------ naming
 
     def edge_kind_name(self, kind: int) -> str:
+        """The name of edge kind ``kind`` (``getEdgeKindName``): the architecture's EdgeKind member
+        name, ``KeepAlive``, or ``EdgeKind(n)`` for an unknown one."""
         if kind == GenericEdgeKind.KeepAlive:
             return "KeepAlive"
         if self._edge_kind_name is not None:
@@ -243,6 +249,8 @@ class LinkGraph:
 
     def create_section(self, name: str, prot: MemProt,
                        lifetime: MemLifetime = MemLifetime.STANDARD) -> Section:
+        """A new, empty section ``name`` with memory protection ``prot`` and ``lifetime``
+        (``LinkGraph::createSection``). JITLinkError if the graph has one of that name."""
         if name in self.sections:
             raise JITLinkError(f"duplicate section {name}", self.name)
         section = Section(name, prot, lifetime, ordinal=len(self.sections))
@@ -250,28 +258,38 @@ class LinkGraph:
         return section
 
     def get_or_create_section(self, name: str, prot: MemProt) -> Section:
+        """The section ``name``, created with ``prot`` if the graph has none of that name."""
         section = self.sections.get(name)
         return section if section is not None else self.create_section(name, prot)
 
     def create_content_block(self, section: Section, content: bytes | bytearray, address: int = 0,
                              alignment: int = 1, alignment_offset: int = 0) -> Block:
+        """A block in ``section`` holding ``content`` (bytes; its size is len(content)), at
+        ``address``, aligned to ``alignment`` bytes plus ``alignment_offset``
+        (``LinkGraph::createContentBlock``)."""
         block = Block(section, len(content), alignment, alignment_offset, content, address)
         section.blocks.append(block)
         return block
 
     def create_zero_fill_block(self, section: Section, size: int, address: int = 0,
                                alignment: int = 1, alignment_offset: int = 0) -> Block:
+        """A zero-filled block of ``size`` bytes in ``section``, at ``address``, aligned to
+        ``alignment`` bytes plus ``alignment_offset`` (``LinkGraph::createZeroFillBlock``)."""
         block = Block(section, size, alignment, alignment_offset, None, address)
         section.blocks.append(block)
         return block
 
     def remove_block(self, block: Block) -> None:
+        """Take ``block`` out of its section (``LinkGraph::removeBlock``); symbols on it must be
+        removed first."""
         block.section.blocks.remove(block)
 
     def remove_section(self, section: Section) -> None:
+        """Take ``section`` and everything in it out of the graph (``LinkGraph::removeSection``)."""
         del self.sections[section.name]
 
     def blocks(self) -> Iterator[Block]:
+        """Every block of every section, in section then block order."""
         for section in self.sections.values():
             yield from section.blocks
 
@@ -316,16 +334,24 @@ class LinkGraph:
     def add_defined_symbol(self, block: Block, offset: int, name: str | None, size: int,
                            linkage: Linkage, scope: Scope, callable: bool = False,
                            live: bool = False) -> Symbol:
+        """A symbol ``name`` (None: anonymous) defined at ``offset`` bytes into ``block``, ``size``
+        bytes, with ``linkage`` and ``scope``; ``callable`` for functions, ``live`` to keep it from
+        dead-stripping (``LinkGraph::addDefinedSymbol``)."""
         sym = Symbol(name, SymbolKind.DEFINED, block, offset, size, linkage, scope, callable, live)
         block.section.symbols.append(sym)
         return sym
 
     def add_anonymous_symbol(self, block: Block, offset: int, size: int = 0,
                              callable: bool = False, live: bool = False) -> Symbol:
+        """A nameless local symbol at ``offset`` into ``block``
+        (``LinkGraph::addAnonymousSymbol``)."""
         return self.add_defined_symbol(block, offset, None, size, Linkage.STRONG, Scope.LOCAL,
                                        callable, live)
 
     def add_external_symbol(self, name: str, weakly_referenced: bool = False) -> Symbol:
+        """The external (undefined) symbol ``name``, made once per graph; ``weakly_referenced`` if
+        every reference is weak (then it may stay unresolved, at address 0)
+        (``LinkGraph::addExternalSymbol``)."""
         sym = self.external_symbols.get(name)
         if sym is None:
             sym = Symbol(name, SymbolKind.EXTERNAL, scope=Scope.DEFAULT,
@@ -338,12 +364,15 @@ class LinkGraph:
     def add_absolute_symbol(self, name: str | None, address: int, size: int = 0,
                             linkage: Linkage = Linkage.STRONG, scope: Scope = Scope.LOCAL,
                             live: bool = False) -> Symbol:
+        """A symbol ``name`` at the absolute ``address`` (an int)
+        (``LinkGraph::addAbsoluteSymbol``)."""
         sym = Symbol(name, SymbolKind.ABSOLUTE, None, 0, size, linkage, scope, False, live,
                      absolute_address=address)
         self.absolute_symbols.append(sym)
         return sym
 
     def defined_symbols(self) -> Iterator[Symbol]:
+        """Every symbol defined in a block, section by section."""
         for section in self.sections.values():
             yield from section.symbols
 

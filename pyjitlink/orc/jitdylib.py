@@ -69,6 +69,8 @@ class JITDylib:
     """
 
     def __init__(self, session: ExecutionSession, name: str) -> None:
+        """An empty JITDylib ``name`` of ``session``; make one with
+        ``ExecutionSession.create_jit_dylib`` (or ``Session.create_jd``), which registers it."""
         self.session = session
         self.name = name
         self.symbols: dict[str, SymbolTableEntry] = {}
@@ -81,6 +83,9 @@ class JITDylib:
 
     def set_link_order(self, order: Iterable[tuple[JITDylib, JITDylibLookupFlags]],
                        link_against_this_jd_first: bool = True) -> None:
+        """Replace the link order with ``order``, a list of (JITDylib, JITDylibLookupFlags) searched
+        in turn; with ``link_against_this_jd_first`` this JITDylib (all symbols) is put first unless
+        it is there already (``JITDylib::setLinkOrder``)."""
         order = list(order)
         if link_against_this_jd_first and (not order or order[0][0] is not self):
             order.insert(0, (self, JITDylibLookupFlags.MATCH_ALL_SYMBOLS))
@@ -88,14 +93,21 @@ class JITDylib:
 
     def add_to_link_order(self, jd: JITDylib, flags: JITDylibLookupFlags =
                           JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY) -> None:
+        """Append ``jd`` with ``flags`` (exported symbols only by default) to the link order, unless
+        it is in it already (``JITDylib::addToLinkOrder``)."""
         if all(j is not jd for j, _ in self.link_order):
             self.link_order.append((jd, flags))
 
     def add_generator(self, generator: DefinitionGenerator) -> DefinitionGenerator:
+        """Add a definition generator (``try_to_generate(jd, lookup_flags, names)``: define what it
+        can of ``names``), asked in order for names a lookup does not find here
+        (``JITDylib::addGenerator``); returns it."""
         self.generators.append(generator)
         return generator
 
     def create_resource_tracker(self) -> ResourceTracker:
+        """A new ResourceTracker of this JITDylib: pass it when adding code, and ``remove()`` it (or
+        ``Session.remove`` it) to take that code out again (``JITDylib::createResourceTracker``)."""
         return ResourceTracker(self)
 
     # ------------------------------------------------------------------ definitions
@@ -161,6 +173,8 @@ class JITDylib:
                 self.symbols[name] = entry
 
     def lookup_flags(self, name: str) -> SymbolFlags | None:
+        """The SymbolFlags of ``name`` if this JITDylib defines it (generators are not asked), else
+        None."""
         entry = self.symbols.get(name)
         return None if entry is None else entry.flags
 

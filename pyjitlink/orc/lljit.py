@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING
 from pyjitlink.errors import (
     ExecutionError,
     LibraryNotFound,
+    PyJITLinkError,
     SymbolsNotFound,
     UnsupportedObject,
+    UnsupportedTarget,
 )
 from pyjitlink.formats import (
     build_link_graph,
@@ -50,9 +52,10 @@ from pyjitlink.orc.object_layer import (
     DeferredObjectMaterializationUnit,
     ObjectLinkingLayer,
 )
-from pyjitlink.orc.platforms import Platform, platform_for_format
+from pyjitlink.orc.platforms import PLATFORMS, Platform, platform_for_format
 from pyjitlink.orc.platforms.initfini import InitFiniPlugin
 from pyjitlink.orc.platforms.tls import StaticTLSLayout, TLSPlugin, TLSService
+from pyjitlink.orc.plugins import executor_plugins
 from pyjitlink.orc.resources import ResourceTracker
 from pyjitlink.orc.session import ExecutionSession, make_dispatcher
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags, SymbolState
@@ -63,22 +66,82 @@ if TYPE_CHECKING:
 
 PROCESS_SYMBOLS_JD = "Process"
 
+# The architecture spellings of LLVM target triples (Triple.cpp's parseArch) for the two
+# architectures pyjitlink links; "x86-64" (llc's -march name) and "arm64e" (pointer
+# authentication) are not among them.
+ARCH_NAMES = {"x86_64": "x86_64", "amd64": "x86_64", "x86_64h": "x86_64",
+              "aarch64": "aarch64", "arm64": "aarch64"}
+
+
+def canonical_arch(name: str) -> str:
+    """``"x86_64"`` or ``"aarch64"`` for an LLVM triple's architecture spelling of either
+    (case-insensitive: x86_64, amd64, x86_64h; aarch64, arm64). UnsupportedTarget for any
+    other name."""
+    arch = ARCH_NAMES.get(name.lower())
+    if arch is None:
+        raise UnsupportedTarget(f"unsupported architecture '{name}': pyjitlink links x86_64 "
+                                f"(also spelled amd64 or x86_64h) and aarch64 (also arm64)")
+    return arch
+
 
 class LLJIT:
-    """Everything one JIT session links and runs (LLVM's ``orc::LLJIT``).
+    """Everything one JIT session links and runs: LLVM's ``orc::LLJIT`` (an
+    ExecutionSession, an ObjectLinkingLayer, a platform and an executor), exported as
+    ``pyjitlink.Session``.
 
-    ``executor`` is the NativeExecutor, an EmulatedExecutor (for inputs of another
-    architecture, ``arch``, than the host's, or with ``emulate``), or None for ``-noexec``
-    links into a slab (or into native memory when none is given). Errors raise
-    PyJITLinkError subclasses.
-    """
+    Attributes: ``es`` the ExecutionSession (JITDylibs, asynchronous lookup, symbol states);
+    ``layer`` the ObjectLinkingLayer (``layer.add_plugin`` adds an ObjectLinkingLayer
+    plugin); ``executor`` a NativeExecutor, an EmulatedExecutor (Unicorn) or None (no
+    execution); ``main_jd`` and ``process_jd`` the ``main`` and ``Process`` JITDylibs;
+    ``jds`` every JITDylib made by ``create_jd`` in creation order (``main`` first);
+    ``target_arch`` ``"x86_64"`` or ``"aarch64"``; ``platform`` the first object's platform
+    (ELFNixPlatform or MachOPlatform; None before one is added); ``linked_files`` the
+    (JITDylib name, graph name) pairs linked so far, in link order, less removed ones.
+
+    Addresses are ints (target addresses: host addresses natively, emulated addresses under
+    emulation, slab addresses with ``noexec``). Every error is a PyJITLinkError subclass:
+    UnsupportedTarget, UnsupportedObject and MalformedObject (inputs), InputError (an
+    unreadable file), SymbolsNotFound and DuplicateDefinition (lookup), LibraryNotFound,
+    ExecutionError (running). A session holds native mappings or a Unicorn instance: use it
+    as a context manager or ``close()`` it, and keep it referenced while its code runs."""
 
     def __init__(self, *, noexec: bool = False, slab: tuple[int, int, int] | None = None,
                  process_symbols: bool = True, entry: str = "main", num_threads: int = 0,
                  arch: str | None = None, emulate: bool = False,
                  timeout: float | None = None, max_instructions: int | None = None,
                  debugger_support: bool | None = None, perf_support: bool = False,
-                 libc: str = "python", sysroot: str | None = None) -> None:
+                 libc: str = "python", sysroot: str | None = None,
+                 platform: str | None = None) -> None:
+        """Choose the executor and set up the JITDylibs ``main`` and ``Process``
+        (LLJITBuilder's choices, llvm-jitlink's options in brackets).
+
+        ``arch``: the target architecture, an LLVM triple's spelling (``"x86_64"``,
+        ``"amd64"``, ``"x86_64h"``, ``"aarch64"``, ``"arm64"``; case-insensitive); default
+        the host's. A foreign architecture runs emulated (Unicorn), so does any with
+        ``emulate`` [-emulate]. ``noexec`` [-noexec]: link without running: ``run_main``,
+        ``function`` and ``run_initializers`` raise ExecutionError; code still goes where
+        the executor puts it (``executor`` stays, for ``-lazy``) unless ``slab`` is given.
+        ``slab`` [-slab-allocate, -slab-address, -slab-page-size]: ``(size, base address,
+        page size)`` in bytes: graphs are placed from ``base`` in allocation order, so
+        addresses are deterministic; no executor (``executor`` is None), nothing executes.
+        ``libc`` [-libc]: an emulated program's C library, ``"python"`` (pyjitlink's, in
+        Python) or ``"target"`` (the target's static glibc from ``sysroot`` [-sysroot],
+        default the cross toolchain's, run on an emulated Linux system-call layer; ELF
+        only). ``process_symbols`` [-no-process-syms]: whether ``Process`` answers from the
+        host process (dlsym) or the emulated C library; ``entry`` is the one name it never
+        answers (llvm-jitlink's FilterMainEntryPoint). ``num_threads`` [-num-threads]: 0
+        links on the calling thread, N > 0 on a pool of N threads (LLJIT's
+        NumCompileThreads). ``timeout`` [-timeout]: seconds of wall clock a run may take
+        (then LimitExceeded, an ExecutionError); ``max_instructions`` [-max-instructions]:
+        emulated only. ``debugger_support`` [-debugger-support]: None or True registers
+        native code with GDB's JIT interface; ``perf_support`` [-perf-support]: perf map
+        files, native only. ``platform``: ``"elf"`` (ELFNixPlatform) or ``"macho"``
+        (MachOPlatform), as a ``-triple``'s OS chooses it; default: the first object's.
+
+        Raises UnsupportedTarget for another architecture or platform, PyJITLinkError for another
+        ``libc``, ExecutionError for options the executor cannot honour
+        (``max_instructions`` natively, ``perf_support`` emulated), RuntimeNotFound (a
+        PyJITLinkError) when ``libc="target"`` finds no target C runtime."""
         self.es = ExecutionSession(make_dispatcher(num_threads))
         self.noexec = noexec
         self.executor: NativeExecutor | EmulatedExecutor | None = None
@@ -86,7 +149,12 @@ class LLJIT:
         native_host = host == "x86_64"
         # The inputs' architecture chooses: native execution where it is the host's,
         # emulation under Unicorn otherwise, or when asked (-emulate).
-        target = arch or host
+        if libc not in ("python", "target"):
+            raise PyJITLinkError(f"unknown C library '{libc}' (python or target)", "-libc")
+        if platform is not None and platform not in PLATFORMS:
+            raise UnsupportedTarget(f"unknown platform '{platform}' (elf for ELFNixPlatform, "
+                                    f"macho for MachOPlatform)")
+        target = canonical_arch(arch) if arch is not None else host
         self.target_arch = target  # the slice universal (fat) Mach-O files contribute
         # Also with -noexec: a foreign program's externals must resolve in its own (emulated)
         # process, never to this host's C library.
@@ -129,7 +197,7 @@ class LLJIT:
             self.executor.tls
         self.layer.add_plugin(TLSPlugin(tls_service))
         if self.executor is not None:
-            for plugin in self.executor.plugins:
+            for plugin in executor_plugins(self.executor.services()):
                 self.layer.add_plugin(plugin)
             self._add_debug_plugins(debugger_support, perf_support)
         self.jds: list[JITDylib] = []
@@ -163,6 +231,8 @@ class LLJIT:
         self.layer.add_plugin(_LinkedFilesPlugin(self.linked_files))
         self._atexit_armed = False  # run_linked_main gave finalizers to the process's atexit
         self._closed = False
+        if platform is not None:
+            self.set_object_format(platform)
         if self.target_libc:
             self._add_target_runtime(target, sysroot)
         for jd in self.jds:  # those made so far; create_jd adds it to later ones
@@ -171,9 +241,11 @@ class LLJIT:
     # ------------------------------------------------------------------ lifetime
 
     def __enter__(self) -> LLJIT:
+        """The session itself (``with Session() as s:``); ``close()`` on exit."""
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """``close()`` the session; exceptions propagate."""
         self.close()
 
     def close(self) -> None:
@@ -228,10 +300,12 @@ class LLJIT:
         runtime = find_runtime(arch, sysroot, host_arch())
         self._sysroot = sysroot
         self._runtime_archives = {os.path.realpath(p) for p in runtime.archives}
-        executor = self.executor
+        assert self.executor is not None
+        process = self.executor.services().static_process
+        assert process is not None  # -libc=target's executor is a static process
         self.process_jd.define_absolute(
             {name: (address, SymbolFlags.EXPORTED)
-             for name, address in executor.static_symbols.items()},  # type: ignore[union-attr]
+             for name, address in process.static_symbols.items()},
             "<static link>")
         for path in runtime.archives:
             self.add_archive(self.process_jd, path)
@@ -260,7 +334,7 @@ class LLJIT:
             from pyjitlink.executors.gdb_jit import GDBJITInterface
 
             gdb = GDBJITInterface.get()
-        self.layer.add_plugin(DebugObjectPlugin(executor.symbolizer, gdb))
+        self.layer.add_plugin(DebugObjectPlugin(executor.services().symbol_map, gdb))
         if perf_support:
             if not native:
                 raise ExecutionError("-perf-support needs a native run: perf cannot see "
@@ -272,7 +346,10 @@ class LLJIT:
     # ------------------------------------------------------------------ set-up
 
     def create_jd(self, name: str) -> JITDylib:
-        """The JITDylib ``name`` (created if new): it links itself, then Process."""
+        """The JITDylib ``name`` (``orc::ExecutionSession::createJITDylib``; an
+        existing one of that name is returned). A new one's link order is itself (all
+        symbols), then ``Process`` (exported symbols only, as LLJIT's default link order);
+        ``link_against`` and ``add_library`` add to it. Appended to ``jds``."""
         jd = self.es.get_jit_dylib(name)
         if jd is None:
             jd = self.es.create_jit_dylib(name)
@@ -308,7 +385,9 @@ class LLJIT:
         jd.add_generator(StaticLibraryDefinitionGenerator(path, data, add_member))
 
     def link_against(self, jd: JITDylib, other: JITDylib) -> None:
-        """Add ``other`` (exported symbols only) to ``jd``'s link order, before Process."""
+        """Put ``other`` in ``jd``'s link order, before ``Process``, exported
+        symbols only (``JITDylib::addToLinkOrder``; llvm-jitlink's ``-l`` of a JITDylib).
+        Nothing if it is there already."""
         order = jd.link_order
         if any(j is other for j, _ in order):
             return
@@ -316,23 +395,32 @@ class LLJIT:
         order.insert(at, (other, JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY))
 
     def finish_link_orders(self) -> None:
-        """Every JITDylib ends its link order with Process (llvm-jitlink 19); idempotent."""
+        """Make every JITDylib's link order end with ``Process``, as
+        llvm-jitlink 19 does once all its ``-jd``/``-l`` options are read; idempotent."""
         for jd in self.jds:
             jd.add_to_link_order(self.process_jd)
 
     @property
     def search_order(self) -> list[tuple[JITDylib, JITDylibLookupFlags]]:
-        """Where the entry point is looked up: every JITDylib (all symbols), then Process."""
+        """Where ``lookup`` and ``run_main`` look a name up without a
+        JITDylib: every JITDylib of ``jds`` (all symbols), then ``Process`` (exported
+        only): a list of (JITDylib, JITDylibLookupFlags)."""
         return [(jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS) for jd in self.jds] + [
             (self.process_jd, JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY)]
 
     def add_object_file(self, jd: JITDylib, path: str,
                         tracker: ResourceTracker | None = None, lazy: bool = False,
                         data: bytes | None = None) -> None:
-        """Add the object or archive at ``path`` to ``jd`` (an archive's members on demand;
-        with ``lazy``, functions link on their first call). ``data`` is the file's content if
-        the caller has read it already (a pipe can be read only once); otherwise ``path`` is
-        read (a regular file, or a pipe or device up to formats.inputs.STREAM_LIMIT)."""
+        """Add the relocatable object or static archive at ``path`` to
+        ``jd`` (LLJIT's ``addObjectFile``; a universal Mach-O file contributes the
+        ``target_arch`` slice). An object links when a lookup needs one of its symbols, and
+        is owned by ``tracker`` (``jd``'s default tracker if None: ``remove`` it to unlink);
+        an archive's members join ``jd`` on demand. With ``lazy`` [-lazy], functions link
+        on their first call. ``data``: the file's bytes if the caller has read them already
+        (a pipe can be read only once); otherwise ``path`` is read (a regular file, or a
+        pipe or device up to formats.inputs.STREAM_LIMIT bytes). Raises InputError for an
+        unreadable file, MalformedObject / UnsupportedObject for bytes that are no object of
+        ``target_arch``, DuplicateDefinition for a strong name ``jd`` defines already."""
         if data is None:
             data = read_input(path)
         kind = identify(data)
@@ -348,9 +436,12 @@ class LLJIT:
 
     def add_object(self, jd: JITDylib, data: bytes, name: str,
                    tracker: ResourceTracker | None = None, hidden: bool = False) -> None:
-        """Add an object's bytes (``name`` is used in messages) to ``jd``, owned by
-        ``tracker`` (the JITDylib's default tracker if None); it links on demand. With
-        ``hidden`` its exported symbols are hidden: visible inside ``jd`` only."""
+        """Add an object file's bytes to ``jd`` (LLJIT's ``addObjectFile``
+        for a MemoryBuffer); ``name`` names it in messages and ``linked_files``. It links
+        when a lookup needs one of its symbols; ``tracker`` owns it (``jd``'s default
+        tracker if None). With ``hidden`` its exported symbols become hidden: visible inside
+        ``jd`` only (llvm-jitlink's -hidden-l). Raises MalformedObject, UnsupportedObject
+        (another architecture or format than the session's), DuplicateDefinition."""
         data = thin_object(data, name, self.target_arch)
         self.note_object_format(data, name)
         graph = build_link_graph(data, name)
@@ -368,10 +459,11 @@ class LLJIT:
         here."""
 
     def note_object_format(self, data: bytes, name: str) -> None:
-        """Remember the first object's format; refuse an object of the other one, or of
-        another architecture than the session's. Mach-O objects make C library names
-        resolve without their leading underscore and, when emulated, host calls follow
-        Apple's calling convention (its arm64 variant)."""
+        """Check an object against the session: the first object's
+        format (ELF or Mach-O) becomes the session's (``set_object_format``); an object of
+        the other format, or of another architecture than ``target_arch``, raises
+        UnsupportedObject naming ``name``. Bytes that are no object pass (the graph
+        builder reports them)."""
         kind = identify(data)
         if kind not in ("elf", "macho"):
             return  # build_link_graph reports what is wrong with it
@@ -392,9 +484,11 @@ class LLJIT:
                                     name)
 
     def set_object_format(self, kind: str) -> None:
-        """The session's object format ("elf" or "macho"), from its first object or from
-        ``-triple``; Mach-O makes C library names resolve without their leading underscore
-        and emulated host calls follow Apple's convention (the platform's, see orc.platforms)."""
+        """Fix the session's object format, ``"elf"`` or ``"macho"``
+        (from its first object, or the tool's ``-triple``): its platform (ELFNixPlatform,
+        MachOPlatform) then decides C symbol mangling (Mach-O's leading ``_``), initializer
+        sections and, emulated, the calling convention of host calls. ExecutionError for
+        Mach-O with ``libc="target"``."""
         if kind != "elf" and getattr(self, "target_libc", False):
             raise ExecutionError(f"-libc=target runs ELF objects only, not {kind}",
                                  "-libc=target")
@@ -403,11 +497,13 @@ class LLJIT:
         if self.host_symbols is not None:
             self.host_symbols.platform = platform
         if self._emulator is not None:
-            self._emulator.set_platform(platform.executor_abi, platform.global_prefix)
+            self._emulator.set_platform(platform.executor_abi)
 
     @property
     def lazy_manager(self) -> LazyReexportsManager:
-        """The session's LazyReexportsManager, made on first use (native or emulated)."""
+        """The session's LazyReexportsManager (ORC's), made on first use, with
+        the executor's re-entry support (native trampolines or emulated ones).
+        ExecutionError without an executor."""
         if self._lazy is None:
             if self.executor is None:
                 raise ExecutionError("-lazy needs an executor (it cannot be used with a slab)")
@@ -427,8 +523,11 @@ class LLJIT:
 
     def add_lazy_object(self, jd: JITDylib, data: bytes, name: str,
                         tracker: ResourceTracker | None = None) -> bool:
-        """Add an object whose functions link on first call; True if it could be lazy
-        (objects with static initializers or exported data link eagerly instead)."""
+        """Add an object's bytes whose functions link on their first call
+        (llvm-jitlink's -lazy: each function becomes a lazy re-export whose stub calls back
+        into the session); True if it could be lazy, False if it was added eagerly instead
+        (an object with static initializers or exported data). Errors as ``add_object``;
+        ExecutionError without an executor."""
         data = thin_object(data, name, self.target_arch)
         self.note_object_format(data, name)
         entries = lazy_entries_from_interface(scan_object_interface(data, name))
@@ -448,8 +547,12 @@ class LLJIT:
 
     def add_archive(self, jd: JITDylib, path: str, data: bytes | None = None,
                     hidden: bool = False, lazy: bool = False) -> None:
-        """Members of the archive at ``path`` join ``jd`` when they define a needed symbol;
-        with ``hidden`` (``-hidden-l``) their symbols are hidden: visible inside ``jd`` only."""
+        """Make the static archive at ``path`` (or its bytes ``data``) a
+        definition generator of ``jd`` (ORC's StaticLibraryDefinitionGenerator): a member
+        joins ``jd`` when it defines a symbol a lookup needs; with ``all_load`` set on the
+        session, every member joins now. ``hidden`` [-hidden-l]: members' symbols are hidden
+        (visible inside ``jd`` only); ``lazy``: members are added lazily. InputError for an
+        unreadable file, MalformedObject for a bad archive."""
         if data is None:
             data = read_input(path)
             data = thin_archive(data, path, self.target_arch) or data
@@ -475,15 +578,16 @@ class LLJIT:
 
     def add_library(self, jd: JITDylib, name: str, hidden: bool = False,
                     lazy: bool = False, search_paths: Sequence[str] = ()) -> None:
-        """``-l NAME``: another JITDylib of that name, a shared library, or a static archive.
-
-        ``hidden`` (``-hidden-l NAME``) looks for the static archive only and hides its
-        members' symbols from other JITDylibs (llvm-jitlink's -hidden-l).
+        """``-l NAME``: link ``jd`` against another JITDylib called ``name``, a
+        shared library or a static archive (llvm-jitlink's rules).
 
         A JITDylib or shared library joins ``jd``'s link order (exported symbols only); a
-        shared library is dlopen'd into a JITDylib of its own, named by its path, shared by
-        every JITDylib that links it; an archive becomes a generator of ``jd`` itself.
-        """
+        shared library (``libNAME.so``, found in ``search_paths`` then the system's) is
+        dlopen'd into a JITDylib of its own, named by its path and shared by every JITDylib
+        that links it (ORC's DynamicLibrarySearchGenerator); an archive (``libNAME.a``)
+        becomes a generator of ``jd`` itself. ``hidden`` [-hidden-l] looks for the archive
+        only and hides its members' symbols from other JITDylibs. With ``libc="target"``,
+        only archives of the target are searched. LibraryNotFound when nothing is found."""
         other = self.es.get_jit_dylib(name)
         if other is not None and other is not self.process_jd:
             if other is not jd:
@@ -532,10 +636,15 @@ class LLJIT:
                               f"-l{name}", f"-l{name}")
 
     def add_absolute(self, jd: JITDylib, name: str, address: int) -> None:
+        """Define ``name`` in ``jd`` at the absolute ``address`` (an int),
+        exported (ORC's ``absoluteSymbols``; llvm-jitlink's -abs). DuplicateDefinition if
+        ``jd`` defines it already."""
         jd.define(AbsoluteSymbolsMaterializationUnit({name: (address, SymbolFlags.EXPORTED)}))
 
     def add_alias(self, dst: JITDylib, alias: str, src: JITDylib, aliasee: str) -> None:
-        """Define ``alias`` in ``dst`` as a re-export of ``aliasee`` found from ``src``."""
+        """Define ``alias`` in ``dst`` as a re-export of ``aliasee`` looked up
+        from ``src`` (ORC's ``reexports``/``symbolAliases``; llvm-jitlink's -alias).
+        SymbolsNotFound at lookup if ``aliasee`` is not found."""
         from pyjitlink.orc.reexports import ReexportsMaterializationUnit
 
         dst.define(ReexportsMaterializationUnit(src, {alias: aliasee}))
@@ -543,31 +652,36 @@ class LLJIT:
     # ------------------------------------------------------------------ linking and running
 
     def lookup(self, name: str, jd: JITDylib | None = None) -> int:
-        """Address of ``name`` (linking what it needs), along ``jd``'s link order or, by
-        default, the entry-point search order."""
+        """The address (an int) of ``name``, after linking everything it needs
+        (``ExecutionSession::lookup``, blocking). ``jd`` given: along ``jd``'s link order;
+        otherwise along ``search_order``. SymbolsNotFound if no JITDylib defines ``name``
+        (or a name the linked code references); link errors (JITLinkError subclasses) name
+        their object. Runs no initializers (see ``run_initializers``)."""
         order = jd.link_order if jd is not None else self.search_order
         result = self.es.lookup_blocking(order, [name])
         return result[name].address
 
     def link_initializers(self) -> None:
-        """Link every input that has static initializers (ELFNixPlatform's dlopen does too)."""
+        """Link every object that has static initializers (constructors,
+        ``.init_array``, ``__mod_init_func``), as ELFNixPlatform's and MachOPlatform's
+        dlopen does; runs none."""
         for jd in self.jds:
             names = [n for n in jd.symbols if n.startswith(INIT_SYMBOL_PREFIX)]
             if names:
                 self.es.lookup_blocking([(jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS)], names)
 
     def link_all(self) -> None:
-        """Link every input of every JITDylib."""
+        """Link every object added to every JITDylib of ``jds``, needed or not."""
         for jd in self.jds:
             names = [n for n, e in jd.symbols.items() if e.state < SymbolState.READY]
             if names:
                 self.es.lookup_blocking([(jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS)], names)
 
     def link_entry(self, entry: str) -> int:
-        """Link what ``entry`` reaches and every input with initializers; return its address.
-
-        As llvm-jitlink does, also with ``-noexec``: unreferenced inputs stay unlinked.
-        """
+        """Link what ``entry`` reaches and every object with initializers;
+        return ``entry``'s address. As llvm-jitlink does, also without an executor:
+        unreferenced objects stay unlinked. ExecutionError ``entry point 'NAME' not found``
+        if no JITDylib defines ``entry``; SymbolsNotFound for other missing names."""
         try:
             address = self.lookup(entry)
         except SymbolsNotFound as err:
@@ -581,47 +695,118 @@ class LLJIT:
     # ------------------------------------------------------------------ the Python API's calls
 
     def function(self, name: str, prototype: type, jd: JITDylib | None = None):  # type: ignore[no-untyped-def]
-        """The linked function ``name`` as a ctypes function of ``prototype`` (e.g.
-        ``ctypes.CFUNCTYPE(c_int, c_int)``), after linking it and running pending
-        initializers. Native execution only (an emulated function is called with
-        ``session.executor.call(address, int_args)``)."""
-        if self.executor is None:
-            raise ExecutionError("cannot call JIT'd code: this session does not execute")
+        """The linked function ``name`` as a Python callable of ``prototype``, a ctypes
+        function type (e.g. ``ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int)``), after linking
+        it (along ``jd``'s link order, or ``search_order``) and running pending initializers
+        (LLJIT's ``lookup`` + ``initialize``, then a cast of the address).
+
+        Natively it is ``prototype(address)``, a ctypes function. Emulated, it calls
+        ``executor.call`` under the target's C calling convention: arguments and result must
+        be integers or pointers (ctypes integer, bool, char and pointer types; ``None``
+        restype: returns None), converted as ctypes converts them (``c_int`` wraps to 32
+        bits, signed); pointers are target addresses. ExecutionError for a non-executing
+        session or, emulated, a floating-point argument or result; SymbolsNotFound as
+        ``lookup``."""
+        if self.executor is None or self.noexec:
+            raise ExecutionError("cannot call JIT'd code: this session does not execute "
+                                 "(noexec or slab)")
         from pyjitlink.executors.native import NativeExecutor
 
-        if not isinstance(self.executor, NativeExecutor):
-            raise ExecutionError("ctypes cannot call emulated code: use "
-                                 "session.executor.call(address, args)")
+        native = isinstance(self.executor, NativeExecutor)
+        if not native:
+            argtypes, restype = _integer_signature(prototype)
         address = self.lookup(name, jd)
         self.run_initializers()
-        return prototype(address)
+        if native:
+            return prototype(address)
+        executor = self._emulator
+        assert executor is not None
+
+        def call(*args: int) -> int | None:
+            if len(args) != len(argtypes):
+                raise TypeError(f"{name}() takes {len(argtypes)} arguments "
+                                f"({len(args)} given)")
+            values = [_as_int(t, a) for t, a in zip(argtypes, args)]
+            result = executor.call(address, values)
+            return None if restype is None else _as_int(restype, result)
+
+        call.__name__ = call.__qualname__ = name
+        return call
 
     def run_initializers(self) -> None:
-        """Link every input with initializers and run the initializers not yet run."""
-        if self.executor is None:
-            raise ExecutionError("cannot run initializers: this session does not execute")
+        """Link every object with initializers and run those not yet run,
+        in the platform's order (preinit, then init by priority and input order;
+        ``LLJIT::initialize``). Their finalizers run at ``remove`` or ``close``.
+        ExecutionError without an executor."""
+        if self.executor is None or self.noexec:
+            raise ExecutionError("cannot run initializers: this session does not execute "
+                                 "(noexec or slab)")
         self.link_initializers()
         self.init_fini.arm_finalizers()
         for init in self.init_fini.take("preinit") + self.init_fini.take("init"):
             self.executor.run_void(init)
 
     def remove(self, tracker: ResourceTracker) -> None:
-        """Run the finalizers of ``tracker``'s code, then remove it: its symbols leave their
-        JITDylib, its memory is unmapped and its unwind info deregistered (dlclose-like)."""
+        """Run the finalizers of ``tracker``'s code whose initializers ran, then
+        remove it (``ResourceTracker::remove``, dlclose-like): its symbols leave their
+        JITDylib, its memory is unmapped (native) or released (emulated), its unwind info
+        is deregistered, and ``linked_files`` forgets its graphs."""
         if self.executor is not None:
             for fini in self.init_fini.take("fini", tracker, armed_only=True):
                 self.executor.run_void(fini)
         tracker.remove()
 
     def run_main(self, entry: str, args: Sequence[str]) -> int:
-        """Link what ``entry`` needs and all initializers, run inits, call entry as main."""
-        return self.run_linked_main(self.link_entry(entry), args)
+        """Link ``entry`` (``"main"``, or ``"_main"`` for Mach-O) and every
+        object with initializers, run the initializers, then call ``entry`` as ``int
+        main(int argc, char **argv, char **envp)`` with ``args`` (a sequence of str) as
+        argv, whole (no program name is prepended, as llvm-jitlink's ``-args``), and the
+        host's environment (LLJIT's ``runAsMain``). Returns main's result, or the status an
+        emulated program passed to ``exit``. The program's buffered stdio is flushed before
+        this returns (``flush_output``), so its output precedes what the caller prints
+        next. Finalizers are left to the process's ``atexit`` natively, to ``close``
+        emulated. ExecutionError without an executor, or when the program faults (its
+        message has the fault's backtrace), times out or calls an unsupported function;
+        errors of ``link_entry``."""
+        if self.executor is None or self.noexec:
+            raise ExecutionError("cannot execute: this session does not execute (noexec or "
+                                 "slab)")
+        address = self.link_entry(entry)
+        try:
+            code = self.run_linked_main(address, args)
+        except SystemExit as done:
+            if self._emulator is None:
+                raise  # natively, exit() has ended this process already: unreachable
+            # An emulated program called exit(): its handlers ran, its streams are flushed.
+            return int(done.code or 0)
+        self.flush_output()
+        return code
+
+    def flush_output(self) -> None:
+        """Write out what the program's stdio holds in its buffers (C's stdout and stderr;
+        an emulated program's, whose C library is in Python), as its ``exit`` would, so that
+        it comes before what the caller prints next. An emulated program under
+        ``libc="target"`` has flushed through glibc's ``exit`` already; nothing to do without
+        an executor."""
+        executor = self.executor
+        if executor is None or self._closed:
+            return
+        if self._emulator is None:
+            from pyjitlink.executors.native import NativeExecutor
+
+            NativeExecutor.flush_host_streams()
+        elif not self.target_libc:
+            self._emulator.lib.flush_all()
 
     def run_linked_main(self, address: int, args: Sequence[str]) -> int:
-        """Run initializers (finalizers go to ``atexit``), then ``main`` at ``address``."""
+        """``run_main`` for an entry point already linked at ``address``
+        (what the tool calls after ``link_entry``): initializers run (finalizers go to
+        ``atexit``), then main with ``args``; its result. The program's stdio is not flushed
+        (the tool does that at exit)."""
         executor = self.executor
-        if executor is None:
-            raise ExecutionError("cannot execute: no executor (use -noexec)")
+        if executor is None or self.noexec:
+            raise ExecutionError("cannot execute: this session does not execute (noexec or "
+                                 "slab)")
         self._atexit_armed = True
         if self.target_libc:
             # glibc's start-up runs the initializers (its __init_array_start table) and
@@ -629,12 +814,41 @@ class LLJIT:
             start = self.lookup("_start", self.main_jd)
             self.link_initializers()
             take = self.init_fini.take
-            executor.set_initializers(take("preinit"), take("init"), take("fini"))  # type: ignore[union-attr]
-            return executor.start_process(start, args)  # type: ignore[union-attr]
+            process = executor.services().static_process
+            assert process is not None
+            process.set_initializers(take("preinit"), take("init"), take("fini"))
+            return process.start_process(start, args)
         executor.register_finalizers_with_atexit(self.init_fini.take("fini"))
         for init in self.init_fini.take("preinit") + self.init_fini.take("init"):
             executor.run_void(init)
         return executor.run_as_main(address, args)
+
+
+# ctypes type codes of integers, bool, char and pointers: what an emulated call can pass.
+_INTEGER_CODES = frozenset("bBhHiIlLqQ?cPzZ")
+
+
+def _integer_signature(prototype: type) -> tuple[list[type], type | None]:
+    """(argument types, result type or None) of a ctypes function type whose types are
+    all integers or pointers; ExecutionError naming the first that is not."""
+    argtypes = list(getattr(prototype, "_argtypes_", None) or ())
+    restype = getattr(prototype, "_restype_", None)
+    for kind in [*argtypes, restype]:
+        if kind is not None and getattr(kind, "_type_", None) not in _INTEGER_CODES:
+            raise ExecutionError(f"an emulated function takes and returns integers and "
+                                 f"pointers only, not {getattr(kind, '__name__', kind)}")
+    return argtypes, restype
+
+
+def _as_int(kind: type, value: int) -> int:
+    """``value`` converted as ctypes type ``kind`` converts it (wrapped to its width and
+    signedness); pointers and chars as their integer value."""
+    code = getattr(kind, "_type_", "")
+    if code in ("P", "z", "Z"):
+        return int(value) & 0xFFFFFFFFFFFFFFFF
+    if code == "c":
+        return int(value) & 0xFF
+    return int(kind(value).value)  # type: ignore[call-arg, attr-defined]
 
 
 def weakly(method: Callable[..., None]) -> Callable[..., None]:

@@ -26,15 +26,21 @@ class ResourceTracker:
     """
 
     def __init__(self, jd: JITDylib) -> None:
+        """A tracker of ``jd``; made by ``JITDylib.create_resource_tracker``."""
         self.jd = jd
         self.defunct = False
         self._on_remove: list[Callable[[], None]] = []
         self._lock = threading.Lock()
 
     def remove(self) -> None:
+        """Remove everything this tracker owns: its symbols leave its JITDylib and its memory and
+        registrations are freed (``ResourceTracker::remove``). Finalizers do not run:
+        ``Session.remove`` runs them first."""
         self.jd.session.remove_resource_tracker(self)
 
     def transfer_to(self, other: ResourceTracker) -> None:
+        """Give everything this tracker owns to ``other`` (same JITDylib;
+        ``ResourceTracker::transferTo``); this one then owns nothing."""
         self.jd.session.transfer_resource_tracker(other, self)
 
     def __repr__(self) -> str:

@@ -225,6 +225,9 @@ class ExecutionSession:
     """Owns JITDylibs and the dispatcher; runs lookups and tracks symbol states."""
 
     def __init__(self, dispatcher: TaskDispatcher | None = None) -> None:
+        """An empty session whose tasks (materializations, lookup callbacks) run on ``dispatcher``:
+        in place on the calling thread by default, or a ThreadPoolTaskDispatcher's threads
+        (``make_dispatcher(n)``; LLVM's TaskDispatcher)."""
         self.dispatcher: TaskDispatcher = dispatcher or InPlaceTaskDispatcher()
         self.lock = threading.RLock()
         self.jit_dylibs: dict[str, JITDylib] = {}
@@ -243,6 +246,9 @@ class ExecutionSession:
     # ------------------------------------------------------------------ JITDylibs
 
     def create_jit_dylib(self, name: str) -> JITDylib:
+        """A new, empty JITDylib called ``name`` whose link order is itself
+        (``ExecutionSession::createBareJITDylib``). OrcError if the session has one of that name
+        already."""
         with self.lock:
             if name in self.jit_dylibs:
                 raise OrcError(f"JITDylib '{name}' already exists")
@@ -251,9 +257,13 @@ class ExecutionSession:
             return jd
 
     def get_jit_dylib(self, name: str) -> JITDylib | None:
+        """The JITDylib called ``name``, or None (``getJITDylibByName``)."""
         return self.jit_dylibs.get(name)
 
     def register_resource_manager(self, rm: ResourceManager) -> None:
+        """Have ``rm`` (a ResourceManager: the ObjectLinkingLayer, the lazy-reexports manager) free
+        and transfer what it holds for a ResourceTracker when the tracker is removed or transferred
+        (``registerResourceManager``)."""
         self.resource_managers.append(rm)
 
     # ------------------------------------------------------------------ lookup
@@ -395,6 +405,10 @@ class ExecutionSession:
 
     def notify_resolved(self, mr: MaterializationResponsibility,
                         addresses: Mapping[str, int]) -> None:
+        """``mr``'s symbols have addresses (``addresses``: name -> address, an int): they become
+        Resolved and queries waiting for that state complete
+        (``MaterializationResponsibility::notifyResolved``). Called by materialization units, not by
+        users."""
         completed: list[AsynchronousSymbolQuery] = []
         with self.lock:
             for name, entry in mr.entries.items():
@@ -471,6 +485,9 @@ class ExecutionSession:
         return list(failed.items())
 
     def notify_failed(self, mr: MaterializationResponsibility, err: Exception) -> None:
+        """``mr`` failed with ``err``: its symbols carry the error, and every query and dependent
+        waiting on them fails with it (``MaterializationResponsibility::failMaterialization``).
+        Called by materialization units, not by users."""
         completed: list[AsynchronousSymbolQuery] = []
         failures: list[tuple[MaterializationResponsibility, Exception]] = []
         with self.lock:
@@ -522,6 +539,9 @@ class ExecutionSession:
     # ------------------------------------------------------------------ resources
 
     def remove_resource_tracker(self, tracker: ResourceTracker) -> None:
+        """Remove what ``tracker`` owns (``ResourceTracker::remove``): its symbols leave its
+        JITDylib, then every resource manager frees its memory and registrations. The tracker is
+        defunct afterwards."""
         with self.lock:
             tracker.defunct = True
             jd = tracker.jd
@@ -531,6 +551,8 @@ class ExecutionSession:
             rm.handle_remove_resources(tracker)
 
     def transfer_resource_tracker(self, dst: ResourceTracker, src: ResourceTracker) -> None:
+        """Move what ``src`` owns to ``dst`` (both of one JITDylib;
+        ``ResourceTracker::transferTo``): its symbols and every resource manager's records."""
         with self.lock:
             for entry in src.jd.symbols.values():
                 if entry.tracker is src:
@@ -539,6 +561,8 @@ class ExecutionSession:
             rm.handle_transfer_resources(dst, src)
 
     def clear_jit_dylib(self, jd: JITDylib) -> None:
+        """Remove everything ``jd`` holds, tracker by tracker (``JITDylib::clear``); ``jd`` stays,
+        empty, with a new default tracker."""
         trackers = {id(e.tracker): e.tracker for e in jd.symbols.values()}
         trackers[id(jd.default_tracker)] = jd.default_tracker
         for tracker in trackers.values():
@@ -576,6 +600,9 @@ class ExecutionSession:
                     out.write(line + "\n")
 
     def end_session(self) -> None:
+        """Clear every JITDylib (their code unmapped, registrations undone) and stop the
+        dispatcher's threads (``ExecutionSession::endSession``). The session cannot be used
+        afterwards."""
         for jd in list(self.jit_dylibs.values()):
             jd.clear()
         self.dispatcher.shutdown()

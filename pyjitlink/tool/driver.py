@@ -11,11 +11,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pyjitlink.errors import PyJITLinkError
+from pyjitlink.errors import PyJITLinkError, UnsupportedTarget
 from pyjitlink.formats import identify, object_arch
 from pyjitlink.formats.archive import Archive
 from pyjitlink.formats.inputs import InputCache, read_input
 from pyjitlink.jitlink.graph import LinkGraph
+from pyjitlink.orc.lljit import ARCH_NAMES
 from pyjitlink.orc.platforms import PLATFORMS
 from pyjitlink.tool.session import Session
 
@@ -172,19 +173,15 @@ def parse_sect_create(spec: str) -> tuple[str, str, dict[str, int]]:
     return section, path, symbols
 
 
-TRIPLE_ARCHES = {"x86_64": "x86_64", "amd64": "x86_64", "x86_64h": "x86_64",
-                 "aarch64": "aarch64", "arm64": "aarch64"}
-
-
 def parse_triple(triple: str) -> tuple[str, str]:
     """``-triple``: (architecture, object format) of an LLVM target triple; x86-64 and
     AArch64, Mach-O for an apple/darwin/macos/ios triple and ELF otherwise. PyJITLinkError
     for an architecture pyjitlink has no linker for."""
     parts = triple.lower().split("-")
-    arch = TRIPLE_ARCHES.get(parts[0])
+    arch = ARCH_NAMES.get(parts[0])
     if arch is None:
-        raise PyJITLinkError(f"unsupported target triple '{triple}' (architectures: "
-                             f"x86_64, aarch64/arm64)", "-triple")
+        raise UnsupportedTarget(f"unsupported target triple '{triple}' (architectures: "
+                                f"x86_64, aarch64/arm64)", "-triple")
     rest = parts[1:]
     darwin = any(p.startswith(("darwin", "macos", "ios", "tvos", "watchos")) or p == "apple"
                  for p in rest)

@@ -189,6 +189,8 @@ class Session(LLJIT):
         self.link_against(jd, lib_jd)
 
     def add_search_path(self, jd: JITDylib, path: str) -> None:
+        """``-L DIR``: search ``path`` for ``jd``'s ``-l`` libraries (after earlier -L
+        directories); LibraryNotFound with llvm-jitlink's words if it is no directory."""
         if not os.path.isdir(path):
             raise LibraryNotFound(f"While linking {jd.name}, -L{path} does not point to a "
                                   f"directory", f"-L{path}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import shutil
 import subprocess
 import sys
@@ -49,7 +50,10 @@ def test_remove_and_readd_a_changed_object_keeps_memory_flat(tmp_path: Path) -> 
     """Add, run, remove, re-add a changed version: a thousand times. The JIT arena's mapped
     memory (its high-water mark, and the mappings and bytes inside it in /proc/self/maps)
     must stay flat: removal really unmaps and the space is reused. (The whole process's
-    VmSize is not used: other tests' objects are garbage-collected meanwhile.)"""
+    VmSize is not used: other tests' objects are garbage-collected meanwhile.) The arena is
+    the process's, shared by every native session, so sessions of earlier tests that the
+    garbage collector frees meanwhile release their pages in it too: collect before each
+    measurement, or their pages count at cycle 100 and are gone by cycle 999."""
     versions = [_cc(tmp_path, f"v{k}", f"""
         static int calls;
         __attribute__((constructor)) static void init(void) {{ calls = {k}; }}
@@ -79,6 +83,7 @@ def test_remove_and_readd_a_changed_object_keeps_memory_flat(tmp_path: Path) -> 
         session.remove(tracker)
         assert "f" not in jd.symbols
         if i in (100, 999):
+            gc.collect()
             sizes.append(arena_mappings())
     assert sizes[0] == sizes[1]
 

@@ -103,6 +103,11 @@ def test_values_wrap_at_64_bits(rule: str) -> None:
     "0x0fff[7:4]+1 = 0x10",     # the slice binds to 0x0fff, then + 1
     "0x8000000000000000[63:63] = 1",
     "0xffffffffffffffff[63:0] = 0xffffffffffffffff",
+    "0xfedcba9876543210[64:12] = 0xfedcba9876543",  # bits 63..12: a page number
+    "0xfedcba9876543210[64:60] = 0xf",
+    "0xfedcba9876543210[64:1] = 0x7f6e5d4c3b2a1908",  # 64 bits wide, bit 64 is 0
+    "0xfedcba9876543210[0x40:0xc] = 0xfedcba9876543",  # bounds are numbers in any radix
+    "0xfedcba9876543210[64:12]= 0xfedcba9876543",
     "0x5[0:0] = 1",
     "(main+0x123)[11:0] = 0x123",
     "decode_operand(mov_edi, 1)[31:16] = 0xffff",

@@ -368,7 +368,7 @@ class Process:
         self.executor: Any = self.session.executor
         self.session.add_object_file(self.session.main_jd, str(obj))
         if platform != "linux":  # after the (ELF) object has set the session's platform
-            self.executor.set_platform(platform, "_")
+            self.executor.set_platform(platform)
 
     def call(self, name: str, *args: int) -> int:
         return self.executor.call(self.session.lookup(name), list(args))
@@ -524,7 +524,8 @@ def test_the_first_object_format_chooses_the_convention(arch: str, header: bytes
     session.note_object_format(header, "first.o")
     assert (executor.platform, executor.abi.convention) == (platform, convention)
     assert executor.bridge.abi is executor.abi and executor.lib.abi is executor.abi
-    assert executor.plugin.global_prefix == ("_" if platform == "darwin" else "")
+    assert session.platform is not None
+    assert session.platform.global_prefix == ("_" if platform == "darwin" else "")
     executor.close()
 
 

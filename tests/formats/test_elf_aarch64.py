@@ -91,7 +91,7 @@ RELOCS_SRC = """
 .p2align 2
 main:
   adrp x0, :got:foo                     // ADR_GOT_PAGE
-  ldr x0, [x0, :got_lo12:foo]           // LD64_GOT_LO12_NC
+  ldr x4, [x0, :got_lo12:foo]           // LD64_GOT_LO12_NC (x4: no GOT relaxation)
   adrp x1, _GLOBAL_OFFSET_TABLE_        // ADR_PREL_PG_HI21 to the GOT base
   ldr x1, [x1, :gotpage_lo15:bar]       // LD64_GOTPAGE_LO15
   ldr x2, :got:foo                      // GOT_LD_PREL19
@@ -432,11 +432,23 @@ def verify_linked(data: bytes, graph: LinkGraph, ctx: SlabContext) -> set[int]:
             got = (last.imm << (last.shift.value if last.shift.type else 0)) % TWO64
             assert got == (((s + a) % TWO64 >> shift) & 0xFFFF) << shift, where
         elif t == T["ADR_GOT_PAGE"]:
+            # The GOT entry's page, or after GOT relaxation a NOP or the page of S + A.
             slots = linked.got_entries_holding((s + a) % TWO64)
-            assert _imm(insn) in {page(e) for e in slots}, where
+            assert insn.mnemonic == "nop" or _imm(insn) in {
+                page(e) for e in [*slots, (s + a) % TWO64]}, where
         elif t == T["LD64_GOT_LO12_NC"]:
+            # LDR of the entry's page offset; relaxed: ADD of S + A's, ADR of S + A, or LDR
+            # (literal) of the entry.
             slots = linked.got_entries_holding((s + a) % TWO64)
-            assert insn.mnemonic == "ldr" and _disp(insn) in {e & 0xFFF for e in slots}, where
+            if insn.mnemonic == "add":
+                assert _imm(insn) == (s + a) & 0xFFF, where
+            elif insn.mnemonic == "adr":
+                assert _imm(insn) == (s + a) % TWO64, where
+            elif insn.operands[-1].type == cs_arm64.ARM64_OP_IMM:
+                assert insn.mnemonic == "ldr" and _imm(insn) in slots, where
+            else:
+                assert insn.mnemonic == "ldr" and _disp(insn) in {e & 0xFFF for e in slots}, \
+                    where
         elif t == T["LD64_GOTPAGE_LO15"]:
             assert got_base is not None
             slots = linked.got_entries_holding((s + a) % TWO64)
@@ -460,6 +472,60 @@ def test_linked_fixups_follow_aaelf64_formulas(relocs_object: bytes) -> None:
     got_values = sorted(int.from_bytes(bytes(b.content), "little")
                         for b in graph.sections[GOT_SECTION].blocks if b.size)
     assert got_values == sorted([EXTERNALS["foo"], EXTERNALS["far"], EXTERNALS["bar"]])
+
+
+GOT_RELAX_SRC = """
+.text
+.globl main
+.p2align 2
+main:
+  adrp x0, :got:foo
+  ldr x0, [x0, :got_lo12:foo]
+  adrp x1, :got:mid
+  ldr x1, [x1, :got_lo12:mid]
+  adrp x2, :got:far
+  ldr x2, [x2, :got_lo12:far]
+  adrp x3, :got:near
+  ldr x3, [x3, :got_lo12:near]
+  adrp x4, :got:bar
+  ldr x4, [x4, :got_lo12:bar]
+  adrp x5, :got:bar
+  ldr x6, [x5, :got_lo12:bar]
+  ret
+.data
+.globl near
+near: .xword 1
+"""
+
+
+@needs_llvm_mc
+def test_got_load_pairs_relax_by_distance(tmp_path: Path) -> None:
+    """AAELF64 "Relocation optimization", checked with capstone: NOP; ADR within 1 MiB,
+    ADRP; ADD within 4 GiB, else NOP; LDR (literal) of the GOT entry; a pair of an entry
+    with another reference that is no pair (bar, loaded into another register) stays."""
+    data = assemble(tmp_path, GOT_RELAX_SRC)
+    externals = {"foo": SLAB + 0x1000, "mid": SLAB + 0x8000_0000, "far": 0x7F12_3456_7890,
+                 "bar": SLAB + 0x2000}
+    graph, ctx = link(data, "relax.o", externals)
+    (text,) = [b for b in graph.blocks() if b.section.name == ".text"]
+    insns = list(MD.disasm(bytes(text.content), text.address))
+    near = graph.find_symbol("near")
+    assert near is not None
+    slot = {int.from_bytes(bytes(b.content), "little"): b.address
+            for b in graph.sections[GOT_SECTION].blocks}
+    got = [(i.mnemonic, i.op_str) for i in insns[:12]]
+    assert got[0] == ("nop", "") and insns[1].mnemonic == "adr"
+    assert _imm(insns[1]) == externals["foo"]
+    assert insns[2].mnemonic == "adrp" and _imm(insns[2]) == page(externals["mid"])
+    assert insns[3].mnemonic == "add" and _imm(insns[3]) == externals["mid"] & 0xFFF
+    assert got[4] == ("nop", "") and insns[5].mnemonic == "ldr"
+    assert _imm(insns[5]) == slot[externals["far"]]
+    assert got[6] == ("nop", "") and insns[7].mnemonic == "adr"
+    assert _imm(insns[7]) == near.address
+    for adrp, ldr in ((insns[8], insns[9]), (insns[10], insns[11])):
+        assert adrp.mnemonic == "adrp" and _imm(adrp) == page(slot[externals["bar"]])
+        assert ldr.mnemonic == "ldr" and _disp(ldr) == slot[externals["bar"]] & 0xFFF
+    assert [i.op_str.split(",")[0] for i in insns[:12:2]] == ["", "x1", "", "", "x4", "x5"]
 
 
 @needs_llvm_mc

@@ -10,16 +10,19 @@ sorted by initial location) it binary-searches the table, so the FDEs themselves
 anywhere: in every linked graph's ``.eh_frame``.
 
 The header sits at an address fixed at start-up (glibc copies it once, in
-``_dl_find_object_init``); its table is rewritten whenever a graph links later (``-lazy``),
-up to the capacity chosen at start-up.
+``_dl_find_object_init``); the process's EHFrameRegistrar collects each linked section's
+FDEs, and once the process runs a graph linked later (``-lazy``) rewrites the table, up to
+the capacity chosen at start-up.
 """
 
 from __future__ import annotations
 
 import struct
+import threading
 from collections.abc import Callable
 
 from pyjitlink.errors import ExecutionError
+from pyjitlink.jitlink.unwind import fde_table
 
 DW_EH_PE_udata4, DW_EH_PE_sdata4, DW_EH_PE_pcrel, DW_EH_PE_datarel = 0x03, 0x0B, 0x10, 0x30
 HEADER_SIZE = 12  # version, 3 encodings, eh_frame_ptr (sdata4), fde_count (udata4)
@@ -61,21 +64,46 @@ class EHFrameHeader:
         self.buffer[terminator:terminator + 4] = bytes(4)
 
 
-class EHFrameHeaderPlugin:
-    """ObjectLinkingLayer plugin: once the process has started (``header`` is set), a
-    graph linked later (``-lazy``) rewrites the header's table from ``fdes()``."""
+class LinuxEHFrameRegistrar:
+    """The emulated process's EHFrameRegistrar (executors/services.py): each registered
+    ``.eh_frame`` section's FDEs join the table; once the process has started (``header``
+    is set), every registration or deregistration rewrites the header. ``read(address,
+    size)`` reads emulated memory."""
 
-    def __init__(self, fdes: Callable[[], list[tuple[int, int, int]]]) -> None:
-        self.fdes = fdes
+    def __init__(self, read: Callable[[int, int], bytes]) -> None:
+        self.read = read
+        self.sections: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
         self.header: EHFrameHeader | None = None
+        self.lock = threading.Lock()
 
-    def modify_pass_config(self, mr, graph, config) -> None:  # type: ignore[no-untyped-def]
-        pass
+    def fdes(self) -> list[tuple[int, int, int]]:
+        """Every registered FDE's (pc_begin, pc_end, address), sorted."""
+        with self.lock:
+            return sorted(row for rows in self.sections.values() for row in rows)
 
-    def notify_emitted(self, mr, graph, alloc) -> None:  # type: ignore[no-untyped-def]
-        if self.header is not None:
-            self.header.write(self.fdes())
+    def register_eh_frame(self, address: int, size: int) -> None:
+        data = self.read(address, size)
+        records = []
+        at = 0
+        while at + 4 <= len(data):
+            length = struct.unpack_from("<I", data, at)[0]
+            if length == 0:  # the terminator, or padding between aligned records
+                at += 4
+                continue
+            if length == 0xFFFFFFFF:  # 64-bit DWARF: not emitted for these targets
+                break
+            records.append(address + at)
+            at += 4 + length
+        rows = fde_table(lambda a, n: self.read(a, n), records)
+        with self.lock:
+            self.sections[address, size] = rows
+        self._rewrite()
 
-    def notify_remove_resources(self, tracker) -> None:  # type: ignore[no-untyped-def]
+    def deregister_eh_frame(self, address: int, size: int) -> None:
+        with self.lock:
+            self.sections.pop((address, size), None)
+        self._rewrite()
+
+    def _rewrite(self) -> None:
         if self.header is not None:
             self.header.write(self.fdes())

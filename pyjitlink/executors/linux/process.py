@@ -19,6 +19,7 @@ break from ``BRK_BASE``, mmap's from ``MMAP_BASE``, the stack below 0x7fff0000.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import struct
 import sys
@@ -27,28 +28,25 @@ from collections.abc import Callable, Sequence
 from pyjitlink.errors import ExecutionError, JITLinkError
 from pyjitlink.executors.base import TLSModule
 from pyjitlink.executors.emulated import ARENA_BASE, ARENA_LIMIT, STACK_TOP, EmulatedExecutor
-from pyjitlink.executors.emulated_tls import TLSDESC_RETURN
 from pyjitlink.executors.host_bridge import GuestFault, ProgramExit
-from pyjitlink.executors.linux.eh_frame_hdr import SPARE_ENTRIES, EHFrameHeader, EHFrameHeaderPlugin
 from pyjitlink.executors.linux import tls_get_addr
-from pyjitlink.executors.linux.ifunc import IFuncPlugin, IRelativeTable
+from pyjitlink.executors.linux.eh_frame_hdr import (
+    SPARE_ENTRIES,
+    EHFrameHeader,
+    LinuxEHFrameRegistrar,
+)
+from pyjitlink.executors.linux.ifunc import IRelativeTable
 from pyjitlink.executors.linux.memory import StripedMemoryManager
 from pyjitlink.executors.linux.syscalls import LinuxSyscalls, ProcessExited, ProcessKilled
+from pyjitlink.executors.services import ExecutorServices
 from pyjitlink.executors.static_tls import StaticTLSLayout
-from pyjitlink.jitlink.graph import LinkGraph, MemProt
-from pyjitlink.jitlink.passes import PassConfiguration
+from pyjitlink.jitlink.graph import MemProt
 
 BRK_BASE, MMAP_BASE, MMAP_LIMIT = 0x40000000, 0x50000000, 0x70000000
-RET = {"aarch64": struct.pack("<I", 0xD65F03C0), "x86_64": b"\xc3"}
 TABLE_CAPACITY = 1024  # entries of each init/fini/IRELATIVE table
 ATEXIT_CAPACITY = 16  # entries of the __libc_atexit table
 UC_HOOK_INSN, UC_X86_INS_SYSCALL = 2, 699
 TLS_ALIGN = 64  # PT_TLS p_align: modules' alignment must not exceed it
-# AArch64: HWCAP_FP | HWCAP_ASIMD (what every ARMv8-A CPU Unicorn emulates has; no HWCAP_CPUID,
-# so glibc does not read MIDR_EL1). x86-64: glibc reads cpuid, AT_HWCAP is informational.
-HWCAP = {"aarch64": 0x3, "x86_64": 0x178BFBFF}
-PLATFORM = {"aarch64": b"aarch64", "x86_64": b"x86_64"}
-EM_MACHINE = {"aarch64": 183, "x86_64": 62}
 PT_LOAD, PT_PHDR, PT_TLS, PT_GNU_EH_FRAME, PT_GNU_STACK = 1, 6, 7, 0x6474E550, 0x6474E551
 (AT_NULL, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID,
  AT_EUID, AT_GID, AT_EGID, AT_PLATFORM, AT_HWCAP, AT_CLKTCK, AT_SECURE, AT_RANDOM, AT_HWCAP2,
@@ -127,11 +125,13 @@ class LinuxProcessExecutor(EmulatedExecutor):
         # Graphs' segments by protection in stripes: a few emulator regions, not three per
         # graph (executors/linux/memory.py).
         self.memory_manager = StripedMemoryManager(self.memory, self.arena)  # type: ignore[assignment]
+        # Linked .eh_frame sections: their FDEs go to the PT_GNU_EH_FRAME table.
+        self.eh_frame_registrar = LinuxEHFrameRegistrar(self._read_target)
         self.syscalls = LinuxSyscalls(arch, self.memory, BRK_BASE, (MMAP_BASE, MMAP_LIMIT),
                                       self._set_thread_pointer)
         arena = self.arena
         code = arena.reserve(4096)
-        arena.commit(code, RET[arch] + bytes(12) + TLSDESC_RETURN[arch], 4096,
+        arena.commit(code, self.target.ret.ljust(16, b"\0") + self.target.tlsdesc_return, 4096,
                      MemProt.READ | MemProt.EXEC)
         self.noop, resolver = code, code + 16
         # Data: ELF header + program headers, scratch words, then the tables.
@@ -151,7 +151,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
         self.irelative = IRelativeTable(arch, buffer, at, TABLE_CAPACITY, self.noop, scratch)
         # glibc's __libc_atexit set (_IO_cleanup, run by exit): a table of noop-padded
         # pointers in the scratch page, filled from the graphs that contribute to it.
-        self.atexit_set = AtexitSetPlugin(buffer, data + 0x1100, ATEXIT_CAPACITY, self.noop)
+        self.atexit_set = AtexitSet(buffer, data + 0x1100, ATEXIT_CAPACITY, self.noop)
         end = 8 * TABLE_CAPACITY
         self.static_symbols = {
             "__ehdr_start": data, "__dso_handle": dso_handle,
@@ -175,21 +175,31 @@ class LinuxProcessExecutor(EmulatedExecutor):
             "__stop___libc_freeres_ptrs": data + 0x1010,
             "__bss_start": BRK_BASE, "_etext": data, "etext": data, "__etext": data,
         }
-        self.tls = LinuxTLS(arch, resolver, self._note_tls_offset)  # type: ignore[assignment]
+        self.tls = self.process_tls = LinuxTLS(arch, resolver, self._note_tls_offset)
         self.tls_offsets = data + 0x1800  # module id -> thread-pointer offset, 8 bytes each
         # General/local-dynamic TLS: __tls_get_addr references reach a stub of ours.
         stub = tls_get_addr.stub(arch, self.tls_offsets)
         self.memory.buffer[code + 64:code + 64 + len(stub)] = stub
         self.static_symbols[tls_get_addr.NAME] = code + 64
-        self.eh_frame_hdr = EHFrameHeaderPlugin(lambda: self.symbolizer.fdes(self._read_target))
-        self.plugins += [IFuncPlugin(self.irelative), self.atexit_set,  # type: ignore[list-item]
-                         self.eh_frame_hdr, tls_get_addr.TLSGetAddrPlugin()]  # type: ignore[list-item]
-        if arch == "x86_64":
+        if self.target.syscall_interrupt is None:
             self._hook_syscall_instruction()
-            # Enters _start with rsp at argc (a call would push a return address there):
-            # mov %rdi, %rsp; xor %edx, %edx (no rtld_fini); jmp *%rsi.
+        trampoline = self.target.start_trampoline
+        if trampoline is not None:
+            # Enters _start with the stack pointer at argc (see abi.Target).
             self.trampoline = code + 32
-            self.memory.buffer[code + 32:code + 39] = bytes.fromhex("4889fc31d2ffe6")
+            self.memory.buffer[code + 32:code + 32 + len(trampoline)] = trampoline
+
+    def services(self) -> ExecutorServices:
+        """The emulated executor's services, the static executable's IRELATIVE and
+        ``__libc_atexit`` tables, and the process itself (its start-up)."""
+        return dataclasses.replace(super().services(), irelative=self.irelative,
+                                   atexit_set=self.atexit_set, static_process=self,
+                                   eh_frames=self.eh_frame_registrar,
+                                   symbol_redirects=tls_get_addr.REDIRECTS)
+
+    def _note_tls_offset(self, module: int, offset: int) -> None:
+        at = self.tls_offsets + 8 * module
+        self.memory.buffer[at:at + 8] = offset.to_bytes(8, "little", signed=True)
 
     def _hook_syscall_instruction(self) -> None:
         """x86-64 ``syscall`` reaches _system_call (Unicorn's UC_HOOK_INSN for
@@ -208,10 +218,6 @@ class LinuxProcessExecutor(EmulatedExecutor):
         if err:
             raise ExecutionError(f"cannot hook the syscall instruction (unicorn error {err})")
 
-    def _note_tls_offset(self, module: int, offset: int) -> None:
-        at = self.tls_offsets + 8 * module
-        self.memory.buffer[at:at + 8] = offset.to_bytes(8, "little", signed=True)
-
     # ------------------------------------------------------------------ symbols
 
     def host_symbol(self, name: str) -> int | None:
@@ -222,7 +228,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
     # ------------------------------------------------------------------ system calls
 
     def _record_interrupt(self, intno: int) -> None:
-        if self.arch == "aarch64" and intno == 2:  # EXCP_SWI: svc #0, PC past it
+        if intno == self.target.syscall_interrupt:  # AArch64's svc #0, PC past it
             self._system_call()
             return
         super()._record_interrupt(intno)
@@ -230,13 +236,8 @@ class LinuxProcessExecutor(EmulatedExecutor):
     def _system_call(self) -> None:
         regs = self.abi.regs
         read = self.engine.read
-        if self.arch == "aarch64":
-            number = read(regs.UC_ARM64_REG_X8)
-            args = [read(getattr(regs, f"UC_ARM64_REG_X{i}")) for i in range(6)]
-        else:
-            number = read(regs.UC_X86_REG_RAX)
-            args = [read(getattr(regs, f"UC_X86_REG_{r}")) for r in
-                    ("RDI", "RSI", "RDX", "R10", "R8", "R9")]
+        number = read(getattr(regs, self.target.syscall_number))
+        args = [read(getattr(regs, name)) for name in self.target.syscall_args]
         try:
             result = self.syscalls.dispatch(number, args)
         except ProcessExited as done:
@@ -252,8 +253,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
         except GuestFault as fault:  # a bad pointer handed to the kernel: EFAULT
             del fault
             result = -14
-        self.engine.write(regs.UC_ARM64_REG_X0 if self.arch == "aarch64"
-                          else regs.UC_X86_REG_RAX, result)
+        self.engine.write(getattr(regs, self.target.syscall_result), result)
 
     # ------------------------------------------------------------------ start-up
 
@@ -272,20 +272,20 @@ class LinuxProcessExecutor(EmulatedExecutor):
 
     def _program_headers(self) -> int:
         """Write the ELF header and program headers; their count."""
-        image, memsz = self.tls.segment()  # type: ignore[attr-defined]
+        image, memsz = self.process_tls.segment()
         tls_at = 0
         if memsz:
             tls_at = self.arena.reserve(max(len(image), 1))
             self.arena.commit(tls_at, image, max(len(image), 1), MemProt.READ)
         # One PT_LOAD spans the whole arena: glibc's _dl_find_object covers each PT_LOAD
         # of a static program, and answers with PT_GNU_EH_FRAME (eh_frame_hdr.py).
-        fdes = self.symbolizer.fdes(self._read_target)
+        fdes = self.eh_frame_registrar.fdes()
         capacity = len(fdes) + SPARE_ENTRIES
         size = EHFrameHeader.size_for(capacity)
         hdr_at = self.arena.reserve(size)
         self.arena.commit(hdr_at, b"", size, MemProt.READ)
-        self.eh_frame_hdr.header = EHFrameHeader(self.memory.buffer, hdr_at, capacity)
-        self.eh_frame_hdr.header.write(fdes)
+        self.eh_frame_registrar.header = EHFrameHeader(self.memory.buffer, hdr_at, capacity)
+        self.eh_frame_registrar.header.write(fdes)
         phdrs = [(PT_PHDR, 4, self.phdr - self.data, self.phdr, 0, 0, 8),
                  (PT_LOAD, 5, 0, ARENA_BASE, 0, ARENA_LIMIT - ARENA_BASE, 4096),
                  (PT_GNU_EH_FRAME, 4, 0, hdr_at, size, size, 4),
@@ -295,7 +295,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
         count = len(phdrs)
         phdrs[0] = (PT_PHDR, 4, 64, self.phdr, 56 * count, 56 * count, 8)
         header = (b"\x7fELF\x02\x01\x01" + bytes(9) +
-                  struct.pack("<HHIQQQIHHHHHH", 2, EM_MACHINE[self.arch], 1, 0, 64, 0, 0, 64,
+                  struct.pack("<HHIQQQIHHHHHH", 2, self.target.elf_machine, 1, 0, 64, 0, 0, 64,
                               56, count, 64, 0, 0))
         body = b"".join(struct.pack("<IIQQQQQQ", kind, flags, offset, vaddr, vaddr, filesz,
                                     memsz_, align)
@@ -319,13 +319,13 @@ class LinuxProcessExecutor(EmulatedExecutor):
         execfn = push((strings[0] if strings else b"") + b"\0")
         argv = [push(s + b"\0") for s in strings]
         envp = [push(e + b"\0") for e in env]
-        platform = push(PLATFORM[self.arch] + b"\0")
+        platform = push(self.target.name.encode() + b"\0")
         top &= -16
         random = push(os.urandom(16))
         auxv = [(AT_PHDR, self.phdr), (AT_PHENT, 56), (AT_PHNUM, phnum), (AT_PAGESZ, 4096),
                 (AT_BASE, 0), (AT_FLAGS, 0), (AT_ENTRY, entry), (AT_UID, os.getuid()),
                 (AT_EUID, os.geteuid()), (AT_GID, os.getgid()), (AT_EGID, os.getegid()),
-                (AT_PLATFORM, platform), (AT_HWCAP, HWCAP[self.arch]), (AT_CLKTCK, 100),
+                (AT_PLATFORM, platform), (AT_HWCAP, self.target.hwcap), (AT_CLKTCK, 100),
                 (AT_SECURE, 0), (AT_RANDOM, random), (AT_HWCAP2, 0), (AT_EXECFN, execfn),
                 (AT_NULL, 0)]
         words = [len(argv), *argv, 0, *envp, 0] + [v for pair in auxv for v in pair]
@@ -340,8 +340,8 @@ class LinuxProcessExecutor(EmulatedExecutor):
         sp = self._initial_stack(start, args, self._program_headers())
         try:
             with self._top_level():
-                if self.arch == "aarch64":
-                    self.bridge.call(start, [0], sp)  # x0: rtld_fini, none when static
+                if self.target.start_trampoline is None:
+                    self.bridge.call(start, [0], sp)  # rtld_fini: none when static
                 else:
                     self.bridge.call(self.trampoline, [sp, start], sp - 256)
         except _Exited as done:
@@ -357,12 +357,10 @@ class LinuxProcessExecutor(EmulatedExecutor):
         raise ProgramExit(code)
 
 
-class AtexitSetPlugin:
-    """ObjectLinkingLayer plugin: glibc's ``__libc_atexit`` section (pointers to functions
-    ``exit`` runs last, ``_IO_cleanup``) is kept alive, as ld's KEEP does, and its pointers
-    are copied, fixed up, into the table ``__start___libc_atexit`` names."""
-
-    SECTION = "__libc_atexit"
+class AtexitSet:
+    """glibc's ``__libc_atexit`` set (pointers to functions ``exit`` runs last,
+    ``_IO_cleanup``) as a table of ``capacity`` noop-padded pointers at ``address``: the
+    AtexitSetService (executors/services.py) orc/plugins/libc_atexit.py fills."""
 
     def __init__(self, buffer, address: int, capacity: int, noop: int) -> None:  # type: ignore[no-untyped-def]
         self.buffer = buffer
@@ -372,30 +370,13 @@ class AtexitSetPlugin:
         for i in range(capacity):
             buffer[address + 8 * i:address + 8 * i + 8] = noop.to_bytes(8, "little")
 
-    def modify_pass_config(self, mr, graph: LinkGraph, config: PassConfiguration) -> None:  # type: ignore[no-untyped-def]
-        section = graph.sections.get(self.SECTION)
-        if section is None:
-            return
-        for block in section.blocks:
-            graph.add_anonymous_symbol(block, 0, live=True)
-        config.post_fixup_passes.append(self._record)
-
-    def _record(self, graph: LinkGraph) -> None:
-        for block in graph.sections[self.SECTION].blocks:
-            content = bytes(block.content or bytes(block.size))
-            for at in range(0, len(content) - 7, 8):
-                if self.count == self.capacity:
-                    raise ExecutionError(f"more than {self.capacity} __libc_atexit entries",
-                                         graph.name)
-                where = self.address + 8 * self.count
-                self.buffer[where:where + 8] = content[at:at + 8]
-                self.count += 1
-
-    def notify_emitted(self, mr, graph: LinkGraph, alloc) -> None:  # type: ignore[no-untyped-def]
-        pass
-
-    def notify_remove_resources(self, tracker) -> None:  # type: ignore[no-untyped-def]
-        pass
+    def add(self, pointers: bytes, name: str) -> None:
+        for at in range(0, len(pointers) - 7, 8):
+            if self.count == self.capacity:
+                raise ExecutionError(f"more than {self.capacity} __libc_atexit entries", name)
+            where = self.address + 8 * self.count
+            self.buffer[where:where + 8] = pointers[at:at + 8]
+            self.count += 1
 
 
 class _Exited(Exception):

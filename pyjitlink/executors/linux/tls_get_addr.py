@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import struct
 
-from pyjitlink.jitlink.graph import LinkGraph
-from pyjitlink.jitlink.passes import PassConfiguration
 
 NAME = "__pyjitlink_tls_get_addr"
 MODULES = 256  # entries of the offsets table: module ids 1 .. MODULES - 1
+# The executor's symbol redirects (executors/services.py): external name -> the name linked.
+REDIRECTS = {"__tls_get_addr": NAME}
 
 
 def stub(arch: str, table: int) -> bytes:
@@ -32,25 +32,3 @@ def stub(arch: str, table: int) -> bytes:
     # mov (%rdi),%rax; mov table(,%rax,8),%rax; add 8(%rdi),%rax; add %fs:0,%rax; ret
     return (bytes.fromhex("488b07488b04c5") + struct.pack("<i", table) +
             bytes.fromhex("48034708644803042500000000c3"))
-
-
-class TLSGetAddrPlugin:
-    """ObjectLinkingLayer plugin: every graph's external ``__tls_get_addr`` becomes ``NAME``
-    (before pruning, so the lookup asks for the stub)."""
-
-    def modify_pass_config(self, mr, graph: LinkGraph, config: PassConfiguration) -> None:  # type: ignore[no-untyped-def]
-        if "__tls_get_addr" in graph.external_symbols:
-            config.pre_prune_passes.append(self._redirect)
-
-    @staticmethod
-    def _redirect(graph: LinkGraph) -> None:
-        sym = graph.external_symbols.pop("__tls_get_addr", None)
-        if sym is not None:
-            sym.name = NAME
-            graph.external_symbols[NAME] = sym
-
-    def notify_emitted(self, mr, graph: LinkGraph, alloc) -> None:  # type: ignore[no-untyped-def]
-        pass
-
-    def notify_remove_resources(self, tracker) -> None:  # type: ignore[no-untyped-def]
-        pass

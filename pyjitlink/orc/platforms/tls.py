@@ -19,6 +19,7 @@ import bisect
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from pyjitlink.arch import aarch64, x86_64
 from pyjitlink.errors import JITLinkError
@@ -106,7 +107,7 @@ class TLSPlugin:
             tracker = id(mr.tracker)
             config.pre_prune_passes.append(_bind_module_base)
             config.post_allocation_passes.append(lambda g: self._create_module(g, tracker))
-            if getattr(self.service, "late_images", False):
+            if self.service.late_images:
                 # A service that reads images only when the program starts (a static
                 # executable's PT_TLS) takes them again after the fixups, so initializers
                 # may point into other objects.
@@ -154,7 +155,7 @@ class TLSPlugin:
                     continue
                 target = edge.target
                 if target.kind is not SymbolKind.DEFINED and not target.is_absolute:
-                    if getattr(self.service, "late_images", False):
+                    if self.service.late_images:
                         continue  # written by the fixup phase; see _update_image
                     raise JITLinkError(
                         f"thread-local initializer in {block.section.name} refers to "
@@ -179,14 +180,14 @@ class TLSPlugin:
     def _update_image(self, graph: LinkGraph) -> None:
         """Post-fixup pass (services with ``late_images``): the module's image again, from
         the fixed-up blocks."""
-        saved: tuple[TLSModule, list[Block], list[int], int] = \
-            graph.target_data[_TLS_IMAGE]  # type: ignore[assignment]
+        saved = cast("tuple[TLSModule, list[Block], list[int], int]",
+                     graph.target_data[_TLS_IMAGE])
         module, blocks, places, image_end = saved
         image = bytearray(image_end)
         for block, place in zip(blocks, places):
             if block.content is not None:
                 image[place:place + block.size] = bytes(block.content)
-        self.service.update_image(module, bytes(image))  # type: ignore[attr-defined]
+        self.service.update_image(module, bytes(image))
 
     def _find(self, address: int, name: str) -> _Block:
         with self._lock:

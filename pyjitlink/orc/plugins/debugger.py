@@ -26,17 +26,18 @@ from pyjitlink.jitlink.graph import LinkGraph, MemProt
 
 if TYPE_CHECKING:
     from pyjitlink.executors.gdb_jit import GDBJITInterface
-    from pyjitlink.executors.symbolizer import Symbolizer
+    from pyjitlink.executors.services import SymbolMapService
 
 _LAYOUT = "debug-object-layout"  # graph.target_data: [(block, pre-layout address, size)]
 _DEBUG_OBJECT = "debug-object"
 
 
 class DebugObjectPlugin:
-    """Builds debug objects for ELF graphs; gives their line tables to ``symbolizer`` and, if
-    ``gdb`` is given, registers them with the debugger."""
+    """Builds debug objects for ELF graphs; gives their line tables to ``symbolizer`` (the
+    executor's SymbolMapService) and, if ``gdb`` is given, registers them with the
+    debugger."""
 
-    def __init__(self, symbolizer: Symbolizer | None, gdb: GDBJITInterface | None = None
+    def __init__(self, symbolizer: SymbolMapService | None, gdb: GDBJITInterface | None = None
                  ) -> None:
         self.symbolizer = symbolizer
         self.gdb = gdb

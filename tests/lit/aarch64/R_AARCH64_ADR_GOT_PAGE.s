@@ -33,7 +33,9 @@ test_ldr_got_ext:
         ldr     x1, [x0, :got_lo12:ext]
         .size   test_ldr_got_ext, 4
 
-# A local data definition goes through the GOT too (these relocations never relax).
+# A local data definition goes through the GOT too. (In this file every LDR's destination
+# differs from its base register, so no pair is a candidate for GOT relaxation, which
+# R_AARCH64_GOT_relax.s tests: both tools link the same bytes.)
 # jitlink-check: decode_operand(test_adrp_got_data, 1) = got_addr(got_page.o, data)[63:12] - test_adrp_got_data[63:12]
 # jitlink-check: decode_operand(test_ldr_got_data, 2) = got_addr(got_page.o, data)[11:3]
 # jitlink-check: *{8}got_addr(got_page.o, data) = data
@@ -43,7 +45,7 @@ test_adrp_got_data:
         .size   test_adrp_got_data, 4
         .globl  test_ldr_got_data
 test_ldr_got_data:
-        ldr     x2, [x2, :got_lo12:data]
+        ldr     x5, [x2, :got_lo12:data]
         .size   test_ldr_got_data, 4
 
 # A function's address.
@@ -55,7 +57,7 @@ test_adrp_got_main:
         .size   test_adrp_got_main, 4
         .globl  test_ldr_got_main
 test_ldr_got_main:
-        ldr     x3, [x3, :got_lo12:main]
+        ldr     x6, [x3, :got_lo12:main]
         .size   test_ldr_got_main, 4
 
 # A second pair for ext shares its entry.
@@ -67,7 +69,7 @@ test_adrp_got_ext_again:
         .size   test_adrp_got_ext_again, 4
         .globl  test_ldr_got_ext_again
 test_ldr_got_ext_again:
-        ldr     x4, [x4, :got_lo12:ext]
+        ldr     x7, [x4, :got_lo12:ext]
         .size   test_ldr_got_ext_again, 4
 
 # The GOT is read-only: it opens the slab, before .data.

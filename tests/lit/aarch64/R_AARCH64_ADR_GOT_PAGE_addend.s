@@ -1,6 +1,7 @@
 # AAELF64's GOT relocations address G(GDAT(S + A)): the addend picks a GOT entry holding
 # S + A, it is not added to the entry's address. "ext" and "ext + 8" get two entries, laid
 # out in the order of first use; got_addr(file, ext) names the one holding ext itself.
+# (Each LDR's destination differs from its base, so GOT relaxation leaves the pairs alone.)
 #
 # REQUIRES: aarch64-registered-target
 # RUN: rm -rf %t && mkdir -p %t
@@ -24,7 +25,7 @@ test_adrp_got_plain:
         .size   test_adrp_got_plain, 4
         .globl  test_ldr_got_plain
 test_ldr_got_plain:
-        ldr     x0, [x0, :got_lo12:ext]
+        ldr     x2, [x0, :got_lo12:ext]
         .size   test_ldr_got_plain, 4
 
 # The second entry, right after the first, holds ext + 8.
@@ -37,5 +38,5 @@ test_adrp_got_addend:
         .size   test_adrp_got_addend, 4
         .globl  test_ldr_got_addend
 test_ldr_got_addend:
-        ldr     x1, [x1, :got_lo12:ext + 8]
+        ldr     x3, [x1, :got_lo12:ext + 8]
         .size   test_ldr_got_addend, 4

@@ -54,7 +54,8 @@ test_ldr_main:
         ldr     x3, [x1, #:gotpage_lo15:main]
         .size   test_ldr_main, 4
 
-# Shared with an ADR_GOT_PAGE + LD64_GOT_LO12_NC reference to the same target.
+# Shared with an ADR_GOT_PAGE + LD64_GOT_LO12_NC reference to the same target (loading into
+# another register than its base, so GOT relaxation leaves it alone).
 # jitlink-check: decode_operand(test_ldr_ext_lo12, 2) = got_addr(gotpage_lo15.o, ext)[11:3]
         .globl  test_adrp_ext
 test_adrp_ext:
@@ -62,7 +63,7 @@ test_adrp_ext:
         .size   test_adrp_ext, 4
         .globl  test_ldr_ext_lo12
 test_ldr_ext_lo12:
-        ldr     x4, [x4, :got_lo12:ext]
+        ldr     x5, [x4, :got_lo12:ext]
         .size   test_ldr_ext_lo12, 4
 
         .section .rodata,"a",@progbits

@@ -9,6 +9,13 @@
 # jitlink-check: main[64:12] = 0xfff00
 # jitlink-check: (main + 0x1fff)[64:12] = main[64:12] + 1
 # jitlink-check: main[64:12] = main >> 12
+# Bounds are numbers in any radix; slices of wide constants, one-bit slices.
+# jitlink-check: main[0x40:0xc] = main[64:12]
+# jitlink-check: 0xfedcba9876543210[64:12] = 0xfedcba9876543
+# jitlink-check: 0xfedcba9876543210[64:60] = 0xf
+# jitlink-check: 0xfedcba9876543210[63:63] = 1
+# jitlink-check: 0xfedcba9876543210[0:0] = 0
+# jitlink-check: main[11:0] = 0
 
         .text
         .globl  main

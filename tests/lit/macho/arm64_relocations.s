@@ -192,7 +192,8 @@ test_gotpage_far:
         .globl  test_gotpageoff_far
 test_gotpageoff_far:
         ldr     x8, [x8, _far@GOTPAGEOFF]
-# Near externals and defined symbols load from their GOT entries too (no relaxation).
+# Near externals and defined symbols load from their GOT entries too: a label between
+# ADRP and LDR (a block boundary) keeps GOT relaxation (arm64_got_relax.s) off these pairs.
 # jitlink-check: decode_operand(test_gotpage_ext, 1) = got_addr(arm64.o, _ext)[63:12] - test_gotpage_ext[63:12]
         .globl  test_gotpage_ext
 test_gotpage_ext:

@@ -1,6 +1,8 @@
 # ARM64_RELOC_TLVP_LOAD_PAGE21 / TLVP_LOAD_PAGEOFF12 (adrp + ldr of a thread-local
 # variable's descriptor, `_v@TLVPPAGE` / `_v@TLVPPAGEOFF`): a GOT load of the descriptor's
-# address (the entry holds _tv), as llvm-jitlink's arm64 GOT builder does. The MachO
+# address (the entry holds _tv), as llvm-jitlink's arm64 GOT builder does. (The LDR's
+# base is not its destination, so pyjitlink's GOT relaxation, macho/arm64_got_relax.s,
+# leaves the load alone and both tools link the same bytes.) The MachO
 # platform rewrites each descriptor {__tlv_bootstrap, 0, $tlv$init address} into {its
 # getter, module id, offset of the variable in the module}; with -noexec and a slab there
 # is no getter (0) and modules are numbered from 1.
@@ -22,8 +24,8 @@
 # jitlink-check: (*{4}(_main + 4))[21:10] = got_addr(tlvp.o, _tv)[11:3]
 # jitlink-check: *{8}got_addr(tlvp.o, _tv) = _tv
 _main:
-        adrp    x0, _tv@TLVPPAGE
-        ldr     x0, [x0, _tv@TLVPPAGEOFF]
+        adrp    x1, _tv@TLVPPAGE
+        ldr     x0, [x1, _tv@TLVPPAGEOFF]
         ldr     x8, [x0]
         blr     x8
         ret
