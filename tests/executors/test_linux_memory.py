@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pyjitlink.errors import JITLinkError
+from pyjitlink.executors.abi import target_for
 from pyjitlink.executors.emulated import EmulatedArena
 from pyjitlink.executors.host_bridge import (
     UC_PROT_EXEC,
@@ -43,7 +44,7 @@ def _link(manager: StripedMemoryManager, graph: LinkGraph) -> FinalizedAlloc:
 
 
 def test_segments_by_protection_in_few_mappings() -> None:
-    memory = Memory(Engine("aarch64"))
+    memory = Memory(Engine(target_for("aarch64")))
     try:
         manager = StripedMemoryManager(memory, EmulatedArena(memory))
         graphs = [_graph(f"g{i}", bytes([i % 256]) * 8) for i in range(300)]
@@ -78,7 +79,7 @@ def test_segments_by_protection_in_few_mappings() -> None:
 
 
 def test_large_graphs_get_their_own_segments_and_memory_runs_out_cleanly() -> None:
-    memory = Memory(Engine("aarch64"))
+    memory = Memory(Engine(target_for("aarch64")))
     try:
         manager = StripedMemoryManager(memory, EmulatedArena(memory))
         big = LinkGraph("big", "aarch64")
@@ -99,7 +100,7 @@ def test_large_graphs_get_their_own_segments_and_memory_runs_out_cleanly() -> No
 
 
 def test_write_and_execute_is_refused() -> None:
-    memory = Memory(Engine("aarch64"))
+    memory = Memory(Engine(target_for("aarch64")))
     try:
         manager = StripedMemoryManager(memory, EmulatedArena(memory))
         graph = LinkGraph("wx", "aarch64")
