@@ -98,7 +98,7 @@ run_all() {
     (cd "$pdir" && "$@" "$exe" $args >"$rdir/$run.stdout" 2>"$rdir/$run.stderr" </dev/null)
     echo $? >"$rdir/$run.rc"
     set -e
-  done <"$pdir/runs.txt"
+  done <"$pdir/${RUNS_FILE:-runs.txt}"
 }
 
 status=0
@@ -408,6 +408,56 @@ for prog in "${TARGET_PROGRAMS[@]}"; do
     if ! diff -r "$pdir/expected" "$rdir" >"$TMP/diff" 2>&1; then
       echo "MISMATCH: $prog flavour a64-O2 differs from the x86-64 expected output:" >&2
       head -n 40 "$TMP/diff" >&2
+      status=1
+    fi
+    echo "$prog/a64-O2: ${#objs[@]} objects, compiled and run"
+  fi
+done
+
+# ---------------------------------------------------------------- target-runtime programs
+
+# C++ programs for -libc=target (the emulated process on the target's own glibc, libstdc++
+# and libgcc_eh): exceptions across objects, iostream, static constructors and destructors.
+# The Python C library cannot run them, so their runs are in <prog>/target-runs.txt, not
+# runs.txt.  O2 (x86-64, g++) and a64-O2 (aarch64-linux-gnu-g++) objects; both are linked
+# -static, and the AArch64 build runs under qemu; <prog>/expected/ is the x86-64 static
+# build's output, which the AArch64 one must equal.
+CXX_TARGET_PROGRAMS=(cxxrt)
+CXX="${CXX:-g++}"
+A64_CXX="${A64_CXX:-aarch64-linux-gnu-g++}"
+CXXFLAGS_TARGET="-std=gnu++17 -O2 -Wall"
+
+echo
+for prog in "${CXX_TARGET_PROGRAMS[@]}"; do
+  pdir="$HERE/$prog"
+  rm -rf "$pdir/O2" "$pdir/expected"
+  mkdir -p "$pdir/O2"
+  printf 'cc: %s\ncflags: %s\nldflags: -static\n' "$CXX" "$CXXFLAGS_TARGET" >"$pdir/O2/cflags"
+  objs=()
+  for f in "$pdir"/src/*.cpp; do
+    s="$(basename "$f" .cpp)"
+    (cd "$pdir/src" && $CXX $CXXFLAGS_TARGET -c "$s.cpp" -o "$pdir/O2/$s.o")
+    objs+=("$pdir/O2/$s.o")
+  done
+  $CXX -static -o "$TMP/$prog-O2" "${objs[@]}"
+  RUNS_FILE=target-runs.txt run_all "$prog" "$TMP/$prog-O2" "$pdir/expected"
+  echo "$prog/O2: ${#objs[@]} objects, compiled and run"
+  if [ -z "$a64_missing" ]; then
+    rm -rf "$pdir/a64-O2"
+    mkdir -p "$pdir/a64-O2"
+    printf 'arch: aarch64\ncc: %s\ncflags: %s\nldflags: -static\nrun: %s\n' \
+      "$(basename "$A64_CXX")" "$CXXFLAGS_TARGET" "$(basename "$QEMU_AARCH64")" >"$pdir/a64-O2/cflags"
+    objs=()
+    for f in "$pdir"/src/*.cpp; do
+      s="$(basename "$f" .cpp)"
+      (cd "$pdir/src" && $A64_CXX $CXXFLAGS_TARGET -c "$s.cpp" -o "$pdir/a64-O2/$s.o")
+      objs+=("$pdir/a64-O2/$s.o")
+    done
+    $A64_CXX -static -o "$TMP/$prog-a64-O2" "${objs[@]}"
+    RUNS_FILE=target-runs.txt run_all "$prog" "$TMP/$prog-a64-O2" "$TMP/$prog-a64-expected" \
+      "$QEMU_AARCH64"
+    if ! diff -r "$pdir/expected" "$TMP/$prog-a64-expected" >/dev/null; then
+      echo "$prog/a64-O2: output differs from the x86-64 build's" >&2
       status=1
     fi
     echo "$prog/a64-O2: ${#objs[@]} objects, compiled and run"

@@ -248,7 +248,11 @@ class Engine:
             return  # closed: nothing is mapped any more (a session released after close)
         self._check(self.lib.uc_mem_unmap(self.handle, address, size),
                     f"unmapping {size:#x} bytes at {address:#x}")
-        # Code once translated at these addresses must not outlive them.
+        self.drop_translations(address, size)
+
+    def drop_translations(self, address: int, size: int) -> None:
+        """Forget code translated from [address, address + size): it must not outlive the
+        bytes it came from (an unmapped or reused range)."""
         self.lib.uc_ctl(self.handle, UC_CTL_TB_REMOVE_CACHE | (2 << 26) | (UC_CTL_IO_WRITE << 30),
                         ctypes.c_uint64(address), ctypes.c_uint64(address + size))
 

@@ -134,3 +134,6 @@ class ExecutorServices:
     irelative: IRelativeService | None = None
     atexit_set: AtexitSetService | None = None
     static_process: StaticProcessService | None = None
+    # External name -> the name it links to instead, in every graph (-libc=target's
+    # __tls_get_addr: executors/linux/tls_get_addr.py).
+    symbol_redirects: Mapping[str, str] | None = None

@@ -79,6 +79,8 @@ class Symbolizer:
         self.lines: dict[int, list[tuple[int, int, LineLookup]]] = {}  # (start, end, lookup)
         self.eh_records: dict[int, list[int]] = {}
         self._fdes: list[tuple[int, int, int]] | None = None
+        # tracker -> (how many of its eh_records are parsed, their FDE rows)
+        self._fde_rows: dict[int, tuple[int, list[tuple[int, int, int]]]] = {}
         self._fde_starts: list[int] = []
 
     def add_graph(self, tracker: int, graph: LinkGraph) -> None:
@@ -101,6 +103,7 @@ class Symbolizer:
         with self.lock:
             self.lines.pop(tracker, None)
             if self.eh_records.pop(tracker, None) is not None:
+                self._fde_rows.pop(tracker, None)
                 self._fdes = None
 
     def find(self, address: int) -> tuple[str, int, str] | None:
@@ -117,14 +120,26 @@ class Symbolizer:
                 return found
         return None
 
-    def find_fde(self, read: Reader, pc: int) -> int | None:
-        """Address of the FDE covering ``pc`` among the recorded ``.eh_frame`` records."""
+    def fdes(self, read: Reader) -> list[tuple[int, int, int]]:
+        """(pc_begin, pc_end, FDE address) of every recorded FDE, sorted (``read`` reads
+        the linked records); cached until a graph is added or removed, and only records
+        added since the last call are read."""
         with self.lock:
             if self._fdes is None:
-                records = [a for addresses in self.eh_records.values() for a in addresses]
-                self._fdes = fde_table(read, records)
+                for tracker, records in self.eh_records.items():
+                    done = self._fde_rows.setdefault(tracker, (0, []))
+                    if done[0] < len(records):
+                        rows = done[1] + fde_table(read, records[done[0]:])
+                        self._fde_rows[tracker] = (len(records), rows)
+                self._fdes = sorted(row for _, rows in self._fde_rows.values() for row in rows)
                 self._fde_starts = [f[0] for f in self._fdes]
-            fdes, starts = self._fdes, self._fde_starts
+            return self._fdes
+
+    def find_fde(self, read: Reader, pc: int) -> int | None:
+        """Address of the FDE covering ``pc`` among the recorded ``.eh_frame`` records."""
+        fdes = self.fdes(read)
+        with self.lock:
+            starts = self._fde_starts if self._fdes is fdes else [f[0] for f in fdes]
         index = bisect.bisect_right(starts, pc) - 1
         if index >= 0 and fdes[index][0] <= pc < fdes[index][1]:
             return fdes[index][2]

@@ -11,7 +11,7 @@ memory is never executed, so nothing is ever mapped writable and executable at o
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -95,14 +95,18 @@ class BasicLayout:
         """Bytes needed when every segment starts on a page boundary."""
         return sum(align_up(max(s.size, 1), page_size) for s in self.segments)
 
-    def apply(self, base: int, page_size: int) -> None:
-        """Give segments consecutive page-aligned addresses from ``base``; fill working memory.
+    def apply(self, base: int, page_size: int, addresses: Sequence[int] | None = None) -> None:
+        """Give segments consecutive page-aligned addresses from ``base`` (or, with
+        ``addresses``, one page-aligned address per segment, in ``segments`` order); fill
+        working memory.
 
         Afterwards each block's ``address`` is its target address and its ``content`` a writable
         memoryview into its segment's working memory (zero-fill blocks included).
         """
         address = base
-        for segment in self.segments:
+        for index, segment in enumerate(self.segments):
+            if addresses is not None:
+                address = addresses[index]
             if segment.alignment > page_size:
                 raise JITLinkError(
                     f"segment alignment {segment.alignment} exceeds page size {page_size}",

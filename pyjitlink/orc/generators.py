@@ -130,24 +130,32 @@ def find_library(name: str, search_paths: list[str],
                  archives_only: bool = False) -> tuple[LibraryKind, str]:
     """Resolve ``-l NAME`` like ld: ``libNAME.so`` then ``libNAME.a`` in each directory.
 
-    Returns (kind, path). The system directories follow
-    the ``-L`` ones. A name that no directory has as a file but that the dynamic loader
-    knows (``libm.so.6``) is loaded by soname. Raises LibraryNotFound.
+    Returns (kind, path), kind a LibraryKind. The system directories, and
+    gcc's own (``/usr/lib/gcc/x86_64-linux-gnu/N``: libstdc++, libgcc), follow the ``-L``
+    ones, as the gcc driver passes them to ld; a GNU ld script links its first input.
+    A name that no directory has as a file but that the dynamic loader knows
+    (``libm.so.6``) is loaded by soname. Raises LibraryNotFound.
     """
+    from pyjitlink.executors.linux.runtime import (
+        compiler_dirs,
+        is_linker_script,
+        linker_script_target,
+    )
+
     system = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64",
-              "/lib", "/usr/lib", "/usr/local/lib"]
+              "/lib", "/usr/lib", "/usr/local/lib", *compiler_dirs("x86_64")]
     for directory in [*search_paths, *system]:
         candidates = ((LibraryKind.SHARED, f"lib{name}.so"),
                       (LibraryKind.ARCHIVE, f"lib{name}.a"))
         for kind, filename in candidates[1:] if archives_only else candidates:
             path = os.path.join(directory, filename)
             if os.path.isfile(path):
-                if kind is LibraryKind.SHARED and _is_linker_script(path):
-                    continue
-                return kind, path
+                with open(path, "rb") as f:
+                    head = f.read(512)
+                if not is_linker_script(head):
+                    return kind, path
+                # A GNU ld script (Debian's libm.so: GROUP ( libm.so.6 AS_NEEDED (...) )).
+                target = linker_script_target(path, archives_only)
+                if target is not None:
+                    return LibraryKind(target[0]), target[1]
     raise LibraryNotFound(f"library not found for -l{name}", f"-l{name}")
-
-
-def _is_linker_script(path: str) -> bool:
-    with open(path, "rb") as f:
-        return not f.read(4).startswith(b"\x7fELF")

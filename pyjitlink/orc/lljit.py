@@ -199,6 +199,7 @@ class LLJIT:
         self.main_jd = self.create_jd("main")
         self.library_jds: dict[str, JITDylib] = {}  # shared library path -> its JITDylib
         self.host_symbols: _EmulatedProcessSymbols | DynamicLibrarySearchGenerator | None = None
+        self._libgcc: ObjectFile | None = None  # natively: gcc's libgcc.a, read once
         self.target_libc = libc == "target" and emulator is not None
         if self.target_libc:
             pass  # the runtime's archives join Process below, once the session is set up
@@ -228,6 +229,8 @@ class LLJIT:
             self.set_object_format(platform)
         if self.target_libc:
             self._add_target_runtime(target, sysroot)
+        for jd in self.jds:  # those made so far; create_jd adds it to later ones
+            self._add_compiler_runtime(jd)
 
     # ------------------------------------------------------------------ lifetime
 
@@ -348,7 +351,32 @@ class LLJIT:
                                  if getattr(self, "target_libc", False) else
                                  JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY)
             self.jds.append(jd)
+            if getattr(self, "_libgcc", None) is not None:
+                self._add_compiler_runtime(jd)
         return jd
+
+    def _add_compiler_runtime(self, jd: JITDylib) -> None:
+        """Natively, ``jd`` links gcc's libgcc.a last, as the gcc driver adds it to every
+        link: compiler helpers (``__muldc3``, ``__addtf3``, ...) are hidden there, so each
+        JITDylib takes its own copy, as each executable or shared object does."""
+        if self._emulator is not None or self.executor is None or self.host_symbols is None:
+            return  # emulated (its own C library) or -noexec
+        if self._libgcc is None:
+            from pyjitlink.executors.linux.runtime import find_file
+
+            path = find_file(host_arch(), "libgcc.a", host_arch=host_arch())
+            self._libgcc = load(path) if path is not None else load_bytes(b"", "")
+        libgcc = self._libgcc
+        if not libgcc.name:
+            return
+        session = weakref.ref(self)  # the generator must not keep the session alive
+
+        def add_member(target: JITDylib, member: ObjectFile) -> None:
+            this = session()
+            if this is not None and this.object_format != "macho":  # ELF members only
+                this.add_object(target, member, member.name)
+
+        jd.add_generator(StaticLibraryDefinitionGenerator(libgcc, add_member))
 
     def link_against(self, jd: JITDylib, other: JITDylib) -> None:
         """Put ``other`` in ``jd``'s link order, before ``Process``, exported

@@ -210,8 +210,10 @@ def test_sysroot_and_linker_scripts(tmp_path: Path) -> None:
 def test_the_installed_runtime_is_found_as_gcc_finds_it() -> None:
     cc, _ = _tools()
     runtime = find_runtime("aarch64")
-    for name, path in (("crt1.o", runtime.crt1), ("libc.a", runtime.archives[1]),
-                       ("libgcc.a", runtime.archives[2])):
+    by_name = {os.path.basename(p): p for p in runtime.archives}
+    assert list(by_name)[:3] == ["libstdc++.a", "libm.a", "libc.a"]  # g++'s link order
+    for name, path in (("crt1.o", runtime.crt1), ("libc.a", by_name["libc.a"]),
+                       ("libgcc.a", by_name["libgcc.a"]), ("libstdc++.a", by_name["libstdc++.a"])):
         asked = subprocess.run([cc, f"-print-file-name={name}"], capture_output=True,
                                text=True, check=True).stdout.strip()
         assert path == os.path.normpath(asked)
@@ -230,8 +232,13 @@ def test_missing_runtime_is_one_error_line(tmp_path: Path) -> None:
     assert err.count("\n") == 1
 
 
-@pytest.mark.parametrize("target", ["aarch64", "x86_64"])
-def test_thread_local_storage_of_program_and_libc(tmp_path: Path, target: str) -> None:
+@pytest.mark.parametrize(("target", "flags"), [
+    ("aarch64", []), ("x86_64", []),
+    # General/local-dynamic (__tls_get_addr) across two TLS modules: tls_get_addr.py.
+    ("aarch64", ["-fPIC", "-mtls-dialect=trad"]), ("x86_64", ["-fPIC"])],
+    ids=["aarch64", "x86_64", "aarch64-trad-pic", "x86_64-pic"])
+def test_thread_local_storage_of_program_and_libc(tmp_path: Path, target: str,
+                                                  flags: list[str]) -> None:
     """The program's TLS (initial- and local-exec, .tdata and .tbss, across two objects) and
     glibc's (errno, locale) in one PT_TLS segment that glibc's start-up sets up."""
     cc = _tools()[0] if target == "aarch64" else shutil.which("gcc")
@@ -240,8 +247,8 @@ def test_thread_local_storage_of_program_and_libc(tmp_path: Path, target: str) -
     objects = []
     for source in sources:
         obj = tmp_path / f"{source.stem}.o"
-        subprocess.run([cc, "-DMAIN_THREAD_ONLY", "-O2", "-c", str(source), "-o", str(obj)],
-                       check=True)
+        subprocess.run([cc, "-DMAIN_THREAD_ONLY", "-O2", *flags, "-c", str(source), "-o",
+                        str(obj)], check=True)
         objects.append(str(obj))
     exe = tmp_path / "tls-static"
     subprocess.run([cc, "-DMAIN_THREAD_ONLY", "-O2", "-static", *map(str, sources), "-o",

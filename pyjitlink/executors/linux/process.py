@@ -23,7 +23,7 @@ import dataclasses
 import os
 import struct
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pyjitlink.errors import ExecutionError, JITLinkError
 from pyjitlink.executors.base import TLSModule
@@ -44,7 +44,14 @@ from pyjitlink.executors.host_bridge import (
     LimitExceeded,
     ProgramExit,
 )
+from pyjitlink.executors.linux import tls_get_addr
+from pyjitlink.executors.linux.eh_frame_hdr import (
+    SPARE_ENTRIES,
+    EHFrameHeader,
+    LinuxEHFrameRegistrar,
+)
 from pyjitlink.executors.linux.ifunc import IRelativeTable
+from pyjitlink.executors.linux.memory import StripedMemoryManager
 from pyjitlink.executors.linux.signals import (
     SEGV_ACCERR,
     SEGV_MAPERR,
@@ -73,7 +80,7 @@ TABLE_CAPACITY = 1024  # entries of each init/fini/IRELATIVE table
 ATEXIT_CAPACITY = 16  # entries of the __libc_atexit table
 UC_HOOK_INSN, UC_X86_INS_SYSCALL = 2, 699
 TLS_ALIGN = 64  # PT_TLS p_align: modules' alignment must not exceed it
-PT_LOAD, PT_PHDR, PT_TLS, PT_GNU_STACK = 1, 6, 7, 0x6474E551
+PT_LOAD, PT_PHDR, PT_TLS, PT_GNU_EH_FRAME, PT_GNU_STACK = 1, 6, 7, 0x6474E550, 0x6474E551
 (AT_NULL, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID,
  AT_EUID, AT_GID, AT_EGID, AT_PLATFORM, AT_HWCAP, AT_CLKTCK, AT_SECURE, AT_RANDOM, AT_HWCAP2,
  AT_EXECFN) = (0, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 23, 25, 26, 31)
@@ -86,8 +93,10 @@ class LinuxTLS:
     ``segment()`` to join them into the PT_TLS image. glibc allocates the thread's block and
     sets the thread pointer itself."""
 
-    def __init__(self, arch: str, resolver: int) -> None:
+    def __init__(self, arch: str, resolver: int,
+                 offsets: Callable[[int, int], None] = lambda module, offset: None) -> None:
         self.layout = StaticTLSLayout(arch)
+        self.offsets = offsets  # told each module's (id, thread-pointer offset)
         if self.layout.variant == 1:
             self.layout.used = TLS_ALIGN  # roundup(TCB size 16, p_align)
         self.images: list[tuple[int, bytes]] = []  # (tp offset, image)
@@ -99,6 +108,10 @@ class LinuxTLS:
                                f"process's TLS segment is aligned to {TLS_ALIGN}", name)
         module = self.layout.create_module(image, size, alignment, name)
         assert module.tp_offset is not None
+        if module.module_id >= tls_get_addr.MODULES:
+            raise JITLinkError(f"more than {tls_get_addr.MODULES - 1} objects with "
+                               f"thread-local data", name)
+        self.offsets(module.module_id, module.tp_offset)
         self.images.append((module.tp_offset, bytes(image)))
         return module
 
@@ -142,6 +155,11 @@ class LinuxProcessExecutor(EmulatedExecutor):
     def __init__(self, arch: str, timeout: float | None = None,
                  max_instructions: int | None = None) -> None:
         super().__init__(arch, timeout, max_instructions)
+        # Graphs' segments by protection in stripes: a few emulator regions, not three per
+        # graph (executors/linux/memory.py).
+        self.memory_manager = StripedMemoryManager(self.memory, self.arena)  # type: ignore[assignment]
+        # Linked .eh_frame sections: their FDEs go to the PT_GNU_EH_FRAME table.
+        self.eh_frame_registrar = LinuxEHFrameRegistrar(self._read_target)
         self.syscalls = LinuxSyscalls(arch, self.memory, BRK_BASE, (MMAP_BASE, MMAP_LIMIT),
                                       self._set_thread_pointer)
         arena = self.arena
@@ -198,7 +216,12 @@ class LinuxProcessExecutor(EmulatedExecutor):
             "__stop___libc_freeres_ptrs": data + 0x1010,
             "__bss_start": BRK_BASE, "_etext": data, "etext": data, "__etext": data,
         }
-        self.tls = self.process_tls = LinuxTLS(arch, resolver)
+        self.tls = self.process_tls = LinuxTLS(arch, resolver, self._note_tls_offset)
+        self.tls_offsets = data + 0x1800  # module id -> thread-pointer offset, 8 bytes each
+        # General/local-dynamic TLS: __tls_get_addr references reach a stub of ours.
+        stub = tls_get_addr.stub(arch, self.tls_offsets)
+        self.memory.buffer[code + 64:code + 64 + len(stub)] = stub
+        self.static_symbols[tls_get_addr.NAME] = code + 64
         if self.target.syscall_interrupt is None:
             self._hook_syscall_instruction()
         trampoline = self.target.start_trampoline
@@ -211,7 +234,13 @@ class LinuxProcessExecutor(EmulatedExecutor):
         """The emulated executor's services, the static executable's IRELATIVE and
         ``__libc_atexit`` tables, and the process itself (its start-up)."""
         return dataclasses.replace(super().services(), irelative=self.irelative,
-                                   atexit_set=self.atexit_set, static_process=self)
+                                   atexit_set=self.atexit_set, static_process=self,
+                                   eh_frames=self.eh_frame_registrar,
+                                   symbol_redirects=tls_get_addr.REDIRECTS)
+
+    def _note_tls_offset(self, module: int, offset: int) -> None:
+        at = self.tls_offsets + 8 * module
+        self.memory.buffer[at:at + 8] = offset.to_bytes(8, "little", signed=True)
 
     def _hook_syscall_instruction(self) -> None:
         """x86-64 ``syscall`` reaches _system_call (Unicorn's UC_HOOK_INSN for
@@ -284,8 +313,18 @@ class LinuxProcessExecutor(EmulatedExecutor):
         if memsz:
             tls_at = self.arena.reserve(max(len(image), 1))
             self.arena.commit(tls_at, image, max(len(image), 1), MemProt.READ)
+        # One PT_LOAD spans the whole arena: glibc's _dl_find_object covers each PT_LOAD
+        # of a static program, and answers with PT_GNU_EH_FRAME (eh_frame_hdr.py).
+        fdes = self.eh_frame_registrar.fdes()
+        capacity = len(fdes) + SPARE_ENTRIES
+        size = EHFrameHeader.size_for(capacity)
+        hdr_at = self.arena.reserve(size)
+        self.arena.commit(hdr_at, b"", size, MemProt.READ)
+        self.eh_frame_registrar.header = EHFrameHeader(self.memory.buffer, hdr_at, capacity)
+        self.eh_frame_registrar.header.write(fdes)
         phdrs = [(PT_PHDR, 4, self.phdr - self.data, self.phdr, 0, 0, 8),
-                 (PT_LOAD, 5, 0, self.data, self.data_size, self.data_size, 4096),
+                 (PT_LOAD, 5, 0, ARENA_BASE, 0, ARENA_LIMIT - ARENA_BASE, 4096),
+                 (PT_GNU_EH_FRAME, 4, 0, hdr_at, size, size, 4),
                  (PT_GNU_STACK, 6, 0, 0, 0, 0, 16)]
         if memsz:
             phdrs.append((PT_TLS, 4, 0, tls_at, len(image), memsz, TLS_ALIGN))

@@ -1,7 +1,8 @@
 """Finding the target's static C runtime as the gcc driver does.
 
-For a target (``aarch64`` or ``x86_64``) the runtime is glibc's ``crt1.o`` and ``libc.a``
-and the compiler's ``libgcc.a`` and ``libgcc_eh.a``, the inputs ``gcc -static`` links. Each
+For a target (``aarch64`` or ``x86_64``) the runtime is glibc's ``crt1.o``, ``libm.a`` and
+``libc.a`` and the compiler's ``libgcc.a`` and ``libgcc_eh.a``, the inputs ``gcc -static``
+links, with ``libstdc++.a`` first when it is installed (as ``g++ -static`` links it). Each
 is found by asking the target's gcc (``aarch64-linux-gnu-gcc -print-file-name=libc.a``), then
 in Debian's multiarch and cross directories (``/usr/aarch64-linux-gnu/lib``,
 ``/usr/lib/gcc-cross/aarch64-linux-gnu/N``, ``/usr/lib/x86_64-linux-gnu``,
@@ -13,6 +14,7 @@ inputs with ``GROUP``, ``INPUT`` and ``AS_NEEDED``; ``linker_script_inputs`` rea
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import shutil
@@ -25,6 +27,9 @@ TRIPLES = {"aarch64": "aarch64-linux-gnu", "x86_64": "x86_64-linux-gnu"}
 # libm.a too: the Python C library has always given emulated programs the math functions
 # without -lm, and an archive only adds the members a program needs.
 RUNTIME_ARCHIVES = ("libm.a", "libc.a", "libgcc.a", "libgcc_eh.a")
+# The C++ runtime, first in link order as g++ puts -lstdc++; linked when installed, so that
+# C++ objects run without -lstdc++ (a C program takes none of its members).
+OPTIONAL_ARCHIVES = ("libstdc++.a",)
 STARTUP_OBJECT = "crt1.o"
 
 
@@ -35,7 +40,8 @@ class RuntimeNotFound(ExecutionError):
 @dataclass(frozen=True)
 class TargetRuntime:
     """The files a static link of ``arch`` uses: ``crt1`` (``_start``) and ``archives``
-    (libc.a, libgcc.a, libgcc_eh.a, in link order), as absolute paths."""
+    (libstdc++.a when installed, libm.a, libc.a, libgcc.a, libgcc_eh.a, in link order), as
+    absolute paths."""
 
     arch: str
     crt1: str
@@ -71,14 +77,23 @@ def search_dirs(arch: str, sysroot: str | None = None) -> list[str]:
     root = sysroot or "/"
     dirs = [f"usr/{triple}/lib", f"usr/lib/{triple}", f"lib/{triple}", "usr/lib", "lib",
             "usr/lib64", "lib64"]
+    return [os.path.join(root, d) for d in dirs] + compiler_dirs(arch, sysroot)
+
+
+def compiler_dirs(arch: str, sysroot: str | None = None) -> list[str]:
+    """gcc's own library directories for ``arch`` (libgcc.a, libstdc++), newest version
+    first: ``usr/lib/gcc-cross/TRIPLE/N`` and ``usr/lib/gcc/TRIPLE/N`` below ``sysroot``."""
+    triple = TRIPLES[arch]
+    root = sysroot or "/"
+    dirs = []
     for parent in (f"usr/lib/gcc-cross/{triple}", f"usr/lib/gcc/{triple}"):
         base = os.path.join(root, parent)
         try:
             versions = sorted(os.listdir(base), key=_version_key, reverse=True)
         except OSError:
             continue
-        dirs += [os.path.join(parent, v) for v in versions]
-    return [os.path.join(root, d) for d in dirs]
+        dirs += [os.path.join(base, v) for v in versions if os.path.isdir(os.path.join(base, v))]
+    return dirs
 
 
 def _version_key(text: str) -> tuple[int, ...]:
@@ -101,12 +116,70 @@ def find_file(arch: str, name: str, sysroot: str | None = None,
     return None
 
 
+def cache_dir() -> str | None:
+    """pyjitlink's private cache directory, ``$XDG_CACHE_HOME/pyjitlink`` (by default
+    ``~/.cache/pyjitlink``), created with mode 0700; None when it cannot be made or is not
+    ours alone (then nothing is cached)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(base, "pyjitlink")
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        info = os.stat(path)
+    except OSError:
+        return None
+    if info.st_uid != os.getuid() or info.st_mode & 0o077:
+        return None
+    return path
+
+
+def _stamp(path: str) -> list[int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
 def find_runtime(arch: str, sysroot: str | None = None,
                  host_arch: str = "x86_64") -> TargetRuntime:
     """The static C runtime of ``arch``; RuntimeNotFound naming the first missing file and
-    the package that provides it on Debian."""
+    the package that provides it on Debian.
+
+    The answer is remembered in ``cache_dir()`` (``runtime-ARCH.json``), keyed by the
+    target gcc's and the search directories' modification times and checked against each
+    file's size and modification time, so that a run does not ask gcc again."""
     if arch not in TRIPLES:
         raise RuntimeNotFound(f"no target C runtime for {arch}")
+    gccs = [shutil.which(g) for g in _gcc_names(arch, host_arch)] if sysroot is None else []
+    key = [arch, sysroot, host_arch, [(g, _stamp(g)) for g in gccs if g],
+           [(d, _stamp(d)) for d in search_dirs(arch, sysroot)]]
+    directory = cache_dir()
+    cache = os.path.join(directory, f"runtime-{arch}.json") if directory else None
+    if cache is not None:
+        try:
+            with open(cache, encoding="utf-8") as f:
+                saved = json.load(f)
+            if saved["key"] == json.loads(json.dumps(key)) and all(
+                    _stamp(path) == stamp for path, stamp in saved["stamps"]):
+                return TargetRuntime(arch, saved["crt1"], tuple(saved["archives"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    runtime = _find_runtime(arch, sysroot, host_arch)
+    if cache is not None:
+        files = [runtime.crt1, *runtime.archives]
+        record = {"key": key, "crt1": runtime.crt1, "archives": list(runtime.archives),
+                  "stamps": [(path, _stamp(path)) for path in files]}
+        try:
+            temporary = f"{cache}.{os.getpid()}"
+            with open(temporary, "w", encoding="utf-8") as f:
+                json.dump(record, f)
+            os.replace(temporary, cache)
+        except OSError:
+            pass
+    return runtime
+
+
+def _find_runtime(arch: str, sysroot: str | None, host_arch: str) -> TargetRuntime:
     paths = {}
     for name in (STARTUP_OBJECT, *RUNTIME_ARCHIVES):
         path = find_file(arch, name, sysroot, host_arch)
@@ -118,6 +191,10 @@ def find_runtime(arch: str, sysroot: str | None = None,
                                   f"found{where} (install {package}, or give -sysroot)")
         paths[name] = path
     archives: list[str] = []
+    for name in OPTIONAL_ARCHIVES:
+        path = find_file(arch, name, sysroot, host_arch)
+        if path is not None:
+            archives += expand_library(path, sysroot)
     for name in RUNTIME_ARCHIVES:
         archives += expand_library(paths[name], sysroot)
     return TargetRuntime(arch, paths[STARTUP_OBJECT], tuple(archives))
@@ -188,3 +265,26 @@ def expand_library(path: str, sysroot: str | None = None, depth: int = 0) -> lis
             name = os.path.join(os.path.dirname(path), name)
         result += expand_library(name, sysroot, depth + 1)
     return result
+
+
+def linker_script_target(path: str, archives_only: bool = False) -> tuple[str, str] | None:
+    """What ``-l`` links when it finds the GNU ld script at ``path`` (Debian's ``libm.so``,
+    ``libm.a``, ``libc.so``): (kind, file) of the script's first input that exists and is
+    not ``AS_NEEDED``, kind "shared" or "archive" (only archives with ``archives_only``);
+    None when the file is no script or names nothing usable."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(1 << 16)
+    except OSError:
+        return None
+    if not is_linker_script(data):
+        return None
+    for name, as_needed in linker_script_inputs(data.decode("ascii", "replace")):
+        if as_needed or name.startswith("-l"):
+            continue
+        if not os.path.isabs(name):
+            name = os.path.join(os.path.dirname(path), name)
+        kind = "archive" if name.endswith(".a") else "shared"
+        if os.path.isfile(name) and (kind == "archive" or not archives_only):
+            return kind, name
+    return None

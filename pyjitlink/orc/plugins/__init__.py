@@ -12,6 +12,7 @@ from pyjitlink.orc.plugins.eh_frame import EHFrameRegistrationPlugin
 from pyjitlink.orc.plugins.ifunc import IFuncPlugin
 from pyjitlink.orc.plugins.libc_atexit import AtexitSetPlugin
 from pyjitlink.orc.plugins.near_proxies import NearProxyPlugin
+from pyjitlink.orc.plugins.redirects import SymbolRedirectPlugin
 from pyjitlink.orc.plugins.symbol_map import ExternalReferencesPlugin, SymbolMapPlugin
 
 
@@ -19,6 +20,8 @@ def executor_plugins(services: ExecutorServices) -> list[Plugin]:
     """One plugin per service ``services`` offers, in the order the layer should run them
     (near proxies first: they rebind externals before any other pre-fixup pass)."""
     plugins: list[Plugin] = []
+    if services.symbol_redirects:
+        plugins.append(SymbolRedirectPlugin(services.symbol_redirects))
     if services.near_proxies is not None:
         plugins.append(NearProxyPlugin(services.near_proxies))
     if services.eh_frames is not None:
@@ -35,4 +38,5 @@ def executor_plugins(services: ExecutorServices) -> list[Plugin]:
 
 
 __all__ = ["AtexitSetPlugin", "EHFrameRegistrationPlugin", "ExternalReferencesPlugin",
-           "IFuncPlugin", "NearProxyPlugin", "SymbolMapPlugin", "executor_plugins"]
+           "IFuncPlugin", "NearProxyPlugin", "SymbolMapPlugin", "SymbolRedirectPlugin",
+           "executor_plugins"]
