@@ -140,7 +140,7 @@ class LLJIT:
         self.noexec = noexec
         self.executor: NativeExecutor | EmulatedExecutor | None = None
         host = host_arch()
-        native_host = host == "x86_64"
+        native_host = host == Arch.X86_64
         # The inputs' architecture chooses: native execution where it is the host's,
         # emulation under Unicorn otherwise, or when asked (-emulate).
         if libc not in ("python", "target"):
@@ -152,7 +152,7 @@ class LLJIT:
         self.target_arch = target  # the slice universal (fat) Mach-O files contribute
         # Also with -noexec: a foreign program's externals must resolve in its own (emulated)
         # process, never to this host's C library.
-        emulated = slab is None and (emulate or target != "x86_64" or not native_host or
+        emulated = slab is None and (emulate or target != Arch.X86_64 or not native_host or
                                      libc == "target")  # -libc=target is an emulated process
         if slab is None and not native_host and not emulated:
             slab = (1 << 40, 0x10000000, 4096)

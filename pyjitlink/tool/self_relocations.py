@@ -17,6 +17,7 @@ from pyjitlink.arch.x86_64 import EdgeKind
 from pyjitlink.errors import JITLinkError
 from pyjitlink.jitlink.graph import GenericEdgeKind, LinkGraph, Symbol
 from pyjitlink.jitlink.passes import PassConfiguration
+from pyjitlink.jitlink.target import Arch
 
 
 def add_self_relocations(graph: LinkGraph) -> None:
@@ -25,7 +26,7 @@ def add_self_relocations(graph: LinkGraph) -> None:
     Raises JITLinkError ("failed to disassemble at address ...", LLVM's text) where a
     function's bytes do not decode.
     """
-    if graph.arch != "x86_64":
+    if graph.arch != Arch.X86_64:
         return
     import capstone
     from capstone import x86

@@ -22,8 +22,9 @@ import subprocess
 from dataclasses import dataclass
 
 from pyjitlink.errors import ExecutionError
+from pyjitlink.jitlink.target import Arch
 
-TRIPLES = {"aarch64": "aarch64-linux-gnu", "x86_64": "x86_64-linux-gnu"}
+TRIPLES: dict[str, str] = {Arch.AARCH64: "aarch64-linux-gnu", Arch.X86_64: "x86_64-linux-gnu"}
 # libm.a too: the Python C library has always given emulated programs the math functions
 # without -lm, and an archive only adds the members a program needs.
 RUNTIME_ARCHIVES = ("libm.a", "libc.a", "libgcc.a", "libgcc_eh.a")
@@ -185,7 +186,7 @@ def _find_runtime(arch: str, sysroot: str | None, host_arch: str) -> TargetRunti
         path = find_file(arch, name, sysroot, host_arch)
         if path is None:
             where = f" below {sysroot}" if sysroot else ""
-            package = ("libc6-dev-arm64-cross, libgcc-12-dev-arm64-cross" if arch == "aarch64"
+            package = ("libc6-dev-arm64-cross, libgcc-12-dev-arm64-cross" if arch == Arch.AARCH64
                        else "libc6-dev, libgcc-12-dev")
             raise RuntimeNotFound(f"-libc=target: the {arch} C runtime's {name} was not "
                                   f"found{where} (install {package}, or give -sysroot)")

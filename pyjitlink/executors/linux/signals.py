@@ -24,6 +24,7 @@ import struct
 from dataclasses import dataclass
 
 from pyjitlink.executors.host_bridge import Engine, Memory
+from pyjitlink.jitlink.target import Arch
 
 SIG_DFL, SIG_IGN = 0, 1
 SA_SIGINFO, SA_ONSTACK, SA_RESTORER = 0x4, 0x08000000, 0x04000000
@@ -96,7 +97,7 @@ class SignalFrames:
         self.engine = engine
         self.memory = memory
         self.sigtramp = sigtramp
-        if arch == "aarch64":
+        if arch == Arch.AARCH64:
             from unicorn import arm64_const as r
 
             self.gregs = [getattr(r, f"UC_ARM64_REG_X{i}") for i in range(31)]
@@ -139,7 +140,7 @@ class SignalFrames:
         if action.flags & SA_ONSTACK and on_alt:
             sp = stack_sp + stack_size
         uc_stack = struct.pack("<QiiQ", stack_sp, stack_flags, 0, stack_size)
-        if self.arch == "aarch64":
+        if self.arch == Arch.AARCH64:
             record = (sp - 16) & -16
             frame = (record - A64_FRAME_SIZE) & -16
             regs = [read(reg) for reg in self.gregs]
@@ -195,7 +196,7 @@ class SignalFrames:
         """rt_sigreturn: restore the registers the frame at the stack pointer holds (as the
         handler left them); the signal mask to restore."""
         read, write = self.engine.read, self.engine.write
-        if self.arch == "aarch64":
+        if self.arch == Arch.AARCH64:
             frame = read(self.sp)
             mask = self.memory.u64(frame + A64_UC + 40)
             values = struct.unpack("<31QQQQ", self.memory.read(A64_MCONTEXT + frame + 8,

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pyjitlink.executors.host_bridge import UC_PROT_EXEC, UC_PROT_READ, UC_PROT_WRITE
+from pyjitlink.jitlink.target import Arch
 
 if TYPE_CHECKING:
     from pyjitlink.executors.host_bridge import Memory
@@ -67,14 +68,15 @@ X86_64_SYSCALLS = {
     267: "readlinkat", 269: "faccessat", 273: "set_robust_list", 302: "prlimit64",
     318: "getrandom", 334: "rseq", 435: "clone3", 439: "faccessat2",
 }
-SYSCALL_TABLES = {"aarch64": AARCH64_SYSCALLS, "x86_64": X86_64_SYSCALLS}
+SYSCALL_TABLES: dict[str, dict[int, str]] = {Arch.AARCH64: AARCH64_SYSCALLS,
+                                             Arch.X86_64: X86_64_SYSCALLS}
 
 # open flags that differ from the host's (x86-64) values on AArch64 (asm-generic/fcntl.h vs
 # arch/arm64/include/uapi/asm/fcntl.h): guest bit -> host bit.
 _AARCH64_OPEN_FLAGS = {0x4000: os.O_DIRECTORY, 0x8000: os.O_NOFOLLOW, 0x10000: 0x4000,
                        0x20000: 0}
 _FLAG_MASK_AARCH64 = 0x4000 | 0x8000 | 0x10000 | 0x20000
-UNAME_MACHINE = {"aarch64": b"aarch64", "x86_64": b"x86_64"}
+UNAME_MACHINE: dict[str, bytes] = {Arch.AARCH64: b"aarch64", Arch.X86_64: b"x86_64"}
 
 
 def _s32(value: int) -> int:
@@ -149,7 +151,7 @@ class LinuxSyscalls:
         return None if fd == AT_FDCWD else fd
 
     def _open_flags(self, flags: int) -> int:
-        if self.arch != "aarch64":
+        if self.arch != Arch.AARCH64:
             return flags & ~0x8000  # O_LARGEFILE: implied on the 64-bit host
         host = flags & ~_FLAG_MASK_AARCH64
         for guest, value in _AARCH64_OPEN_FLAGS.items():
@@ -161,7 +163,7 @@ class LinuxSyscalls:
         times = []
         for ns in (st.st_atime_ns, st.st_mtime_ns, st.st_ctime_ns):
             times += [ns // 1_000_000_000, ns % 1_000_000_000]
-        if self.arch == "aarch64":  # asm-generic/stat.h, 128 bytes
+        if self.arch == Arch.AARCH64:  # asm-generic/stat.h, 128 bytes
             return struct.pack("<QQIIIIQQqiiq6qII", st.st_dev, st.st_ino, st.st_mode,
                                st.st_nlink, st.st_uid, st.st_gid, st.st_rdev, 0, st.st_size,
                                st.st_blksize, 0, st.st_blocks, *times, 0, 0)

@@ -52,6 +52,7 @@ from pyjitlink.executors.linux.signals import (
     SigAction,
     SignalFrames,
 )
+from pyjitlink.jitlink.target import Arch
 
 if TYPE_CHECKING:
     from pyjitlink.executors.host_bridge import Engine, Memory
@@ -123,7 +124,7 @@ class Scheduler:
         self.describe: Callable[[int], str] = hex  # an address as "symbol+offset"
         # The frames from a program counter up, as fault reports show them.
         self.backtrace_lines: Callable[[int], list[str]] = lambda pc: []
-        if arch == "aarch64":
+        if arch == Arch.AARCH64:
             from unicorn import arm64_const as r
 
             self.result_reg, self.sp_reg = r.UC_ARM64_REG_X0, r.UC_ARM64_REG_SP
@@ -359,7 +360,7 @@ class Scheduler:
                  *_: int) -> int:
         # The kernel's argument order differs: AArch64 (CONFIG_CLONE_BACKWARDS) passes tls
         # before child_tid, x86-64 after it.
-        child_tid, tls = (fifth, fourth) if self.arch == "aarch64" else (fourth, fifth)
+        child_tid, tls = (fifth, fourth) if self.arch == Arch.AARCH64 else (fourth, fifth)
         return self._clone(flags, stack, parent_tid, child_tid, tls)
 
     def sc_clone3(self, args: int, size: int, *_: int) -> int:

@@ -13,6 +13,7 @@ table in emulated memory of each module's offset from the thread pointer (``TLSM
 from __future__ import annotations
 
 import struct
+from pyjitlink.jitlink.target import Arch
 
 
 NAME = "__pyjitlink_tls_get_addr"
@@ -23,7 +24,7 @@ REDIRECTS = {"__tls_get_addr": NAME}
 
 def stub(arch: str, table: int) -> bytes:
     """The stub's code for ``arch`` with the offsets table at ``table`` (below 2 GiB)."""
-    if arch == "aarch64":
+    if arch == Arch.AARCH64:
         # ldr x1, [x0]; ldr x2, table; ldr x1, [x2, x1, lsl #3]; ldr x3, [x0, #8];
         # add x1, x1, x3; mrs x0, tpidr_el0; add x0, x0, x1; ret; table: .quad
         words = (0xF9400001, 0x580000E2, 0xF8617841, 0xF9400403, 0x8B030021, 0xD53BD040,

@@ -22,6 +22,7 @@ from pyjitlink.jitlink.memory import FinalizedAlloc
 from pyjitlink.jitlink.passes import PassConfiguration
 from pyjitlink.orc.materialization import MaterializationResponsibility
 from pyjitlink.orc.resources import ResourceTracker
+from pyjitlink.jitlink.target import Arch
 
 STUB_SECTION, SLOT_SECTION = "$__IFUNC_STUBS", "$__IFUNC_SLOTS"
 
@@ -44,7 +45,7 @@ def _x86_64_stub(graph: LinkGraph, section: Section, slot: Symbol) -> Block:
 # A stub that jumps through a pointer slot, per architecture (the slot is the first edge's
 # target).
 POINTER_JUMP_STUBS: dict[str, Callable[[LinkGraph, Section, Symbol], Block]] = {
-    "aarch64": _aarch64_stub, "x86_64": _x86_64_stub}
+    "aarch64": _aarch64_stub, Arch.X86_64: _x86_64_stub}
 
 
 class IFuncPlugin:

@@ -26,11 +26,12 @@ import threading
 import time
 
 from pyjitlink.jitlink.graph import LinkGraph
+from pyjitlink.jitlink.target import Arch
 
 JITDUMP_MAGIC = 0x4A695444
 JITDUMP_VERSION = 1
 JIT_CODE_LOAD, JIT_CODE_CLOSE = 0, 3
-ELF_MACHINES = {"x86_64": 62, "aarch64": 183}
+ELF_MACHINES: dict[str, int] = {Arch.X86_64: 62, Arch.AARCH64: 183}
 
 
 def perf_map_path(pid: int | None = None) -> str:
