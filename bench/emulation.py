@@ -196,8 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ, PYTHONPATH=str(path))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     pyj = [sys.executable, "-m", "pyjitlink"]
-    print(f"pyjitlink from {path}; {QEMU}: "
-          f"{subprocess.run([QEMU, '--version'], capture_output=True, text=True).stdout.split(chr(10))[0]}")
+    qemu_version = subprocess.run([QEMU, "--version"], capture_output=True, text=True)
+    print(f"pyjitlink from {path}; {qemu_version.stdout.splitlines()[0]}")
     # Verify: every command's stdout and status equal qemu's.
     for p in programs:
         cmds = commands(p, pyj)
