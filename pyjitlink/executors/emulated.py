@@ -155,22 +155,28 @@ class SegmentPools:
     map re-renders the flat view (quadratic over a link of hundreds of graphs, 1.5 ms a map
     at 1,200 regions), and every translation-block lookup that misses its one-entry cache
     searches the RAMBlocks linearly (18% of an emulated -libc=target run with glibc's 552
-    graphs each mapped on their own). Segments of one protection share ``CHUNK``-byte
-    regions instead, mapped with that protection when first needed: code pages never hold
-    writable data, nothing is writable and executable, and a run touches a handful of
-    regions. A released segment's pages are unmapped (a later access faults, and its
-    translated code is dropped) and mapped again, zeroed, for a later segment of that
-    protection: only removal and reuse add regions.
+    graphs each mapped on their own). Segments of one protection share regions instead,
+    mapped with that protection when first needed: code pages never hold writable data,
+    nothing is writable and executable, and a run touches a handful of regions.
+
+    A protection's first region is ``FIRST_CHUNK`` bytes and each next one twice the last,
+    up to ``CHUNK``: a small program's code, constants and data stay within 1 MiB of each
+    other, as AArch64's tiny code model (ADR, LDR literal: +-1 MiB) needs; a segment larger
+    than ``CHUNK`` / 4 gets a region of its own. A released segment's pages are unmapped (a
+    later access faults, and its translated code is dropped) and mapped again, zeroed, for
+    a later segment of that protection: only removal and reuse add regions.
     """
 
+    FIRST_CHUNK = 256 << 10
     CHUNK = 4 << 20
 
     def __init__(self, arena: EmulatedArena) -> None:
         self.arena = arena
         self.lock = threading.Lock()
         self.current: dict[int, tuple[int, int]] = {}  # UC_PROT_* -> (next, end)
+        self.chunk: dict[int, int] = {}  # UC_PROT_* -> size of its next region
         self.free: dict[int, list[tuple[int, int]]] = {}  # UC_PROT_* -> [(address, size)]
-        self.own: dict[int, int] = {}  # segments larger than a chunk: address -> size
+        self.own: dict[int, int] = {}  # segments with a region of their own: address -> size
 
     def place(self, size: int, prot: MemProt) -> int:
         """A page-aligned address for ``size`` bytes of ``prot``, mapped (and zero)."""
@@ -192,10 +198,14 @@ class SegmentPools:
                 self.own[address] = size
                 return address
             start, end = self.current.get(bits, (0, 0))
-            if start + size > end:  # the rest of the chunk (under a quarter) stays unused
-                start = self.arena.reserve(self.CHUNK)
-                end = start + self.CHUNK
-                self.arena.memory.map(start, self.CHUNK, bits)
+            if start + size > end:  # the rest of the region stays unused
+                chunk = self.chunk.get(bits, self.FIRST_CHUNK)
+                while chunk < size:
+                    chunk *= 2
+                self.chunk[bits] = min(chunk * 2, self.CHUNK)
+                start = self.arena.reserve(chunk)
+                end = start + chunk
+                self.arena.memory.map(start, chunk, bits)
             self.current[bits] = (start + size, end)
             return start
 

@@ -58,9 +58,10 @@ def test_segments_of_one_protection_share_a_region_and_never_a_page() -> None:
         before = len(_unicorn_regions(executor))
         code = [pools.place(100, RX) for _ in range(200)]
         data = [pools.place(5000, RW) for _ in range(200)]
-        # 200 + 200 segments: one region per protection (4 MiB each), not 400.
-        assert len(_unicorn_regions(executor)) - before == 2
-        assert len({_region_of(executor, a)[:2] for a in code}) == 1
+        # 200 + 200 segments (0.8 and 1.6 MiB): regions of 256 KiB, 512 KiB, 1 MiB...
+        # for each protection, not 400.
+        assert len(_unicorn_regions(executor)) - before == 3 + 3
+        assert len({_region_of(executor, a)[:2] for a in code}) == 3
         assert {_region_of(executor, a)[2] for a in code} == {5}  # UC_PROT_READ | EXEC
         assert {_region_of(executor, a)[2] for a in data} == {UC_PROT_READ | UC_PROT_WRITE}
         pages = [a // PAGE for a in code] + [p for a in data for p in (a // PAGE,
@@ -88,7 +89,7 @@ def test_a_released_segment_is_unmapped_then_reused_zeroed_by_its_protection_onl
         executor.close()
 
 
-def test_a_segment_larger_than_a_quarter_chunk_gets_its_own_region() -> None:
+def test_a_segment_larger_than_a_quarter_of_the_largest_region_gets_its_own() -> None:
     executor = EmulatedExecutor("aarch64")
     try:
         pools: SegmentPools = executor.memory_manager.pools  # type: ignore[attr-defined]
@@ -97,5 +98,18 @@ def test_a_segment_larger_than_a_quarter_chunk_gets_its_own_region() -> None:
         assert _region_of(executor, address)[:2] == (address, address + size)
         pools.release(address, size, RW)
         assert all(not start <= address < end for start, end, _ in _unicorn_regions(executor))
+    finally:
+        executor.close()
+
+
+def test_a_small_programs_code_and_data_stay_within_tiny_model_reach() -> None:
+    """AArch64's tiny code model reaches +-1 MiB (ADR): constants, data and code of a
+    small program are placed that close together."""
+    executor = EmulatedExecutor("aarch64")
+    try:
+        pools: SegmentPools = executor.memory_manager.pools  # type: ignore[attr-defined]
+        placed = [pools.place(20 * PAGE, prot) for _ in range(3)
+                  for prot in (MemProt.READ, RW, RX)]
+        assert max(placed) + 20 * PAGE - min(placed) < 1 << 20
     finally:
         executor.close()
