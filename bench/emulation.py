@@ -179,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--programs", default="", help="comma-separated names (default: all)")
     ap.add_argument("--libc", default="python,target")
+    ap.add_argument("--skip", default="",
+                    help="comma-separated PROGRAM:LIBC pairs not to run (e.g. calc:python)")
     ap.add_argument("--out", type=Path, default=run.DEFAULT_OUT)
     ap.add_argument("--pyjitlink-path", type=Path, default=None,
                     help="an installed pyjitlink to time (default: install this checkout)")
@@ -190,8 +192,9 @@ def main(argv: list[str] | None = None) -> int:
         wanted = args.programs.split(",")
         programs = [p for p in programs if p.name in wanted]
     libcs = tuple(args.libc.split(","))
+    skip = {tuple(pair.split(":", 1)) for pair in args.skip.split(",") if pair}
     for p in programs:
-        p.libcs = libcs
+        p.libcs = tuple(libc for libc in libcs if (p.name, libc) not in skip)
     path = args.pyjitlink_path or run.install_pyjitlink(outdir)
     env = dict(os.environ, PYTHONPATH=str(path))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -202,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     for p in programs:
         cmds = commands(p, pyj)
         want = subprocess.run(cmds["qemu"], cwd=p.cwd, capture_output=True, env=env)
-        for libc in libcs:
+        for libc in p.libcs:
             got = subprocess.run(cmds[libc], cwd=p.cwd, capture_output=True, env=env)
             if (got.stdout, got.returncode) != (want.stdout, want.returncode):
                 err = got.stderr.decode(errors="replace").strip().splitlines()
@@ -229,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         cells = []
         entry = {"name": p.name, "args": p.args, "qemu": q}
         for libc in libcs:
-            if libc in p.skipped:
+            if libc in p.skipped or libc not in p.libcs:
                 cells.append(f"{'':>14} {'n/a':>6} {'':>6} {'':>6}")
                 continue
             t = p.times[libc]
