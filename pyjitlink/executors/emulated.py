@@ -217,7 +217,7 @@ class SegmentPools:
                 memory.unmap(address, size)
                 self.arena.release(address, size)
                 return
-            memory.unmap(address, size)  # zeroes the pages, drops their translations
+            memory.unmap_range(address, size)  # zeroes the pages, drops their translations
             self.free.setdefault(protection_bits(prot), []).append((address, size))
 
 

@@ -249,15 +249,8 @@ class Engine:
         self._check(self.lib.uc_mem_unmap(self.handle, address, size),
                     f"unmapping {size:#x} bytes at {address:#x}")
         # Code once translated at these addresses must not outlive them.
-        self.drop_translations(address, size)
-
-    def drop_translations(self, address: int, size: int) -> None:
-        """Forget code translated from [address, address + size) (before new code is
-        written there: Unicorn sees no host-side writes)."""
-        if self.handle:
-            self.lib.uc_ctl(self.handle,
-                            UC_CTL_TB_REMOVE_CACHE | (2 << 26) | (UC_CTL_IO_WRITE << 30),
-                            ctypes.c_uint64(address), ctypes.c_uint64(address + size))
+        self.lib.uc_ctl(self.handle, UC_CTL_TB_REMOVE_CACHE | (2 << 26) | (UC_CTL_IO_WRITE << 30),
+                        ctypes.c_uint64(address), ctypes.c_uint64(address + size))
 
     def protect(self, address: int, size: int, prot: int) -> None:
         self._check(self.lib.uc_mem_protect(self.handle, address, size, prot),
@@ -338,18 +331,9 @@ class Memory:
         self._regions.insert(index, (address, address + size, prot))
 
     def unmap(self, address: int, size: int) -> None:
-        """Unmap [address, address + size): a whole region or pages inside one (what is
-        left of it on either side stays mapped with its protection)."""
         self.engine.unmap(address, size)
-        index = bisect.bisect(self._starts, address) - 1
-        start, end, prot = self._regions[index]
-        assert start <= address and address + size <= end
+        index = self._starts.index(address)
         del self._starts[index], self._regions[index]
-        for left, right in ((start, address), (address + size, end)):
-            if left < right:
-                at = bisect.bisect(self._starts, left)
-                self._starts.insert(at, left)
-                self._regions.insert(at, (left, right, prot))
         if not self.buffer.closed:
             self.buffer.madvise(mmap.MADV_DONTNEED, address, size)
 
