@@ -26,7 +26,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from pyjitlink.errors import ExecutionError, JITLinkError
 from pyjitlink.executors.host_bridge import (
@@ -66,8 +66,16 @@ from pyjitlink.executors.emulated_tls import EmulatedTLS
 from pyjitlink.executors.hostlib import HostLib
 from pyjitlink.executors.services import ExecutorServices
 from pyjitlink.executors.symbolizer import SymbolMap, Symbolizer
-from pyjitlink.jitlink.graph import MemProt
-from pyjitlink.jitlink.memory import ArenaMemoryManager, align_up, protection_bits
+from pyjitlink.jitlink.graph import LinkGraph, MemProt
+from pyjitlink.jitlink.memory import (
+    BasicLayout,
+    FinalizedAlloc,
+    InFlightAlloc,
+    MemoryManager,
+    Segment,
+    align_up,
+    protection_bits,
+)
 from pyjitlink.jitlink.unwind import ARCH_REGISTERS, backtrace
 
 __all__ = ["EmulatedExecutor", "GuestFault", "GuestTermination", "LimitExceeded",
@@ -137,6 +145,167 @@ class EmulatedArena:
             for start in [a for a in self.committed if address <= a < address + size]:
                 self.memory.unmap(start, self.committed.pop(start))
             self.free.append((address, size))
+
+
+class SegmentPools:
+    """Linked segments placed by protection in large regions mapped once (the emulated
+    memory manager's placement; see EmulatedMemoryManager).
+
+    Unicorn keeps one memory region (a QEMU RAMBlock and flat-view range) per mapping: every
+    map re-renders the flat view (quadratic over a link of hundreds of graphs, 1.5 ms a map
+    at 1,200 regions), and every translation-block lookup that misses its one-entry cache
+    searches the RAMBlocks linearly (18% of an emulated -libc=target run with glibc's 552
+    graphs each mapped on their own). Segments of one protection share regions instead,
+    mapped with that protection when first needed: code pages never hold writable data,
+    nothing is writable and executable, and a run touches a handful of regions.
+
+    A protection's first region is ``FIRST_CHUNK`` bytes and each next one twice the last,
+    up to ``CHUNK``: a small program's code, constants and data stay within 1 MiB of each
+    other, as AArch64's tiny code model (ADR, LDR literal: +-1 MiB) needs; a segment larger
+    than ``CHUNK`` / 4 gets a region of its own. A released segment's pages are unmapped (a
+    later access faults, and its translated code is dropped) and mapped again, zeroed, for
+    a later segment of that protection: only removal and reuse add regions.
+    """
+
+    FIRST_CHUNK = 256 << 10
+    CHUNK = 4 << 20
+
+    def __init__(self, arena: EmulatedArena) -> None:
+        self.arena = arena
+        self.lock = threading.Lock()
+        self.current: dict[int, tuple[int, int]] = {}  # UC_PROT_* -> (next, end)
+        self.chunk: dict[int, int] = {}  # UC_PROT_* -> size of its next region
+        self.free: dict[int, list[tuple[int, int]]] = {}  # UC_PROT_* -> [(address, size)]
+        self.own: dict[int, int] = {}  # segments with a region of their own: address -> size
+
+    def place(self, size: int, prot: MemProt) -> int:
+        """A page-aligned address for ``size`` bytes of ``prot``, mapped (and zero)."""
+        size = align_up(max(size, 1), self.arena.page_size)
+        bits = protection_bits(prot)
+        with self.lock:
+            free = self.free.setdefault(bits, [])
+            for i, (address, length) in enumerate(free):
+                if length >= size:
+                    if length == size:
+                        del free[i]
+                    else:
+                        free[i] = (address + size, length - size)
+                    self.arena.memory.map(address, size, bits)
+                    return address
+            if size > self.CHUNK // 4:
+                address = self.arena.reserve(size)
+                self.arena.memory.map(address, size, bits)
+                self.own[address] = size
+                return address
+            start, end = self.current.get(bits, (0, 0))
+            if start + size > end:  # the rest of the region stays unused
+                chunk = self.chunk.get(bits, self.FIRST_CHUNK)
+                while chunk < size:
+                    chunk *= 2
+                self.chunk[bits] = min(chunk * 2, self.CHUNK)
+                start = self.arena.reserve(chunk)
+                end = start + chunk
+                self.arena.memory.map(start, chunk, bits)
+            self.current[bits] = (start + size, end)
+            return start
+
+    def release(self, address: int, size: int, prot: MemProt) -> None:
+        size = align_up(max(size, 1), self.arena.page_size)
+        memory = self.arena.memory
+        with self.lock:
+            if self.own.pop(address, None) is not None:
+                memory.unmap(address, size)
+                self.arena.release(address, size)
+                return
+            memory.unmap_range(address, size)  # zeroes the pages, drops their translations
+            self.free.setdefault(protection_bits(prot), []).append((address, size))
+
+
+class PooledAlloc(InFlightAlloc):
+    """A graph's memory placed segment by segment (SegmentPools): contents copied into
+    already-mapped regions when finalized, each segment returned to its pool on release."""
+
+    def __init__(self, pools: SegmentPools, layout: BasicLayout) -> None:
+        super().__init__(pools.arena, layout, 0, 0)
+        self.pools = pools
+
+    def finalize(self, on_finalized: Callable[[FinalizedAlloc | Exception], None]) -> None:
+        buffer = self.pools.arena.memory.buffer
+        segments = []
+        for seg in self.layout.segments:
+            buffer[seg.address:seg.address + seg.content_size] = seg.working[:seg.content_size]
+            segments.append((seg.address, seg.size, seg.prot))
+        on_finalized(PooledFinalizedAlloc(self.pools, segments))
+
+    def abandon(self) -> None:
+        for seg in self.layout.segments:
+            self.pools.release(seg.address, seg.size, seg.prot)
+
+
+class PooledFinalizedAlloc(FinalizedAlloc):
+    def __init__(self, pools: SegmentPools, segments: list[tuple[int, int, MemProt]]) -> None:
+        super().__init__(pools.arena, segments[0][0] if segments else 0,
+                         sum(align_up(max(s[1], 1), pools.arena.page_size) for s in segments),
+                         segments)
+        self.pools = pools
+
+    def release(self) -> None:
+        if not self.released:
+            self.released = True
+            for address, size, prot in self.segments:
+                self.pools.release(address, size, prot)
+
+
+class EmulatedMemoryManager:
+    """The emulated executor's MemoryManager: BasicLayout's segments, each placed by its
+    protection in SegmentPools (instead of one range per graph, mapped segment by segment)."""
+
+    def __init__(self, arena: EmulatedArena) -> None:
+        self.pools = SegmentPools(arena)
+        self.page_size = arena.page_size
+
+    def allocate(self, graph: LinkGraph,
+                 on_allocated: Callable[[InFlightAlloc | Exception], None]) -> None:
+        try:
+            layout = BasicLayout(graph)
+            for segment in layout.segments:
+                if segment.alignment > self.page_size:
+                    raise JITLinkError(f"segment alignment {segment.alignment} exceeds page "
+                                       f"size {self.page_size}", graph.name)
+            placed = []
+            try:
+                for segment in layout.segments:
+                    placed.append((self.pools.place(segment.size, segment.prot), segment))
+            except JITLinkError:
+                for address, segment in placed:
+                    self.pools.release(address, segment.size, segment.prot)
+                raise
+            for address, segment in placed:
+                _place_segment(segment, address)
+            result: InFlightAlloc | Exception = PooledAlloc(self.pools, layout)
+        except JITLinkError as err:
+            if err.file is None:
+                err.file = graph.name
+            result = err
+        on_allocated(result)
+
+
+def _place_segment(segment: Segment, address: int) -> None:
+    """BasicLayout.apply for one segment: target addresses from ``address`` and working
+    memory (each block's content a view into it)."""
+    segment.address = address
+    working = segment.working = bytearray(segment.size)
+    view = memoryview(working)
+    for block in segment.content_blocks:
+        start = block.address
+        assert block.content is not None
+        working[start:start + block.size] = block.content
+        block.content = view[start:start + block.size]
+        block.address = address + start
+    for block in segment.zero_fill_blocks:
+        start = block.address
+        block.content = view[start:start + block.size]
+        block.address = address + start
 
 
 class ExternalReferences:
@@ -236,7 +405,7 @@ class EmulatedExecutor:
         self.memory.map(STACK_BASE, STACK_SIZE, UC_PROT_READ | UC_PROT_WRITE)
         self._set_thread_pointer(self.lib.tls)
         self.arena = EmulatedArena(self.memory)
-        self.memory_manager = ArenaMemoryManager(self.arena)
+        self.memory_manager: MemoryManager = EmulatedMemoryManager(self.arena)
         self.symbolizer = Symbolizer()
         self.symbols = self.symbolizer.symbols
         self.references = ExternalReferences()

@@ -1,0 +1,258 @@
+#!/usr/bin/env python3
+"""Emulated AArch64 (pyjitlink, Unicorn) against qemu-aarch64 on the same objects.
+
+    python bench/emulation.py [--reps N] [--programs lua-fib,dsbench,...] [--libc python,target]
+
+Every program is compiled once with ``aarch64-linux-gnu-gcc`` into ``bench/out/emu/NAME/``;
+qemu runs the ``-static`` link of those objects, pyjitlink links and runs the objects
+themselves (``-libc=python``: pyjitlink's C library in Python; ``-libc=target``: the
+target's glibc on the emulated Linux system-call layer). Each command's output must equal
+qemu's once (verification run), then the commands are timed alternately (qemu, python,
+target, qemu, ...) ``--reps`` times as fresh processes; the table gives median wall and CPU
+(user + system of the child) seconds, each pyjitlink/qemu ratio (CPU time: the machine is
+shared, so wall time includes waiting for a core) and the geometric mean of the ratios.
+
+pyjitlink is timed as users run it: a regular install of this checkout, byte-compiled
+(run.py's ``install_pyjitlink``, in ``bench/out/install``), with ``PYTHONDONTWRITEBYTECODE``
+unset. ``--pyjitlink-path DIR`` times another installed copy (for A/B of two builds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tarfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+import run  # noqa: E402
+
+TESTDATA = run.TESTDATA
+CC = "aarch64-linux-gnu-gcc"
+QEMU = "qemu-aarch64"
+
+# Recursive fib: n chosen so qemu takes over a second on this machine.
+LUA_FIB = """\
+local function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) end
+print(fib(tonumber(arg[1]) or 30))
+"""
+# A table- and string-heavy Lua script (allocation, hashing, string building, sort).
+LUA_TABLES = """\
+local n = tonumber(arg[1]) or 200000
+local t, words = {}, {}
+for i = 1, n do t[i] = (i * 7919) % 100003 end
+table.sort(t)
+local counts = {}
+for i = 1, n do
+  local k = "k" .. (t[i] % 5000)
+  counts[k] = (counts[k] or 0) + 1
+end
+local parts = {}
+for k, v in pairs(counts) do parts[#parts + 1] = k .. "=" .. v end
+table.sort(parts)
+local s = table.concat(parts, ",")
+for w in s:gmatch("k(%d+)=") do words[#words + 1] = tonumber(w) end
+print(#parts, #s, #words, t[1], t[n], string.format("%.3f", #s / #parts))
+"""
+
+
+@dataclass
+class Program:
+    name: str
+    cwd: Path
+    objects: list[str]   # relative to cwd
+    args: list[str]      # argv, argv[0] first
+    exe: Path            # the -static link, run under qemu
+    libcs: tuple[str, ...] = ("python", "target")
+    times: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def compile_all(sources: list[Path], outdir: Path, cflags: list[str], jobs: int = 2
+                ) -> list[str]:
+    outdir.mkdir(parents=True, exist_ok=True)
+
+    def cc(src: Path) -> tuple[Path, subprocess.CompletedProcess]:
+        obj = outdir / (src.stem + ".o")
+        return obj, subprocess.run([CC, *cflags, "-c", str(src), "-o", str(obj)],
+                                   capture_output=True, text=True)
+
+    objs = []
+    with ThreadPoolExecutor(jobs) as pool:
+        for obj, res in pool.map(cc, sources):
+            if res.returncode:
+                raise SystemExit(f"{CC} failed on {obj.stem}.c: {res.stderr.strip()}")
+            objs.append(obj.name)
+    return objs
+
+
+def static_link(d: Path, objs: list[str], libs: list[str]) -> Path:
+    exe = d.resolve() / "prog"
+    subprocess.run([CC, "-static", "-o", str(exe), *objs, *libs], cwd=d, check=True)
+    return exe
+
+
+def lua_programs(outdir: Path) -> list[Program]:
+    d = outdir / "emu" / "lua54"
+    objs = [f"{n}.o" for n in run.LUA_SOURCES]
+    if not (d / "prog").exists():
+        sdist = run.lupa_sdist(outdir)
+        src = d / "src"
+        src.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(sdist) as tar:
+            for member in tar.getmembers():
+                parts = member.name.split("/")
+                if len(parts) == 4 and parts[1:3] == ["third-party", "lua54"] and \
+                        member.isfile() and parts[3].endswith((".c", ".h")):
+                    (src / parts[3]).write_bytes(tar.extractfile(member).read())
+        print(f"{d}: compiling Lua with {CC} -O2", flush=True)
+        compile_all([src / f"{n}.c" for n in run.LUA_SOURCES], d,
+                    ["-O2", "-std=gnu99", "-DLUA_USE_POSIX"])
+        static_link(d, objs, ["-lm"])
+    (d / "fib.lua").write_text(LUA_FIB)
+    (d / "tables.lua").write_text(LUA_TABLES)
+    exe = d / "prog"
+    return [Program("lua-fib", d, objs, ["lua", "fib.lua", "32"], exe),
+            Program("lua-tables", d, objs, ["lua", "tables.lua", "40000"], exe)]
+
+
+def testdata_programs(outdir: Path) -> list[Program]:
+    """testdata's own AArch64 programs (objects as committed), with bigger inputs."""
+    out = []
+    for name, flavour, args in (("dsbench", "a64-O2-pie", ["dsbench", "30000"]),
+                                ("calc", "a64-O2-pie", ["calc", "big.calc"]),
+                                ("textstat", "a64-O2-pie", ["textstat", "big.txt"])):
+        cwd = TESTDATA / name
+        objs = sorted(str(p.relative_to(cwd)) for p in (cwd / flavour).glob("*.o"))
+        d = outdir / "emu" / name
+        d.mkdir(parents=True, exist_ok=True)
+        exe = d / "prog"
+        if not exe.exists():
+            subprocess.run([CC, "-static", "-o", str(exe), *objs, "-lm"], cwd=cwd, check=True)
+        prog = Program(name, cwd, objs, args, exe)
+        if name == "calc":
+            script = d / "big.calc"
+            if not script.exists():
+                base = (cwd / "inputs" / "basic.calc").read_text()
+                script.write_text(base * 200)
+            prog.args = ["calc", str(script)]
+        if name == "textstat":
+            text = d / "big.txt"
+            if not text.exists():
+                text.write_text((cwd / "inputs" / "prose.txt").read_text() * 6000)
+            prog.args = ["textstat", str(text)]
+        out.append(prog)
+    return out
+
+
+PROGRAMS = {"lua": lua_programs, "testdata": testdata_programs}
+
+
+def commands(prog: Program, pyj: list[str]) -> dict[str, list[str]]:
+    cmds = {"qemu": [QEMU, str(prog.exe), *prog.args[1:]]}
+    for libc in prog.libcs:
+        libs = ["-lm"] if libc == "target" else []  # -libc=python has libm built in
+        cmds[libc] = [*pyj, f"-libc={libc}", *prog.objects, *libs, "-args", *prog.args]
+    return cmds
+
+
+def measure(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int]:
+    import time
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    return time.perf_counter() - t0, ru.ru_utime + ru.ru_stime, os.waitstatus_to_exitcode(
+        status)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--programs", default="", help="comma-separated names (default: all)")
+    ap.add_argument("--libc", default="python,target")
+    ap.add_argument("--skip", default="",
+                    help="comma-separated PROGRAM:LIBC pairs not to run (e.g. calc:python)")
+    ap.add_argument("--out", type=Path, default=run.DEFAULT_OUT)
+    ap.add_argument("--pyjitlink-path", type=Path, default=None,
+                    help="an installed pyjitlink to time (default: install this checkout)")
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args(argv)
+    outdir = args.out.resolve()
+    programs = [p for make in PROGRAMS.values() for p in make(outdir)]
+    if args.programs:
+        wanted = args.programs.split(",")
+        programs = [p for p in programs if p.name in wanted]
+    libcs = tuple(args.libc.split(","))
+    skip = {tuple(pair.split(":", 1)) for pair in args.skip.split(",") if pair}
+    for p in programs:
+        p.libcs = tuple(libc for libc in libcs if (p.name, libc) not in skip)
+    path = args.pyjitlink_path or run.install_pyjitlink(outdir)
+    env = dict(os.environ, PYTHONPATH=str(path))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    pyj = [sys.executable, "-m", "pyjitlink"]
+    qemu_version = subprocess.run([QEMU, "--version"], capture_output=True, text=True)
+    print(f"pyjitlink from {path}; {qemu_version.stdout.splitlines()[0]}")
+    # Verify: every command's stdout and status equal qemu's.
+    for p in programs:
+        cmds = commands(p, pyj)
+        want = subprocess.run(cmds["qemu"], cwd=p.cwd, capture_output=True, env=env)
+        for libc in p.libcs:
+            got = subprocess.run(cmds[libc], cwd=p.cwd, capture_output=True, env=env)
+            if (got.stdout, got.returncode) != (want.stdout, want.returncode):
+                err = got.stderr.decode(errors="replace").strip().splitlines()
+                p.skipped[libc] = (err[-1] if err else f"output differs (rc {got.returncode})")
+                print(f"{p.name} -libc={libc}: differs from qemu: {p.skipped[libc]}")
+    # Time, alternating.
+    for rep in range(args.reps):
+        for p in programs:
+            for key, cmd in commands(p, pyj).items():
+                if key in p.skipped:
+                    continue
+                wall, cpu, rc = measure(cmd, p.cwd, env)
+                p.times.setdefault(key, []).append((wall, cpu))
+        print(f"rep {rep + 1}/{args.reps} done", flush=True)
+    print()
+    print(f"{'program':12} {'qemu wall':>9} {'qemu cpu':>9} | " + " | ".join(
+        f"{'-libc=' + libc:>14} {'wall':>6} {'cpu':>6} {'ratio':>6}" for libc in libcs))
+    ratios: dict[str, list[float]] = {libc: [] for libc in libcs}
+    results = []
+    for p in programs:
+        q = p.times["qemu"]
+        qw, qc = statistics.median(t[0] for t in q), statistics.median(t[1] for t in q)
+        row = f"{p.name:12} {qw:9.2f} {qc:9.2f} | "
+        cells = []
+        entry = {"name": p.name, "args": p.args, "qemu": q}
+        for libc in libcs:
+            if libc in p.skipped or libc not in p.libcs:
+                cells.append(f"{'':>14} {'n/a':>6} {'':>6} {'':>6}")
+                continue
+            t = p.times[libc]
+            w, c = statistics.median(x[0] for x in t), statistics.median(x[1] for x in t)
+            ratio = c / qc
+            ratios[libc].append(ratio)
+            entry[libc] = t
+            cells.append(f"{'':>14} {w:6.2f} {c:6.2f} {ratio:5.1f}x")
+        results.append(entry)
+        print(row + " | ".join(cells))
+    for libc in libcs:
+        r = ratios[libc]
+        if r:
+            geo = math.exp(sum(map(math.log, r)) / len(r))
+            print(f"-libc={libc}: geometric mean of CPU-time ratios {geo:.2f}x over {len(r)} "
+                  f"programs (max {max(r):.1f}x)")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
