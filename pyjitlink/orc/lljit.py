@@ -314,7 +314,7 @@ class LLJIT:
         in a static link. Mach-O: in a JITDylib of their own, with the Darwin layer's shims;
         Process re-exports glibc's names under Darwin's (orc/platforms/darwin_libc.py)."""
         runtime = self._runtime
-        assert self.executor is not None
+        assert runtime is not None and self.executor is not None
         process = self.executor.services().static_process
         assert process is not None  # -libc=target's executor is a static process
         static_symbols = {name: (address, SymbolFlags.EXPORTED)

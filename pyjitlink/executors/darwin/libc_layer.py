@@ -209,6 +209,7 @@ def shim_graphs(arch: str, canary: Callable[[], bytes] | None = None) -> Iterato
     defining ``SHIM_PREFIX`` + the Darwin C name, its calls external references to glibc's
     names (resolved in the runtime's namespace). x86-64 also gets ``__stack_chk_guard``:
     8 bytes of ``canary()`` (default: random, low byte zero as glibc's)."""
+    edge_kind: int
     if arch == "aarch64":
         edge_kind, addend, name_of = aarch64.EdgeKind.Branch26PCRel, 0, aarch64.edge_kind_name
     else:
