@@ -248,3 +248,29 @@ def glibc_name(arch: str, name: str) -> str | None:
     if arch == "aarch64" and base in ARM64_VARIADIC_UNSUPPORTED:
         return None
     return ALIASES.get(base, base)
+
+
+# Mach-O thread-local variables in the emulated Linux process: every module sits in static
+# TLS (executors/linux/process.py's LinuxTLS), at an offset from the thread pointer that a
+# table, indexed by module id, holds. A descriptor {getter, module id, offset in module}
+# (orc/platforms/macho.py) is called with its address in x0 / rdi and returns the
+# variable's address in this thread, clobbering nothing else (x16, x17: AArch64's
+# intra-procedure-call scratch, which no caller keeps live across a call).
+TLV_TABLE_CAPACITY = 256
+
+
+def tlv_getter(arch: str, table: int) -> bytes:
+    """The getter's code for ``arch``, reading the table of TP offsets at ``table`` (below
+    2 GiB): TP + table[descriptor.module] + descriptor.offset."""
+    if arch == "aarch64":
+        return _words(0xF9400410,   # ldr x16, [x0, #8]        module id
+                      0x580000F1,   # ldr x17, =table          (the literal below)
+                      0xF8707A31,   # ldr x17, [x17, x16, lsl #3]
+                      0xF9400810,   # ldr x16, [x0, #16]       offset in the module
+                      0x8B110210,   # add x16, x16, x17
+                      0xD53BD040,   # mrs x0, tpidr_el0
+                      0x8B100000,   # add x0, x0, x16
+                      A64_RET) + struct.pack("<Q", table)
+    # mov 8(%rdi),%rax; mov table(,%rax,8),%rax; add 16(%rdi),%rax; add %fs:0,%rax; ret
+    return (bytes.fromhex("488b4708" "488b04c5") + struct.pack("<I", table) +
+            bytes.fromhex("48034710" "6448030425" "00000000" "c3"))

@@ -26,6 +26,7 @@ import sys
 from collections.abc import Sequence
 
 from pyjitlink.errors import ExecutionError, JITLinkError
+from pyjitlink.executors.darwin.libc_layer import TLV_TABLE_CAPACITY, tlv_getter
 from pyjitlink.executors.base import TLSModule
 from pyjitlink.executors.emulated import ARENA_BASE, ARENA_LIMIT, STACK_TOP, EmulatedExecutor
 from pyjitlink.executors.host_bridge import GuestFault, ProgramExit
@@ -53,8 +54,12 @@ class LinuxTLS:
     ``segment()`` to join them into the PT_TLS image. glibc allocates the thread's block and
     sets the thread pointer itself."""
 
-    def __init__(self, arch: str, resolver: int) -> None:
+    def __init__(self, arch: str, resolver: int, tlv_getter: int = 0,
+                 tlv_table: tuple[object, int] | None = None) -> None:
         self.layout = StaticTLSLayout(arch)
+        # Mach-O's getter, and (buffer, address) of its table of modules' TP offsets
+        # (executors/darwin/libc_layer.py).
+        self.tlv_getter, self.tlv_table = tlv_getter, tlv_table
         if self.layout.variant == 1:
             self.layout.used = TLS_ALIGN  # roundup(TCB size 16, p_align)
         self.images: list[tuple[int, bytes]] = []  # (tp offset, image)
@@ -66,6 +71,13 @@ class LinuxTLS:
                                f"process's TLS segment is aligned to {TLS_ALIGN}", name)
         module = self.layout.create_module(image, size, alignment, name)
         assert module.tp_offset is not None
+        if self.tlv_table is not None:
+            if module.module_id >= TLV_TABLE_CAPACITY:
+                raise JITLinkError(f"more than {TLV_TABLE_CAPACITY - 1} thread-local "
+                                   f"storage modules", name)
+            buffer, table = self.tlv_table
+            at = table + 8 * module.module_id
+            buffer[at:at + 8] = struct.pack("<q", module.tp_offset)  # type: ignore[index]
         self.images.append((module.tp_offset, bytes(image)))
         return module
 
@@ -79,8 +91,8 @@ class LinuxTLS:
         return self.resolver, self.resolver
 
     def tlv_bootstrap(self) -> int:
-        """Mach-O's getter: none, since this process refuses Mach-O objects (0, unused)."""
-        return 0
+        """Mach-O's thread-local variable getter (executors/darwin/libc_layer.tlv_getter)."""
+        return self.tlv_getter
 
     def segment(self) -> tuple[bytes, int]:
         """The PT_TLS image (initialised bytes) and its memory size: variant I from offset
@@ -157,7 +169,13 @@ class LinuxProcessExecutor(EmulatedExecutor):
             "__stop___libc_freeres_ptrs": data + 0x1010,
             "__bss_start": BRK_BASE, "_etext": data, "etext": data, "__etext": data,
         }
-        self.tls = self.process_tls = LinuxTLS(arch, resolver)
+        # Mach-O thread-locals: the getter after the start trampoline, its table of TP
+        # offsets in the data page (executors/darwin/libc_layer.py).
+        table = data + 0x2000 - 8 * TLV_TABLE_CAPACITY
+        getter = tlv_getter(arch, table)
+        self.memory.buffer[code + 0x100:code + 0x100 + len(getter)] = getter
+        self.tls = self.process_tls = LinuxTLS(arch, resolver, code + 0x100,
+                                               (self.memory.buffer, table))
         if self.target.syscall_interrupt is None:
             self._hook_syscall_instruction()
         trampoline = self.target.start_trampoline
