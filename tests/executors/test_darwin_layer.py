@@ -130,6 +130,7 @@ def test_names_reach_glibc() -> None:
     assert glibc_name("aarch64", "__stack_chk_guard") == "__stack_chk_guard"  # glibc's own
     assert glibc_name("x86_64", "fopen$DARWIN_EXTSN") == "fopen"
     assert glibc_name("aarch64", "stat$INODE64") is None  # Darwin's struct stat
+    assert glibc_name("aarch64", "stat") is glibc_name("x86_64", "readdir") is None
 
 
 def _disassemble(arch: str, code: bytes) -> list[str]:

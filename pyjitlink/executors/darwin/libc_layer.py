@@ -29,7 +29,11 @@ or in calling convention, and are answered here:
   ``open``/``openat``/``fcntl``/``ioctl`` take at most one anonymous integer: it moves
   from the stack to its register. x86-64 Darwin follows the System V ABI, as glibc: no
   variadic shim. Variadic functions of neither kind (``execl``, ``syscall``, ...) are
-  refused for arm64 (``ARM64_VARIADIC_UNSUPPORTED``): they stay undefined.
+  refused for arm64 (``ARM64_VARIADIC_UNSUPPORTED``): they stay undefined;
+* **refused**: functions whose structures differ (``LAYOUT_DIFFERS``: ``stat``, ``readdir``,
+  ...; Darwin's ``struct stat`` and ``struct dirent`` are not glibc's) stay undefined.
+  Constants are not translated (``O_*`` flags, ``errno`` values above 34, ``ioctl`` and
+  ``fcntl`` requests differ between Darwin and Linux).
 
 Shims are defined in glibc's namespace under ``SHIM_PREFIX`` + the C name
 (``__darwin$printf``), so no glibc name is shadowed; the session's Darwin JITDylib maps the
@@ -77,6 +81,10 @@ ARM64_VARIADIC_UNSUPPORTED = frozenset({
     "execl", "execle", "execlp", "syscall", "prctl", "ptrace", "semctl", "ulimit",
     "mq_open", "sem_open", "wprintf", "fwprintf", "swprintf", "wscanf", "fwscanf",
     "swscanf", "error", "error_at_line", "strfmon", "makecontext"})
+# Functions whose structures Darwin lays out differently from glibc: bound to glibc's, they
+# would write past or misplace fields, so they stay undefined on both architectures.
+LAYOUT_DIFFERS = frozenset({"stat", "fstat", "lstat", "fstatat", "statfs", "fstatfs",
+                            "readdir", "readdir_r", "getdirentries", "glob", "globfree"})
 
 
 # ---------------------------------------------------------------- AArch64 encoders
@@ -245,7 +253,7 @@ def glibc_name(arch: str, name: str) -> str | None:
         return None  # e.g. stat$INODE64: Darwin's struct layout, not glibc's
     if base in shim_names(arch):
         return SHIM_PREFIX + base
-    if arch == "aarch64" and base in ARM64_VARIADIC_UNSUPPORTED:
+    if arch == "aarch64" and base in ARM64_VARIADIC_UNSUPPORTED or base in LAYOUT_DIFFERS:
         return None
     return ALIASES.get(base, base)
 
