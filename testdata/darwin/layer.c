@@ -4,8 +4,9 @@
  * -static, run natively or under qemu-aarch64). It reaches glibc through every kind of
  * shim: variadic calls with integers, doubles and strings mixed (more than the argument
  * registers hold), va_list functions, sscanf, stdout/stderr through __stdoutp/__stderrp,
- * errno through __error, sin+cos of one value (clang's ___sincos_stret at -O2), and, with
- * the argument "assert", a failed assert (__assert_rtn).
+ * errno through __error, sin+cos of one value (clang's ___sincos_stret at -O2), open with
+ * Darwin's O_* flags (and, on arm64, its mode on the stack), and, with the argument
+ * "assert", a failed assert (__assert_rtn).
  */
 #ifdef __APPLE__
 typedef struct __sFILE FILE;
@@ -33,6 +34,18 @@ double cos(double);
 float sinf(float);
 float cosf(float);
 FILE *fopen(const char *, const char *);
+int open(const char *, int, ...);
+int close(int);
+long read(int, void *, size_t);
+long write(int, const void *, size_t);
+int unlink(const char *);
+/* macOS's <sys/fcntl.h> */
+#define O_RDONLY 0x0000
+#define O_WRONLY 0x0001
+#define O_APPEND 0x0008
+#define O_CREAT 0x0200
+#define O_TRUNC 0x0400
+#define O_EXCL 0x0800
 #define OUT __stdoutp
 #define ERR __stderrp
 #define ERRNO (*__error())
@@ -40,11 +53,13 @@ FILE *fopen(const char *, const char *);
 #else
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #define OUT stdout
 #define ERR stderr
 #define ERRNO errno
@@ -89,6 +104,22 @@ int main(int argc, char **argv) {
     ERRNO = 0;
     void *missing = fopen("/nonexistent/darwin-layer", "r");
     printf("fopen: %s, errno %d\n", missing ? "opened" : "failed", ERRNO);
+    /* Darwin's O_* values: the layer's open translates them to Linux's. */
+    const char *path = "darwin-layer.tmp";
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0640);
+    write(fd, "one ", 4);
+    close(fd);
+    fd = open(path, O_WRONLY | O_APPEND);
+    write(fd, "two\n", 4);
+    close(fd);
+    int again = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    printf("O_EXCL: %d, errno %d\n", again, again < 0 ? ERRNO : 0);
+    fd = open(path, O_RDONLY);
+    n = (int)read(fd, buffer, sizeof buffer - 1);
+    buffer[n > 0 ? n : 0] = 0;
+    close(fd);
+    printf("read %d: %s", n, buffer);
+    unlink(path);
     fprintf(ERR, "to stderr: %d\n", 3);
     fflush(OUT);
     if (argc > 1 && strcmp(argv[1], "assert") == 0)

@@ -26,9 +26,11 @@ from pyjitlink.executors.darwin.libc_layer import (
     ARM64_SINCOS,
     X86_64_SINCOS,
     arm64_one_anonymous_shim,
+    arm64_open_shim,
     arm64_va_list_shim,
     arm64_variadic_shim,
     glibc_name,
+    x86_64_open_shim,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,10 +66,10 @@ def _reference(arch: str, out: Path, args: list[str]) -> tuple[str, str, int]:
     subprocess.run([cc, "-O2", "-static", str(SOURCE), "-o", str(exe), "-lm"], check=True)
     if arch == "x86_64":
         done = subprocess.run(["layer", *args], executable=str(exe), capture_output=True,
-                              text=True, timeout=60)
+                              text=True, timeout=60, cwd=out)
     else:
         done = subprocess.run([_tool("qemu-aarch64"), "-0", "layer", str(exe), *args],
-                              capture_output=True, text=True, timeout=60)
+                              capture_output=True, text=True, timeout=60, cwd=out)
     code = done.returncode
     return done.stdout, done.stderr, 128 - code if code < 0 else code
 
@@ -91,6 +93,9 @@ def test_every_shim_kind_matches_the_glibc_build(tmp_path: Path, arch: str) -> N
                           "beef|-0.1|1099511627776\n1 1.50 2 2.50")
     assert "sincos(0.7): 0.644217687 0.764842187\n" in out  # the pair, in order
     assert "fopen: failed, errno 2\n" in out  # errno through __error
+    # Darwin's O_CREAT|O_TRUNC, O_APPEND and O_EXCL as Linux's (EEXIST is 17 on both).
+    assert "O_EXCL: -1, errno 17\nread 8: one two\n" in out
+    assert not (tmp_path / "darwin-layer.tmp").exists()
     assert ours[1] == "to stderr: 3\n"  # stderr through __stderrp
 
 
@@ -101,8 +106,9 @@ def test_assert_rtn_is_glibcs_assert_failure(tmp_path: Path, arch: str) -> None:
     ref_out, ref_err, ref_code = _reference(arch, tmp_path, ["assert"])
     assert (out, code) == (ref_out, ref_code) == (ref_out, 134)
     # glibc's message, then (ours) the abort's report and backtrace.
+    line = SOURCE.read_text().splitlines().index("        CHECK(argc == 1);") + 1
     assert err.splitlines()[:2] == ref_err.splitlines()[:2] == [
-        "to stderr: 3", "layer: layer.c:95: main: Assertion `argc == 1' failed."]
+        "to stderr: 3", f"layer: layer.c:{line}: main: Assertion `argc == 1' failed."]
     assert "Aborted" in err.splitlines()[2]
 
 
@@ -157,6 +163,21 @@ def test_shims_are_the_instructions_their_comments_name() -> None:
         "ldp x29, x30, [sp], #0x30", "ret"]
     assert branch == 20
     assert _disassemble("aarch64", arm64_one_anonymous_shim(3)[0]) == ["ldr x3, [sp]", "b #4"]
+    # open: O_CREAT (Darwin bit 9) to Linux's bit 6; O_DIRECTORY (20) to arm64 Linux's 14.
+    code, branch = arm64_open_shim(1, 2)
+    text = _disassemble("aarch64", code)
+    assert text[0] == "and w9, w1, #3" and text[-3:] == ["mov w1, w9", "ldr x2, [sp]",
+                                                         f"b #{branch:#x}"]
+    pairs = list(zip(text[1:-3:2], text[2:-3:2]))
+    assert ("ubfx w10, w1, #9, #1", "orr w9, w9, w10, lsl #6") in pairs
+    assert ("ubfx w10, w1, #0x14, #1", "orr w9, w9, w10, lsl #14") in pairs
+    code, rel32 = x86_64_open_shim(2)
+    text = _disassemble("x86_64", code)
+    assert text[:2] == ["movl %edx, %r11d", "andl $3, %r11d"]
+    assert text[-2:] == ["movl %r11d, %edx", f"jmp {len(code):#x}"] and rel32 == len(code) - 4
+    assert text[2 + 5 * 4:2 + 5 * 5] == [  # the fifth flag: O_CREAT, bit 9 to bit 6
+        "movl %edx, %r10d", "shrl $9, %r10d", "andl $1, %r10d", "shll $6, %r10d",
+        "orl %r10d, %r11d"]
     assert _disassemble("aarch64", ARM64_SINCOS[0]) == [
         "stp x29, x30, [sp, #-0x20]!", "mov x29, sp", "add x0, sp, #0x10",
         "add x1, sp, #0x18", "bl #0x10", "ldp d0, d1, [sp, #0x10]",

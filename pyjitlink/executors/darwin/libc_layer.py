@@ -27,17 +27,25 @@ or in calling convention, and are answered here:
   caller's stack arguments and calls ``vprintf(fmt, &va)`` (a va_list, 32 bytes, is passed
   by reference); ``vprintf(fmt, ap)`` from Darwin code wraps its pointer the same way.
   ``open``/``openat``/``fcntl``/``ioctl`` take at most one anonymous integer: it moves
-  from the stack to its register. x86-64 Darwin follows the System V ABI, as glibc: no
-  variadic shim. Variadic functions of neither kind (``execl``, ``syscall``, ...) are
-  refused for arm64 (``ARM64_VARIADIC_UNSUPPORTED``): they stay undefined;
+  from the stack to its register. Variadic functions of neither kind (``execl``,
+  ``syscall``, ...) are refused for arm64 (``ARM64_VARIADIC_UNSUPPORTED``): they stay
+  undefined. x86-64 Darwin follows the System V ABI, as glibc: no variadic shim;
+* **open flags**: ``open``/``openat`` (both architectures) translate Darwin's ``O_*`` bits
+  (``O_CREAT`` 0x200, ``O_APPEND`` 0x8, ...) to Linux's (``OPEN_FLAG_BITS``);
 * **refused**: functions whose structures differ (``LAYOUT_DIFFERS``: ``stat``, ``readdir``,
   ...; Darwin's ``struct stat`` and ``struct dirent`` are not glibc's) stay undefined.
-  Constants are not translated (``O_*`` flags, ``errno`` values above 34, ``ioctl`` and
-  ``fcntl`` requests differ between Darwin and Linux).
+  Other constants are not translated (``errno`` values above 34, ``ioctl`` and ``fcntl``
+  requests, ``fcntl``'s ``O_*`` flags differ between Darwin and Linux).
 
 Shims are defined in glibc's namespace under ``SHIM_PREFIX`` + the C name
-(``__darwin$printf``), so no glibc name is shadowed; the session's Darwin JITDylib maps the
-Mach-O name to it (orc/platforms/darwin_libc.py).
+(``__darwin$printf``), so no glibc name is shadowed; the session's ``Process`` JITDylib
+re-exports each under its Mach-O name (orc/platforms/darwin_libc.py).
+
+Why a layer onto glibc rather than a second C library: the target's glibc is already the
+one implementation whose behaviour the tests compare with (formatting, stdio buffering,
+libm's rounding, locale, malloc), it runs at emulation speed with no call into Python, and
+it serves ELF programs too; what Darwin's C library differs in is its names and arm64's
+variadic convention, a few dozen machine-code shims, not a C library's worth of code.
 """
 
 from __future__ import annotations
@@ -74,7 +82,17 @@ ARM64_VA_LIST: dict[str, int] = {
     "vwarn": 1, "vwarnx": 1, "vsyslog": 2, "__vsprintf_chk": 4, "__vsnprintf_chk": 5,
 }
 # arm64: variadic function taking at most one anonymous integer -> its register.
-ARM64_ONE_ANONYMOUS: dict[str, int] = {"open": 2, "openat": 3, "fcntl": 2, "ioctl": 2}
+ARM64_ONE_ANONYMOUS: dict[str, int] = {"fcntl": 2, "ioctl": 2}
+# open/openat: the register of the flags (x86-64: esi/edx; arm64: w1/w2), whose Darwin
+# O_* bits the shim moves to Linux's; arm64 then moves the mode too, as ARM64_ONE_ANONYMOUS.
+OPEN_FLAGS_ARGUMENT: dict[str, int] = {"open": 1, "openat": 2}
+# (Darwin <sys/fcntl.h> bit, Linux bit) of each O_* flag both have, besides the access mode
+# (bits 0-1 on both). Linux's from asm-generic/fcntl.h, O_DIRECTORY and O_NOFOLLOW from
+# each architecture's asm/fcntl.h; O_SYNC is Linux's __O_SYNC | O_DSYNC.
+OPEN_FLAG_BITS: dict[str, tuple[tuple[int, int], ...]] = {
+    arch: ((2, 11), (3, 10), (7, 12), (7, 20), (9, 6), (10, 9), (11, 7), (17, 8), (22, 12),
+           (24, 19), *extra)
+    for arch, extra in (("x86_64", ((8, 17), (20, 16))), ("aarch64", ((8, 15), (20, 14))))}
 # arm64: glibc's other variadic functions: no shim, so no binding (a wrong one would read
 # its arguments from the wrong place).
 ARM64_VARIADIC_UNSUPPORTED = frozenset({
@@ -152,6 +170,35 @@ def arm64_one_anonymous_shim(register: int) -> tuple[bytes, int]:
     return _words(_ldr_sp(register), A64_B), 4
 
 
+def arm64_open_shim(flags: int, mode: int) -> tuple[bytes, int]:
+    """``open``/``openat`` for arm64: Darwin's O_* bits in w<flags> become Linux's (``and
+    w9, w<flags>, #3``, then per flag ``ubfx w10, w<flags>, #darwin, #1; orr w9, w9, w10,
+    lsl #linux``; ``mov w<flags>, w9``), the mode moves from the stack to x<mode>, then a
+    tail call; the code and the offset of its ``b``."""
+    words = [0x12000409 | flags << 5]
+    for darwin, linux in OPEN_FLAG_BITS["aarch64"]:
+        words += [0x53000000 | darwin << 16 | darwin << 10 | flags << 5 | 10,
+                  0x2A0A0129 | linux << 10]
+    words += [0x2A0903E0 | flags, _ldr_sp(mode), A64_B]
+    return _words(*words), 4 * (len(words) - 1)
+
+
+def x86_64_open_shim(flags: int) -> tuple[bytes, int]:
+    """``open``/``openat`` for x86-64 (System V on both sides: only the flags differ):
+    Darwin's O_* bits in esi (``flags`` 1) or edx (2) become Linux's in r11d (``mov
+    r11d, FLAGS; and $3, r11d``, per flag ``mov r10d, FLAGS; shr $darwin, r10d; and $1,
+    r10d; shl $linux, r10d; or r10d, r11d``), ``mov r11d, FLAGS``, ``jmp``; the code and
+    the offset of the jump's rel32. r10 and r11 are scratch; al (the vector register count
+    of a variadic call) is kept."""
+    source = {1: 0xF0, 2: 0xD0}[flags]  # ModRM of mov FLAGS, r8-r15 (reg field: esi, edx)
+    code = bytearray([0x41, 0x89, source | 3, 0x41, 0x83, 0xE3, 0x03])
+    for darwin, linux in OPEN_FLAG_BITS["x86_64"]:
+        code += bytes([0x41, 0x89, source | 2, 0x41, 0xC1, 0xEA, darwin, 0x41, 0x83, 0xE2,
+                       0x01, 0x41, 0xC1, 0xE2, linux, 0x45, 0x09, 0xD3])
+    code += bytes([0x44, 0x89, {1: 0xDE, 2: 0xDA}[flags], 0xE9, 0, 0, 0, 0])
+    return bytes(code), len(code) - 4
+
+
 # __sincos_stret(x): sincos(x, &s, &c) with s at sp+16, c at sp+24, then d0, d1.
 ARM64_SINCOS = (_words(A64_FRAME32, A64_MOV_FP, _add_sp(0, 16), _add_sp(1, 24), A64_BL,
                        0x6D4107E0,  # ldp d0, d1, [sp, #16]
@@ -197,7 +244,11 @@ def _shims(arch: str) -> Iterator[tuple[str, _Shim]]:
             yield name, _Shim(*arm64_va_list_shim(index), name)
         for name, register in ARM64_ONE_ANONYMOUS.items():
             yield name, _Shim(*arm64_one_anonymous_shim(register), name)
+        for name, flags in OPEN_FLAGS_ARGUMENT.items():
+            yield name, _Shim(*arm64_open_shim(flags, flags + 1), name)
     else:
+        for name, flags in OPEN_FLAGS_ARGUMENT.items():
+            yield name, _Shim(*x86_64_open_shim(flags), name)
         yield "__chkstk_darwin", _Shim(b"\xc3", None, None)
         yield "__sincos_stret", _Shim(*X86_64_SINCOS, "sincos")
         yield "__sincosf_stret", _Shim(*X86_64_SINCOSF, "sincosf")
