@@ -315,11 +315,11 @@ fi
 DEBUG_PROGRAMS=(crash)
 DEBUG_CFLAGS="-std=gnu11 -g -O0 -Wall"
 
-# run_crashes PROG EXE OUTDIR [RUNNER...]: as run_all, over <prog>/crashes.txt, without
+# run_listed LIST PROG EXE OUTDIR [RUNNER...]: as run_all, over <prog>/LIST, without
 # stderr (the runner's own crash message would land there).
-run_crashes() {
-  local prog="$1" exe="$2" rdir="$3"
-  shift 3
+run_listed() {
+  local list="$1" prog="$2" exe="$3" rdir="$4"
+  shift 4
   local pdir="$HERE/$prog" run args
   mkdir -p "$rdir"
   while read -r run args; do
@@ -330,7 +330,7 @@ run_crashes() {
     (cd "$pdir" && ulimit -c 0 && "$@" "$exe" $args >"$rdir/$run.stdout" 2>/dev/null </dev/null)
     echo $? >"$rdir/$run.rc"
     set -e
-  done <"$pdir/crashes.txt"
+  done <"$pdir/$list"
 }
 
 echo
@@ -346,7 +346,7 @@ for prog in "${DEBUG_PROGRAMS[@]}"; do
     objs+=("$pdir/O0-g/$s.o")
   done
   $CC -pie -o "$TMP/$prog-O0-g" "${objs[@]}"
-  run_crashes "$prog" "$TMP/$prog-O0-g" "$pdir/expected"
+  run_listed crashes.txt "$prog" "$TMP/$prog-O0-g" "$pdir/expected"
   echo "$prog/O0-g: ${#objs[@]} objects, compiled and run"
   if [ -z "$a64_missing" ]; then
     rm -rf "$pdir/a64-O0-g"
@@ -361,6 +361,56 @@ for prog in "${DEBUG_PROGRAMS[@]}"; do
     done
     $A64_CC -static -o "$TMP/$prog-a64-O0-g" "${objs[@]}"
     echo "$prog/a64-O0-g: ${#objs[@]} objects, compiled"
+  fi
+done
+
+# ---------------------------------------------------------------- -libc=target programs
+
+# Programs that need the target's own C runtime (pyjitlink -libc=target): threads and
+# signals. One flavour per architecture, both linked -static: O2 (x86-64, run natively;
+# pyjitlink runs it under -emulate) and a64-O2 (AArch64, run under qemu-aarch64). Their runs
+# are in <prog>/target-runs.txt (not runs.txt: the Python C library cannot run them) and
+# <prog>/expected/ records stdout and the exit status of each (no stderr: a runner's own
+# message for an uncaught signal lands there). Both builds must agree.
+TARGET_PROGRAMS=(pthreads signals)
+TARGET_CFLAGS="-std=gnu11 -O2 -g0 -Wall"
+
+echo
+for prog in "${TARGET_PROGRAMS[@]}"; do
+  pdir="$HERE/$prog"
+  rm -rf "$pdir/O2" "$pdir/expected"
+  mkdir -p "$pdir/O2" "$pdir/expected"
+  printf 'cflags: %s\nldflags: -static\nrun: pyjitlink -libc=target -emulate\n' \
+    "$TARGET_CFLAGS" >"$pdir/O2/cflags"
+  objs=()
+  for f in "$pdir"/src/*.c; do
+    s="$(basename "$f" .c)"
+    (cd "$pdir/src" && $CC $TARGET_CFLAGS -c "$s.c" -o "$pdir/O2/$s.o")
+    objs+=("$pdir/O2/$s.o")
+  done
+  $CC -static -o "$TMP/$prog-O2" "${objs[@]}"
+  run_listed target-runs.txt "$prog" "$TMP/$prog-O2" "$pdir/expected"
+  echo "$prog/O2: ${#objs[@]} objects, compiled and run"
+  if [ -z "$a64_missing" ]; then
+    rm -rf "$pdir/a64-O2"
+    mkdir -p "$pdir/a64-O2"
+    printf 'arch: aarch64\ncc: %s\ncflags: %s\nldflags: -static\nrun: %s\n' \
+      "$(basename "$A64_CC")" "$TARGET_CFLAGS" "$(basename "$QEMU_AARCH64")" >"$pdir/a64-O2/cflags"
+    objs=()
+    for f in "$pdir"/src/*.c; do
+      s="$(basename "$f" .c)"
+      (cd "$pdir/src" && $A64_CC $TARGET_CFLAGS -c "$s.c" -o "$pdir/a64-O2/$s.o")
+      objs+=("$pdir/a64-O2/$s.o")
+    done
+    $A64_CC -static -o "$TMP/$prog-a64-O2" "${objs[@]}"
+    rdir="$TMP/out-$prog-a64-O2"
+    run_listed target-runs.txt "$prog" "$TMP/$prog-a64-O2" "$rdir" "$QEMU_AARCH64"
+    if ! diff -r "$pdir/expected" "$rdir" >"$TMP/diff" 2>&1; then
+      echo "MISMATCH: $prog flavour a64-O2 differs from the x86-64 expected output:" >&2
+      head -n 40 "$TMP/diff" >&2
+      status=1
+    fi
+    echo "$prog/a64-O2: ${#objs[@]} objects, compiled and run"
   fi
 done
 

@@ -337,6 +337,39 @@ class Memory:
         if not self.buffer.closed:
             self.buffer.madvise(mmap.MADV_DONTNEED, address, size)
 
+    def _carve(self, address: int, size: int, prot: int | None) -> None:
+        """Cut [address, address + size) out of the recorded regions; with ``prot``, record
+        it again with that protection (a part of a region reprotected or unmapped)."""
+        end = address + size
+        kept: list[tuple[int, int, int]] = []
+        for start, stop, old in self._regions:
+            if stop <= address or start >= end:
+                kept.append((start, stop, old))
+                continue
+            if start < address:
+                kept.append((start, address, old))
+            if stop > end:
+                kept.append((end, stop, old))
+        if prot is not None:
+            kept.append((address, end, prot))
+        kept.sort()
+        self._regions = kept
+        self._starts = [start for start, _, _ in kept]
+
+    def protect(self, address: int, size: int, prot: int) -> None:
+        """Set ``prot`` on [address, address + size), which may be any part of mapped
+        regions (page-aligned): what mprotect does."""
+        self.engine.protect(address, size, prot)
+        self._carve(address, size, prot)
+
+    def unmap_range(self, address: int, size: int) -> None:
+        """Unmap [address, address + size), any page-aligned part of mapped regions (what
+        munmap does); the host pages behind it are dropped."""
+        self.engine.unmap(address, size)
+        self._carve(address, size, None)
+        if not self.buffer.closed:
+            self.buffer.madvise(mmap.MADV_DONTNEED, address, size)
+
     def is_mapped(self, address: int) -> bool:
         index = bisect.bisect(self._starts, address) - 1
         return index >= 0 and address < self._regions[index][1]

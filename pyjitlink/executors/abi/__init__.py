@@ -42,7 +42,9 @@ class Target:
     pointer at ``slot``, placed at ``stub``; ``start_trampoline`` (None where a call can
     enter ``_start`` directly, with no rtld_fini in the first argument) is called with
     (initial sp, ``_start``) and enters ``_start`` with the stack pointer at argc, where a
-    call would have pushed its return address (x86-64).
+    call would have pushed its return address (x86-64). ``sigreturn_trampoline`` is where a
+    signal handler returns when its sigaction has no SA_RESTORER: Linux's rt_sigreturn
+    (AArch64's vDSO ``__kernel_rt_sigreturn``; on x86-64 glibc always passes ``__restore_rt``).
 
     Data: ``tls_variant`` (Drepper's "ELF Handling For Thread-Local Storage" 3.4: I, the
     TCB at the thread pointer and blocks above; II, blocks below it); ``default_nan`` the
@@ -70,6 +72,7 @@ class Target:
     tlsdesc_return: bytes
     pointer_jump: Callable[[int, int], bytes]
     start_trampoline: bytes | None
+    sigreturn_trampoline: bytes
     tls_variant: int
     default_nan: int
     hwcap: int

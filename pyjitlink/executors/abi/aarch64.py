@@ -55,6 +55,7 @@ AARCH64 = Target(
     tlsdesc_return=struct.pack("<II", 0xF9400400, 0xD65F03C0),  # ldr x0, [x0, #8]; ret
     pointer_jump=pointer_jump,
     start_trampoline=None,  # x0 = 0: no rtld_fini in a static executable
+    sigreturn_trampoline=struct.pack("<II", 0xD2801168, 0xD4000001),  # mov x8, #139; svc #0
     tls_variant=1,
     default_nan=0x7FF8000000000000,  # FPCR.DN's default NaN: sign clear
     # HWCAP_FP | HWCAP_ASIMD (what every ARMv8-A CPU Unicorn emulates has; no HWCAP_CPUID,

@@ -58,6 +58,7 @@ X86_64 = Target(
     pointer_jump=pointer_jump,
     # mov %rdi, %rsp; xor %edx, %edx (no rtld_fini); jmp *%rsi.
     start_trampoline=bytes.fromhex("4889fc31d2ffe6"),
+    sigreturn_trampoline=bytes.fromhex("48c7c00f0000000f05"),  # mov $15, %rax; syscall
     tls_variant=2,
     default_nan=0xFFF8000000000000,  # the "real indefinite" QNaN: sign set
     hwcap=0x178BFBFF,  # glibc reads cpuid; AT_HWCAP is informational

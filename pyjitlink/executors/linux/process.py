@@ -29,14 +29,47 @@ from pyjitlink.errors import ExecutionError, JITLinkError
 from pyjitlink.executors.darwin.libc_layer import TLV_TABLE_CAPACITY, tlv_getter
 from pyjitlink.executors.base import TLSModule
 from pyjitlink.executors.emulated import ARENA_BASE, ARENA_LIMIT, STACK_TOP, EmulatedExecutor
-from pyjitlink.executors.host_bridge import GuestFault, ProgramExit
+from pyjitlink.executors.host_bridge import (
+    UC_ERR_FETCH_PROT,
+    UC_ERR_FETCH_UNALIGNED,
+    UC_ERR_FETCH_UNMAPPED,
+    UC_ERR_INSN_INVALID,
+    UC_ERR_OK,
+    UC_ERR_READ_PROT,
+    UC_ERR_READ_UNALIGNED,
+    UC_ERR_READ_UNMAPPED,
+    UC_ERR_WRITE_PROT,
+    UC_ERR_WRITE_UNALIGNED,
+    UC_ERR_WRITE_UNMAPPED,
+    GuestFault,
+    LimitExceeded,
+    ProgramExit,
+)
 from pyjitlink.executors.linux.ifunc import IRelativeTable
-from pyjitlink.executors.linux.syscalls import LinuxSyscalls, ProcessExited, ProcessKilled
+from pyjitlink.executors.linux.signals import (
+    SEGV_ACCERR,
+    SEGV_MAPERR,
+    SIGBUS,
+    SIGILL,
+    SIGSEGV,
+    SignalFrames,
+    signal_name,
+)
+from pyjitlink.executors.linux.syscalls import LinuxSyscalls
+from pyjitlink.executors.linux.threads import SLICE, Scheduler
 from pyjitlink.executors.services import ExecutorServices
 from pyjitlink.executors.static_tls import StaticTLSLayout
 from pyjitlink.jitlink.graph import MemProt
 
-BRK_BASE, MMAP_BASE, MMAP_LIMIT = 0x40000000, 0x50000000, 0x70000000
+BRK_BASE, MMAP_BASE, MMAP_LIMIT = 0x40000000, 0x50000000, 0x7F000000  # stack: 0x7F7F0000
+# A fault in emulated code -> (signal, si_code) the kernel would send (si_code 1 is
+# SEGV_MAPERR, BUS_ADRALN and ILL_ILLOPC alike).
+FAULT_SIGNALS = {
+    UC_ERR_READ_UNMAPPED: (SIGSEGV, SEGV_MAPERR), UC_ERR_WRITE_UNMAPPED: (SIGSEGV, SEGV_MAPERR),
+    UC_ERR_FETCH_UNMAPPED: (SIGSEGV, SEGV_MAPERR), UC_ERR_READ_PROT: (SIGSEGV, SEGV_ACCERR),
+    UC_ERR_WRITE_PROT: (SIGSEGV, SEGV_ACCERR), UC_ERR_FETCH_PROT: (SIGSEGV, SEGV_ACCERR),
+    UC_ERR_READ_UNALIGNED: (SIGBUS, 1), UC_ERR_WRITE_UNALIGNED: (SIGBUS, 1),
+    UC_ERR_FETCH_UNALIGNED: (SIGBUS, 1), UC_ERR_INSN_INVALID: (SIGILL, 1)}
 TABLE_CAPACITY = 1024  # entries of each init/fini/IRELATIVE table
 ATEXIT_CAPACITY = 16  # entries of the __libc_atexit table
 UC_HOOK_INSN, UC_X86_INS_SYSCALL = 2, 699
@@ -125,9 +158,17 @@ class LinuxProcessExecutor(EmulatedExecutor):
                                       self._set_thread_pointer)
         arena = self.arena
         code = arena.reserve(4096)
-        arena.commit(code, self.target.ret.ljust(16, b"\0") + self.target.tlsdesc_return, 4096,
+        # ret at +0, the TLSDESC resolver at +16, x86-64's start trampoline at +32, the
+        # signal return trampoline at +48.
+        text = (self.target.ret.ljust(16, b"\0") + self.target.tlsdesc_return).ljust(48, b"\0")
+        arena.commit(code, text + self.target.sigreturn_trampoline, 4096,
                      MemProt.READ | MemProt.EXEC)
         self.noop, resolver = code, code + 16
+        self.scheduler = Scheduler(arch, self.engine, self.memory, os.getpid(),
+                                   SignalFrames(arch, self.engine, self.memory, code + 48))
+        self.syscalls.add_handlers(self.scheduler.handlers())
+        self.scheduler.describe = self.describe
+        self.scheduler.backtrace_lines = self.backtrace_lines
         # Data: ELF header + program headers, scratch words, then the tables.
         self.data_size = 0x2000 + 8 * 3 * TABLE_CAPACITY + 24 * TABLE_CAPACITY
         self.data = data = arena.reserve(self.data_size)
@@ -229,19 +270,14 @@ class LinuxProcessExecutor(EmulatedExecutor):
         args = [read(getattr(regs, name)) for name in self.target.syscall_args]
         try:
             result = self.syscalls.dispatch(number, args)
-        except ProcessExited as done:
-            self.bridge.pending = _Exited(done.status)
-            self.engine.stop()
-            return
-        except ProcessKilled as killed:
-            self.bridge.pending = self._add_backtrace(GuestFault(
-                killed.signal, "Aborted" if killed.signal == 6 else
-                f"killed by signal {killed.signal}", self.file_of(self.abi.pc)), self.abi.pc)
-            self.engine.stop()
-            return
         except GuestFault as fault:  # a bad pointer handed to the kernel: EFAULT
             del fault
             result = -14
+        except BaseException as err:  # noqa: BLE001 - stored, re-raised after emu_start
+            if self.bridge.pending is None:
+                self.bridge.pending = err
+            self.engine.stop()
+            return
         self.engine.write(getattr(regs, self.target.syscall_result), result)
 
     # ------------------------------------------------------------------ start-up
@@ -314,18 +350,83 @@ class LinuxProcessExecutor(EmulatedExecutor):
 
     def start_process(self, start: int, args: Sequence[str]) -> int:
         """Run the process from ``start`` (crt1.o's ``_start``) with ``args`` as argv and
-        the host's environment; its exit status (glibc's ``exit`` ends it)."""
+        the host's environment; its exit status (glibc's ``exit`` ends it, or the last
+        thread's ``exit``)."""
         self.syscalls.exe = os.path.abspath(args[0]) if args else ""
         sp = self._initial_stack(start, args, self._program_headers())
+        with self._top_level():
+            if self.target.start_trampoline is None:
+                self.abi.enter(start, [0], sp, self.bridge.sentinel)  # x0: no rtld_fini
+                return self._run_threads(start)
+            self.abi.enter(self.trampoline, [sp, start], sp - 256, self.bridge.sentinel)
+            return self._run_threads(self.trampoline)
+
+    def _run_threads(self, pc: int) -> int:
+        """Run the process's threads (threads.Scheduler) from ``pc`` until it exits; its
+        status. Faults end it (GuestFault, 128 + signal) unless a handler takes them."""
+        bridge, scheduler = self.bridge, self.scheduler
+        limit, executed = bridge.max_instructions, 0
+        bridge.depth += 1
         try:
-            with self._top_level():
-                if self.target.start_trampoline is None:
-                    self.bridge.call(start, [0], sp)  # rtld_fini: none when static
-                else:
-                    self.bridge.call(self.trampoline, [sp, start], sp - 256)
-        except _Exited as done:
-            return done.status
-        raise ExecutionError("the program's _start returned")
+            while True:
+                bridge.check_stop()
+                count = SLICE if scheduler.live() > 1 else 0
+                if limit:
+                    count = min(count or limit, limit - executed)
+                err = self.engine.start(pc, bridge.sentinel, 0, count)
+                pending, bridge.pending = bridge.pending, None
+                if pending is not None:
+                    raise pending
+                if self._watchdog is not None and (self._watchdog.expired or
+                                                   self._watchdog.interrupted):
+                    raise self._stopped(err)
+                if scheduler.exit_status is not None:
+                    return scheduler.exit_status
+                if err != UC_ERR_OK:
+                    if not self._fault_to_handler(err):
+                        raise self._stopped(err)
+                elif self._interrupt is not None or self.abi.pc == bridge.sentinel:
+                    if self.abi.pc == bridge.sentinel:
+                        raise ExecutionError("the program's _start returned")
+                    raise self._stopped(err)
+                elif not scheduler.stop_requested:  # the slice or -max-instructions ran out
+                    if not count:
+                        raise self._stopped(err)
+                    executed += count
+                    if limit and executed >= limit:
+                        raise LimitExceeded(f"stopped after {limit} instructions "
+                                            f"(-max-instructions) at {self.abi.pc:#x} "
+                                            f"({self.describe(self.abi.pc)})",
+                                            self.file_of(self.abi.pc))
+                    scheduler.preempt()
+                pc = scheduler.resume(self._killed, bridge.check_stop)
+        finally:
+            bridge.depth -= 1
+
+    def _fault_to_handler(self, err: int) -> bool:
+        """Whether the running thread's handler for the fault ``err`` now runs."""
+        signal, code = FAULT_SIGNALS.get(err, (0, 0))
+        if not signal:
+            return False
+        invalid = self._invalid
+        address = invalid[1] if invalid is not None else self.abi.pc
+        if err in (UC_ERR_FETCH_UNMAPPED, UC_ERR_FETCH_PROT, UC_ERR_INSN_INVALID):
+            address = self.abi.pc
+        if not self.scheduler.deliver_fault(signal, code, address):
+            return False
+        self._invalid = None
+        return True
+
+    def _killed(self, signal: int) -> BaseException:
+        """A signal's default action ended the process: a fault report at the thread's
+        program counter."""
+        pc = self.abi.pc
+        return self._add_backtrace(GuestFault(signal, signal_name(signal),
+                                              self.file_of(pc)), pc)
+
+    def close(self) -> None:
+        self.scheduler.close()
+        super().close()
 
     def run_as_main(self, address: int, args: Sequence[str]) -> int:
         raise ExecutionError("-libc=target starts the program at _start (start_process)")
@@ -357,8 +458,3 @@ class AtexitSet:
             self.buffer[where:where + 8] = pointers[at:at + 8]
             self.count += 1
 
-
-class _Exited(Exception):
-    def __init__(self, status: int) -> None:
-        super().__init__(status)
-        self.status = status

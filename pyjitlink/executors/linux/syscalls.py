@@ -37,28 +37,35 @@ AARCH64_SYSCALLS = {
     61: "getdents64", 62: "lseek", 63: "read", 64: "write", 65: "readv", 66: "writev",
     67: "pread64", 68: "pwrite64", 78: "readlinkat", 79: "newfstatat", 80: "fstat",
     93: "exit", 94: "exit_group", 96: "set_tid_address", 98: "futex", 99: "set_robust_list",
-    101: "nanosleep", 113: "clock_gettime", 114: "clock_getres", 124: "sched_yield",
-    129: "kill", 131: "tgkill", 134: "rt_sigaction", 135: "rt_sigprocmask", 160: "uname",
+    101: "nanosleep", 113: "clock_gettime", 114: "clock_getres", 115: "clock_nanosleep",
+    124: "sched_yield", 129: "kill", 130: "tkill", 131: "tgkill", 132: "sigaltstack",
+    134: "rt_sigaction", 135: "rt_sigprocmask", 136: "rt_sigpending", 139: "rt_sigreturn",
+    160: "uname",
     163: "getrlimit", 169: "gettimeofday", 172: "getpid", 173: "getppid", 174: "getuid",
     175: "geteuid", 176: "getgid", 177: "getegid", 178: "gettid", 179: "sysinfo", 214: "brk",
-    215: "munmap", 216: "mremap", 222: "mmap", 226: "mprotect", 233: "madvise",
-    261: "prlimit64", 278: "getrandom", 293: "rseq", 439: "faccessat2",
+    215: "munmap", 216: "mremap", 220: "clone", 222: "mmap", 226: "mprotect",
+    233: "madvise", 261: "prlimit64", 278: "getrandom", 293: "rseq", 435: "clone3",
+    439: "faccessat2",
 }
 X86_64_SYSCALLS = {
     0: "read", 1: "write", 2: "open", 3: "close", 4: "stat", 5: "fstat", 6: "lstat",
     8: "lseek", 9: "mmap", 10: "mprotect", 11: "munmap", 12: "brk", 13: "rt_sigaction",
-    14: "rt_sigprocmask", 16: "ioctl", 17: "pread64", 18: "pwrite64", 19: "readv",
+    14: "rt_sigprocmask", 15: "rt_sigreturn", 16: "ioctl", 17: "pread64", 18: "pwrite64",
+    19: "readv",
     20: "writev", 21: "access", 24: "sched_yield", 25: "mremap", 28: "madvise", 32: "dup",
-    35: "nanosleep", 39: "getpid", 60: "exit", 62: "kill", 63: "uname", 72: "fcntl",
+    35: "nanosleep", 39: "getpid", 56: "clone", 60: "exit", 62: "kill", 63: "uname",
+    72: "fcntl",
     79: "getcwd", 82: "rename", 83: "mkdir", 84: "rmdir",
     87: "unlink", 89: "readlink", 96: "gettimeofday", 97: "getrlimit", 99: "sysinfo",
-    102: "getuid",
-    104: "getgid", 107: "geteuid", 108: "getegid", 110: "getppid", 158: "arch_prctl",
-    186: "gettid", 202: "futex", 217: "getdents64", 218: "set_tid_address",
-    228: "clock_gettime", 229: "clock_getres", 231: "exit_group", 234: "tgkill",
+    102: "getuid", 127: "rt_sigpending",
+    104: "getgid", 107: "geteuid", 108: "getegid", 110: "getppid", 131: "sigaltstack",
+    158: "arch_prctl", 186: "gettid", 200: "tkill", 202: "futex", 217: "getdents64",
+    218: "set_tid_address",
+    228: "clock_gettime", 229: "clock_getres", 230: "clock_nanosleep", 231: "exit_group",
+    234: "tgkill",
     257: "openat", 258: "mkdirat", 262: "newfstatat", 263: "unlinkat", 264: "renameat",
     267: "readlinkat", 269: "faccessat", 273: "set_robust_list", 302: "prlimit64",
-    318: "getrandom", 334: "rseq", 439: "faccessat2",
+    318: "getrandom", 334: "rseq", 435: "clone3", 439: "faccessat2",
 }
 SYSCALL_TABLES = {"aarch64": AARCH64_SYSCALLS, "x86_64": X86_64_SYSCALLS}
 
@@ -68,14 +75,6 @@ _AARCH64_OPEN_FLAGS = {0x4000: os.O_DIRECTORY, 0x8000: os.O_NOFOLLOW, 0x10000: 0
                        0x20000: 0}
 _FLAG_MASK_AARCH64 = 0x4000 | 0x8000 | 0x10000 | 0x20000
 UNAME_MACHINE = {"aarch64": b"aarch64", "x86_64": b"x86_64"}
-
-
-class ProcessExited(Exception):
-    """exit or exit_group: the process ends with ``status``."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__(status)
-        self.status = status
 
 
 def _s32(value: int) -> int:
@@ -94,7 +93,9 @@ class LinuxSyscalls:
     ``memory`` is the emulated address space; ``brk_base`` where the program break starts
     (page aligned); ``mmap_range`` the (start, end) addresses anonymous and file mappings
     take; ``set_fs_base`` sets x86-64's FS base (arch_prctl). ``dispatch(number, args)``
-    returns the call's result (an int, -errno on failure) or raises ProcessExited.
+    returns the call's result (an int, -errno on failure). The process's threads and
+    signals (exit, clone, futex, rt_sigaction, ...) are executors/linux/threads.py's
+    handlers, added with ``add_handlers``.
     """
 
     def __init__(self, arch: str, memory: Memory, brk_base: int, mmap_range: tuple[int, int],
@@ -109,12 +110,15 @@ class LinuxSyscalls:
         self.free: list[tuple[int, int]] = []
         self.set_fs_base = set_fs_base
         self.reported: set[str] = set()
-        self.signal_actions: dict[int, bytes] = {}
-        self.clear_child_tid = 0
         self.exe = ""  # what /proc/self/exe names: the program's argv[0], made absolute
         self.count = 0
         self.handlers: dict[str, Callable[..., int]] = {
             name[3:]: getattr(self, name) for name in dir(self) if name.startswith("sc_")}
+
+    def add_handlers(self, handlers: dict[str, Callable[..., int]]) -> None:
+        """Serve the named calls with ``handlers`` (the process's threads and signals,
+        executors/linux/threads.py), in place of any of this layer's."""
+        self.handlers.update(handlers)
 
     # ------------------------------------------------------------------ dispatch
 
@@ -385,7 +389,7 @@ class LinuxSyscalls:
             if start is None:
                 return -errno.ENOMEM
             self.memory.buffer[address:address + length] = bytes(length)
-            self.memory.engine.protect(address, length, self._prot(prot))
+            self.memory.protect(address, length, self._prot(prot))
             where = address
         else:
             found = self._reserve(length)
@@ -394,7 +398,7 @@ class LinuxSyscalls:
             where = found
             self._map(where, length, self._prot(prot) or UC_PROT_READ)
             if not self._prot(prot):
-                self.memory.engine.protect(where, length, 0)
+                self.memory.protect(where, length, 0)
             self.mappings[where] = length
         if not flags & MAP_ANONYMOUS:
             data = os.pread(_s32(fd), length, offset)
@@ -402,18 +406,31 @@ class LinuxSyscalls:
         return where
 
     def sc_munmap(self, address: int, length: int, *_: int) -> int:
-        size = self.mappings.pop(address, None)
-        if size is None:
-            return 0  # part of a mapping, or not ours: its pages stay (harmless)
-        self.memory.unmap(address, size)
-        self.free.append((address, size))
+        """Any page-aligned part of mappings this layer made (glibc trims the unaligned
+        ends of a thread arena's reservation); other pages are left alone."""
+        if address & (PAGE - 1):
+            return -errno.EINVAL
+        end = address + ((length + PAGE - 1) & -PAGE)
+        for start, size in sorted(self.mappings.items()):
+            stop = start + size
+            if stop <= address or start >= end:
+                continue
+            low, high = max(start, address), min(stop, end)
+            del self.mappings[start]
+            if start < low:
+                self.mappings[start] = low - start
+            if high < stop:
+                self.mappings[high] = stop - high
+            self.memory.unmap_range(low, high - low)
+            self.free.append((low, high - low))
         return 0
 
     def sc_mprotect(self, address: int, length: int, prot: int, *_: int) -> int:
         length = (length + PAGE - 1) & -PAGE
-        if not self.memory.is_mapped(address):
+        if not all(self.memory.is_mapped(page) for page in range(address, address + length,
+                                                                  PAGE)):
             return -errno.ENOMEM
-        self.memory.engine.protect(address, length, self._prot(prot))
+        self.memory.protect(address, length, self._prot(prot))
         return 0
 
     def sc_madvise(self, *_: int) -> int:
@@ -435,25 +452,11 @@ class LinuxSyscalls:
 
     # ------------------------------------------------------------------ process
 
-    def sc_exit(self, status: int, *_: int) -> int:
-        raise ProcessExited(status & 0xFF)
-
-    sc_exit_group = sc_exit
-
-    def sc_set_tid_address(self, address: int, *_: int) -> int:
-        self.clear_child_tid = address
-        return os.getpid()
-
-    def sc_set_robust_list(self, *_: int) -> int:
-        return 0
-
     def sc_rseq(self, *_: int) -> int:
         return -errno.ENOSYS  # glibc then runs without restartable sequences
 
     def sc_getpid(self, *_: int) -> int:
         return os.getpid()
-
-    sc_gettid = sc_getpid
 
     def sc_getppid(self, *_: int) -> int:
         return os.getppid()
@@ -519,11 +522,6 @@ class LinuxSyscalls:
                                                    ns % 1_000_000_000 // 1000))
         return 0
 
-    def sc_nanosleep(self, request: int, remain: int, *_: int) -> int:
-        sec, nsec = struct.unpack("<qq", self.memory.read(request, 16))
-        time.sleep(sec + nsec / 1e9)
-        return 0
-
     def sc_sysinfo(self, address: int, *_: int) -> int:
         pages, page = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
         free = os.sysconf("SC_AVPHYS_PAGES")
@@ -533,42 +531,9 @@ class LinuxSyscalls:
                                                0, 0, 1).ljust(112, b"\0"))
         return 0
 
-    def sc_sched_yield(self, *_: int) -> int:
-        return 0
-
-    def sc_rt_sigaction(self, signum: int, act: int, oldact: int, size: int, *_: int) -> int:
-        # Recorded only: no signal is delivered to the emulated program yet.
-        previous = self.signal_actions.get(signum, bytes(32))
-        if oldact:
-            self.memory.write(oldact, previous)
-        if act:
-            self.signal_actions[signum] = self.memory.read(act, 32)
-        return 0
-
-    def sc_rt_sigprocmask(self, how: int, new: int, old: int, size: int, *_: int) -> int:
-        if old:
-            self.memory.write(old, bytes(8))
-        return 0
-
-    def sc_futex(self, *_: int) -> int:
-        return 0  # one thread: nothing waits
-
-    def sc_kill(self, pid: int, sig: int, *_: int) -> int:
-        raise ProcessKilled(_s32(sig))
-
-    def sc_tgkill(self, tgid: int, tid: int, sig: int, *_: int) -> int:
-        raise ProcessKilled(_s32(sig))
-
     def sc_arch_prctl(self, code: int, address: int, *_: int) -> int:
         if code == 0x1002 and self.set_fs_base is not None:  # ARCH_SET_FS
             self.set_fs_base(address)
             return 0
         return -errno.EINVAL
 
-
-class ProcessKilled(Exception):
-    """The program sent itself ``signal`` (abort's SIGABRT, raise)."""
-
-    def __init__(self, signal: int) -> None:
-        super().__init__(signal)
-        self.signal = signal
