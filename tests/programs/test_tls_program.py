@@ -315,17 +315,21 @@ int main(void) {
 """
 
 
-def test_macho_thread_locals_per_thread_natively(tmp_path: Path) -> None:
+@pytest.mark.parametrize("target,run", [("x86_64", "native"), ("x86_64", "target"),
+                                        ("arm64", "target")])
+def test_macho_thread_locals_per_thread_natively(tmp_path: Path, target: str,
+                                                 run: str) -> None:
     """Each thread's getter call finds its own copy (the output of the same C linked by gcc
-    as ELF)."""
+    as ELF): natively, and under -libc=target with glibc's pthreads in the emulated process
+    (the Darwin layer's getter reads each thread's thread pointer)."""
     source = tmp_path / "threads.c"
     source.write_text(MACHO_THREADS)
     exe = tmp_path / "threads"
     subprocess.run([_tool("gcc"), "-O2", "-pthread", str(source), "-o", str(exe)], check=True)
     expected = subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout
     assert "thread 3: 300501" in expected
-    objects = _clang_macho("x86_64", ["-O2"], [source], tmp_path)
-    ours = _pyjitlink(*objects)
+    objects = _clang_macho(target, ["-O2"], [source], tmp_path)
+    ours = _pyjitlink(*(["-libc=target"] if run == "target" else []), *objects)
     assert (ours.stdout, ours.stderr, ours.returncode) == (expected, "", 0)
 
 
