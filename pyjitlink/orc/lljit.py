@@ -194,7 +194,7 @@ class LLJIT:
         self._emulator = emulator  # its calling convention follows the objects' format
         self.layer = ObjectLinkingLayer(self.es, memory_manager)
         self._entry = entry
-        self._runtime: TargetRuntime | None = None  # -libc=target's, once found
+        self._runtime: TargetRuntime | None = None  # -libc=target's, found, not yet joined
         # Mach-O under -libc=target: glibc's own JITDylib (Process re-exports from it).
         self._runtime_jd: JITDylib | None = None
         self.init_fini = InitFiniPlugin()
@@ -302,9 +302,9 @@ class LLJIT:
         (``_install_target_runtime``)."""
         from pyjitlink.executors.linux.runtime import find_runtime
 
-        self._runtime = find_runtime(arch, sysroot, host_arch())
+        self._runtime = runtime = find_runtime(arch, sysroot, host_arch())
         self._sysroot = sysroot
-        self._runtime_archives = {os.path.realpath(p) for p in self._runtime.archives}
+        self._runtime_archives = {os.path.realpath(p) for p in runtime.archives}
         if self.object_format is not None:
             self._install_target_runtime()
 
@@ -313,7 +313,7 @@ class LLJIT:
         as generators, and crt1.o (``_start``). ELF: in Process and main, one namespace as
         in a static link. Mach-O: in a JITDylib of their own, with the Darwin layer's shims;
         Process re-exports glibc's names under Darwin's (orc/platforms/darwin_libc.py)."""
-        runtime = self._runtime
+        runtime, self._runtime = self._runtime, None  # joins once
         assert runtime is not None and self.executor is not None
         process = self.executor.services().static_process
         assert process is not None  # -libc=target's executor is a static process
