@@ -12,9 +12,7 @@ import struct
 from dataclasses import dataclass
 
 from pyjitlink.errors import MalformedObject, UnsupportedObject
-
-AR_MAGIC = b"!<arch>\n"
-THIN_MAGIC = b"!<thin>\n"
+from pyjitlink.formats.object import AR_MAGIC, THIN_MAGIC
 
 
 @dataclass(slots=True)

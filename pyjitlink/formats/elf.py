@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from pyjitlink.arch import ARCHITECTURES
 from pyjitlink.errors import MalformedObject, UnsupportedObject, UnsupportedRelocation
+from pyjitlink.formats.object import ObjectInterface, ObjectTarget
 from pyjitlink.jitlink.graph import Block, Edge, Linkage, LinkGraph, MemProt, Scope, Symbol
 from pyjitlink.jitlink.ifunc import IFUNC_SYMBOLS
 
@@ -37,7 +39,6 @@ SHT_NULL, SHT_SYMTAB, SHT_RELA, SHT_NOBITS, SHT_REL, SHT_GROUP = 0, 2, 4, 8, 9, 
 EM_X86_64 = 62
 EM_AARCH64 = 183
 
-ARCH_LABELS = {EM_X86_64: "x86-64", EM_AARCH64: "aarch64"}  # as LLVM's messages name them
 
 COMMON_SECTION = "__common"
 LARGE_COMMON_SECTION = "__large_common"
@@ -62,15 +63,6 @@ class ELFSection:
     entsize: int
     block: Block | None = None
     comdat: bool = False
-
-
-@dataclass(slots=True)
-class ObjectInterface:
-    """An object's offer without its graph: name -> (callable, scope, linkage, common), and
-    whether it has static initializers or finalizers."""
-
-    symbols: dict[str, tuple[bool, Scope, Linkage, bool]] = field(default_factory=dict)
-    has_initializers: bool = False
 
 
 # handler(builder, section, block, offset_in_block, type, target, addend) adds one edge.
@@ -394,14 +386,16 @@ class ELFLinkGraphBuilder:
                     why: str = "unsupported relocation") -> UnsupportedRelocation:
         """UnsupportedRelocation for ``rtype`` at ``offset`` in ``sec``, in LLVM's words."""
         return UnsupportedRelocation(self.name, sec.name, offset, self.relocation_type_name(rtype),
-                                     why, ARCH_LABELS.get(self.machine))
+                                     why, ARCHITECTURES[self.graph.arch].label)
 
 
 # ELF64 file header after e_ident (gABI, "ELF Header"): e_type .. e_shstrndx.
 _EHDR_FIELDS = ("e_type", "e_machine", "e_version", "e_entry", "e_phoff", "e_shoff",
                 "e_flags", "e_ehsize", "e_phentsize", "e_phnum", "e_shentsize", "e_shnum",
                 "e_shstrndx")
+ET_REL = 1
 _ET_NAMES = {0: "ET_NONE", 1: "ET_REL", 2: "ET_EXEC", 3: "ET_DYN", 4: "ET_CORE"}
+_NOT_RELOCATABLE_TYPES = {2: "an executable", 3: "a shared object", 4: "a core file"}
 
 
 def read_elf_header(data: bytes, name: str) -> dict:
@@ -418,12 +412,11 @@ def read_elf_header(data: bytes, name: str) -> dict:
     if data[4] != 2 or data[5] != 1:
         raise UnsupportedObject("only 64-bit little-endian ELF objects are supported", name)
     header: dict = dict(zip(_EHDR_FIELDS, struct.unpack_from("<HHIQQQIHHHHHH", data, 16)))
-    header["e_type"] = _ET_NAMES.get(header["e_type"], header["e_type"])
-    if header["e_type"] != "ET_REL":
-        kinds = {"ET_EXEC": "an executable", "ET_DYN": "a shared object",
-                 "ET_CORE": "a core file"}
+    e_type = header["e_type"]
+    if e_type != ET_REL:
         raise UnsupportedObject(f"not a relocatable object (it is "
-                                f"{kinds.get(header['e_type'], 'not ET_REL')})", name)
+                                f"{_NOT_RELOCATABLE_TYPES.get(e_type, 'not ET_REL')})", name)
+    header["e_type"] = _ET_NAMES[e_type]
     return header
 
 
@@ -431,6 +424,17 @@ def read_elf_machine(data: bytes, name: str) -> int:
     """``e_machine`` of an ELF64 little-endian relocatable file; MalformedObject otherwise."""
     read_elf_header(data, name)
     return struct.unpack_from("<H", data, 18)[0]
+
+
+def scan_elf_interface(data: bytes, name: str, target: ObjectTarget) -> ObjectInterface:
+    """What the ELF object offers (see ELFLinkGraphBuilder.scan_interface), without a graph
+    of its blocks; errors as a build would give for its headers and symbol table."""
+    graph = LinkGraph(name, target.arch, object_format=target.object_format)
+    return ELFLinkGraphBuilder(data, name, graph, _no_relocations, str).scan_interface()
+
+
+def _no_relocations(*args: object) -> None:  # pragma: no cover - never called by a scan
+    raise AssertionError("an interface scan reads no relocations")
 
 
 def elf_section_boundary(name: str) -> tuple[str, bool] | None:

@@ -18,6 +18,8 @@ import struct
 import threading
 
 from pyjitlink.formats.elf import (
+    EM_AARCH64,
+    EM_X86_64,
     SHF_ALLOC,
     SHN_LORESERVE,
     SHN_UNDEF,
@@ -31,11 +33,11 @@ from pyjitlink.formats.elf import (
 OBJECT_BYTES = "object-bytes"
 
 # Relocation types found in .rela.debug_*: type -> (size in bytes, PC-relative).
+# Keyed by e_machine.
 _DEBUG_RELOCATIONS = {
-    "x86_64": {1: (8, False), 10: (4, False), 11: (4, False), 2: (4, True), 24: (8, True)},
-    "aarch64": {257: (8, False), 258: (4, False), 260: (8, True), 261: (4, True)},
+    EM_X86_64: {1: (8, False), 10: (4, False), 11: (4, False), 2: (4, True), 24: (8, True)},
+    EM_AARCH64: {257: (8, False), 258: (4, False), 260: (8, True), 261: (4, True)},
 }
-_MACHINES = {62: "x86_64", 183: "aarch64"}
 
 
 def _section_headers(data: bytes) -> list[list[int]]:
@@ -77,8 +79,7 @@ def relocate_debug_object(data: bytes, addresses: dict[int, int]) -> bytes:
     out = bytearray(data)
     headers = _section_headers(data)
     shoff = struct.unpack_from("<Q", data, 0x28)[0]
-    machine = _MACHINES.get(struct.unpack_from("<H", data, 18)[0])
-    kinds = _DEBUG_RELOCATIONS.get(machine or "", {})
+    kinds = _DEBUG_RELOCATIONS.get(struct.unpack_from("<H", data, 18)[0], {})
     for index, address in addresses.items():
         headers[index][3] = address
         struct.pack_into("<Q", out, shoff + 64 * index + 0x10, address)

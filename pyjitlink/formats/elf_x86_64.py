@@ -22,6 +22,7 @@ from pyjitlink.jitlink.graph import Block, Edge, LinkGraph, Symbol
 from pyjitlink.jitlink.ifunc import check_ifuncs
 from pyjitlink.jitlink.linker import JITLinkContext, link
 from pyjitlink.jitlink.passes import PassConfiguration, add_section_boundary_passes
+from pyjitlink.jitlink.target import Arch
 
 R_X86_64 = {
     0: "R_X86_64_NONE", 1: "R_X86_64_64", 2: "R_X86_64_PC32", 3: "R_X86_64_GOT32",
@@ -126,7 +127,7 @@ PLAIN_RELOCATIONS[R_X86_64_PLT32] = (EdgeKind.BranchPCRel32, 4)  # the kind's -4
 
 def build_elf_x86_64(data: bytes, name: str) -> LinkGraph:
     """LinkGraph for an ELF x86-64 relocatable object (``data`` is the whole file)."""
-    graph = LinkGraph(name, "x86_64", 8, "little", edge_kind_name)
+    graph = LinkGraph(name, Arch.X86_64, 8, "little", edge_kind_name)
     return ELFLinkGraphBuilder(data, name, graph, add_relocation, relocation_type_name,
                                PLAIN_RELOCATIONS).build()
 

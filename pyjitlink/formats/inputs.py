@@ -119,10 +119,12 @@ def _read_all(fd: int, path: str, limit: int | None, what: str) -> bytes:
 
 class InputCache:
     """Each input path read once (``read_input``): its bytes, or the error reading it gave,
-    kept for every later use."""
+    kept for every later use. ``derived`` keeps, per path, what a reader made of the bytes
+    (formats.load keeps its ObjectFile there), so that is done once too."""
 
     def __init__(self) -> None:
         self._data: dict[str, bytes | InputError] = {}
+        self.derived: dict[str, object] = {}
 
     def read(self, path: str, what: str = "an input") -> bytes:
         data = self._data.get(path)
@@ -138,3 +140,4 @@ class InputCache:
 
     def forget(self) -> None:
         self._data.clear()
+        self.derived.clear()

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from pyjitlink.errors import MalformedObject, UnsupportedObject, UnsupportedRelocation
-from pyjitlink.formats.elf import ObjectInterface
+from pyjitlink.formats.object import ObjectInterface, ObjectTarget
 from pyjitlink.jitlink.eh_frame import (
     MACHO_EH_FRAME,
     add_eh_frame_terminator,
@@ -38,7 +38,6 @@ from pyjitlink.jitlink.graph import (
 from pyjitlink.jitlink.passes import PassConfiguration
 
 MH_MAGIC_64 = 0xFEEDFACF
-UNIVERSAL_MAGICS = (b"\xca\xfe\xba\xbe", b"\xca\xfe\xba\xbf")  # FAT_MAGIC(_64), big-endian
 MH_OBJECT = 1
 CPU_TYPE_X86_64 = 0x01000007
 CPU_TYPE_ARM64 = 0x0100000C
@@ -721,3 +720,15 @@ def macho_section_boundary(name: str) -> tuple[str, bool] | None:
             parts[2] and parts[3]:
         return f"{parts[2]},{parts[3]}", parts[1] == "start"
     return None
+
+
+def scan_macho_interface(data: bytes, name: str, target: ObjectTarget) -> ObjectInterface:
+    """What the Mach-O object offers (see MachOLinkGraphBuilder.scan_interface), from its
+    load commands and symbol table only; errors as a build would give for those."""
+    graph = LinkGraph(name, target.arch, object_format=target.object_format)
+    return MachOLinkGraphBuilder(data, name, graph, _no_relocations, str,
+                                 target.label).scan_interface()
+
+
+def _no_relocations(*args: object) -> None:  # pragma: no cover - never called by a scan
+    raise AssertionError("an interface scan reads no relocations")

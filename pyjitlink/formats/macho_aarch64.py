@@ -43,6 +43,7 @@ from pyjitlink.formats.macho import (
 from pyjitlink.jitlink.graph import Edge, LinkGraph
 from pyjitlink.jitlink.linker import JITLinkContext, link
 from pyjitlink.jitlink.passes import PassConfiguration, add_section_boundary_passes
+from pyjitlink.jitlink.target import Arch, ObjectFormat
 
 ARM64_RELOC = {
     0: "ARM64_RELOC_UNSIGNED", 1: "ARM64_RELOC_SUBTRACTOR", 2: "ARM64_RELOC_BRANCH26",
@@ -176,7 +177,8 @@ def add_relocations(builder: MachOLinkGraphBuilder, sec: MachOSection,
 
 def build_macho_arm64(data: bytes, name: str) -> LinkGraph:
     """LinkGraph for a Mach-O arm64 relocatable object (``data`` is the whole file)."""
-    graph = LinkGraph(name, "aarch64", 8, "little", edge_kind_name, object_format="macho")
+    graph = LinkGraph(name, Arch.AARCH64, 8, "little", edge_kind_name,
+                      object_format=ObjectFormat.MACHO)
     return MachOLinkGraphBuilder(data, name, graph, add_relocations, relocation_type_name,
                                  "arm64").build()
 

@@ -30,6 +30,7 @@ from pyjitlink.formats.macho import (
 from pyjitlink.jitlink.graph import Edge, LinkGraph
 from pyjitlink.jitlink.linker import JITLinkContext, link
 from pyjitlink.jitlink.passes import PassConfiguration, add_section_boundary_passes
+from pyjitlink.jitlink.target import Arch, ObjectFormat
 
 X86_64_RELOC = {
     0: "X86_64_RELOC_UNSIGNED", 1: "X86_64_RELOC_SIGNED", 2: "X86_64_RELOC_BRANCH",
@@ -122,7 +123,8 @@ DELTA_KINDS = DeltaKinds(EdgeKind.Delta32, EdgeKind.Delta64, EdgeKind.NegDelta32
 
 def build_macho_x86_64(data: bytes, name: str) -> LinkGraph:
     """LinkGraph for a Mach-O x86-64 relocatable object (``data`` is the whole file)."""
-    graph = LinkGraph(name, "x86_64", 8, "little", edge_kind_name, object_format="macho")
+    graph = LinkGraph(name, Arch.X86_64, 8, "little", edge_kind_name,
+                      object_format=ObjectFormat.MACHO)
     return MachOLinkGraphBuilder(data, name, graph, add_relocations, relocation_type_name,
                                  "x86-64").build()
 

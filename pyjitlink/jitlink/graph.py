@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum, IntEnum, IntFlag
 
 from pyjitlink.errors import FixupOutOfRange, JITLinkError
+from pyjitlink.jitlink.target import Arch, ObjectFormat
 
 
 class Linkage(Enum):
@@ -210,22 +211,26 @@ def make_target_out_of_range_error(graph: LinkGraph, block: Block, edge: Edge,
 class LinkGraph:
     """One object file's worth of sections, blocks, symbols and edges.
 
-    ``name`` is the file the graph came from (used in every error about it); ``arch`` is
-    "x86_64" or "aarch64"; ``pointer_size`` is in bytes; ``edge_kind_name`` renders an edge kind.
+    ``name`` is the file the graph came from (used in every error about it); ``arch`` is an
+    Arch and ``object_format`` an ObjectFormat (their spellings, "x86_64" or "elf", are
+    accepted and converted; ValueError for any other); ``pointer_size`` is in bytes;
+    ``edge_kind_name`` renders an edge kind.
     """
 
-    def __init__(self, name: str, arch: str, pointer_size: int = 8, endianness: str = "little",
+    def __init__(self, name: str, arch: Arch | str, pointer_size: int = 8,
+                 endianness: str = "little",
                  edge_kind_name: Callable[[int], str] | None = None,
-                 object_format: str = "elf") -> None:
+                 object_format: ObjectFormat | str = ObjectFormat.ELF) -> None:
         """An empty graph: ``name`` (the object file, named in every error about it), ``arch``
-        ("x86_64" or "aarch64"), ``pointer_size`` and ``endianness`` of the target,
-        ``edge_kind_name`` rendering the architecture's edge kinds, ``object_format`` ("elf" or
-        "macho"), as LLVM's LinkGraph constructor."""
+        (an Arch, or its spelling "x86_64" / "aarch64"), ``pointer_size`` and ``endianness`` of
+        the target, ``edge_kind_name`` rendering the architecture's edge kinds,
+        ``object_format`` (an ObjectFormat, or "elf" / "macho"), as LLVM's LinkGraph
+        constructor. ValueError for an architecture or format pyjitlink does not know."""
         self.name = name
-        self.arch = arch
+        self.arch = Arch(arch)
         self.pointer_size = pointer_size
         self.endianness = endianness
-        self.object_format = object_format
+        self.object_format = ObjectFormat(object_format)
         self._edge_kind_name = edge_kind_name
         self.sections: dict[str, Section] = {}
         self.external_symbols: dict[str, Symbol] = {}

@@ -13,15 +13,38 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
+from typing import NamedTuple
 
 from pyjitlink.jitlink.eh_frame import read_sleb128, read_uleb128
+from pyjitlink.jitlink.target import Arch
 
 Reader = Callable[[int, int], bytes]
 # fde_finder(pc) -> address of the FDE record covering pc, or None.
 FDEFinder = Callable[[int], "int | None"]
 
-# Per architecture: (stack pointer, frame pointer, return-address register) in DWARF numbers.
-ARCH_REGISTERS = {"x86_64": (7, 6, 16), "aarch64": (31, 29, 30)}
+
+
+class FrameRegisters(NamedTuple):
+    """An architecture's unwinding registers, in DWARF numbers (x86-64 psABI, "DWARF
+    Register Number Mapping"; AAPCS64's DWARF for the Arm 64-bit Architecture).
+
+    ``return_address`` is the CIE's return-address column; ``return_address_is_register``:
+    that column is a machine register (AArch64's x30, which the caller sees) rather than a
+    pseudo-column for the return address alone (x86-64's 16), which the caller has not.
+    """
+
+    stack_pointer: int
+    frame_pointer: int
+    return_address: int
+    return_address_is_register: bool
+
+
+# Keyed by Arch; typed by its str base so executors holding a spelling index it too.
+ARCH_REGISTERS: dict[str, FrameRegisters] = {
+    Arch.X86_64: FrameRegisters(7, 6, 16, False),
+    Arch.AARCH64: FrameRegisters(31, 29, 30, True),
+}
 
 DW_EH_PE_omit = 0xFF
 DW_EH_PE_pcrel = 0x10
@@ -155,13 +178,22 @@ def parse_fde(read: Reader, address: int, cies: dict[int, CIE] | None = None) ->
     return FDE(cie, pc_begin, pc_begin + pc_range, body[at:])
 
 
+class Rule(Enum):
+    """How a caller's register is found (DWARF 5, 6.4.1 "Structure of Call Frame
+    Information": the register rules), with the rule's operand n."""
+
+    OFFSET = "offset"  # saved at CFA + n
+    VAL_OFFSET = "val_offset"  # the value CFA + n
+    REGISTER = "register"  # in register n
+    SAME_VALUE = "same_value"  # unchanged
+    UNDEFINED = "undefined"  # not recoverable
+
+
 @dataclass
 class _Rules:
     cfa_register: int = 0
     cfa_offset: int = 0
-    # register -> ("offset", n) saved at CFA+n | ("val_offset", n) | ("register", r) |
-    # ("same", 0) | ("undefined", 0)
-    registers: dict[int, tuple[str, int]] = field(default_factory=dict)
+    registers: dict[int, tuple[Rule, int]] = field(default_factory=dict)  # register -> rule
 
     def copy(self) -> _Rules:
         return _Rules(self.cfa_register, self.cfa_offset, dict(self.registers))
@@ -185,7 +217,7 @@ def _execute(instructions: bytes, cie: CIE, rules: _Rules, initial: _Rules | Non
             continue
         if high == 0x80:  # DW_CFA_offset
             value, at = read_uleb128(data, at)
-            rules.registers[low] = ("offset", value * cie.data_align)
+            rules.registers[low] = (Rule.OFFSET, value * cie.data_align)
             continue
         if high == 0xC0:  # DW_CFA_restore
             _restore(rules, initial, low)
@@ -206,20 +238,20 @@ def _execute(instructions: bytes, cie: CIE, rules: _Rules, initial: _Rules | Non
         elif op == 0x05:  # offset_extended
             register, at = read_uleb128(data, at)
             value, at = read_uleb128(data, at)
-            rules.registers[register] = ("offset", value * cie.data_align)
+            rules.registers[register] = (Rule.OFFSET, value * cie.data_align)
         elif op == 0x06:  # restore_extended
             register, at = read_uleb128(data, at)
             _restore(rules, initial, register)
         elif op == 0x07:  # undefined
             register, at = read_uleb128(data, at)
-            rules.registers[register] = ("undefined", 0)
+            rules.registers[register] = (Rule.UNDEFINED, 0)
         elif op == 0x08:  # same_value
             register, at = read_uleb128(data, at)
-            rules.registers[register] = ("same", 0)
+            rules.registers[register] = (Rule.SAME_VALUE, 0)
         elif op == 0x09:  # register
             register, at = read_uleb128(data, at)
             other, at = read_uleb128(data, at)
-            rules.registers[register] = ("register", other)
+            rules.registers[register] = (Rule.REGISTER, other)
         elif op == 0x0A:  # remember_state
             stack.append(rules.copy())
         elif op == 0x0B:  # restore_state
@@ -238,7 +270,7 @@ def _execute(instructions: bytes, cie: CIE, rules: _Rules, initial: _Rules | Non
         elif op == 0x11:  # offset_extended_sf
             register, at = read_uleb128(data, at)
             value, at = read_sleb128(data, at)
-            rules.registers[register] = ("offset", value * cie.data_align)
+            rules.registers[register] = (Rule.OFFSET, value * cie.data_align)
         elif op == 0x12:  # def_cfa_sf
             rules.cfa_register, at = read_uleb128(data, at)
             value, at = read_sleb128(data, at)
@@ -249,17 +281,17 @@ def _execute(instructions: bytes, cie: CIE, rules: _Rules, initial: _Rules | Non
         elif op == 0x14:  # val_offset
             register, at = read_uleb128(data, at)
             value, at = read_uleb128(data, at)
-            rules.registers[register] = ("val_offset", value * cie.data_align)
+            rules.registers[register] = (Rule.VAL_OFFSET, value * cie.data_align)
         elif op == 0x15:  # val_offset_sf
             register, at = read_uleb128(data, at)
             value, at = read_sleb128(data, at)
-            rules.registers[register] = ("val_offset", value * cie.data_align)
+            rules.registers[register] = (Rule.VAL_OFFSET, value * cie.data_align)
         elif op == 0x2E:  # GNU_args_size
             _, at = read_uleb128(data, at)
         elif op == 0x2F:  # GNU_negative_offset_extended
             register, at = read_uleb128(data, at)
             value, at = read_uleb128(data, at)
-            rules.registers[register] = ("offset", -value * cie.data_align)
+            rules.registers[register] = (Rule.OFFSET, -value * cie.data_align)
         elif op == 0x2D:  # AArch64 negate_ra_state (pointer authentication): no rule
             continue
         else:
@@ -284,14 +316,15 @@ def rules_at(fde: FDE, pc: int) -> _Rules:
     return rules
 
 
-def step(read: Reader, fde: FDE, registers: dict[int, int], pc: int, arch: str
+def step(read: Reader, fde: FDE, registers: dict[int, int], pc: int, arch: Arch | str
          ) -> tuple[int, dict[int, int]] | None:
     """One frame up: (caller's pc, caller's registers), or None at the outermost frame.
 
     ``registers`` are the frame's registers (DWARF numbers; missing means unknown), ``pc``
     the address whose row applies (a return address minus one for caller frames).
     """
-    sp_reg, _, ra_reg = ARCH_REGISTERS[arch]
+    frame = ARCH_REGISTERS[Arch(arch)]
+    sp_reg, ra_reg = frame.stack_pointer, frame.return_address
     rules = rules_at(fde, pc)
     base = registers.get(rules.cfa_register)
     if base is None:
@@ -299,24 +332,24 @@ def step(read: Reader, fde: FDE, registers: dict[int, int], pc: int, arch: str
     cfa = (base + rules.cfa_offset) & (1 << 64) - 1
     caller = dict(registers)
     for register, (kind, value) in rules.registers.items():
-        if kind == "offset":
+        if kind is Rule.OFFSET:
             caller[register] = struct.unpack("<Q", read(cfa + value, 8))[0]
-        elif kind == "val_offset":
+        elif kind is Rule.VAL_OFFSET:
             caller[register] = cfa + value
-        elif kind == "register":
+        elif kind is Rule.REGISTER:
             if value in registers:
                 caller[register] = registers[value]
             else:
                 caller.pop(register, None)
-        elif kind == "undefined":
+        elif kind is Rule.UNDEFINED:
             caller.pop(register, None)
     caller[sp_reg] = cfa
     return_register = fde.cie.return_register
     if return_register not in caller or (
-            rules.registers.get(return_register, ("", 0))[0] == "undefined"):
+            rules.registers.get(return_register, (Rule.SAME_VALUE, 0))[0] is Rule.UNDEFINED):
         return None
     return_address = caller[return_register]
-    if arch == "x86_64":
+    if not frame.return_address_is_register:
         caller.pop(ra_reg, None)
     if return_address == 0:
         return None
@@ -324,13 +357,13 @@ def step(read: Reader, fde: FDE, registers: dict[int, int], pc: int, arch: str
 
 
 def backtrace(read: Reader, find_fde: FDEFinder, pc: int, registers: dict[int, int],
-              arch: str, limit: int = 64) -> list[int]:
+              arch: Arch | str, limit: int = 64) -> list[int]:
     """Return addresses of the frames above the one at ``pc`` (the faulting frame itself is
     not included), innermost first, following CFI while an FDE covers the pc and, where none
     does (code without unwind tables), the frame-pointer chain (x86-64 ``rbp``: saved rbp at
     [rbp], return address at [rbp+8]; AArch64 ``x29``: the frame record [x29] = (fp, lr)).
     """
-    sp_reg, fp_reg, ra_reg = ARCH_REGISTERS[arch]
+    sp_reg, fp_reg, ra_reg, _ = ARCH_REGISTERS[Arch(arch)]
     frames: list[int] = []
     cies: dict[int, CIE] = {}
     lookup_pc = pc
@@ -359,9 +392,9 @@ def backtrace(read: Reader, find_fde: FDEFinder, pc: int, registers: dict[int, i
     return frames
 
 
-def _frame_pointer_step(read: Reader, registers: dict[int, int], arch: str
+def _frame_pointer_step(read: Reader, registers: dict[int, int], arch: Arch | str
                         ) -> tuple[int, dict[int, int]] | None:
-    sp_reg, fp_reg, _ = ARCH_REGISTERS[arch]
+    sp_reg, fp_reg, _, _ = ARCH_REGISTERS[Arch(arch)]
     fp = registers.get(fp_reg)
     if not fp or fp & 7:
         return None

@@ -5,10 +5,11 @@ from __future__ import annotations
 import ctypes
 import os
 from collections.abc import Callable
+from enum import StrEnum
 
 from pyjitlink.errors import LibraryNotFound, PyJITLinkError
-from pyjitlink.formats import build_link_graph
-from pyjitlink.formats.archive import Archive
+from pyjitlink.formats import ObjectFile
+from pyjitlink.jitlink.graph import Scope
 from pyjitlink.orc.jitdylib import JITDylib
 from pyjitlink.orc.platforms import ELFNixPlatform, Platform
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags
@@ -78,13 +79,18 @@ def load_shared_library(path: str) -> ctypes.c_void_p:
 class StaticLibraryDefinitionGenerator:
     """Adds an archive member to the JITDylib when it defines a name a lookup needs.
 
-    Members are found through the archive's symbol index (or, without one, by building each
-    member's graph once); like ld, only members that define something needed are linked.
+    ``archive`` is the input as formats.load read it (a static archive; MalformedObject
+    otherwise); ``add_object(jd, member)`` adds one member, an ObjectFile named
+    ``archive(member)``. Members are found through the archive's symbol index (or, without
+    one, by reading each member's interface once); like ld, only members that define
+    something needed are linked.
     """
 
-    def __init__(self, path: str, data: bytes,
-                 add_object: Callable[[JITDylib, bytes, str], None]) -> None:
-        self.archive = Archive(data, path)
+    def __init__(self, archive: ObjectFile,
+                 add_object: Callable[[JITDylib, ObjectFile], None]) -> None:
+        self.path = archive.name
+        self.archive = archive.archive
+        self.members = archive.members
         self.add_object = add_object
         self.added: set[int] = set()
         self.index = self.archive.symbol_index
@@ -93,14 +99,14 @@ class StaticLibraryDefinitionGenerator:
 
     def _scan(self) -> dict[str, int]:
         index: dict[str, int] = {}
-        for i, member in enumerate(self.archive.members):
+        for i, member in enumerate(self.members):
             try:
-                graph = build_link_graph(member.data, self.archive.member_path(i))
+                symbols = member.interface.symbols
             except PyJITLinkError:
                 continue
-            for sym in graph.defined_symbols():
-                if sym.name and sym.scope.name != "LOCAL":
-                    index.setdefault(sym.name, i)
+            for name, (_, scope, _, _) in symbols.items():
+                if scope is not Scope.LOCAL:
+                    index.setdefault(name, i)
         return index
 
     def try_to_generate(self, jd: JITDylib, lookup_flags: JITDylibLookupFlags,
@@ -110,26 +116,33 @@ class StaticLibraryDefinitionGenerator:
             if member is None or member in self.added or name in jd.symbols:
                 continue
             self.added.add(member)
-            self.add_object(jd, self.archive.members[member].data,
-                            self.archive.member_path(member))
+            self.add_object(jd, self.members[member])
+
+
+class LibraryKind(StrEnum):
+    """What ``-l NAME`` found: a shared library or a static archive."""
+
+    SHARED = "shared"
+    ARCHIVE = "archive"
 
 
 def find_library(name: str, search_paths: list[str],
-                 archives_only: bool = False) -> tuple[str, str]:
+                 archives_only: bool = False) -> tuple[LibraryKind, str]:
     """Resolve ``-l NAME`` like ld: ``libNAME.so`` then ``libNAME.a`` in each directory.
 
-    Returns (kind, path) with kind "shared" or "archive". The system directories follow
+    Returns (kind, path). The system directories follow
     the ``-L`` ones. A name that no directory has as a file but that the dynamic loader
     knows (``libm.so.6``) is loaded by soname. Raises LibraryNotFound.
     """
     system = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64",
               "/lib", "/usr/lib", "/usr/local/lib"]
     for directory in [*search_paths, *system]:
-        candidates = (("shared", f"lib{name}.so"), ("archive", f"lib{name}.a"))
+        candidates = ((LibraryKind.SHARED, f"lib{name}.so"),
+                      (LibraryKind.ARCHIVE, f"lib{name}.a"))
         for kind, filename in candidates[1:] if archives_only else candidates:
             path = os.path.join(directory, filename)
             if os.path.isfile(path):
-                if kind == "shared" and _is_linker_script(path):
+                if kind is LibraryKind.SHARED and _is_linker_script(path):
                     continue
                 return kind, path
     raise LibraryNotFound(f"library not found for -l{name}", f"-l{name}")

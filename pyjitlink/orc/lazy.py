@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from pyjitlink.errors import PyJITLinkError
-from pyjitlink.formats.elf import ObjectInterface
+from pyjitlink.formats.object import ObjectInterface
 from pyjitlink.jitlink.graph import LinkGraph, Linkage, Scope
 from pyjitlink.orc.jitdylib import JITDylib
 from pyjitlink.orc.materialization import MaterializationResponsibility, MaterializationUnit

@@ -18,6 +18,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from pyjitlink.arch import ARCHITECTURES
 from pyjitlink.errors import (
     ExecutionError,
     LibraryNotFound,
@@ -26,20 +27,13 @@ from pyjitlink.errors import (
     UnsupportedObject,
     UnsupportedTarget,
 )
-from pyjitlink.formats import (
-    build_link_graph,
-    host_arch,
-    identify,
-    object_arch,
-    scan_object_interface,
-    thin_archive,
-    thin_object,
-)
-from pyjitlink.formats.inputs import read_input
+from pyjitlink.formats import FileKind, ObjectFile, host_arch, load, load_bytes
 from pyjitlink.jitlink.graph import LinkGraph, Scope
 from pyjitlink.jitlink.memory import ArenaMemoryManager, SlabArena
+from pyjitlink.jitlink.target import Arch, ObjectFormat
 from pyjitlink.orc.generators import (
     DynamicLibrarySearchGenerator,
+    LibraryKind,
     StaticLibraryDefinitionGenerator,
     find_library,
     load_shared_library,
@@ -72,8 +66,8 @@ TARGET_RUNTIME_JD = "<target C runtime>"
 # The architecture spellings of LLVM target triples (Triple.cpp's parseArch) for the two
 # architectures pyjitlink links; "x86-64" (llc's -march name) and "arm64e" (pointer
 # authentication) are not among them.
-ARCH_NAMES = {"x86_64": "x86_64", "amd64": "x86_64", "x86_64h": "x86_64",
-              "aarch64": "aarch64", "arm64": "aarch64"}
+ARCH_NAMES: dict[str, Arch] = {name: info.arch for info in ARCHITECTURES.values()
+                               for name in info.triple_names}
 
 
 def canonical_arch(name: str) -> str:
@@ -319,7 +313,7 @@ class LLJIT:
         assert process is not None  # -libc=target's executor is a static process
         static_symbols = {name: (address, SymbolFlags.EXPORTED)
                           for name, address in process.static_symbols.items()}
-        if self.object_format == "macho":
+        if self.object_format == ObjectFormat.MACHO:
             from pyjitlink.executors.darwin.libc_layer import shim_graphs
             from pyjitlink.orc.platforms.darwin_libc import DarwinLibcGenerator
             from pyjitlink.orc.reexports import ReexportsMaterializationUnit
@@ -417,42 +411,40 @@ class LLJIT:
 
     def add_object_file(self, jd: JITDylib, path: str,
                         tracker: ResourceTracker | None = None, lazy: bool = False,
-                        data: bytes | None = None) -> None:
+                        data: bytes | ObjectFile | None = None) -> None:
         """Add the relocatable object or static archive at ``path`` to
         ``jd`` (LLJIT's ``addObjectFile``; a universal Mach-O file contributes the
         ``target_arch`` slice). An object links when a lookup needs one of its symbols, and
         is owned by ``tracker`` (``jd``'s default tracker if None: ``remove`` it to unlink);
         an archive's members join ``jd`` on demand. With ``lazy`` [-lazy], functions link
-        on their first call. ``data``: the file's bytes if the caller has read them already
-        (a pipe can be read only once); otherwise ``path`` is read (a regular file, or a
-        pipe or device up to formats.inputs.STREAM_LIMIT bytes). Raises InputError for an
-        unreadable file, MalformedObject / UnsupportedObject for bytes that are no object of
-        ``target_arch``, DuplicateDefinition for a strong name ``jd`` defines already."""
-        if data is None:
-            data = read_input(path)
-        kind = identify(data)
-        archive = thin_archive(data, path, self.target_arch)
-        if archive is not None:  # a universal file of archives: the target's slice
-            kind, data = "archive", archive
-        if kind == "archive":
-            self.add_archive(jd, path, data, lazy=lazy)
+        on their first call. ``data``: the file as formats.load read it, or its bytes, if
+        the caller has read it already (a pipe can be read only once); otherwise ``path`` is
+        read (a regular file, or a pipe or device up to formats.inputs.STREAM_LIMIT bytes).
+        Raises InputError for an unreadable file, MalformedObject / UnsupportedObject for
+        bytes that are no object of ``target_arch``, DuplicateDefinition for a strong name
+        ``jd`` defines already."""
+        obj = as_object(data, path) if data is not None else load(path)
+        obj = obj.thin(self.target_arch)  # a universal file: the target's slice
+        if obj.kind is FileKind.ARCHIVE:
+            self.add_archive(jd, path, obj, lazy=lazy)
         elif lazy:
-            self.add_lazy_object(jd, data, path, tracker)
+            self.add_lazy_object(jd, obj, path, tracker)
         else:
-            self.add_object(jd, data, path, tracker)
+            self.add_object(jd, obj, path, tracker)
 
-    def add_object(self, jd: JITDylib, data: bytes, name: str,
+    def add_object(self, jd: JITDylib, data: bytes | ObjectFile, name: str,
                    tracker: ResourceTracker | None = None, hidden: bool = False) -> None:
-        """Add an object file's bytes to ``jd`` (LLJIT's ``addObjectFile``
-        for a MemoryBuffer); ``name`` names it in messages and ``linked_files``. It links
-        when a lookup needs one of its symbols; ``tracker`` owns it (``jd``'s default
-        tracker if None). With ``hidden`` its exported symbols become hidden: visible inside
-        ``jd`` only (llvm-jitlink's -hidden-l). Raises MalformedObject, UnsupportedObject
-        (another architecture or format than the session's), DuplicateDefinition."""
-        data = thin_object(data, name, self.target_arch)
+        """Add an object file's bytes (or formats.load's ObjectFile) to ``jd`` (LLJIT's
+        ``addObjectFile`` for a MemoryBuffer); ``name`` names it in messages and
+        ``linked_files``. It links when a lookup needs one of its symbols; ``tracker`` owns it
+        (``jd``'s default tracker if None). With ``hidden`` its exported symbols become
+        hidden: visible inside ``jd`` only (llvm-jitlink's -hidden-l). Raises
+        MalformedObject, UnsupportedObject (another architecture or format than the
+        session's), DuplicateDefinition."""
+        obj = as_object(data, name).thin_object(self.target_arch)
         if jd is not self._runtime_jd:  # glibc's ELF objects under a Mach-O program
-            self.note_object_format(data, name)
-        graph = build_link_graph(data, name)
+            self.note_object_format(obj, name)
+        graph = obj.build_graph()
         self._adapt_graph(graph, name)
         if hidden:
             for sym in graph.defined_symbols():
@@ -466,16 +458,17 @@ class LLJIT:
         """Change an input's graph before it is added (the tool's harness mode); nothing
         here."""
 
-    def note_object_format(self, data: bytes, name: str) -> None:
+    def note_object_format(self, data: bytes | ObjectFile, name: str) -> None:
         """Check an object against the session: the first object's
         format (ELF or Mach-O) becomes the session's (``set_object_format``); an object of
         the other format, or of another architecture than ``target_arch``, raises
         UnsupportedObject naming ``name``. Bytes that are no object pass (the graph
         builder reports them)."""
-        kind = identify(data)
-        if kind not in ("elf", "macho"):
-            return  # build_link_graph reports what is wrong with it
-        arch = object_arch(data, name)
+        obj = as_object(data, name)
+        kind = obj.object_format
+        if kind is None:
+            return  # building its graph reports what is wrong with it
+        arch = obj.arch
         if arch != self.target_arch:
             raise UnsupportedObject(f"{arch} object cannot be linked in a session for "
                                     f"{self.target_arch} (-triple or the first input "
@@ -483,10 +476,9 @@ class LLJIT:
         if self.object_format is None:
             self.set_object_format(kind)
         elif kind != self.object_format:
-            names = {"elf": "ELF", "macho": "Mach-O"}
-            raise UnsupportedObject(f"cannot mix {names[kind]} and "
-                                    f"{names[self.object_format]} objects in one session",
-                                    name)
+            raise UnsupportedObject(f"cannot mix {kind.display_name} and "
+                                    f"{ObjectFormat(self.object_format).display_name} "
+                                    f"objects in one session", name)
 
     def set_object_format(self, kind: str) -> None:
         """Fix the session's object format, ``"elf"`` or ``"macho"``
@@ -525,32 +517,32 @@ class LLJIT:
                     self.es, lambda reenter: NativeLazySupport(arena, reenter))
         return self._lazy
 
-    def add_lazy_object(self, jd: JITDylib, data: bytes, name: str,
+    def add_lazy_object(self, jd: JITDylib, data: bytes | ObjectFile, name: str,
                         tracker: ResourceTracker | None = None) -> bool:
         """Add an object's bytes whose functions link on their first call
         (llvm-jitlink's -lazy: each function becomes a lazy re-export whose stub calls back
         into the session); True if it could be lazy, False if it was added eagerly instead
         (an object with static initializers or exported data). Errors as ``add_object``;
         ExecutionError without an executor."""
-        data = thin_object(data, name, self.target_arch)
+        obj = as_object(data, name).thin_object(self.target_arch)
         if jd is not self._runtime_jd:  # glibc's ELF objects under a Mach-O program
-            self.note_object_format(data, name)
-        entries = lazy_entries_from_interface(scan_object_interface(data, name))
+            self.note_object_format(obj, name)
+        entries = lazy_entries_from_interface(obj.interface)
         if entries is None:
-            self.add_object(jd, data, name, tracker)
+            self.add_object(jd, obj, name, tracker)
             return False
         self.init_fini.set_input_order(name, self.input_count)
         self.input_count += 1
         bodies = {body: flags & ~SymbolFlags.EXPORTED for body, flags in entries.values()}
         # The graph is built at the first call of one of its functions: only then does the
         # object cost more than a look at its symbol table.
-        jd.define(DeferredObjectMaterializationUnit(self.layer, data, name, bodies,
+        jd.define(DeferredObjectMaterializationUnit(self.layer, obj, bodies,
                                                     lambda graph: lazy_entries(graph)),
                   tracker)
         self.lazy_manager.create_lazy_reexports(jd, entries, name, tracker)
         return True
 
-    def add_archive(self, jd: JITDylib, path: str, data: bytes | None = None,
+    def add_archive(self, jd: JITDylib, path: str, data: bytes | ObjectFile | None = None,
                     hidden: bool = False, lazy: bool = False) -> None:
         """Make the static archive at ``path`` (or its bytes ``data``) a
         definition generator of ``jd`` (ORC's StaticLibraryDefinitionGenerator): a member
@@ -558,26 +550,25 @@ class LLJIT:
         session, every member joins now. ``hidden`` [-hidden-l]: members' symbols are hidden
         (visible inside ``jd`` only); ``lazy``: members are added lazily. InputError for an
         unreadable file, MalformedObject for a bad archive."""
-        if data is None:
-            data = read_input(path)
-            data = thin_archive(data, path, self.target_arch) or data
+        obj = as_object(data, path) if data is not None else load(path)
+        obj = obj.thin(self.target_arch)
 
         session = weakref.ref(self)  # the generator must not keep the session alive
 
-        def add_member(target: JITDylib, member: bytes, name: str) -> None:
+        def add_member(target: JITDylib, member: ObjectFile) -> None:
             this = session()
             if this is None:
                 return
             if lazy:
-                this.add_lazy_object(target, member, name)
+                this.add_lazy_object(target, member, member.name)
             else:
-                this.add_object(target, member, name, hidden=hidden)
+                this.add_object(target, member, member.name, hidden=hidden)
 
-        generator = StaticLibraryDefinitionGenerator(path, data, add_member)
+        generator = StaticLibraryDefinitionGenerator(obj, add_member)
         if self.all_load:
             # -all_load: every member links, whether or not a lookup needs it (ld64's rule).
-            for index, member in enumerate(generator.archive.members):
-                add_member(jd, member.data, generator.archive.member_path(index))
+            for member in generator.members:
+                add_member(jd, member)
             return
         jd.add_generator(generator)
 
@@ -607,7 +598,7 @@ class LLJIT:
         except LibraryNotFound:
             raise LibraryNotFound(f"While linking {jd.name}, could not find library for "
                                   f"-l{name}", f"-l{name}") from None
-        if kind == "archive":
+        if kind is LibraryKind.ARCHIVE:
             self.add_archive(jd, path, hidden=hidden, lazy=lazy)
             return
         lib_jd = self.library_jds.get(path)
@@ -854,6 +845,11 @@ def _as_int(kind: type, value: int) -> int:
     if code == "c":
         return int(value) & 0xFF
     return int(kind(value).value)  # type: ignore[call-arg, attr-defined]
+
+
+def as_object(data: bytes | ObjectFile, name: str) -> ObjectFile:
+    """``data`` as an ObjectFile (bytes are wrapped once; an ObjectFile is kept as it is)."""
+    return data if isinstance(data, ObjectFile) else load_bytes(data, name)
 
 
 def weakly(method: Callable[..., None]) -> Callable[..., None]:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from pyjitlink.errors import DuplicateDefinition, OrcError
-from pyjitlink.formats import build_link_graph, link_graph
+from pyjitlink.formats import ObjectFile, link_graph
 from pyjitlink.jitlink.graph import Linkage, LinkGraph, Scope
 from pyjitlink.jitlink.linker import LookupResult as LinkLookupResult
 from pyjitlink.jitlink.memory import FinalizedAlloc, MemoryManager
@@ -93,22 +93,24 @@ class ObjectMaterializationUnit(MaterializationUnit):
 class DeferredObjectMaterializationUnit(MaterializationUnit):
     """An object whose LinkGraph is built only when it is materialized.
 
-    ``symbols`` is the interface the caller computed without a graph (e.g. from the symbol
-    table); ``prepare(graph)`` may rewrite the graph before it links (e.g. lazy renaming) and
-    must leave it defining exactly those names.
+    ``obj`` is the input as formats.load read it; ``symbols`` is the interface the caller
+    computed without a graph (e.g. ``obj.interface``); ``prepare(graph)`` may rewrite the
+    graph before it links (e.g. lazy renaming) and must leave it defining exactly those
+    names.
     """
 
-    def __init__(self, layer: ObjectLinkingLayer, data: bytes, name: str,
+    def __init__(self, layer: ObjectLinkingLayer, obj: ObjectFile,
                  symbols: dict[str, SymbolFlags],
                  prepare: Callable[[LinkGraph], object] | None = None) -> None:
-        super().__init__(symbols, name)
+        super().__init__(symbols, obj.name)
         self.layer = layer
-        self.data = data
+        self.object: ObjectFile | None = obj
         self.prepare = prepare
 
     def materialize(self, r: MaterializationResponsibility) -> None:
-        graph = build_link_graph(self.data, self.name)
-        self.data = b""
+        assert self.object is not None, "an object materializes once"
+        graph = self.object.build_graph()
+        self.object = None
         if self.prepare is not None:
             self.prepare(graph)
         self.layer.emit(r, graph, None)

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pyjitlink.errors import PyJITLinkError, UnsupportedTarget
-from pyjitlink.formats import identify, object_arch
-from pyjitlink.formats.archive import Archive
+from pyjitlink.formats import FileKind, load
 from pyjitlink.formats.inputs import InputCache, read_input
 from pyjitlink.jitlink.graph import LinkGraph
+from pyjitlink.jitlink.target import Arch, ObjectFormat
 from pyjitlink.orc.lljit import ARCH_NAMES
-from pyjitlink.orc.platforms import PLATFORMS
+from pyjitlink.orc.platforms import PLATFORMS, platform_for_format
 from pyjitlink.tool.session import Session
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ def parse_sect_create(spec: str) -> tuple[str, str, dict[str, int]]:
     return section, path, symbols
 
 
-def parse_triple(triple: str) -> tuple[str, str]:
+def parse_triple(triple: str) -> tuple[Arch, ObjectFormat]:
     """``-triple``: (architecture, object format) of an LLVM target triple; x86-64 and
     AArch64, Mach-O for an apple/darwin/macos/ios triple and ELF otherwise. PyJITLinkError
     for an architecture pyjitlink has no linker for."""
@@ -182,14 +182,14 @@ def parse_triple(triple: str) -> tuple[str, str]:
     if arch is None:
         raise UnsupportedTarget(f"unsupported target triple '{triple}' (architectures: "
                                 f"x86_64, aarch64/arm64)", "-triple")
-    rest = parts[1:]
-    darwin = any(p.startswith(("darwin", "macos", "ios", "tvos", "watchos")) or p == "apple"
-                 for p in rest)
-    return arch, "macho" if darwin else "elf"
+    platform = next((p for p in PLATFORMS.values() if p.matches_triple(parts[1:])),
+                    platform_for_format(ObjectFormat.ELF))
+    assert platform.object_format is not None
+    return arch, platform.object_format
 
 
 def first_input(events: Sequence[tuple[str, str]],
-                inputs: InputCache | None = None) -> tuple[str, str] | None:
+                inputs: InputCache | None = None) -> tuple[ObjectFormat, Arch] | None:
     """(format, architecture) of the first input that has recognisable ones (None if none
     does): the architecture chooses native execution or emulation, the format the default
     entry point. Each input is read once, through ``inputs``; unreadable or malformed inputs
@@ -199,11 +199,15 @@ def first_input(events: Sequence[tuple[str, str]],
         if kind != "input":
             continue
         try:
-            data = inputs.read(path)
-            if identify(data) == "archive":
-                members = Archive(data, path).members
-                data = members[0].data if members else b""
-            return identify(data), object_arch(data, path)
+            obj = load(path, inputs)
+            if obj.kind is FileKind.ARCHIVE:
+                members = obj.members
+                if not members:
+                    continue
+                obj = members[0]
+            if obj.object_format is None:
+                continue
+            return obj.object_format, obj.arch
         except PyJITLinkError:
             continue
     return None
@@ -221,8 +225,7 @@ def default_entry(events: Sequence[tuple[str, str]],
     """The first input's platform's default entry: ``main``, or ``_main`` for Mach-O
     (llvm-jitlink's rule)."""
     found = first_input(events, inputs)
-    platform = PLATFORMS.get(found[0]) if found is not None else None
-    return (platform or PLATFORMS["elf"]).default_entry
+    return platform_for_format(found[0] if found is not None else ObjectFormat.ELF).default_entry
 
 
 def build_session(events: Sequence[tuple[str, str]], options: Options | None = None,
@@ -237,7 +240,7 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
     inputs = inputs or InputCache()
     triple = parse_triple(options.triple) if options.triple else None
     if options.entry is None:
-        options.entry = ("_main" if triple[1] == "macho" else "main") if triple else \
+        options.entry = platform_for_format(triple[1]).default_entry if triple else \
             default_entry(events, inputs)
     session = Session(noexec=options.noexec, slab=slab_settings(options),
                       phony_externals=options.phony_externals,
@@ -299,7 +302,7 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
         if kind == "jd":
             jd = session.create_jd(value)
         elif kind == "input":
-            session.add_object_file(jd, value, lazy=lazy, data=inputs.read(value))
+            session.add_object_file(jd, value, lazy=lazy, data=load(value, inputs))
         elif kind == "L":
             session.add_search_path(jd, value)
         elif kind == "l":

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pyjitlink.errors import ExecutionError, LibraryNotFound, PyJITLinkError
-from pyjitlink.formats import build_link_graph, thin_object
+from pyjitlink.formats import load
 from pyjitlink.formats.inputs import read_input
 from pyjitlink.jitlink.graph import LinkGraph, Linkage, MemProt, Scope
 from pyjitlink.orc.generators import load_shared_library
@@ -127,8 +127,8 @@ class Session(LLJIT):
         (see _adapt_test_object): a name the harness defines replaces the test objects'
         definition of it, and a name the harness references is exported from the test
         objects even if it was local (a ``static`` function the harness calls)."""
-        data = read_input(path)
-        graph = build_link_graph(thin_object(data, path, self.target_arch), path)
+        obj = load(path).thin_object(self.target_arch)
+        graph = obj.build_graph()
         defined = {s.name for s in graph.defined_symbols()
                    if s.name and s.scope is not Scope.LOCAL}
         defined.update(s.name for s in graph.absolute_symbols
@@ -137,7 +137,7 @@ class Session(LLJIT):
         self.harness_externals |= set(graph.external_symbols)
         self.harness_externals -= self.harness_definitions
         self.harness_files.add(path)
-        self.add_object(self.main_jd, data, path)
+        self.add_object(self.main_jd, obj, path)
 
     def _adapt_test_object(self, graph: LinkGraph) -> None:
         """Harness mode, for one test object: definitions of names the harness defines

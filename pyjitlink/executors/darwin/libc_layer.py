@@ -53,6 +53,7 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from pyjitlink.arch import aarch64, x86_64
 from pyjitlink.jitlink.graph import Linkage, LinkGraph, MemProt, Scope
@@ -231,34 +232,77 @@ class _Shim:
         self.target = target
 
 
-def _shims(arch: str) -> Iterator[tuple[str, _Shim]]:
-    """(Darwin C name, shim) for ``arch``."""
-    if arch == "aarch64":
-        yield "__chkstk_darwin", _Shim(_words(A64_RET), None, None)
-        yield "__sincos_stret", _Shim(*ARM64_SINCOS, "sincos")
-        yield "__sincosf_stret", _Shim(*ARM64_SINCOSF, "sincosf")
-        yield "__assert_rtn", _Shim(*ARM64_ASSERT_RTN, "__assert_fail")
-        for name, (named, vname) in ARM64_VARIADIC.items():
-            yield name, _Shim(*arm64_variadic_shim(named), vname)
-        for name, index in ARM64_VA_LIST.items():
-            yield name, _Shim(*arm64_va_list_shim(index), name)
-        for name, register in ARM64_ONE_ANONYMOUS.items():
-            yield name, _Shim(*arm64_one_anonymous_shim(register), name)
-        for name, flags in OPEN_FLAGS_ARGUMENT.items():
-            yield name, _Shim(*arm64_open_shim(flags, flags + 1), name)
-    else:
-        for name, flags in OPEN_FLAGS_ARGUMENT.items():
-            yield name, _Shim(*x86_64_open_shim(flags), name)
-        yield "__chkstk_darwin", _Shim(b"\xc3", None, None)
-        yield "__sincos_stret", _Shim(*X86_64_SINCOS, "sincos")
-        yield "__sincosf_stret", _Shim(*X86_64_SINCOSF, "sincosf")
-        yield "__assert_rtn", _Shim(*X86_64_ASSERT_RTN, "__assert_fail")
+def _arm64_shims() -> Iterator[tuple[str, _Shim]]:
+    yield "__chkstk_darwin", _Shim(_words(A64_RET), None, None)
+    yield "__sincos_stret", _Shim(*ARM64_SINCOS, "sincos")
+    yield "__sincosf_stret", _Shim(*ARM64_SINCOSF, "sincosf")
+    yield "__assert_rtn", _Shim(*ARM64_ASSERT_RTN, "__assert_fail")
+    for name, (named, vname) in ARM64_VARIADIC.items():
+        yield name, _Shim(*arm64_variadic_shim(named), vname)
+    for name, index in ARM64_VA_LIST.items():
+        yield name, _Shim(*arm64_va_list_shim(index), name)
+    for name, register in ARM64_ONE_ANONYMOUS.items():
+        yield name, _Shim(*arm64_one_anonymous_shim(register), name)
+    for name, flags in OPEN_FLAGS_ARGUMENT.items():
+        yield name, _Shim(*arm64_open_shim(flags, flags + 1), name)
+
+
+def _x86_64_shims() -> Iterator[tuple[str, _Shim]]:
+    for name, flags in OPEN_FLAGS_ARGUMENT.items():
+        yield name, _Shim(*x86_64_open_shim(flags), name)
+    yield "__chkstk_darwin", _Shim(b"\xc3", None, None)
+    yield "__sincos_stret", _Shim(*X86_64_SINCOS, "sincos")
+    yield "__sincosf_stret", _Shim(*X86_64_SINCOSF, "sincosf")
+    yield "__assert_rtn", _Shim(*X86_64_ASSERT_RTN, "__assert_fail")
+
+
+def _arm64_tlv_getter(table: int) -> bytes:
+    return _words(0xF9400410,   # ldr x16, [x0, #8]        module id
+                  0x580000F1,   # ldr x17, =table          (the literal below)
+                  0xF8707A31,   # ldr x17, [x17, x16, lsl #3]
+                  0xF9400810,   # ldr x16, [x0, #16]       offset in the module
+                  0x8B110210,   # add x16, x16, x17
+                  0xD53BD040,   # mrs x0, tpidr_el0
+                  0x8B100000,   # add x0, x0, x16
+                  A64_RET) + struct.pack("<Q", table)
+
+
+def _x86_64_tlv_getter(table: int) -> bytes:
+    # mov 8(%rdi),%rax; mov table(,%rax,8),%rax; add 16(%rdi),%rax; add %fs:0,%rax; ret
+    return (bytes.fromhex("488b4708" "488b04c5") + struct.pack("<I", table) +
+            bytes.fromhex("48034710" "6448030425" "00000000" "c3"))
+
+
+@dataclass(frozen=True)
+class DarwinTarget:
+    """What the layer does for one architecture: its shims, the edge kind of their calls
+    (aarch64 Branch26PCRel; x86-64 BranchPCRel32, S + A - (P + 4), a call's rel32) and how
+    it names edge kinds; the Darwin names it refuses; whether it defines its own
+    ``__stack_chk_guard`` (x86-64 glibc exports none); the thread-local getter's code."""
+
+    shims: Callable[[], Iterator[tuple[str, _Shim]]]
+    branch_kind: int
+    edge_kind_name: Callable[[int], str]
+    refused: frozenset[str]
+    own_stack_guard: bool
+    tlv_getter: Callable[[int], bytes]
+
+
+# Per target (jitlink.target.Arch's values).
+TARGETS: dict[str, DarwinTarget] = {
+    "aarch64": DarwinTarget(_arm64_shims, aarch64.EdgeKind.Branch26PCRel,
+                            aarch64.edge_kind_name, ARM64_VARIADIC_UNSUPPORTED | LAYOUT_DIFFERS,
+                            False, _arm64_tlv_getter),
+    "x86_64": DarwinTarget(_x86_64_shims, x86_64.EdgeKind.BranchPCRel32,
+                           x86_64.edge_kind_name, LAYOUT_DIFFERS, True, _x86_64_tlv_getter),
+}
 
 
 def shim_names(arch: str) -> frozenset[str]:
     """The Darwin C names ``arch``'s layer answers with a shim (its own definition)."""
-    names = {name for name, _ in _shims(arch)}
-    if arch == "x86_64":
+    target = TARGETS[arch]
+    names = {name for name, _ in target.shims()}
+    if target.own_stack_guard:
         names.add("__stack_chk_guard")
     return frozenset(names)
 
@@ -268,24 +312,21 @@ def shim_graphs(arch: str, canary: Callable[[], bytes] | None = None) -> Iterato
     defining ``SHIM_PREFIX`` + the Darwin C name, its calls external references to glibc's
     names (resolved in the runtime's namespace). x86-64 also gets ``__stack_chk_guard``:
     8 bytes of ``canary()`` (default: random, low byte zero as glibc's)."""
-    edge_kind: int
-    if arch == "aarch64":
-        edge_kind, addend, name_of = aarch64.EdgeKind.Branch26PCRel, 0, aarch64.edge_kind_name
-    else:
-        # BranchPCRel32: S + A - (P + 4), the rel32 of a call/jmp.
-        edge_kind, addend, name_of = x86_64.EdgeKind.BranchPCRel32, 0, x86_64.edge_kind_name
-    for name, shim in _shims(arch):
-        graph = LinkGraph(f"<darwin layer: {name}>", arch, edge_kind_name=name_of)
+    target = TARGETS[arch]
+    for name, shim in target.shims():
+        graph = LinkGraph(f"<darwin layer: {name}>", arch,
+                          edge_kind_name=target.edge_kind_name)
         text = graph.create_section(".text", MemProt.READ | MemProt.EXEC)
         block = graph.create_content_block(text, shim.code, alignment=16)
         graph.add_defined_symbol(block, 0, SHIM_PREFIX + name, len(shim.code), Linkage.STRONG,
                                  Scope.DEFAULT, callable=True, live=True)
         if shim.branch is not None and shim.target is not None:
-            block.add_edge(edge_kind, shim.branch, graph.add_external_symbol(shim.target),
-                           addend)
+            block.add_edge(target.branch_kind, shim.branch,
+                           graph.add_external_symbol(shim.target), 0)
         yield graph
-    if arch == "x86_64":
-        graph = LinkGraph("<darwin layer: __stack_chk_guard>", arch, edge_kind_name=name_of)
+    if target.own_stack_guard:
+        graph = LinkGraph("<darwin layer: __stack_chk_guard>", arch,
+                          edge_kind_name=target.edge_kind_name)
         data = graph.create_section(".rodata", MemProt.READ)
         value = (canary or (lambda: b"\0" + os.urandom(7)))()
         block = graph.create_content_block(data, value, alignment=8)
@@ -297,14 +338,15 @@ def shim_graphs(arch: str, canary: Callable[[], bytes] | None = None) -> Iterato
 def glibc_name(arch: str, name: str) -> str | None:
     """Where the Darwin C name ``name`` (the Mach-O symbol without its ``_``) binds in
     glibc's namespace: a shim's name, glibc's own name for it, or None when the layer
-    refuses it (an arm64 variadic function without a shim). A ``$`` variant suffix
-    (``fopen$DARWIN_EXTSN``, ``fputs$UNIX2003``) selects the same glibc function."""
+    refuses it (an arm64 variadic function without a shim, a function whose structures
+    differ). A ``$`` variant suffix (``fopen$DARWIN_EXTSN``, ``fputs$UNIX2003``) selects
+    the same glibc function."""
     base, _, variant = name.partition("$")
     if variant and variant not in ("DARWIN_EXTSN", "UNIX2003", "NOCANCEL"):
         return None  # e.g. stat$INODE64: Darwin's struct layout, not glibc's
     if base in shim_names(arch):
         return SHIM_PREFIX + base
-    if arch == "aarch64" and base in ARM64_VARIADIC_UNSUPPORTED or base in LAYOUT_DIFFERS:
+    if base in TARGETS[arch].refused:
         return None
     return ALIASES.get(base, base)
 
@@ -321,15 +363,4 @@ TLV_TABLE_CAPACITY = 256
 def tlv_getter(arch: str, table: int) -> bytes:
     """The getter's code for ``arch``, reading the table of TP offsets at ``table`` (below
     2 GiB): TP + table[descriptor.module] + descriptor.offset."""
-    if arch == "aarch64":
-        return _words(0xF9400410,   # ldr x16, [x0, #8]        module id
-                      0x580000F1,   # ldr x17, =table          (the literal below)
-                      0xF8707A31,   # ldr x17, [x17, x16, lsl #3]
-                      0xF9400810,   # ldr x16, [x0, #16]       offset in the module
-                      0x8B110210,   # add x16, x16, x17
-                      0xD53BD040,   # mrs x0, tpidr_el0
-                      0x8B100000,   # add x0, x0, x16
-                      A64_RET) + struct.pack("<Q", table)
-    # mov 8(%rdi),%rax; mov table(,%rax,8),%rax; add 16(%rdi),%rax; add %fs:0,%rax; ret
-    return (bytes.fromhex("488b4708" "488b04c5") + struct.pack("<I", table) +
-            bytes.fromhex("48034710" "6448030425" "00000000" "c3"))
+    return TARGETS[arch].tlv_getter(table)

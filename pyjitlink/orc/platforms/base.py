@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from enum import StrEnum
 from typing import NamedTuple
 
 from pyjitlink.jitlink.graph import LinkGraph
+from pyjitlink.jitlink.target import ObjectFormat
 
 # Priority of an initializer without one (ld's default script and LLVM's ELFNixPlatform).
 DEFAULT_PRIORITY = 65535
 
 
-class InitFiniSection(NamedTuple):
-    """How a section's function pointers run: ``kind`` is "preinit", "init" or "fini";
-    lower ``priority`` runs first; ``reverse``: the section's entries run last-to-first."""
+class InitFiniKind(StrEnum):
+    """When a section's function pointers run: before the initializers (``.preinit_array``),
+    as initializers, or as finalizers."""
 
-    kind: str
+    PREINIT = "preinit"
+    INIT = "init"
+    FINI = "fini"
+
+
+class InitFiniSection(NamedTuple):
+    """How a section's function pointers run: ``kind`` is an InitFiniKind; lower
+    ``priority`` runs first; ``reverse``: the section's entries run last-to-first."""
+
+    kind: InitFiniKind
     priority: int
     reverse: bool
 
@@ -30,10 +41,15 @@ class Platform:
     """
 
     name = "platform"
-    object_format = ""
+    object_format: ObjectFormat | None = None
     global_prefix = ""
     default_entry = "main"
     executor_abi = "linux"
+
+    def matches_triple(self, components: list[str]) -> bool:
+        """True if an LLVM target triple's vendor/OS/environment ``components`` (lower case)
+        name this platform; the ELFNix platform is the default and matches none."""
+        return False
 
     def mangle(self, name: str) -> str:
         """The object-level name of the C name ``name`` ("printf" -> "_printf" on Mach-O)."""

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from pyjitlink.orc.platforms.base import DEFAULT_PRIORITY, InitFiniSection, Platform
+from pyjitlink.jitlink.target import ObjectFormat
+from pyjitlink.orc.platforms.base import (
+    DEFAULT_PRIORITY,
+    InitFiniKind,
+    InitFiniSection,
+    Platform,
+)
 
 # (prefix, kind, reversed). ld's default script orders ``.init_array.NNNNN`` and
 # ``.ctors.NNNNN`` by priority (SORT_BY_INIT_PRIORITY; a ``.ctors.N`` priority is 65535 - N),
 # then the plain sections, in input order; ``.ctors``/``.dtors`` entries run last-to-first.
-_INIT_FINI = ((".preinit_array", "preinit", False), (".init_array", "init", False),
-              (".ctors", "init", True), (".fini_array", "fini", False),
-              (".dtors", "fini", True))
+_INIT_FINI = ((".preinit_array", InitFiniKind.PREINIT, False),
+              (".init_array", InitFiniKind.INIT, False), (".ctors", InitFiniKind.INIT, True),
+              (".fini_array", InitFiniKind.FINI, False), (".dtors", InitFiniKind.FINI, True))
 
 
 class ELFNixPlatform(Platform):
     """ELF objects: C names as they are, ``main``, ``.init_array``/``.ctors`` families."""
 
     name = "ELFNix"
-    object_format = "elf"
+    object_format = ObjectFormat.ELF
     global_prefix = ""
     default_entry = "main"
     executor_abi = "linux"

@@ -17,6 +17,7 @@ from pyjitlink.jitlink.memory import FinalizedAlloc
 from pyjitlink.jitlink.passes import PassConfiguration
 from pyjitlink.orc.materialization import MaterializationResponsibility
 from pyjitlink.orc.platforms import platform_for_graph
+from pyjitlink.orc.platforms.base import InitFiniKind
 from pyjitlink.orc.resources import ResourceTracker
 
 
@@ -25,8 +26,8 @@ class InitFiniPlugin:
 
     def __init__(self) -> None:
         # kind -> [(priority, input order, index, address, tracker id)]
-        self.entries: dict[str, list[tuple[int, int, int, int, int]]] = {
-            "preinit": [], "init": [], "fini": []}
+        self.entries: dict[InitFiniKind, list[tuple[int, int, int, int, int]]] = {
+            kind: [] for kind in InitFiniKind}
         self.input_order: dict[str, int] = {}
         self.armed: set[int] = set()  # ids of fini entries whose initializers have run
         self._lock = threading.Lock()
@@ -75,14 +76,15 @@ class InitFiniPlugin:
     def arm_finalizers(self) -> None:
         """The initializers collected so far have run: their graphs' finalizers may run."""
         with self._lock:
-            self.armed.update(id(e) for e in self.entries["fini"])
+            self.armed.update(id(e) for e in self.entries[InitFiniKind.FINI])
 
-    def take(self, kind: str, tracker: ResourceTracker | None = None,
+    def take(self, kind: InitFiniKind | str, tracker: ResourceTracker | None = None,
              armed_only: bool = False) -> list[int]:
         """Addresses of the ``kind`` functions collected so far (of ``tracker``'s code, or
         all; with ``armed_only``, only finalizers whose initializers ran), in run order;
         forgets them."""
         with self._lock:
+            kind = InitFiniKind(kind)
             entries = self.entries[kind]
 
             def wanted(e: tuple[int, int, int, int, int]) -> bool:
@@ -93,6 +95,6 @@ class InitFiniPlugin:
             self.entries[kind] = [e for e in entries if not wanted(e)]
             self.armed.difference_update(id(e) for e in taken)
         addresses = [address for _, _, _, address, _ in sorted(taken)]
-        if kind == "fini":
+        if kind is InitFiniKind.FINI:
             addresses.reverse()
         return addresses

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pyjitlink.arch import aarch64, x86_64
+from pyjitlink.arch import ARCHITECTURES
 from pyjitlink.formats.macho import MACHO_FINI_SUFFIX, MACHO_INIT_SUFFIX
 from pyjitlink.jitlink.graph import Edge, LinkGraph, Scope
-from pyjitlink.orc.platforms.base import DEFAULT_PRIORITY, InitFiniSection, Platform
+from pyjitlink.jitlink.target import ObjectFormat
+from pyjitlink.orc.platforms.base import (
+    DEFAULT_PRIORITY,
+    InitFiniKind,
+    InitFiniSection,
+    Platform,
+)
 
 THREAD_VARS_SECTION = "__DATA,__thread_vars"
 TLV_BOOTSTRAP = "__tlv_bootstrap"  # what a descriptor's getter names (C: _tlv_bootstrap)
 TLV_DESCRIPTOR_SIZE = 24  # <mach-o/loader.h> struct tlv_descriptor: thunk, key, offset
-# Per architecture, the edge kinds of a tls_index's two words: module id, offset in it.
-_TLS_INDEX_KINDS: dict[str, tuple[int, int]] = {
-    "x86_64": (x86_64.EdgeKind.DTPMod64, x86_64.EdgeKind.DTPOff64),
-    "aarch64": (aarch64.EdgeKind.DTPMod64, aarch64.EdgeKind.DTPRel64),
-}
 
 
 class MachOPlatform(Platform):
@@ -24,18 +25,23 @@ class MachOPlatform(Platform):
     ``__mod_init_func`` sections, and an emulated C library follows Darwin's conventions."""
 
     name = "MachO"
-    object_format = "macho"
+    object_format = ObjectFormat.MACHO
     global_prefix = "_"
     default_entry = "_main"
     executor_abi = "darwin"
+
+    def matches_triple(self, components: list[str]) -> bool:
+        # LLVM's Triple::isOSDarwin, and the "apple" vendor.
+        return any(c.startswith(("darwin", "macos", "ios", "tvos", "watchos")) or c == "apple"
+                   for c in components)
 
     def init_fini_section(self, section: str) -> InitFiniSection | None:
         # dyld runs them in section order, input after input; the compiler has sorted a
         # file's constructors by priority, and no priority crosses files.
         if section.endswith(MACHO_INIT_SUFFIX):
-            return InitFiniSection("init", DEFAULT_PRIORITY, False)
+            return InitFiniSection(InitFiniKind.INIT, DEFAULT_PRIORITY, False)
         if section.endswith(MACHO_FINI_SUFFIX):
-            return InitFiniSection("fini", DEFAULT_PRIORITY, False)
+            return InitFiniSection(InitFiniKind.FINI, DEFAULT_PRIORITY, False)
         return None
 
     def prepare_thread_locals(self, graph: LinkGraph, getter: Callable[[], int]) -> None:
@@ -48,7 +54,8 @@ class MachOPlatform(Platform):
         section = graph.sections.get(THREAD_VARS_SECTION)
         if section is None:
             return
-        module_kind, offset_kind = _TLS_INDEX_KINDS[graph.arch]
+        arch = ARCHITECTURES[graph.arch]
+        module_kind, offset_kind = arch.tls_module_kind, arch.tls_offset_kind
         bootstrap = graph.external_symbols.pop(TLV_BOOTSTRAP, None)
         thunk = graph.add_absolute_symbol(None, getter(), scope=Scope.LOCAL, live=True)
         start = min((b.address for b in section.blocks), default=0)

@@ -17,17 +17,15 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-from pyjitlink.arch import aarch64, x86_64
+from pyjitlink.arch import ARCHITECTURES
 from pyjitlink.errors import JITLinkError
 from pyjitlink.executors.base import TLSModule, TLSService
 from pyjitlink.executors.static_tls import StaticTLSLayout
 from pyjitlink.jitlink.graph import (
     Block,
-    Edge,
     GenericEdgeKind,
     Linkage,
     LinkGraph,
@@ -41,9 +39,6 @@ from pyjitlink.orc.materialization import MaterializationResponsibility
 from pyjitlink.orc.platforms import platform_for_graph
 from pyjitlink.orc.resources import ResourceTracker
 
-# Each architecture's apply_fixup, to relocate a TLS image before its module is made.
-_FIXUPS: dict[str, Callable[[LinkGraph, Block, Edge], None]] = {
-    "x86_64": x86_64.apply_fixup, "aarch64": aarch64.apply_fixup}
 TLS_MODULE_BASE = "_TLS_MODULE_BASE_"
 
 __all__ = ["StaticTLSLayout", "TLSPlugin", "TLSService"]
@@ -145,7 +140,7 @@ class TLSPlugin:
                 image_end = offset
         size = offset
         image = bytearray(image_end)
-        fixup = _FIXUPS[graph.arch]
+        fixup = ARCHITECTURES[graph.arch].apply_fixup
         for block, place in zip(blocks, places):
             if block.is_zero_fill:
                 continue

@@ -23,6 +23,7 @@ from pyjitlink.formats.elf_debug import (
     relocate_debug_object,
 )
 from pyjitlink.jitlink.graph import LinkGraph, MemProt
+from pyjitlink.jitlink.target import ObjectFormat
 
 if TYPE_CHECKING:
     from pyjitlink.executors.gdb_jit import GDBJITInterface
@@ -46,7 +47,7 @@ class DebugObjectPlugin:
 
     def modify_pass_config(self, mr, graph: LinkGraph, config) -> None:  # type: ignore[no-untyped-def]
         data = graph.target_data.get(OBJECT_BYTES)
-        if graph.object_format != "elf" or not isinstance(data, bytes):
+        if graph.object_format is not ObjectFormat.ELF or not isinstance(data, bytes):
             return
         if self.gdb is None and not has_debug_info(data):
             return

@@ -1,0 +1,52 @@
+"""The registries that replace string dispatch agree with each other: every architecture
+and object format has its descriptors, and the tool's -triple parsing is derived from them."""
+
+from __future__ import annotations
+
+import pytest
+
+from pyjitlink.arch import ARCHITECTURES, architecture
+from pyjitlink.formats import FORMATS, LINKERS, TARGETS
+from pyjitlink.jitlink.graph import LinkGraph
+from pyjitlink.jitlink.target import Arch, ObjectFormat
+from pyjitlink.jitlink.unwind import ARCH_REGISTERS
+from pyjitlink.orc.platforms import PLATFORMS, platform_for_format, platform_for_graph
+from pyjitlink.tool.driver import parse_triple
+
+
+def test_every_architecture_and_format_is_described() -> None:
+    assert set(ARCHITECTURES) == set(Arch) == set(ARCH_REGISTERS)
+    assert set(FORMATS) == set(ObjectFormat) == set(PLATFORMS)
+    assert {(t.object_format, t.arch) for t in TARGETS.values()} == {
+        (f, a) for f in ObjectFormat for a in Arch}
+    for (fmt, machine), target in TARGETS.items():
+        assert (target.object_format, target.machine) == (fmt, machine)
+        assert LINKERS[(fmt, target.arch)] is target.link
+    for platform in PLATFORMS.values():
+        assert PLATFORMS[platform.object_format] is platform
+
+
+def test_spellings_convert_to_members() -> None:
+    graph = LinkGraph("x.o", "aarch64", object_format="macho")
+    assert graph.arch is Arch.AARCH64 and graph.object_format is ObjectFormat.MACHO
+    assert platform_for_graph(graph) is platform_for_format("macho")
+    assert architecture("x86_64") is ARCHITECTURES[Arch.X86_64]
+    with pytest.raises(KeyError):
+        architecture("riscv64")
+    with pytest.raises(KeyError):
+        platform_for_format("coff")
+    with pytest.raises(ValueError):
+        LinkGraph("x.o", "riscv64")
+
+
+@pytest.mark.parametrize("triple, expected", [
+    ("x86_64-unknown-linux-gnu", (Arch.X86_64, ObjectFormat.ELF)),
+    ("amd64-pc-linux", (Arch.X86_64, ObjectFormat.ELF)),
+    ("aarch64-linux-gnu", (Arch.AARCH64, ObjectFormat.ELF)),
+    ("arm64-apple-darwin", (Arch.AARCH64, ObjectFormat.MACHO)),
+    ("x86_64h-apple-macosx14", (Arch.X86_64, ObjectFormat.MACHO)),
+    ("aarch64-unknown-ios17", (Arch.AARCH64, ObjectFormat.MACHO)),
+])
+def test_triples_choose_architecture_and_platform(triple: str,
+                                                  expected: tuple[Arch, ObjectFormat]) -> None:
+    assert parse_triple(triple) == expected
