@@ -56,9 +56,12 @@ from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags, SymbolState
 
 if TYPE_CHECKING:
     from pyjitlink.executors.emulated import EmulatedExecutor
+    from pyjitlink.executors.linux.runtime import TargetRuntime
     from pyjitlink.executors.native import NativeExecutor
 
 PROCESS_SYMBOLS_JD = "Process"
+# -libc=target with Mach-O: the JITDylib of glibc's namespace (orc/platforms/darwin_libc.py).
+TARGET_RUNTIME_JD = "<target C runtime>"
 
 # The architecture spellings of LLVM target triples (Triple.cpp's parseArch) for the two
 # architectures pyjitlink links; "x86-64" (llc's -march name) and "arm64e" (pointer
@@ -184,6 +187,10 @@ class LLJIT:
             memory_manager = self.executor.memory_manager
         self._emulator = emulator  # its calling convention follows the objects' format
         self.layer = ObjectLinkingLayer(self.es, memory_manager)
+        self._entry = entry
+        self._runtime: TargetRuntime | None = None  # -libc=target's, found, not yet joined
+        # Mach-O under -libc=target: glibc's own JITDylib (Process re-exports from it).
+        self._runtime_jd: JITDylib | None = None
         self.init_fini = InitFiniPlugin()
         self.layer.add_plugin(self.init_fini)
         # Thread-local storage: the executor's TLS modules, or a static layout with none.
@@ -287,20 +294,48 @@ class LLJIT:
             pass
 
     def _add_target_runtime(self, arch: str, sysroot: str | None) -> None:
-        """-libc=target: the static-link symbols in Process, the runtime's archives (libc.a,
-        libgcc.a, libgcc_eh.a) as its generators, and crt1.o (``_start``) in main."""
+        """-libc=target: find the target's C runtime (RuntimeNotFound now, not at the first
+        input); it joins the session once the object format is known
+        (``_install_target_runtime``)."""
         from pyjitlink.executors.linux.runtime import find_runtime
 
-        runtime = find_runtime(arch, sysroot, host_arch())
+        self._runtime = runtime = find_runtime(arch, sysroot, host_arch())
         self._sysroot = sysroot
         self._runtime_archives = {os.path.realpath(p) for p in runtime.archives}
-        assert self.executor is not None
+        if self.object_format is not None:
+            self._install_target_runtime()
+
+    def _install_target_runtime(self) -> None:
+        """The static-link symbols, the runtime's archives (libc.a, libgcc.a, libgcc_eh.a)
+        as generators, and crt1.o (``_start``). ELF: in Process and main, one namespace as
+        in a static link. Mach-O: in a JITDylib of their own, with the Darwin layer's shims;
+        Process re-exports glibc's names under Darwin's (orc/platforms/darwin_libc.py)."""
+        runtime, self._runtime = self._runtime, None  # joins once
+        assert runtime is not None and self.executor is not None
         process = self.executor.services().static_process
         assert process is not None  # -libc=target's executor is a static process
-        self.process_jd.define_absolute(
-            {name: (address, SymbolFlags.EXPORTED)
-             for name, address in process.static_symbols.items()},
-            "<static link>")
+        static_symbols = {name: (address, SymbolFlags.EXPORTED)
+                          for name, address in process.static_symbols.items()}
+        if self.object_format == ObjectFormat.MACHO:
+            from pyjitlink.executors.darwin.libc_layer import shim_graphs
+            from pyjitlink.orc.platforms.darwin_libc import DarwinLibcGenerator
+            from pyjitlink.orc.reexports import ReexportsMaterializationUnit
+
+            glibc = self._runtime_jd = self.es.create_jit_dylib(TARGET_RUNTIME_JD)
+            glibc.define_absolute(static_symbols, "<static link>")
+            for path in runtime.archives:
+                self.add_archive(glibc, path)
+            self.add_object_file(glibc, runtime.crt1)
+            for graph in shim_graphs(self.target_arch):
+                self.layer.add(glibc, graph)
+            # crt1.o's _start calls main: the Mach-O entry point (LLJIT's default entry,
+            # "main", is the ELF spelling of Mach-O's "_main").
+            entry = "_main" if self._entry == "main" else self._entry
+            glibc.define(ReexportsMaterializationUnit(self.main_jd, {"main": entry}))
+            self.process_jd.add_generator(DarwinLibcGenerator(self.target_arch, glibc))
+            self.process_jd.set_link_order([(glibc, JITDylibLookupFlags.MATCH_ALL_SYMBOLS)])
+            return
+        self.process_jd.define_absolute(static_symbols, "<static link>")
         for path in runtime.archives:
             self.add_archive(self.process_jd, path)
         self.add_object_file(self.main_jd, runtime.crt1)
@@ -435,7 +470,8 @@ class LLJIT:
         MalformedObject, UnsupportedObject (another architecture or format than the
         session's), DuplicateDefinition."""
         obj = as_object(data, name).thin_object(self.target_arch)
-        self.note_object_format(obj, name)
+        if jd is not self._runtime_jd:  # glibc's ELF objects under a Mach-O program
+            self.note_object_format(obj, name)
         graph = obj.build_graph()
         self._adapt_graph(graph, name)
         if hidden:
@@ -467,9 +503,6 @@ class LLJIT:
                                     f"chooses the architecture)", name)
         if self.object_format is None:
             self.set_object_format(kind)
-        elif kind != self.object_format and getattr(self, "target_libc", False):
-            raise UnsupportedObject("-libc=target runs ELF objects only (the target's C "
-                                    "runtime is glibc)", name)
         elif kind != self.object_format:
             raise UnsupportedObject(f"cannot mix {kind.display_name} and "
                                     f"{ObjectFormat(self.object_format).display_name} "
@@ -479,17 +512,16 @@ class LLJIT:
         """Fix the session's object format, ``"elf"`` or ``"macho"``
         (from its first object, or the tool's ``-triple``): its platform (ELFNixPlatform,
         MachOPlatform) then decides C symbol mangling (Mach-O's leading ``_``), initializer
-        sections and, emulated, the calling convention of host calls. ExecutionError for
-        Mach-O with ``libc="target"``."""
-        if kind != ObjectFormat.ELF and getattr(self, "target_libc", False):
-            raise ExecutionError(f"-libc=target runs ELF objects only, not {kind}",
-                                 "-libc=target")
+        sections and, emulated, the calling convention of host calls; with
+        ``libc="target"``, how the target's C runtime joins (``_install_target_runtime``)."""
         self.object_format = kind
         self.platform = platform = platform_for_format(kind)
         if self.host_symbols is not None:
             self.host_symbols.platform = platform
         if self._emulator is not None:
             self._emulator.set_platform(platform.executor_abi)
+        if getattr(self, "_runtime", None) is not None:
+            self._install_target_runtime()
 
     @property
     def lazy_manager(self) -> LazyReexportsManager:
@@ -521,7 +553,8 @@ class LLJIT:
         (an object with static initializers or exported data). Errors as ``add_object``;
         ExecutionError without an executor."""
         obj = as_object(data, name).thin_object(self.target_arch)
-        self.note_object_format(obj, name)
+        if jd is not self._runtime_jd:  # glibc's ELF objects under a Mach-O program
+            self.note_object_format(obj, name)
         entries = lazy_entries_from_interface(obj.interface)
         if entries is None:
             self.add_object(jd, obj, name, tracker)
@@ -802,7 +835,7 @@ class LLJIT:
         if self.target_libc:
             # glibc's start-up runs the initializers (its __init_array_start table) and
             # main; exit runs the finalizers.
-            start = self.lookup("_start", self.main_jd)
+            start = self.lookup("_start", self._runtime_jd or self.main_jd)
             self.link_initializers()
             take = self.init_fini.take
             process = executor.services().static_process

@@ -278,7 +278,7 @@ def test_dash_l_finds_the_targets_static_libraries() -> None:
 
 def test_target_libc_is_an_emulated_elf_process(tmp_path: Path) -> None:
     """-libc=target emulates even host-architecture objects (no -emulate needed), and
-    refuses Mach-O objects in one line."""
+    runs Mach-O objects through the Darwin layer."""
     from pyjitlink.executors.linux.process import LinuxProcessExecutor
     from pyjitlink.tool.driver import Options, build_session
 
@@ -290,7 +290,9 @@ def test_target_libc_is_an_emulated_elf_process(tmp_path: Path) -> None:
     session = build_session([("input", str(tmp_path / "m.o"))], Options(libc="target"))
     assert isinstance(session.executor, LinuxProcessExecutor)
     assert session.executor.arch == "x86_64"
+    # Mach-O objects join the same process, on the same glibc (tests/executors/
+    # test_darwin_layer.py); ELF and Mach-O still do not mix in one run.
     directory = TESTDATA / "calc"
-    out, err, code = _run(_pyjitlink("macho-a64-O2/main.o"), directory)
-    assert (out, err, code) == ("", "pyjitlink: error: macho-a64-O2/main.o: -libc=target runs "
-                                    "ELF objects only (the target's C runtime is glibc)\n", 1)
+    out, err, code = _run(_pyjitlink("macho-a64-O2/main.o", "a64-O2-pie/env.o"), directory)
+    assert (out, err, code) == ("", "pyjitlink: error: a64-O2-pie/env.o: cannot mix ELF and "
+                                    "Mach-O objects in one session\n", 1)

@@ -106,3 +106,12 @@ MACHO_X86_64_CASES = [c for c in MACHO_CASES
 def test_macho_x86_64_program_under_emulate(prog: str, flavour: str, run: str,
                                              args: str) -> None:
     _run_and_compare(prog, flavour, run, args, "-emulate")
+
+
+# Every Mach-O flavour under -libc=target: the program runs on the target's own glibc
+# (arm64 emulated on the cross sysroot's, x86-64 on the host's static glibc) through the
+# Darwin layer (executors/darwin/libc_layer.py), with the gcc-linked build's output.
+@pytest.mark.parametrize("prog,flavour,run,args", MACHO_CASES, ids=_ids(MACHO_CASES))
+def test_macho_program_on_the_target_libc(prog: str, flavour: str, run: str,
+                                          args: str) -> None:
+    _run_and_compare(prog, flavour, run, args, "-libc=target")

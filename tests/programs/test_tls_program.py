@@ -277,13 +277,16 @@ def main_thread_reference(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.mark.parametrize("opt", ["-O0", "-O2"])
 @pytest.mark.parametrize("target,run", [("x86_64", "native"), ("x86_64", "emulate"),
-                                        ("arm64", "emulated")])
+                                        ("arm64", "emulated"), ("x86_64", "target"),
+                                        ("arm64", "target")])
 def test_macho_thread_local_variables(tmp_path: Path, main_thread_reference: str,
                                       target: str, run: str, opt: str) -> None:
     """Mach-O TLV descriptors (__thread_vars) and their getter: x86-64 natively (glibc TLS
-    modules) and under -emulate, arm64 emulated, as the ELF program's main thread."""
+    modules) and under -emulate, arm64 emulated, as the ELF program's main thread; under
+    -libc=target in glibc's static TLS (the Darwin layer's getter)."""
     objects = _clang_macho(target, [opt, "-DMAIN_THREAD_ONLY"], SOURCES, tmp_path)
-    ours = _pyjitlink(*(["-emulate"] if run == "emulate" else []), *objects)
+    options = {"emulate": ["-emulate"], "target": ["-libc=target"]}.get(run, [])
+    ours = _pyjitlink(*options, *objects)
     assert (ours.stdout, ours.stderr, ours.returncode) == (main_thread_reference, "", 0)
 
 
@@ -312,17 +315,21 @@ int main(void) {
 """
 
 
-def test_macho_thread_locals_per_thread_natively(tmp_path: Path) -> None:
+@pytest.mark.parametrize("target,run", [("x86_64", "native"), ("x86_64", "target"),
+                                        ("arm64", "target")])
+def test_macho_thread_locals_per_thread_natively(tmp_path: Path, target: str,
+                                                 run: str) -> None:
     """Each thread's getter call finds its own copy (the output of the same C linked by gcc
-    as ELF)."""
+    as ELF): natively, and under -libc=target with glibc's pthreads in the emulated process
+    (the Darwin layer's getter reads each thread's thread pointer)."""
     source = tmp_path / "threads.c"
     source.write_text(MACHO_THREADS)
     exe = tmp_path / "threads"
     subprocess.run([_tool("gcc"), "-O2", "-pthread", str(source), "-o", str(exe)], check=True)
     expected = subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout
     assert "thread 3: 300501" in expected
-    objects = _clang_macho("x86_64", ["-O2"], [source], tmp_path)
-    ours = _pyjitlink(*objects)
+    objects = _clang_macho(target, ["-O2"], [source], tmp_path)
+    ours = _pyjitlink(*(["-libc=target"] if run == "target" else []), *objects)
     assert (ours.stdout, ours.stderr, ours.returncode) == (expected, "", 0)
 
 

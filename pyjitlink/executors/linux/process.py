@@ -26,6 +26,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from pyjitlink.errors import ExecutionError, JITLinkError
+from pyjitlink.executors.darwin.libc_layer import tlv_getter
 from pyjitlink.executors.base import TLSModule
 from pyjitlink.executors.emulated import ARENA_BASE, ARENA_LIMIT, STACK_TOP, EmulatedExecutor
 from pyjitlink.executors.host_bridge import (
@@ -94,9 +95,11 @@ class LinuxTLS:
     sets the thread pointer itself."""
 
     def __init__(self, arch: str, resolver: int,
-                 offsets: Callable[[int, int], None] = lambda module, offset: None) -> None:
+                 offsets: Callable[[int, int], None] = lambda module, offset: None,
+                 tlv_getter: int = 0) -> None:
         self.layout = StaticTLSLayout(arch)
         self.offsets = offsets  # told each module's (id, thread-pointer offset)
+        self.tlv_getter = tlv_getter  # Mach-O's (executors/darwin/libc_layer.py), or 0
         if self.layout.variant == 1:
             self.layout.used = TLS_ALIGN  # roundup(TCB size 16, p_align)
         self.images: list[tuple[int, bytes]] = []  # (tp offset, image)
@@ -125,8 +128,8 @@ class LinuxTLS:
         return self.resolver, self.resolver
 
     def tlv_bootstrap(self) -> int:
-        """Mach-O's getter: none, since this process refuses Mach-O objects (0, unused)."""
-        return 0
+        """Mach-O's thread-local variable getter (executors/darwin/libc_layer.tlv_getter)."""
+        return self.tlv_getter
 
     def segment(self) -> tuple[bytes, int]:
         """The PT_TLS image (initialised bytes) and its memory size: variant I from offset
@@ -216,8 +219,13 @@ class LinuxProcessExecutor(EmulatedExecutor):
             "__stop___libc_freeres_ptrs": data + 0x1010,
             "__bss_start": BRK_BASE, "_etext": data, "etext": data, "__etext": data,
         }
-        self.tls = self.process_tls = LinuxTLS(arch, resolver, self._note_tls_offset)
         self.tls_offsets = data + 0x1800  # module id -> thread-pointer offset, 8 bytes each
+        # Mach-O thread-locals: a getter (executors/darwin/libc_layer.py) after the start
+        # trampoline, reading the same table of modules' offsets as __tls_get_addr's stub.
+        getter = tlv_getter(arch, self.tls_offsets)
+        self.memory.buffer[code + 0x100:code + 0x100 + len(getter)] = getter
+        self.tls = self.process_tls = LinuxTLS(arch, resolver, self._note_tls_offset,
+                                               code + 0x100)
         # General/local-dynamic TLS: __tls_get_addr references reach a stub of ours.
         stub = tls_get_addr.stub(arch, self.tls_offsets)
         self.memory.buffer[code + 64:code + 64 + len(stub)] = stub

@@ -1,0 +1,366 @@
+"""The Darwin layer onto glibc: how Mach-O programs run on the target's own C library
+(-libc=target), with one C library implementation (glibc's) and no call into Python.
+
+A Mach-O object names C functions as macOS's libSystem does. Most names are glibc's once
+the platform strips the leading ``_`` (``_printf`` -> ``printf``). The rest differ in name
+or in calling convention, and are answered here:
+
+* **names** (``ALIASES``): ``__error`` is ``__errno_location``; ``__stdinp``/``__stdoutp``/
+  ``__stderrp`` are glibc's ``stdin``/``stdout``/``stderr`` variables themselves (each a
+  ``FILE *``, the same type); ``__bzero`` is ``bzero``;
+* **shims** (small machine-code functions, each its own LinkGraph, ``shim_graphs``):
+  ``__assert_rtn(func, file, line, expr)`` -> ``__assert_fail(expr, file, line, func)``;
+  ``__chkstk_darwin`` (the stack probe: the emulated stack is mapped whole) a ``ret``;
+  ``__sincos_stret(x)`` / ``__sincosf_stret(x)`` call ``sincos``/``sincosf`` and return the
+  pair as Darwin's struct return does (x86-64: xmm0/xmm1, or both floats in xmm0; arm64:
+  d0/d1, s0/s1); x86-64's ``__stack_chk_guard`` is a canary variable (x86-64 glibc keeps
+  its own at %fs:0x28 and exports none; AArch64 glibc exports one, which it sets from
+  AT_RANDOM);
+* **arm64 variadic calls** (Apple's "Writing ARM64 code for Apple platforms"): Darwin
+  passes every anonymous argument of a variadic call on the stack, in 8-byte slots, and its
+  ``va_list`` is a plain pointer to them; AAPCS64 (glibc) passes them in registers and its
+  ``va_list`` is a struct {__stack, __gr_top, __vr_top, __gr_offs, __vr_offs}. ``va_arg``
+  with ``__gr_offs >= 0`` (or ``__vr_offs >= 0`` for floating point) reads from
+  ``__stack`` (AAPCS64, "The va_arg macro"), so a va_list {__stack = the Darwin arguments,
+  offsets 0} makes glibc read each anonymous argument from Darwin's slots. Each variadic
+  function becomes its ``v`` form: ``printf(fmt, ...)`` builds that va_list over the
+  caller's stack arguments and calls ``vprintf(fmt, &va)`` (a va_list, 32 bytes, is passed
+  by reference); ``vprintf(fmt, ap)`` from Darwin code wraps its pointer the same way.
+  ``open``/``openat``/``fcntl``/``ioctl`` take at most one anonymous integer: it moves
+  from the stack to its register. Variadic functions of neither kind (``execl``,
+  ``syscall``, ...) are refused for arm64 (``ARM64_VARIADIC_UNSUPPORTED``): they stay
+  undefined. x86-64 Darwin follows the System V ABI, as glibc: no variadic shim;
+* **open flags**: ``open``/``openat`` (both architectures) translate Darwin's ``O_*`` bits
+  (``O_CREAT`` 0x200, ``O_APPEND`` 0x8, ...) to Linux's (``OPEN_FLAG_BITS``);
+* **refused**: functions whose structures differ (``LAYOUT_DIFFERS``: ``stat``, ``readdir``,
+  ...; Darwin's ``struct stat`` and ``struct dirent`` are not glibc's) stay undefined.
+  Other constants are not translated (``errno`` values above 34, ``ioctl`` and ``fcntl``
+  requests, ``fcntl``'s ``O_*`` flags differ between Darwin and Linux).
+
+Shims are defined in glibc's namespace under ``SHIM_PREFIX`` + the C name
+(``__darwin$printf``), so no glibc name is shadowed; the session's ``Process`` JITDylib
+re-exports each under its Mach-O name (orc/platforms/darwin_libc.py).
+
+Why a layer onto glibc rather than a second C library: the target's glibc is already the
+one implementation whose behaviour the tests compare with (formatting, stdio buffering,
+libm's rounding, locale, malloc), it runs at emulation speed with no call into Python, and
+it serves ELF programs too; what Darwin's C library differs in is its names and arm64's
+variadic convention, a few dozen machine-code shims, not a C library's worth of code.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from pyjitlink.arch import aarch64, x86_64
+from pyjitlink.jitlink.graph import Linkage, LinkGraph, MemProt, Scope
+
+SHIM_PREFIX = "__darwin$"
+
+# Darwin C name -> glibc's name for the same object or function.
+ALIASES: dict[str, str] = {
+    "__error": "__errno_location",
+    "__stdinp": "stdin", "__stdoutp": "stdout", "__stderrp": "stderr",
+    "__bzero": "bzero",
+}
+
+# arm64: variadic C function -> (number of named arguments, glibc's va_list form).
+ARM64_VARIADIC: dict[str, tuple[int, str]] = {
+    "printf": (1, "vprintf"), "fprintf": (2, "vfprintf"), "sprintf": (2, "vsprintf"),
+    "snprintf": (3, "vsnprintf"), "dprintf": (2, "vdprintf"), "asprintf": (2, "vasprintf"),
+    "scanf": (1, "vscanf"), "fscanf": (2, "vfscanf"), "sscanf": (2, "vsscanf"),
+    "err": (2, "verr"), "errx": (2, "verrx"), "warn": (1, "vwarn"), "warnx": (1, "vwarnx"),
+    "syslog": (2, "vsyslog"),
+    "__sprintf_chk": (4, "__vsprintf_chk"), "__snprintf_chk": (5, "__vsnprintf_chk"),
+}
+# arm64: function taking a va_list -> the index of that argument.
+ARM64_VA_LIST: dict[str, int] = {
+    "vprintf": 1, "vfprintf": 2, "vsprintf": 2, "vsnprintf": 3, "vdprintf": 2,
+    "vasprintf": 2, "vscanf": 1, "vfscanf": 2, "vsscanf": 2, "verr": 2, "verrx": 2,
+    "vwarn": 1, "vwarnx": 1, "vsyslog": 2, "__vsprintf_chk": 4, "__vsnprintf_chk": 5,
+}
+# arm64: variadic function taking at most one anonymous integer -> its register.
+ARM64_ONE_ANONYMOUS: dict[str, int] = {"fcntl": 2, "ioctl": 2}
+# open/openat: the register of the flags (x86-64: esi/edx; arm64: w1/w2), whose Darwin
+# O_* bits the shim moves to Linux's; arm64 then moves the mode too, as ARM64_ONE_ANONYMOUS.
+OPEN_FLAGS_ARGUMENT: dict[str, int] = {"open": 1, "openat": 2}
+# (Darwin <sys/fcntl.h> bit, Linux bit) of each O_* flag both have, besides the access mode
+# (bits 0-1 on both). Linux's from asm-generic/fcntl.h, O_DIRECTORY and O_NOFOLLOW from
+# each architecture's asm/fcntl.h; O_SYNC is Linux's __O_SYNC | O_DSYNC.
+OPEN_FLAG_BITS: dict[str, tuple[tuple[int, int], ...]] = {
+    arch: ((2, 11), (3, 10), (7, 12), (7, 20), (9, 6), (10, 9), (11, 7), (17, 8), (22, 12),
+           (24, 19), *extra)
+    for arch, extra in (("x86_64", ((8, 17), (20, 16))), ("aarch64", ((8, 15), (20, 14))))}
+# arm64: glibc's other variadic functions: no shim, so no binding (a wrong one would read
+# its arguments from the wrong place).
+ARM64_VARIADIC_UNSUPPORTED = frozenset({
+    "execl", "execle", "execlp", "syscall", "prctl", "ptrace", "semctl", "ulimit",
+    "mq_open", "sem_open", "wprintf", "fwprintf", "swprintf", "wscanf", "fwscanf",
+    "swscanf", "error", "error_at_line", "strfmon", "makecontext"})
+# Functions whose structures Darwin lays out differently from glibc: bound to glibc's, they
+# would write past or misplace fields, so they stay undefined on both architectures.
+LAYOUT_DIFFERS = frozenset({"stat", "fstat", "lstat", "fstatat", "statfs", "fstatfs",
+                            "readdir", "readdir_r", "getdirentries", "glob", "globfree"})
+
+
+# ---------------------------------------------------------------- AArch64 encoders
+
+def _stp_sp(rt: int, rt2: int, offset: int) -> int:
+    """``stp Xrt, Xrt2, [sp, #offset]`` (signed offset, a multiple of 8)."""
+    return 0xA9000000 | ((offset // 8) & 0x7F) << 15 | rt2 << 10 | 31 << 5 | rt
+
+
+def _add_sp(rd: int, imm: int) -> int:
+    """``add Xrd, sp, #imm``."""
+    return 0x91000000 | imm << 10 | 31 << 5 | rd
+
+
+def _ldr_sp(rt: int) -> int:
+    """``ldr Xrt, [sp]``."""
+    return 0xF94003E0 | rt
+
+
+XZR, X9 = 31, 9
+A64_FRAME48 = 0xA9BD7BFD  # stp x29, x30, [sp, #-48]!
+A64_FRAME32 = 0xA9BE7BFD  # stp x29, x30, [sp, #-32]!
+A64_MOV_FP = 0x910003FD  # mov x29, sp
+A64_UNFRAME48 = 0xA8C37BFD  # ldp x29, x30, [sp], #48
+A64_UNFRAME32 = 0xA8C27BFD  # ldp x29, x30, [sp], #32
+A64_RET = 0xD65F03C0
+A64_BL, A64_B = 0x94000000, 0x14000000  # Branch26PCRel edges fill the offset
+
+
+def _words(*words: int) -> bytes:
+    return struct.pack(f"<{len(words)}I", *words)
+
+
+def arm64_variadic_shim(named: int) -> tuple[bytes, int]:
+    """A variadic function with ``named`` named arguments as its va_list form: the code and
+    the offset of its ``bl``. Frame: x29, x30, then the AAPCS64 va_list at sp+16
+    {__stack = the caller's stack arguments (sp+48), __gr_top, __vr_top (unused),
+    __gr_offs = __vr_offs = 0}; its address is the argument after the named ones."""
+    code = _words(A64_FRAME48, A64_MOV_FP,
+                  _add_sp(X9, 48),              # x9 = the anonymous arguments
+                  _stp_sp(X9, X9, 16),          # __stack, __gr_top
+                  _stp_sp(X9, XZR, 32),         # __vr_top; __gr_offs = __vr_offs = 0
+                  _add_sp(named, 16),           # x<named> = &va_list
+                  A64_BL, A64_UNFRAME48, A64_RET)
+    return code, 24
+
+
+def arm64_va_list_shim(index: int) -> tuple[bytes, int]:
+    """A function whose argument ``index`` is a Darwin va_list (a pointer to 8-byte slots)
+    as glibc's: the same va_list as ``arm64_variadic_shim``'s over that pointer; the code
+    and the offset of its ``bl``."""
+    code = _words(A64_FRAME48, A64_MOV_FP,
+                  _stp_sp(index, index, 16),    # __stack = ap, __gr_top
+                  _stp_sp(index, XZR, 32),      # __vr_top; offsets 0
+                  _add_sp(index, 16),           # x<index> = &va_list
+                  A64_BL, A64_UNFRAME48, A64_RET)
+    return code, 20
+
+
+def arm64_one_anonymous_shim(register: int) -> tuple[bytes, int]:
+    """``ldr x<register>, [sp]`` then a tail call (``b``, offset 4): the one anonymous
+    argument (a mode, an ioctl/fcntl argument) from Darwin's stack slot to its AAPCS64
+    register. Reading the slot when the caller passed none is harmless (the caller's
+    frame)."""
+    return _words(_ldr_sp(register), A64_B), 4
+
+
+def arm64_open_shim(flags: int, mode: int) -> tuple[bytes, int]:
+    """``open``/``openat`` for arm64: Darwin's O_* bits in w<flags> become Linux's (``and
+    w9, w<flags>, #3``, then per flag ``ubfx w10, w<flags>, #darwin, #1; orr w9, w9, w10,
+    lsl #linux``; ``mov w<flags>, w9``), the mode moves from the stack to x<mode>, then a
+    tail call; the code and the offset of its ``b``."""
+    words = [0x12000409 | flags << 5]
+    for darwin, linux in OPEN_FLAG_BITS["aarch64"]:
+        words += [0x53000000 | darwin << 16 | darwin << 10 | flags << 5 | 10,
+                  0x2A0A0129 | linux << 10]
+    words += [0x2A0903E0 | flags, _ldr_sp(mode), A64_B]
+    return _words(*words), 4 * (len(words) - 1)
+
+
+def x86_64_open_shim(flags: int) -> tuple[bytes, int]:
+    """``open``/``openat`` for x86-64 (System V on both sides: only the flags differ):
+    Darwin's O_* bits in esi (``flags`` 1) or edx (2) become Linux's in r11d (``mov
+    r11d, FLAGS; and $3, r11d``, per flag ``mov r10d, FLAGS; shr $darwin, r10d; and $1,
+    r10d; shl $linux, r10d; or r10d, r11d``), ``mov r11d, FLAGS``, ``jmp``; the code and
+    the offset of the jump's rel32. r10 and r11 are scratch; al (the vector register count
+    of a variadic call) is kept."""
+    source = {1: 0xF0, 2: 0xD0}[flags]  # ModRM of mov FLAGS, r8-r15 (reg field: esi, edx)
+    code = bytearray([0x41, 0x89, source | 3, 0x41, 0x83, 0xE3, 0x03])
+    for darwin, linux in OPEN_FLAG_BITS["x86_64"]:
+        code += bytes([0x41, 0x89, source | 2, 0x41, 0xC1, 0xEA, darwin, 0x41, 0x83, 0xE2,
+                       0x01, 0x41, 0xC1, 0xE2, linux, 0x45, 0x09, 0xD3])
+    code += bytes([0x44, 0x89, {1: 0xDE, 2: 0xDA}[flags], 0xE9, 0, 0, 0, 0])
+    return bytes(code), len(code) - 4
+
+
+# __sincos_stret(x): sincos(x, &s, &c) with s at sp+16, c at sp+24, then d0, d1.
+ARM64_SINCOS = (_words(A64_FRAME32, A64_MOV_FP, _add_sp(0, 16), _add_sp(1, 24), A64_BL,
+                       0x6D4107E0,  # ldp d0, d1, [sp, #16]
+                       A64_UNFRAME32, A64_RET), 16)
+# __sincosf_stret(x): sincosf(x, &s, &c) with s at sp+16, c at sp+20, then s0, s1.
+ARM64_SINCOSF = (_words(A64_FRAME32, A64_MOV_FP, _add_sp(0, 16), _add_sp(1, 20), A64_BL,
+                        0x2D4207E0,  # ldp s0, s1, [sp, #16]
+                        A64_UNFRAME32, A64_RET), 16)
+# __assert_rtn(func, file, line, expr) -> __assert_fail(expr, file, line, func): swap x0
+# and x3 (mov x9, x0; mov x0, x3; mov x3, x9), then b.
+ARM64_ASSERT_RTN = (_words(0xAA0003E9, 0xAA0303E0, 0xAA0903E3, A64_B), 12)
+
+# x86-64 (System V, as Darwin's): sub $24,%rsp (rsp 16-aligned at the call); s at (%rsp),
+# c at 8(%rsp); call; movsd (%rsp),%xmm0; movsd 8(%rsp),%xmm1; add $24,%rsp; ret.
+X86_64_SINCOS = (bytes.fromhex("4883ec18" "4889e7" "488d742408" "e800000000"
+                               "f20f100424" "f20f104c2408" "4883c418" "c3"), 13)
+# __sincosf_stret: struct {float, float} comes back in xmm0's low 8 bytes: movq (%rsp),%xmm0.
+X86_64_SINCOSF = (bytes.fromhex("4883ec18" "4889e7" "488d742404" "e800000000"
+                                "f30f7e0424" "4883c418" "c3"), 13)
+# __assert_rtn: xchg %rcx,%rdi; jmp __assert_fail.
+X86_64_ASSERT_RTN = (bytes.fromhex("4887f9" "e900000000"), 4)
+
+
+class _Shim:
+    """One shim: its code, and (offset of the branch, glibc function it calls) or None."""
+
+    def __init__(self, code: bytes, branch: int | None, target: str | None) -> None:
+        self.code = code
+        self.branch = branch
+        self.target = target
+
+
+def _arm64_shims() -> Iterator[tuple[str, _Shim]]:
+    yield "__chkstk_darwin", _Shim(_words(A64_RET), None, None)
+    yield "__sincos_stret", _Shim(*ARM64_SINCOS, "sincos")
+    yield "__sincosf_stret", _Shim(*ARM64_SINCOSF, "sincosf")
+    yield "__assert_rtn", _Shim(*ARM64_ASSERT_RTN, "__assert_fail")
+    for name, (named, vname) in ARM64_VARIADIC.items():
+        yield name, _Shim(*arm64_variadic_shim(named), vname)
+    for name, index in ARM64_VA_LIST.items():
+        yield name, _Shim(*arm64_va_list_shim(index), name)
+    for name, register in ARM64_ONE_ANONYMOUS.items():
+        yield name, _Shim(*arm64_one_anonymous_shim(register), name)
+    for name, flags in OPEN_FLAGS_ARGUMENT.items():
+        yield name, _Shim(*arm64_open_shim(flags, flags + 1), name)
+
+
+def _x86_64_shims() -> Iterator[tuple[str, _Shim]]:
+    for name, flags in OPEN_FLAGS_ARGUMENT.items():
+        yield name, _Shim(*x86_64_open_shim(flags), name)
+    yield "__chkstk_darwin", _Shim(b"\xc3", None, None)
+    yield "__sincos_stret", _Shim(*X86_64_SINCOS, "sincos")
+    yield "__sincosf_stret", _Shim(*X86_64_SINCOSF, "sincosf")
+    yield "__assert_rtn", _Shim(*X86_64_ASSERT_RTN, "__assert_fail")
+
+
+def _arm64_tlv_getter(table: int) -> bytes:
+    return _words(0xF9400410,   # ldr x16, [x0, #8]        module id
+                  0x580000F1,   # ldr x17, =table          (the literal below)
+                  0xF8707A31,   # ldr x17, [x17, x16, lsl #3]
+                  0xF9400810,   # ldr x16, [x0, #16]       offset in the module
+                  0x8B110210,   # add x16, x16, x17
+                  0xD53BD040,   # mrs x0, tpidr_el0
+                  0x8B100000,   # add x0, x0, x16
+                  A64_RET) + struct.pack("<Q", table)
+
+
+def _x86_64_tlv_getter(table: int) -> bytes:
+    # mov 8(%rdi),%rax; mov table(,%rax,8),%rax; add 16(%rdi),%rax; add %fs:0,%rax; ret
+    return (bytes.fromhex("488b4708" "488b04c5") + struct.pack("<I", table) +
+            bytes.fromhex("48034710" "6448030425" "00000000" "c3"))
+
+
+@dataclass(frozen=True)
+class DarwinTarget:
+    """What the layer does for one architecture: its shims, the edge kind of their calls
+    (aarch64 Branch26PCRel; x86-64 BranchPCRel32, S + A - (P + 4), a call's rel32) and how
+    it names edge kinds; the Darwin names it refuses; whether it defines its own
+    ``__stack_chk_guard`` (x86-64 glibc exports none); the thread-local getter's code."""
+
+    shims: Callable[[], Iterator[tuple[str, _Shim]]]
+    branch_kind: int
+    edge_kind_name: Callable[[int], str]
+    refused: frozenset[str]
+    own_stack_guard: bool
+    tlv_getter: Callable[[int], bytes]
+
+
+# Per target (jitlink.target.Arch's values).
+TARGETS: dict[str, DarwinTarget] = {
+    "aarch64": DarwinTarget(_arm64_shims, aarch64.EdgeKind.Branch26PCRel,
+                            aarch64.edge_kind_name, ARM64_VARIADIC_UNSUPPORTED | LAYOUT_DIFFERS,
+                            False, _arm64_tlv_getter),
+    "x86_64": DarwinTarget(_x86_64_shims, x86_64.EdgeKind.BranchPCRel32,
+                           x86_64.edge_kind_name, LAYOUT_DIFFERS, True, _x86_64_tlv_getter),
+}
+
+
+def shim_names(arch: str) -> frozenset[str]:
+    """The Darwin C names ``arch``'s layer answers with a shim (its own definition)."""
+    target = TARGETS[arch]
+    names = {name for name, _ in target.shims()}
+    if target.own_stack_guard:
+        names.add("__stack_chk_guard")
+    return frozenset(names)
+
+
+def shim_graphs(arch: str, canary: Callable[[], bytes] | None = None) -> Iterator[LinkGraph]:
+    """One small ELF-flavoured LinkGraph per shim of ``arch`` ("aarch64" or "x86_64"),
+    defining ``SHIM_PREFIX`` + the Darwin C name, its calls external references to glibc's
+    names (resolved in the runtime's namespace). x86-64 also gets ``__stack_chk_guard``:
+    8 bytes of ``canary()`` (default: random, low byte zero as glibc's)."""
+    target = TARGETS[arch]
+    for name, shim in target.shims():
+        graph = LinkGraph(f"<darwin layer: {name}>", arch,
+                          edge_kind_name=target.edge_kind_name)
+        text = graph.create_section(".text", MemProt.READ | MemProt.EXEC)
+        block = graph.create_content_block(text, shim.code, alignment=16)
+        graph.add_defined_symbol(block, 0, SHIM_PREFIX + name, len(shim.code), Linkage.STRONG,
+                                 Scope.DEFAULT, callable=True, live=True)
+        if shim.branch is not None and shim.target is not None:
+            block.add_edge(target.branch_kind, shim.branch,
+                           graph.add_external_symbol(shim.target), 0)
+        yield graph
+    if target.own_stack_guard:
+        graph = LinkGraph("<darwin layer: __stack_chk_guard>", arch,
+                          edge_kind_name=target.edge_kind_name)
+        data = graph.create_section(".rodata", MemProt.READ)
+        value = (canary or (lambda: b"\0" + os.urandom(7)))()
+        block = graph.create_content_block(data, value, alignment=8)
+        graph.add_defined_symbol(block, 0, SHIM_PREFIX + "__stack_chk_guard", 8,
+                                 Linkage.STRONG, Scope.DEFAULT, live=True)
+        yield graph
+
+
+def glibc_name(arch: str, name: str) -> str | None:
+    """Where the Darwin C name ``name`` (the Mach-O symbol without its ``_``) binds in
+    glibc's namespace: a shim's name, glibc's own name for it, or None when the layer
+    refuses it (an arm64 variadic function without a shim, a function whose structures
+    differ). A ``$`` variant suffix (``fopen$DARWIN_EXTSN``, ``fputs$UNIX2003``) selects
+    the same glibc function."""
+    base, _, variant = name.partition("$")
+    if variant and variant not in ("DARWIN_EXTSN", "UNIX2003", "NOCANCEL"):
+        return None  # e.g. stat$INODE64: Darwin's struct layout, not glibc's
+    if base in shim_names(arch):
+        return SHIM_PREFIX + base
+    if base in TARGETS[arch].refused:
+        return None
+    return ALIASES.get(base, base)
+
+
+# Mach-O thread-local variables in the emulated Linux process: every module sits in static
+# TLS (executors/linux/process.py's LinuxTLS), at an offset from the thread pointer that a
+# table, indexed by module id, holds (the one executors/linux/tls_get_addr.py's stub reads).
+# A descriptor {getter, module id, offset in module} (orc/platforms/macho.py) is called with
+# its address in x0 / rdi and returns the variable's address in this thread, clobbering
+# nothing else (x16, x17: AArch64's intra-procedure-call scratch, which no caller keeps live
+# across a call).
+
+
+def tlv_getter(arch: str, table: int) -> bytes:
+    """The getter's code for ``arch``, reading the table of TP offsets at ``table`` (below
+    2 GiB): TP + table[descriptor.module] + descriptor.offset."""
+    return TARGETS[arch].tlv_getter(table)

@@ -1,0 +1,190 @@
+"""The Darwin layer onto glibc (executors/darwin/libc_layer.py): Mach-O programs under
+-libc=target run on the target's own glibc, with Darwin's names and arm64 calling
+convention bridged by machine-code shims.
+
+testdata/darwin/layer.c reaches every kind of shim (variadic calls with integers, doubles and
+strings mixed, va_list functions, sscanf, __stdoutp/__stderrp, __error, ___sincos_stret and
+___sincosf_stret, __assert_rtn, the stack protector's guard). It is built by clang for macOS
+(no SDK: its __APPLE__ branch declares what macOS's headers would) and run by pyjitlink; the
+oracle is the same source built by gcc -static for Linux and run natively (x86-64) or under
+qemu-aarch64. The shims' code is checked against capstone's disassembly of the instructions
+their comments name. Missing tools fail these tests (.ci/run installs them)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from toolchain import find_clang, find_tool
+
+from pyjitlink.executors.darwin.libc_layer import (
+    ARM64_ASSERT_RTN,
+    ARM64_SINCOS,
+    X86_64_SINCOS,
+    arm64_one_anonymous_shim,
+    arm64_open_shim,
+    arm64_va_list_shim,
+    arm64_variadic_shim,
+    glibc_name,
+    x86_64_open_shim,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = ROOT / "testdata" / "darwin" / "layer.c"
+TRIPLES = {"aarch64": "arm64-apple-macos11", "x86_64": "x86_64-apple-macos11"}
+# What the Mach-O object must reference, so the runs below test what they claim to.
+SHIMMED = {"___stdoutp", "___stderrp", "___error", "___sincos_stret", "___sincosf_stret",
+           "___assert_rtn", "___stack_chk_guard", "_printf", "_fprintf", "_snprintf",
+           "_sprintf", "_sscanf", "_vfprintf", "_vsnprintf"}
+
+
+def _tool(name: str) -> str:
+    path = find_clang() if name == "clang" else (shutil.which(name) or find_tool(name))
+    assert path is not None, f"{name} is needed by this test"
+    return path
+
+
+def _macho_object(arch: str, out: Path) -> Path:
+    obj = out / f"layer-{arch}.o"
+    subprocess.run([_tool("clang"), f"--target={TRIPLES[arch]}", "-O2", "-c", str(SOURCE),
+                    "-o", str(obj)], check=True)
+    undefined = subprocess.run([_tool("llvm-nm"), "-u", str(obj)], check=True,
+                               capture_output=True, text=True).stdout.split()
+    assert set(undefined) >= SHIMMED, SHIMMED - set(undefined)
+    return obj
+
+
+def _reference(arch: str, out: Path, args: list[str]) -> tuple[str, str, int]:
+    """The Linux build's run with argv[0] "layer": gcc natively, or the cross gcc's static
+    executable under qemu-aarch64."""
+    exe = out / f"layer-{arch}-static"
+    cc = _tool("gcc" if arch == "x86_64" else "aarch64-linux-gnu-gcc")
+    subprocess.run([cc, "-O2", "-static", str(SOURCE), "-o", str(exe), "-lm"], check=True)
+    if arch == "x86_64":
+        done = subprocess.run(["layer", *args], executable=str(exe), capture_output=True,
+                              text=True, timeout=60, cwd=out)
+    else:
+        done = subprocess.run([_tool("qemu-aarch64"), "-0", "layer", str(exe), *args],
+                              capture_output=True, text=True, timeout=60, cwd=out)
+    code = done.returncode
+    return done.stdout, done.stderr, 128 - code if code < 0 else code
+
+
+def _ours(obj: Path, args: list[str]) -> tuple[str, str, int]:
+    done = subprocess.run([sys.executable, "-m", "pyjitlink", "-libc=target", str(obj),
+                           "-args", "layer", *args], capture_output=True, text=True,
+                          timeout=300, cwd=obj.parent, env=dict(os.environ))
+    return done.stdout, done.stderr, done.returncode
+
+
+@pytest.mark.parametrize("arch", ["aarch64", "x86_64"])
+def test_every_shim_kind_matches_the_glibc_build(tmp_path: Path, arch: str) -> None:
+    obj = _macho_object(arch, tmp_path)
+    args = ["x", "0.7"]
+    ours, theirs = _ours(obj, args), _reference(arch, tmp_path, args)
+    assert ours == theirs
+    out = ours[0]
+    # Anonymous arguments beyond the registers, in Darwin's stack slots, reach glibc intact.
+    assert out.startswith("str|42|2.500000|-7|x|1.000e+10|-1234567890123|end|4000000000|"
+                          "beef|-0.1|1099511627776\n1 1.50 2 2.50")
+    assert "sincos(0.7): 0.644217687 0.764842187\n" in out  # the pair, in order
+    assert "fopen: failed, errno 2\n" in out  # errno through __error
+    # Darwin's O_CREAT|O_TRUNC, O_APPEND and O_EXCL as Linux's (EEXIST is 17 on both).
+    assert "O_EXCL: -1, errno 17\nread 8: one two\n" in out
+    assert not (tmp_path / "darwin-layer.tmp").exists()
+    assert ours[1] == "to stderr: 3\n"  # stderr through __stderrp
+
+
+@pytest.mark.parametrize("arch", ["aarch64", "x86_64"])
+def test_assert_rtn_is_glibcs_assert_failure(tmp_path: Path, arch: str) -> None:
+    obj = _macho_object(arch, tmp_path)
+    out, err, code = _ours(obj, ["assert"])
+    ref_out, ref_err, ref_code = _reference(arch, tmp_path, ["assert"])
+    assert (out, code) == (ref_out, ref_code) == (ref_out, 134)
+    # glibc's message, then (ours) the abort's report and backtrace.
+    line = SOURCE.read_text().splitlines().index("        CHECK(argc == 1);") + 1
+    assert err.splitlines()[:2] == ref_err.splitlines()[:2] == [
+        "to stderr: 3", f"layer: layer.c:{line}: main: Assertion `argc == 1' failed."]
+    assert "Aborted" in err.splitlines()[2]
+
+
+def test_refused_variadic_function_stays_undefined(tmp_path: Path) -> None:
+    """An arm64 variadic function without a shim is not bound (glibc would read its
+    arguments from registers): the link reports the Mach-O name as not found."""
+    source = tmp_path / "execl.c"
+    source.write_text("int execl(const char *, const char *, ...);\n"
+                      "int main(void) { return execl(\"/bin/true\", \"true\", (char *)0); }\n")
+    obj = tmp_path / "execl.o"
+    subprocess.run([_tool("clang"), "--target=arm64-apple-macos11", "-c", str(source), "-o",
+                    str(obj)], check=True)
+    out, err, code = _ours(obj, [])
+    assert (out, code) == ("", 1)
+    assert err.startswith("pyjitlink: error: ") and "Symbols not found: [ _execl ]" in err
+    assert glibc_name("x86_64", "execl") == "execl"  # System V on both sides: as it is
+
+
+def test_names_reach_glibc() -> None:
+    assert glibc_name("aarch64", "__error") == "__errno_location"
+    assert glibc_name("x86_64", "__stdoutp") == "stdout"
+    assert glibc_name("aarch64", "printf") == "__darwin$printf"
+    assert glibc_name("x86_64", "printf") == "printf"
+    assert glibc_name("x86_64", "__stack_chk_guard") == "__darwin$__stack_chk_guard"
+    assert glibc_name("aarch64", "__stack_chk_guard") == "__stack_chk_guard"  # glibc's own
+    assert glibc_name("x86_64", "fopen$DARWIN_EXTSN") == "fopen"
+    assert glibc_name("aarch64", "stat$INODE64") is None  # Darwin's struct stat
+    assert glibc_name("aarch64", "stat") is glibc_name("x86_64", "readdir") is None
+
+
+def _disassemble(arch: str, code: bytes) -> list[str]:
+    import capstone
+
+    cs = capstone.Cs(*((capstone.CS_ARCH_ARM64, capstone.CS_MODE_ARM) if arch == "aarch64"
+                       else (capstone.CS_ARCH_X86, capstone.CS_MODE_64)))
+    if arch == "x86_64":
+        cs.syntax = capstone.CS_OPT_SYNTAX_ATT
+    return [f"{i.mnemonic} {i.op_str}".strip() for i in cs.disasm(code, 0)]
+
+
+def test_shims_are_the_instructions_their_comments_name() -> None:
+    code, branch = arm64_variadic_shim(3)
+    assert _disassemble("aarch64", code) == [
+        "stp x29, x30, [sp, #-0x30]!", "mov x29, sp", "add x9, sp, #0x30",
+        "stp x9, x9, [sp, #0x10]", "stp x9, xzr, [sp, #0x20]", "add x3, sp, #0x10",
+        "bl #0x18", "ldp x29, x30, [sp], #0x30", "ret"]
+    assert branch == 24
+    code, branch = arm64_va_list_shim(2)
+    assert _disassemble("aarch64", code) == [
+        "stp x29, x30, [sp, #-0x30]!", "mov x29, sp", "stp x2, x2, [sp, #0x10]",
+        "stp x2, xzr, [sp, #0x20]", "add x2, sp, #0x10", "bl #0x14",
+        "ldp x29, x30, [sp], #0x30", "ret"]
+    assert branch == 20
+    assert _disassemble("aarch64", arm64_one_anonymous_shim(3)[0]) == ["ldr x3, [sp]", "b #4"]
+    # open: O_CREAT (Darwin bit 9) to Linux's bit 6; O_DIRECTORY (20) to arm64 Linux's 14.
+    code, branch = arm64_open_shim(1, 2)
+    text = _disassemble("aarch64", code)
+    assert text[0] == "and w9, w1, #3" and text[-3:] == ["mov w1, w9", "ldr x2, [sp]",
+                                                         f"b #{branch:#x}"]
+    pairs = list(zip(text[1:-3:2], text[2:-3:2]))
+    assert ("ubfx w10, w1, #9, #1", "orr w9, w9, w10, lsl #6") in pairs
+    assert ("ubfx w10, w1, #0x14, #1", "orr w9, w9, w10, lsl #14") in pairs
+    code, rel32 = x86_64_open_shim(2)
+    text = _disassemble("x86_64", code)
+    assert text[:2] == ["movl %edx, %r11d", "andl $3, %r11d"]
+    assert text[-2:] == ["movl %r11d, %edx", f"jmp {len(code):#x}"] and rel32 == len(code) - 4
+    assert text[2 + 5 * 4:2 + 5 * 5] == [  # the fifth flag: O_CREAT, bit 9 to bit 6
+        "movl %edx, %r10d", "shrl $9, %r10d", "andl $1, %r10d", "shll $6, %r10d",
+        "orl %r10d, %r11d"]
+    assert _disassemble("aarch64", ARM64_SINCOS[0]) == [
+        "stp x29, x30, [sp, #-0x20]!", "mov x29, sp", "add x0, sp, #0x10",
+        "add x1, sp, #0x18", "bl #0x10", "ldp d0, d1, [sp, #0x10]",
+        "ldp x29, x30, [sp], #0x20", "ret"]
+    assert _disassemble("aarch64", ARM64_ASSERT_RTN[0]) == [
+        "mov x9, x0", "mov x0, x3", "mov x3, x9", "b #0xc"]
+    assert _disassemble("x86_64", X86_64_SINCOS[0]) == [
+        "subq $0x18, %rsp", "movq %rsp, %rdi", "leaq 8(%rsp), %rsi", "callq 0x11",
+        "movsd (%rsp), %xmm0", "movsd 8(%rsp), %xmm1", "addq $0x18, %rsp", "retq"]
+    assert X86_64_SINCOS[0][X86_64_SINCOS[1] - 1] == 0xE8  # the edge is the call's rel32
