@@ -72,7 +72,6 @@ from pyjitlink.jitlink.memory import (
     FinalizedAlloc,
     InFlightAlloc,
     MemoryManager,
-    Segment,
     align_up,
     protection_bits,
 )
@@ -280,32 +279,13 @@ class EmulatedMemoryManager:
                 for address, segment in placed:
                     self.pools.release(address, segment.size, segment.prot)
                 raise
-            for address, segment in placed:
-                _place_segment(segment, address)
+            layout.apply(0, self.page_size, [address for address, _ in placed])
             result: InFlightAlloc | Exception = PooledAlloc(self.pools, layout)
         except JITLinkError as err:
             if err.file is None:
                 err.file = graph.name
             result = err
         on_allocated(result)
-
-
-def _place_segment(segment: Segment, address: int) -> None:
-    """BasicLayout.apply for one segment: target addresses from ``address`` and working
-    memory (each block's content a view into it)."""
-    segment.address = address
-    working = segment.working = bytearray(segment.size)
-    view = memoryview(working)
-    for block in segment.content_blocks:
-        start = block.address
-        assert block.content is not None
-        working[start:start + block.size] = block.content
-        block.content = view[start:start + block.size]
-        block.address = address + start
-    for block in segment.zero_fill_blocks:
-        start = block.address
-        block.content = view[start:start + block.size]
-        block.address = address + start
 
 
 class ExternalReferences:
