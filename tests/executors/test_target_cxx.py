@@ -1,6 +1,7 @@
 """-libc=target runs C++: testdata/cxxrt (exceptions thrown in one object and caught in
 another through several frames, iostream and fstream, std::string, static constructors and
-destructors of three objects, a function-local static, atexit) on the target's own
+destructors of three objects, a function-local static, atexit, four std::threads with a
+mutex, a thread_local and an exception caught inside each thread) on the target's own
 libstdc++, libgcc_eh and glibc. The oracle is the same committed objects linked ``-static``
 by the target's g++ and run under qemu-aarch64 (AArch64) or natively (x86-64 under
 -emulate), and the recorded outputs in testdata/cxxrt/expected. Missing tools fail."""

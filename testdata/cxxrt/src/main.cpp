@@ -27,6 +27,7 @@ int main(int argc, char **argv) {
   std::cout << "commands:";
   for (const auto &entry : registry()) std::cout << ' ' << entry.first;
   std::cout << '\n';
+  run_threads();
   int failures = 0;
   int number = 0;
   std::string line;

@@ -34,3 +34,6 @@ bool register_command(const std::string &name, Command command);
 // shapes.cpp: parses "name arg arg ..." lines; throws ParseError.
 std::vector<long> parse_numbers(const std::string &text, int line);
 long run_line(const std::string &line, int number);
+
+// threads.cpp: runs four std::thread workers and prints their results in order.
+void run_threads();
