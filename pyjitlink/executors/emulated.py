@@ -74,6 +74,7 @@ from pyjitlink.jitlink.memory import (
     MemoryManager,
     align_up,
     protection_bits,
+    take_first_fit,
 )
 from pyjitlink.jitlink.unwind import ARCH_REGISTERS, backtrace
 
@@ -112,13 +113,9 @@ class EmulatedArena:
     def reserve(self, size: int) -> int:
         size = align_up(max(size, 1), self.page_size)
         with self.lock:
-            for i, (address, length) in enumerate(self.free):
-                if length >= size:
-                    if length == size:
-                        del self.free[i]
-                    else:
-                        self.free[i] = (address + size, length - size)
-                    return address
+            reused = take_first_fit(self.free, size)
+            if reused is not None:
+                return reused
             address = self.next
             if address + size > self.limit:
                 raise JITLinkError(f"out of emulated memory: {size:#x} bytes requested, "
@@ -182,15 +179,10 @@ class SegmentPools:
         size = align_up(max(size, 1), self.arena.page_size)
         bits = protection_bits(prot)
         with self.lock:
-            free = self.free.setdefault(bits, [])
-            for i, (address, length) in enumerate(free):
-                if length >= size:
-                    if length == size:
-                        del free[i]
-                    else:
-                        free[i] = (address + size, length - size)
-                    self.arena.memory.map(address, size, bits)
-                    return address
+            reused = take_first_fit(self.free.setdefault(bits, []), size)
+            if reused is not None:
+                self.arena.memory.map(reused, size, bits)
+                return reused
             if size > self.CHUNK // 4:
                 address = self.arena.reserve(size)
                 self.arena.memory.map(address, size, bits)

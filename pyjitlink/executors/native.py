@@ -39,6 +39,7 @@ from pyjitlink.jitlink.memory import (
     ArenaMemoryManager,
     align_up,
     protection_bits,
+    take_first_fit,
 )
 
 PROT_NONE, PROT_READ, PROT_WRITE, PROT_EXEC = 0, 1, 2, 4
@@ -96,13 +97,9 @@ class NativeArena:
     def reserve(self, size: int) -> int:
         size = align_up(size, self.page_size)
         with self.lock:
-            for i, (address, length) in enumerate(self.free):
-                if length >= size:
-                    if length == size:
-                        del self.free[i]
-                    else:
-                        self.free[i] = (address + size, length - size)
-                    return address
+            reused = take_first_fit(self.free, size)
+            if reused is not None:
+                return reused
             address = self.next
             if address + size > self.base + self.size:
                 raise JITLinkError(f"out of JIT memory: {size:#x} bytes requested, "

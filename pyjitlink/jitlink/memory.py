@@ -23,6 +23,20 @@ def align_up(value: int, alignment: int) -> int:
     return (value + alignment - 1) & -alignment
 
 
+def take_first_fit(free: list[tuple[int, int]], size: int) -> int | None:
+    """First fit over ``free``, a list of released (address, size in bytes) ranges: the
+    address of ``size`` bytes cut from the front of the first range that holds them (the
+    range shrinks, or goes when used up), or None when no range is large enough."""
+    for i, (address, length) in enumerate(free):
+        if length >= size:
+            if length == size:
+                del free[i]
+            else:
+                free[i] = (address + size, length - size)
+            return address
+    return None
+
+
 def protection_bits(prot: MemProt) -> int:
     """``prot`` as the R=1, W=2, X=4 bits that mprotect's PROT_* and Unicorn's UC_PROT_*
     both use. Raises JITLinkError for writable-and-executable: memory is never W+X."""

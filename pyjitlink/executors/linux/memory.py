@@ -35,6 +35,7 @@ from pyjitlink.jitlink.memory import (
     TargetArena,
     align_up,
     protection_bits,
+    take_first_fit,
 )
 
 RX, R, RW = MemProt.READ | MemProt.EXEC, MemProt.READ, MemProt.READ | MemProt.WRITE
@@ -55,13 +56,9 @@ class _Area:
         return self.next + size <= self.limit or any(n >= size for _, n in self.free)
 
     def take(self, size: int) -> int:
-        for i, (address, length) in enumerate(self.free):
-            if length >= size:
-                if length == size:
-                    del self.free[i]
-                else:
-                    self.free[i] = (address + size, length - size)
-                return address
+        reused = take_first_fit(self.free, size)
+        if reused is not None:
+            return reused
         address, self.next = self.next, self.next + size
         return address
 
