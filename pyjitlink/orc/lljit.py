@@ -130,9 +130,9 @@ class LLJIT:
         links on the calling thread, N > 0 on a pool of N threads (LLJIT's
         NumCompileThreads). ``timeout`` [-timeout]: seconds of wall clock a run may take
         (then LimitExceeded, an ExecutionError); ``max_instructions`` [-max-instructions]:
-        emulated only. ``debugger_support`` [-debugger-support]: None or True registers
-        native code with GDB's JIT interface; ``perf_support`` [-perf-support]: perf map
-        files, native only. ``platform``: ``"elf"`` (ELFNixPlatform) or ``"macho"``
+        emulated only. ``debugger_support`` [-debugger-support]: True, or None without
+        ``noexec`` (llvm-jitlink's default), registers native code with GDB's JIT
+        interface; ``perf_support`` [-perf-support]: perf map files, native only. ``platform``: ``"elf"`` (ELFNixPlatform) or ``"macho"``
         (MachOPlatform), as a ``-triple``'s OS chooses it; default: the first object's.
 
         Raises UnsupportedTarget for another architecture or platform, PyJITLinkError for another
@@ -351,19 +351,25 @@ class LLJIT:
 
     def _add_debug_plugins(self, debugger_support: bool | None, perf_support: bool) -> None:
         """Debug objects (source lines for fault reports; GDB's JIT interface natively, on
-        by default as llvm-jitlink's -debugger-support) and -perf-support's maps."""
+        by default as llvm-jitlink's -debugger-support, whose default is ``!-noexec``) and
+        -perf-support's maps. With ``noexec`` nothing runs, so nothing faults: no debug
+        objects unless -debugger-support asks for GDB's registrations."""
         from pyjitlink.executors.native import NativeExecutor
-        from pyjitlink.orc.plugins.debugger import DebugObjectPlugin
 
         executor = self.executor
         assert executor is not None
         native = isinstance(executor, NativeExecutor)
-        gdb = None
-        if native and (debugger_support is None or debugger_support):
-            from pyjitlink.executors.gdb_jit import GDBJITInterface
+        if debugger_support is None:
+            debugger_support = not self.noexec
+        if debugger_support or not self.noexec:
+            from pyjitlink.orc.plugins.debugger import DebugObjectPlugin
 
-            gdb = GDBJITInterface.get()
-        self.layer.add_plugin(DebugObjectPlugin(executor.services().symbol_map, gdb))
+            gdb = None
+            if native and debugger_support:
+                from pyjitlink.executors.gdb_jit import GDBJITInterface
+
+                gdb = GDBJITInterface.get()
+            self.layer.add_plugin(DebugObjectPlugin(executor.services().symbol_map, gdb))
         if perf_support:
             if not native:
                 raise ExecutionError("-perf-support needs a native run: perf cannot see "

@@ -303,25 +303,27 @@ class ExecutionSession:
             if error is None and missing:
                 error = SymbolsNotFound(missing)
             if error is None:
-                query.pending = set(found)
+                pending = query.pending
+                results = query.results
                 for name, entry in found.items():
                     if entry.error is not None:
                         error = entry.error
                         break
-                    if entry.state >= required_state:
-                        query.met(name, entry)
+                    state = entry.state
+                    if state >= required_state:
+                        results[name] = (ExecutorSymbolDef(entry.address, entry.flags), entry)
                         continue
+                    pending.add(name)
                     entry.queries.append(query)
-                    if entry.state is SymbolState.NEVER_SEARCHED:
+                    if state is SymbolState.NEVER_SEARCHED:
                         to_materialize.append(self._start_materializing(entry))
                 if error is not None:
                     query.done = True
                     for entry in found.values():
                         if query in entry.queries:
                             entry.queries.remove(query)
-                elif not query.pending:
+                elif not pending:
                     query.done = True
-                    results = query.results
                     self.dispatcher.dispatch(lambda: on_complete(results))
         if error is not None:
             failure: Exception = error

@@ -297,7 +297,7 @@ def _options(*decls: str, **kwargs: Any) -> Any:
 @_options("-debugger-support/-no-debugger-support", "--debugger-support/--no-debugger-support",
           default=None,
           help="Register linked objects with debuggers (GDB's JIT interface)  [default: on "
-               "for native runs; -debugger-support=false turns it off]")
+               "for native runs without -noexec; -debugger-support=false turns it off]")
 @_options("-perf-support", "--perf-support", is_flag=True,
           help="Write /tmp/perf-PID.map and, where JITDUMPDIR is set, a jitdump file, so "
                "perf names JIT'd functions (native runs)")

@@ -47,12 +47,14 @@ def _graph_size(graph: LinkGraph) -> int:
 class Session(LLJIT):
     """Everything one pyjitlink run links and runs: an LLJIT (see orc.lljit) with the
     command line's per-file state. ``phony_externals`` is ``-phony-externals``;
-    ``record_graphs`` keeps the GraphInfo that ``-check`` and ``-show-addrs`` read; the other
-    keywords are LLJIT's. Errors raise PyJITLinkError subclasses.
+    ``record_graphs`` keeps the GraphInfo that ``-check`` and ``-show-addrs`` read;
+    ``count_sizes`` fills ``stats`` (``-show-sizes`` and the block-size statistics; without
+    it the totals stay 0 and no graph is measured); the other keywords are LLJIT's. Errors
+    raise PyJITLinkError subclasses.
     """
 
     def __init__(self, *, phony_externals: bool = False, record_graphs: bool = False,
-                 **lljit_options: Any) -> None:
+                 count_sizes: bool = True, **lljit_options: Any) -> None:
         self.stats = Stats()
         # What -check and -show-addrs read: every graph's symbols, sections, GOT and stubs.
         self.graph_info: GraphInfo | None = GraphInfo() if record_graphs else None
@@ -64,7 +66,8 @@ class Session(LLJIT):
         self.search_paths: dict[str, list[str]] = {}
         self.on_linked: list[Callable[[JITDylib, LinkGraph], None]] = []
         super().__init__(**lljit_options)
-        self.layer.add_plugin(_SizePlugin(self.stats))
+        if count_sizes:
+            self.layer.add_plugin(_SizePlugin(self.stats))
         if self.graph_info is not None:
             self.layer.add_plugin(GraphInfoPlugin(self.graph_info))
         if phony_externals:
