@@ -132,8 +132,9 @@ class LLJIT:
         (then LimitExceeded, an ExecutionError); ``max_instructions`` [-max-instructions]:
         emulated only. ``debugger_support`` [-debugger-support]: True, or None without
         ``noexec`` (llvm-jitlink's default), registers native code with GDB's JIT
-        interface; ``perf_support`` [-perf-support]: perf map files, native only. ``platform``: ``"elf"`` (ELFNixPlatform) or ``"macho"``
-        (MachOPlatform), as a ``-triple``'s OS chooses it; default: the first object's.
+        interface; ``perf_support`` [-perf-support]: perf map files, native only.
+        ``platform``: ``"elf"`` (ELFNixPlatform) or ``"macho"`` (MachOPlatform), as a
+        ``-triple``'s OS chooses it; default: the first object's.
 
         Raises UnsupportedTarget for another architecture or platform, PyJITLinkError for another
         ``libc``, ExecutionError for options the executor cannot honour
