@@ -39,7 +39,6 @@ from pyjitlink.orc.generators import (
     load_shared_library,
 )
 from pyjitlink.orc.jitdylib import JITDylib
-from pyjitlink.orc.lazy import LazyReexportsManager, lazy_entries, lazy_entries_from_interface
 from pyjitlink.orc.materialization import AbsoluteSymbolsMaterializationUnit
 from pyjitlink.orc.object_layer import (
     INIT_SYMBOL_PREFIX,
@@ -55,6 +54,7 @@ from pyjitlink.orc.session import ExecutionSession, make_dispatcher
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags, SymbolState
 
 if TYPE_CHECKING:
+    from pyjitlink.orc.lazy import LazyReexportsManager
     from pyjitlink.executors.emulated import EmulatedExecutor
     from pyjitlink.executors.linux.runtime import TargetRuntime
     from pyjitlink.executors.native import NativeExecutor
@@ -539,6 +539,7 @@ class LLJIT:
             if self.executor is None:
                 raise ExecutionError("-lazy needs an executor (it cannot be used with a slab)")
             from pyjitlink.executors.native import NativeExecutor, NativeLazySupport
+            from pyjitlink.orc.lazy import LazyReexportsManager  # -lazy only
 
             if not isinstance(self.executor, NativeExecutor):
                 from pyjitlink.executors.emulated_lazy import EmulatedLazySupport
@@ -559,6 +560,8 @@ class LLJIT:
         into the session); True if it could be lazy, False if it was added eagerly instead
         (an object with static initializers or exported data). Errors as ``add_object``;
         ExecutionError without an executor."""
+        from pyjitlink.orc.lazy import lazy_entries, lazy_entries_from_interface
+
         obj = as_object(data, name).thin_object(self.target_arch)
         if jd is not self._runtime_jd:  # glibc's ELF objects under a Mach-O program
             self.note_object_format(obj, name)
