@@ -418,8 +418,11 @@ def exit_without_teardown(code: int) -> None:
     as a native run ends through libc's ``exit``: what the link built (graphs, the session)
     is left for the kernel to reclaim instead of being freed object by object by Python's
     finalization, which costs tens of milliseconds for a large program. Every file
-    pyjitlink writes is flushed as it is written. Returns (for ``sys.exit`` to report it
-    as Python does) if flushing fails."""
+    pyjitlink writes is flushed as it is written. Returns (for ``sys.exit``) if flushing
+    fails, so that Python reports it as usual, and under a profiler, tracer or coverage
+    tool (``sys.getprofile``, ``sys.gettrace``), which write their results at exit."""
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return
     try:
         sys.stdout.flush()
         sys.stderr.flush()
