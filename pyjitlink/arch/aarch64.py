@@ -552,7 +552,7 @@ class GOTTableManager(TableManager):
             block.add_edge(EdgeKind.Pointer64, 0, target, addend)
             entry = self.by_addend[key] = graph.add_anonymous_symbol(block, 0, 8)
             if addend == 0:
-                self.entries[id(target)] = entry
+                self.entries[target] = entry
         return entry
 
     def create_entry(self, graph: LinkGraph, target: Symbol) -> Symbol:
@@ -667,7 +667,7 @@ class PLTTableManager(TableManager):
             block.add_edge(EdgeKind.PageOffset12, 4, entry, 0)
             stub = self.by_addend[key] = graph.add_anonymous_symbol(block, 0, 12, callable=True)
             if addend == 0:
-                self.entries[id(target)] = stub
+                self.entries[target] = stub
         return stub
 
     def create_entry(self, graph: LinkGraph, target: Symbol) -> Symbol:

@@ -40,7 +40,12 @@ from pyjitlink.arch.aarch64 import (
     edge_kind_name,
     optimize_got_and_stub_accesses,
 )
-from pyjitlink.formats.elf import ELFLinkGraphBuilder, ELFSection, elf_section_boundary
+from pyjitlink.formats.elf import (
+    ELF_SECTION_BOUNDARY_PREFIXES,
+    ELFLinkGraphBuilder,
+    ELFSection,
+    elf_section_boundary,
+)
 from pyjitlink.jitlink.eh_frame import add_eh_frame_terminator, fix_eh_frame_edges, split_eh_frame
 from pyjitlink.jitlink.graph import Block, Edge, LinkGraph, Symbol
 from pyjitlink.jitlink.ifunc import check_ifuncs
@@ -275,7 +280,7 @@ def build_elf_aarch64(data: bytes, name: str) -> LinkGraph:
 def link_elf_aarch64(graph: LinkGraph, ctx: JITLinkContext) -> None:
     """Run the ELF AArch64 pass pipeline and link ``graph`` (LLVM's link_ELF_aarch64)."""
     config = PassConfiguration()
-    add_section_boundary_passes(config, elf_section_boundary)
+    add_section_boundary_passes(config, elf_section_boundary, ELF_SECTION_BOUNDARY_PREFIXES)
     config.pre_prune_passes += [
         split_eh_frame,
         # FDE PC-begin fields carry R_AARCH64_PREL32 (Delta32); the CIE pointer becomes this.
