@@ -23,6 +23,7 @@ from pyjitlink.jitlink.graph import (
     FIRST_RELOCATION,
     Block,
     Edge,
+    GenericEdgeKind,
     Linkage,
     LinkGraph,
     MemProt,
@@ -364,11 +365,10 @@ def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
     FixupOutOfRange when the value does not fit its field or is not aligned to the field's
     scale, JITLinkError for a GOT request no pass lowered. Never writes on error.
     """
-    try:
-        kind = EdgeKind(edge.kind)
-    except ValueError:
+    kind = _EDGE_KINDS.get(edge.kind)  # EdgeKind(n), without the enum call's cost
+    if kind is None:
         raise JITLinkError(f"unknown AArch64 edge kind {edge.kind} at {block.section.name}+"
-                           f"{edge.offset:#x}", graph.name) from None
+                           f"{edge.offset:#x}", graph.name)
     content = block.content
     assert content is not None
     off = edge.offset
@@ -457,6 +457,81 @@ def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
                 raise _out_of_range(graph, block, edge, value)
             word = encode_imm12(word, value >> 3)
     struct.pack_into("<I", content, off, word)
+
+
+_EDGE_KINDS: dict[int, EdgeKind] = {int(k): k for k in EdgeKind}
+_POINTER64 = int(EdgeKind.Pointer64)
+_BRANCH26 = frozenset({int(EdgeKind.Branch26PCRel),
+                       int(EdgeKind.Branch26PCRelToPtrJumpStubBypassable)})
+_PAGE21 = int(EdgeKind.Page21)
+_PAGE_OFFSET12 = int(EdgeKind.PageOffset12)
+_KEEP_ALIVE = int(GenericEdgeKind.KeepAlive)
+_u32 = struct.Struct("<I")
+_pack_u64 = struct.Struct("<Q").pack_into
+
+
+def apply_block_fixups(graph: LinkGraph, block: Block) -> None:
+    """Write every edge of ``block``, as apply_fixup would edge by edge.
+
+    Pointer64, B/BL, ADRP (Page21) and ADD/LDR/STR :lo12: (PageOffset12), almost every edge
+    of compiled code, are checked and written here in one loop; other kinds, and any edge
+    whose instruction or value this loop would not accept (for the error), go through
+    apply_fixup. struct.error, as apply_fixup, for a field past the block's end.
+    """
+    content = block.content
+    assert content is not None
+    base = block.address
+    unpack, pack = _u32.unpack_from, _u32.pack_into
+    for edge in block.edges:
+        kind = edge.kind
+        if kind == _POINTER64:
+            target = edge.target
+            tblock = target.block
+            s = target.absolute_address if tblock is None else tblock.address + target.offset
+            _pack_u64(content, edge.offset, (s + edge.addend) & U64)
+            continue
+        if kind in _BRANCH26:
+            off = edge.offset
+            (word,) = unpack(content, off)
+            if word & 0x7C000000 == 0x14000000:  # B_OR_BL
+                target = edge.target
+                tblock = target.block
+                s = target.absolute_address if tblock is None else tblock.address + target.offset
+                value = s + edge.addend - base - off
+                if -(1 << 27) <= value < 1 << 27 and not value & 3:
+                    pack(content, off, (word & ~0x3FFFFFF) | ((value >> 2) & 0x3FFFFFF))
+                    continue
+        elif kind == _PAGE21:
+            off = edge.offset
+            (word,) = unpack(content, off)
+            if word & 0x9F000000 == 0x90000000:  # ADRP
+                target = edge.target
+                tblock = target.block
+                s = target.absolute_address if tblock is None else tblock.address + target.offset
+                value = ((s + edge.addend) & PAGE_MASK) - ((base + off) & PAGE_MASK)
+                if -(1 << 32) <= value < 1 << 32:
+                    pack(content, off, encode_adr_imm21(word, value >> 12))
+                    continue
+        elif kind == _PAGE_OFFSET12:
+            off = edge.offset
+            (word,) = unpack(content, off)
+            if word & 0x3B000000 == 0x39000000:  # LOAD_STORE: scale is the access size
+                size = word >> 30
+                scale = 4 if size == 0 and word & 0x04800000 == 0x04800000 else size
+            elif word & 0x7FC00000 == 0x11000000:  # ADD_IMMEDIATE
+                scale = 0
+            else:
+                scale = -1
+            if scale >= 0:
+                target = edge.target
+                tblock = target.block
+                s = target.absolute_address if tblock is None else tblock.address + target.offset
+                value = (s + edge.addend) & 0xFFF
+                if not value & ((1 << scale) - 1):
+                    pack(content, off, (word & ~0x3FFC00) | ((value >> scale) << 10))
+                    continue
+        if kind > _KEEP_ALIVE:
+            apply_fixup(graph, block, edge)
 
 
 def _tprel_instruction(graph: LinkGraph, block: Block, edge: Edge, kind: EdgeKind, word: int,

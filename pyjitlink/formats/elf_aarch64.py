@@ -34,6 +34,7 @@ from pyjitlink.arch.aarch64 import (
     TEST_BRANCH,
     EdgeKind,
     InstructionClass,
+    apply_block_fixups,
     apply_fixup,
     build_got_and_plt,
     check_relocation_instruction,
@@ -288,4 +289,4 @@ def link_elf_aarch64(graph: LinkGraph, ctx: JITLinkContext) -> None:
     ]
     config.post_prune_passes += [check_ifuncs, add_eh_frame_terminator, build_got_and_plt]
     config.pre_fixup_passes += [optimize_got_and_stub_accesses]
-    link(graph, ctx, config, apply_fixup)
+    link(graph, ctx, config, apply_fixup, apply_block_fixups)
