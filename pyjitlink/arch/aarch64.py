@@ -174,7 +174,11 @@ class InstructionClass:
     forms: tuple[tuple[int, int], ...]
 
     def matches(self, word: int) -> bool:
-        return any(word & mask == bits for mask, bits in self.forms)
+        # A loop, not any() over a generator: this runs for every instruction relocation.
+        for mask, bits in self.forms:  # noqa: SIM110
+            if word & mask == bits:
+                return True
+        return False
 
 
 def _cls(description: str, *forms: tuple[int, int]) -> InstructionClass:

@@ -8,6 +8,8 @@ it may sit on, checked when the graph is built so a mismatch names the relocatio
 
 from __future__ import annotations
 
+import struct
+
 from functools import partial
 
 from pyjitlink.arch.aarch64 import (
@@ -267,15 +269,29 @@ def add_relocation(builder: ELFLinkGraphBuilder, sec: ELFSection, block: Block, 
         raise builder.unsupported(sec, offset, rtype)
     expected = ELF_AARCH64_INSTRUCTIONS.get(rtype)
     if expected is not None:
-        check_relocation_instruction(block, offset, expected, relocation_type_name(rtype),
-                                     sec.name, builder.name)
+        content = block.content
+        # The usual case checked here; check_relocation_instruction words the error.
+        if (content is None or offset & 3 or offset + 4 > len(content)
+                or not expected.matches(_unpack_u32(content, offset)[0])):
+            check_relocation_instruction(block, offset, expected, relocation_type_name(rtype),
+                                         sec.name, builder.name)
     block.edges.append(Edge(kind, offset, target, addend))
+
+
+_unpack_u32 = struct.Struct("<I").unpack_from
+
+# Types add_relocation maps with no check (data relocations: no instruction to verify):
+# (kind, addend adjustment). The builder adds these edges itself, without a call each.
+PLAIN_RELOCATIONS: dict[int, tuple[int, int]] = {
+    rtype: (kind, 0) for rtype, kind in ELF_AARCH64_EDGES.items()
+    if rtype not in ELF_AARCH64_INSTRUCTIONS}
 
 
 def build_elf_aarch64(data: bytes, name: str) -> LinkGraph:
     """LinkGraph for an ELF AArch64 relocatable object (``data`` is the whole file)."""
     graph = LinkGraph(name, "aarch64", 8, "little", edge_kind_name)
-    return ELFLinkGraphBuilder(data, name, graph, add_relocation, relocation_type_name).build()
+    return ELFLinkGraphBuilder(data, name, graph, add_relocation, relocation_type_name,
+                               PLAIN_RELOCATIONS).build()
 
 
 def link_elf_aarch64(graph: LinkGraph, ctx: JITLinkContext) -> None:
