@@ -280,6 +280,18 @@ class ELFLinkGraphBuilder:
             symbol_names.append(name)
             bind, stype = st_info >> 4, st_info & 0xF
             sym: Symbol | None = None
+            if st_shndx == SHN_UNDEF and index and stype != STT_FILE:
+                if bind == STB_LOCAL:
+                    raise _malformed(self.name, f"local symbol {name} is undefined")
+                # add_external_symbol, inline: one Symbol per name.
+                sym = externals.get(name)
+                if sym is None:
+                    sym = externals[name] = Symbol(name, _EXTERNAL, None, 0, 0, _STRONG,
+                                                   _DEFAULT, False, False, 0, bind == STB_WEAK)
+                elif bind != STB_WEAK:
+                    sym.weakly_referenced = False
+                symbols.append(sym)
+                continue
             if 0 < st_shndx < ordinary_limit and index and stype < STT_SECTION:
                 # The common case: a named (or anonymous) object, function or untyped symbol
                 # in a section of this object (what add_defined_symbol does, inline).
@@ -302,16 +314,6 @@ class ELFLinkGraphBuilder:
             vis = st_other & 3
             if index == 0 or stype == STT_FILE:
                 pass
-            elif st_shndx == SHN_UNDEF:
-                if bind == STB_LOCAL:
-                    raise _malformed(self.name, f"local symbol {name} is undefined")
-                # add_external_symbol, inline: one Symbol per name.
-                sym = externals.get(name)
-                if sym is None:
-                    sym = externals[name] = Symbol(name, _EXTERNAL, None, 0, 0, _STRONG,
-                                                   _DEFAULT, False, False, 0, bind == STB_WEAK)
-                elif bind != STB_WEAK:
-                    sym.weakly_referenced = False
             elif st_shndx == SHN_ABS:
                 sym = graph.add_absolute_symbol(name or None, st_value, st_size,
                                                 *self._linkage_scope(bind, vis, False),
