@@ -30,10 +30,14 @@ AT_EMPTY_PATH = 0x1000
 AT_SYMLINK_NOFOLLOW = 0x100
 AT_REMOVEDIR = 0x200
 MAP_FIXED, MAP_ANONYMOUS = 0x10, 0x20
+O_CLOEXEC = 0x80000  # one value on both targets
 TCGETS = 0x5401
 
 AARCH64_SYSCALLS = {
     17: "getcwd", 23: "dup", 24: "dup3", 25: "fcntl", 29: "ioctl", 34: "mkdirat",
+    49: "chdir", 50: "fchdir", 59: "pipe2", 95: "waitid", 133: "rt_sigsuspend",
+    137: "rt_sigtimedwait", 154: "setpgid", 155: "getpgid", 156: "getsid", 157: "setsid",
+    166: "umask", 221: "execve", 260: "wait4", 281: "execveat", 73: "ppoll",
     35: "unlinkat", 38: "renameat", 48: "faccessat", 56: "openat", 57: "close",
     61: "getdents64", 62: "lseek", 63: "read", 64: "write", 65: "readv", 66: "writev",
     67: "pread64", 68: "pwrite64", 78: "readlinkat", 79: "newfstatat", 80: "fstat",
@@ -67,6 +71,10 @@ X86_64_SYSCALLS = {
     257: "openat", 258: "mkdirat", 262: "newfstatat", 263: "unlinkat", 264: "renameat",
     267: "readlinkat", 269: "faccessat", 273: "set_robust_list", 302: "prlimit64",
     318: "getrandom", 334: "rseq", 435: "clone3", 439: "faccessat2",
+    22: "pipe", 33: "dup2", 34: "pause", 57: "fork", 58: "vfork", 59: "execve", 61: "wait4",
+    80: "chdir", 81: "fchdir", 95: "umask", 109: "setpgid", 111: "getpgrp", 112: "setsid",
+    121: "getpgid", 124: "getsid", 128: "rt_sigtimedwait", 130: "rt_sigsuspend",
+    247: "waitid", 292: "dup3", 293: "pipe2", 322: "execveat", 7: "poll", 271: "ppoll",
 }
 SYSCALL_TABLES: dict[str, dict[int, str]] = {Arch.AARCH64: AARCH64_SYSCALLS,
                                              Arch.X86_64: X86_64_SYSCALLS}
@@ -214,8 +222,11 @@ class LinuxSyscalls:
         return done
 
     def sc_openat(self, dirfd: int, path: int, flags: int, mode: int, *_: int) -> int:
-        return os.open(self._path(path), self._open_flags(_s32(flags)), mode & 0o7777,
-                       dir_fd=self._dirfd(dirfd))
+        fd = os.open(self._path(path), self._open_flags(_s32(flags)), mode & 0o7777,
+                     dir_fd=self._dirfd(dirfd))
+        if not flags & O_CLOEXEC:  # Python's os.open adds it: an execve must keep the file
+            os.set_inheritable(fd, True)
+        return fd
 
     def sc_open(self, path: int, flags: int, mode: int, *_: int) -> int:
         return self.sc_openat(AT_FDCWD, path, flags, mode)
@@ -331,16 +342,28 @@ class LinuxSyscalls:
         return -errno.ENOTTY
 
     def sc_fcntl(self, fd: int, cmd: int, arg: int, *_: int) -> int:
+        """F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL and F_DUPFD_CLOEXEC (one numbering
+        on both targets); others EINVAL."""
         import fcntl
 
-        return fcntl.fcntl(_s32(fd), _s32(cmd), arg) if _s32(cmd) in (1, 2, 3, 4) else \
-            -errno.EINVAL
+        return fcntl.fcntl(_s32(fd), _s32(cmd), arg) if _s32(cmd) in (0, 1, 2, 3, 4, 1030) \
+            else -errno.EINVAL
 
     def sc_dup(self, fd: int, *_: int) -> int:
-        return os.dup(_s32(fd))
+        new = os.dup(_s32(fd))
+        os.set_inheritable(new, True)  # Python's os.dup makes it close-on-exec
+        return new
+
+    def sc_dup2(self, fd: int, new: int, *_: int) -> int:  # x86-64's own
+        if _s32(fd) == _s32(new):
+            os.fstat(_s32(fd))  # EBADF for a closed descriptor
+            return _s32(new)
+        return os.dup2(_s32(fd), _s32(new))
 
     def sc_dup3(self, fd: int, new: int, flags: int, *_: int) -> int:
-        return os.dup2(_s32(fd), _s32(new), inheritable=not flags & 0x80000)
+        if _s32(fd) == _s32(new) or flags & ~O_CLOEXEC:
+            return -errno.EINVAL
+        return os.dup2(_s32(fd), _s32(new), inheritable=not flags & O_CLOEXEC)
 
     # ------------------------------------------------------------------ memory
 

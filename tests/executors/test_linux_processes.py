@@ -1,0 +1,199 @@
+"""Processes under -libc=target (executors/linux/children.py): testdata/procs runs
+``system()``, ``popen()`` both ways, fork + waitpid with exit statuses (a child that exits,
+one that crashes, one its parent kills), a pipe each way, ``dup3``, ``posix_spawn`` with and
+without file actions, ``vfork`` + ``execve``, a failing ``execve``, a robust mutex whose
+owner exits holding it (EOWNERDEAD), ``sigsuspend``, ``sigtimedwait`` and a signal from a
+child, emulated for AArch64 and under -emulate, eager and -lazy, with the stdout and exit
+status of its -static builds (recorded in testdata/procs/expected, and built and run again
+here: under qemu-aarch64 for AArch64, except the runs qemu-user cannot do, which the native
+x86-64 build answers). Missing tools fail these tests (.ci/run installs them)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROGRAM = ROOT / "testdata" / "procs"
+FLAVOURS = {"aarch64": "a64-O2", "x86_64": "O2"}
+RUNS = [line.split(None, 1) for line in (PROGRAM / "target-runs.txt").read_text().splitlines()
+        if line.strip()]
+# qemu-user 7.2 runs CLONE_VM|CLONE_VFORK as a plain fork and has no robust futex list
+# (testdata/build.sh's QEMU_DIFFERS): for these the native x86-64 build is the oracle.
+QEMU_DIFFERS = {"vfork", "robust"}
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    assert path is not None, f"{name} is needed (see .ci/run)"
+    return path
+
+
+def _run(command: list[str], cwd: Path = PROGRAM, timeout: float = 300
+         ) -> tuple[str, str, int]:
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+    return done.stdout, done.stderr, 128 - done.returncode if done.returncode < 0 else \
+        done.returncode
+
+
+def _pyjitlink(arch: str, *args: str) -> list[str]:
+    emulate = ["-emulate"] if arch == "x86_64" else []
+    return [sys.executable, "-m", "pyjitlink", "-libc=target", *emulate, *args]
+
+
+@pytest.fixture(scope="module")
+def static_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """The -static builds of procs.c: the command that runs each."""
+    directory = tmp_path_factory.mktemp("procs")
+    commands = {}
+    for arch, cc in (("x86_64", "gcc"), ("aarch64", "aarch64-linux-gnu-gcc")):
+        exe = directory / f"procs-{arch}"
+        subprocess.run([_tool(cc), "-std=gnu11", "-O2", "-static", str(PROGRAM / "src" /
+                        "procs.c"), "-o", str(exe)], check=True, capture_output=True)
+        commands[arch] = [_tool("qemu-aarch64"), str(exe)] if arch == "aarch64" else [str(exe)]
+    return commands
+
+
+@pytest.mark.parametrize("lazy", [False, True], ids=["eager", "lazy"])
+@pytest.mark.parametrize("arch", list(FLAVOURS))
+@pytest.mark.parametrize("run,args", RUNS, ids=[run for run, _ in RUNS])
+def test_procs_matches_its_static_build(static_builds: dict[str, list[str]], run: str,
+                                        args: str, arch: str, lazy: bool) -> None:
+    objects = [f"{FLAVOURS[arch]}/procs.o"]
+    out, err, code = _run(_pyjitlink(arch, *(["-lazy"] if lazy else []), *objects, "-args",
+                                     "procs", *args.split()))
+    expected = (PROGRAM / "expected" / f"{run}.stdout").read_text(), \
+        int((PROGRAM / "expected" / f"{run}.rc").read_text())
+    assert (out, code) == expected, err
+    oracle = "x86_64" if run in QEMU_DIFFERS else arch
+    theirs = _run([*static_builds[oracle], *args.split()])
+    assert (out, code) == (theirs[0], theirs[2])
+    if run == "processes":  # the crashing child's own report, and nothing else
+        assert err.startswith("pyjitlink: error: ") and "Segmentation fault" in err
+        assert "main" in err and "warning" not in err
+    else:
+        assert err == ""
+
+
+FORKS = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <unistd.h>
+#include <sys/wait.h>
+extern char **environ;
+int main(int argc, char **argv) {
+    /* A buffered line before fork is the program's to flush (it is: once, here). */
+    printf("before fork\n");
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        printf("child\n");
+        exit(3);
+    }
+    int status;
+    waitpid(child, &status, 0);
+    printf("after child: %d\n", WEXITSTATUS(status));
+    if (argc > 1) {
+        char *args[] = {argv[1], NULL};
+        execve(argv[1], args, environ);
+        printf("execve: %s\n", strerror(errno));
+    }
+    return 0;
+}
+"""
+
+
+def test_forked_child_writes_nothing_twice_and_runs_no_atexit(tmp_path: Path) -> None:
+    """A forked child's end flushes none of the tool's buffers and runs none of its atexit
+    handlers: -show-times (printed after the run) appears once, from the parent."""
+    source = tmp_path / "forks.c"
+    source.write_text(FORKS)
+    obj = tmp_path / "forks.o"
+    subprocess.run([_tool("aarch64-linux-gnu-gcc"), "-O2", "-c", str(source), "-o", str(obj)],
+                   check=True)
+    out, err, code = _run(_pyjitlink("aarch64", "-show-times", str(obj)), tmp_path)
+    assert code == 0, err
+    assert out == "before fork\nchild\nafter child: 3\n"
+    assert err.count("Total Execution Time") == 1  # the child ended without the report
+
+
+def test_execve_of_a_foreign_executable(tmp_path: Path) -> None:
+    """An emulated AArch64 program's execve is the host's: an AArch64 executable runs only
+    through a binfmt_misc handler (qemu-user-binfmt); without one the program gets ENOEXEC
+    and one warning names the file."""
+    source = tmp_path / "forks.c"
+    source.write_text(FORKS)
+    obj = tmp_path / "forks.o"
+    subprocess.run([_tool("aarch64-linux-gnu-gcc"), "-O2", "-c", str(source), "-o", str(obj)],
+                   check=True)
+    hello = tmp_path / "hello.c"
+    hello.write_text('#include <stdio.h>\nint main(void) { puts("foreign hello"); return 0; }\n')
+    exe = tmp_path / "hello-a64"
+    subprocess.run([_tool("aarch64-linux-gnu-gcc"), "-static", str(hello), "-o", str(exe)],
+                   check=True)
+    out, err, code = _run(_pyjitlink("aarch64", str(obj), "-args", "forks", str(exe)), tmp_path)
+    handled = any(Path("/proc/sys/fs/binfmt_misc").glob("qemu-aarch64*"))
+    if handled:
+        assert out.endswith("foreign hello\n") and code == 0, err
+    else:
+        assert out.endswith("execve: Exec format error\n") and code == 0, err
+        assert err == (f"pyjitlink: warning: execve of {exe}: an AArch64 executable does not "
+                       f"run on this x86_64 host without a binfmt_misc handler for it "
+                       f"(qemu-user-binfmt), as under qemu-user: ENOEXEC\n")
+
+
+def test_execve_keeps_descriptors_without_cloexec(tmp_path: Path) -> None:
+    """open() without O_CLOEXEC and dup() give descriptors an execve keeps (Python's own
+    os.open and os.dup make them close-on-exec); O_CLOEXEC ones are closed."""
+    source = tmp_path / "fds.c"
+    source.write_text(r"""
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+int main(void) {
+    int kept = open("/dev/null", O_RDONLY);
+    int copy = dup(kept);
+    int closed = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    char command[128];
+    snprintf(command, sizeof command, "for fd in %d %d %d; do "
+             "if [ -e /proc/self/fd/$fd ]; then echo open; else echo closed; fi; done",
+             kept, copy, closed);
+    fflush(stdout);
+    return system(command);
+}
+""")
+    obj = tmp_path / "fds.o"
+    subprocess.run([_tool("gcc"), "-O2", "-c", str(source), "-o", str(obj)], check=True)
+    exe = tmp_path / "fds"
+    subprocess.run([_tool("gcc"), "-static", str(source), "-o", str(exe)], check=True,
+                   capture_output=True)
+    out, err, code = _run(_pyjitlink("x86_64", str(obj)), tmp_path)
+    assert (out, code) == _run([str(exe)], tmp_path)[0::2], err
+    assert out == "open\nopen\nclosed\n"
+
+
+def test_fork_is_refused_outside_a_run(capsys: pytest.CaptureFixture[str]) -> None:
+    """The children module only forks while start_process runs the program (a forked
+    child must end in it): otherwise ENOSYS, with one warning."""
+    from pyjitlink.executors.linux.process import LinuxProcessExecutor
+
+    pid = os.getpid()
+    executor = LinuxProcessExecutor("aarch64")
+    try:
+        assert executor.children.new_process(17, 0, 0, 0, 0) == -38
+        assert executor.children.new_process(17, 0, 0, 0, 0) == -38
+    finally:
+        executor.close()
+    assert os.getpid() == pid
+    assert capsys.readouterr().err == ("pyjitlink: warning: fork outside the program's run "
+                                       "(a call from Python) is not emulated: returns "
+                                       "ENOSYS\n")
