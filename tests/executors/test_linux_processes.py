@@ -197,3 +197,101 @@ def test_fork_is_refused_outside_a_run(capsys: pytest.CaptureFixture[str]) -> No
     assert capsys.readouterr().err == ("pyjitlink: warning: fork outside the program's run "
                                        "(a call from Python) is not emulated: returns "
                                        "ENOSYS\n")
+
+
+CALLS = r"""
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/resource.h>
+#include <sys/times.h>
+#include <sys/select.h>
+#include <sys/utsname.h>
+#include <sys/mman.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
+#include <sched.h>
+#include <pthread.h>
+static volatile sig_atomic_t alarms;
+static void on_alarm(int sig) { (void)sig; alarms++; }
+int main(void) {
+    char buf[PATH_MAX];
+    printf("cwd %d\n", getcwd(buf, sizeof buf) != NULL);
+    time_t t = time(NULL); struct tm tm; localtime_r(&t, &tm); printf("localtime %d\n", tm.tm_year > 100);
+    printf("nprocs %d\n", sysconf(_SC_NPROCESSORS_ONLN) > 0);
+    printf("conf %d\n", sysconf(_SC_NPROCESSORS_CONF) > 0);
+    cpu_set_t set; printf("affinity %d\n", sched_getaffinity(0, sizeof set, &set));
+    DIR *d = opendir("."); int n = 0; while (readdir(d)) n++; closedir(d); printf("dir %d\n", n > 1);
+    printf("realpath %d\n", realpath(".", buf) != NULL);
+    char tmpl[] = "/tmp/miscXXXXXX"; int fd = mkstemp(tmpl); printf("mkstemp %d\n", fd >= 0);
+    write(fd, "abc", 3); ftruncate(fd, 1); struct stat st; fstat(fd, &st); printf("ftruncate %ld\n", (long)st.st_size);
+    fsync(fd); close(fd); unlink(tmpl);
+    printf("clock %d\n", clock() >= 0);
+    struct tms tms; printf("times %d\n", times(&tms) != (clock_t)-1);
+    struct rusage ru; printf("rusage %d\n", getrusage(RUSAGE_SELF, &ru));
+    fd_set r; FD_ZERO(&r); struct timeval tv = {0, 1000}; printf("select %d\n", select(0, &r, 0, 0, &tv));
+    printf("isatty %d\n", isatty(0));
+    printf("nice %d\n", nice(0) >= 0);
+    struct itimerval it = {{0,0},{0,0}}; printf("setitimer %d\n", setitimer(ITIMER_REAL, &it, NULL));
+    printf("alarm %u\n", alarm(0));
+    usleep(1000); sleep(0);
+    printf("symlink %d\n", symlink("/tmp", "/tmp/misc-link-xyz")); printf("lstat %d\n", lstat("/tmp/misc-link-xyz", &st)); unlink("/tmp/misc-link-xyz");
+    printf("chmod %d\n", chmod("/tmp", 01777));
+    printf("access %d\n", access("/etc/passwd", R_OK));
+    struct timespec ts; clock_gettime(CLOCK_MONOTONIC, &ts);
+    printf("setlocale %d\n", setlocale(LC_ALL, "C.UTF-8") != NULL);
+    void *p = mmap(0, 1 << 20, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0); printf("msync %d\n", msync(p, 4096, MS_SYNC));
+    printf("mlock %d\n", mlock(p, 4096) == 0 || 1);
+    printf("getpriority %d\n", getpriority(PRIO_PROCESS, 0) >= -20);
+    printf("statfs via pathconf %d\n", pathconf("/", _PC_NAME_MAX) > 0);
+    printf("link %d\n", link("/nonexistent", "/tmp/x") == -1);
+    printf("truncate %d\n", truncate("/nonexistent", 0) == -1);
+    printf("fchmod %d\n", fchmod(1, 0600) >= -1);
+    printf("utimes %d\n", utimensat(AT_FDCWD, "/nonexistent", NULL, 0) == -1);
+    printf("getgroups %d\n", getgroups(0, NULL) >= 0);
+    printf("pthread attr %d\n", pthread_getattr_np(pthread_self(), &(pthread_attr_t){0}) == 0);
+    /* ITIMER_REAL: SIGALRM during pause(), and during a busy loop (a lone thread). */
+    signal(SIGALRM, on_alarm);
+    alarm(1);
+    pause();
+    printf("alarm during pause %d\n", alarms);
+    struct itimerval every = {{0, 20000}, {0, 20000}};
+    setitimer(ITIMER_REAL, &every, NULL);
+    while (alarms < 4)
+        ;
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &off, NULL);
+    printf("alarms in a busy loop %d\n", alarms);
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("arch", list(FLAVOURS))
+def test_system_calls_real_programs_hit(tmp_path: Path, arch: str) -> None:
+    """Calls a C library makes for everyday functions (sysconf's CPU count through
+    sched_getaffinity, mkstemp + ftruncate, times, getrusage, select, symlink, chmod,
+    statfs, utimensat, getgroups, pthread_getattr_np reading /proc/self/maps, alarm and
+    setitimer delivering SIGALRM in pause and in a busy loop): no call is unimplemented,
+    and the output is the native -static build's (qemu-aarch64 7.2 loses the SIGALRM of
+    the busy loop, so the x86-64 build is the oracle for both)."""
+    source = tmp_path / "calls.c"
+    source.write_text(CALLS)
+    cc = "aarch64-linux-gnu-gcc" if arch == "aarch64" else "gcc"
+    obj = tmp_path / "calls.o"
+    subprocess.run([_tool(cc), "-O2", "-c", str(source), "-o", str(obj)], check=True)
+    exe = tmp_path / "calls"
+    subprocess.run([_tool("gcc"), "-O2", "-static", str(source), "-o", str(exe)], check=True,
+                   capture_output=True)
+    out, err, code = _run(_pyjitlink(arch, str(obj)), tmp_path)
+    assert err == ""
+    assert (out, code) == _run([str(exe)], tmp_path)[0::2]
+    assert out.endswith("alarm during pause 1\nalarms in a busy loop 4\n")

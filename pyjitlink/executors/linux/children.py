@@ -438,7 +438,8 @@ class ChildProcesses:
         return os.getpgrp()
 
     def sc_setsid(self, *_: int) -> int:
-        return os.setsid()
+        os.setsid()
+        return os.getpid()  # the new session's id
 
     def sc_getsid(self, pid: int, *_: int) -> int:
         return os.getsid(_s32(pid))

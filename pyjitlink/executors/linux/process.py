@@ -430,7 +430,9 @@ class LinuxProcessExecutor(EmulatedExecutor):
         try:
             while True:
                 bridge.check_stop()
-                count = SLICE if scheduler.live() > 1 else 0
+                # Counted slices while another thread or an armed timer wants the CPU.
+                count = SLICE if scheduler.live() > 1 or scheduler.alarm_at is not None \
+                    else 0
                 if limit:
                     count = min(count or limit, limit - executed)
                 err = self.engine.start(pc, bridge.sentinel, 0, count)

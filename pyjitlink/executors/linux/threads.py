@@ -43,7 +43,9 @@ from pyjitlink.executors.linux.signals import (
     SA_NODEFER,
     SA_RESETHAND,
     SI_TKILL,
+    SI_KERNEL,
     SI_USER,
+    SIGALRM,
     SIG_DFL,
     SIG_IGN,
     SIGKILL,
@@ -138,6 +140,8 @@ class Scheduler:
         # Signals from other processes: a handler the program installs is also the host
         # process's (mirror_host_signals), which queues the signal here.
         self.mirror_host_signals = False
+        self.alarm_at: float | None = None  # ITIMER_REAL's expiry (time.monotonic())
+        self.alarm_interval = 0.0
         self.host_pending: list[int] = []
         self._host_originals: dict[int, object] = {}
         self.describe: Callable[[int], str] = hex  # an address as "symbol+offset"
@@ -242,6 +246,7 @@ class Scheduler:
         while every thread sleeps."""
         self.stop_requested = False
         self._drain_host()
+        self._check_alarm()
         current = self.current
         for thread in self.threads.values():
             if thread.first_registers is not None and thread.context is None:
@@ -294,6 +299,8 @@ class Scheduler:
                     return thread
             deadlines = [t.deadline for t in order if t.state == WAITING and
                          t.deadline is not None]
+            if self.alarm_at is not None:
+                deadlines.append(self.alarm_at)
             if not deadlines:
                 if not (self._host_originals and any(t.for_signal for t in order if
                                                      t.state == WAITING)):
@@ -302,6 +309,7 @@ class Scheduler:
             check_stop()
             time.sleep(min(max(0.0, min(deadlines) - now), 0.05))
             self._drain_host()
+            self._check_alarm()
 
     def _deadlock(self, threads: list[Thread]) -> Deadlock:
         waiting = [t for t in threads if t.state == WAITING]
@@ -817,9 +825,89 @@ class Scheduler:
                 poller.register(fd, events & 0xFFFF)
         wait = None if deadline is None else max(0, int((deadline - time.monotonic()) * 1000))
         ready = dict(poller.poll(wait))
-        for i, (fd, events, _revents) in enumerate(entries):
+        for i, (fd, _events, _revents) in enumerate(entries):
             self.memory.write(fds + 8 * i + 6, struct.pack("<h", _s16(ready.get(fd, 0))))
         return sum(1 for fd, _, _ in entries if ready.get(fd))
+
+    def _check_alarm(self) -> None:
+        if self.alarm_at is not None and time.monotonic() >= self.alarm_at:
+            self.alarm_at = (self.alarm_at + self.alarm_interval if self.alarm_interval
+                             else None)
+            self._process_signal(SIGALRM, SI_KERNEL, 0)
+
+    def sc_setitimer(self, which: int, new: int, old: int, *_: int) -> int:
+        """ITIMER_REAL: SIGALRM when it expires (checked whenever the scheduler runs, and
+        every SLICE instructions while it is armed); the other timers EINVAL."""
+        if _s32(which) != 0:
+            return -errno.EINVAL
+        if old:
+            self.sc_getitimer(which, old)
+        interval_s, interval_us, value_s, value_us = struct.unpack(
+            "<4q", self.memory.read(new, 32))
+        value = value_s + value_us / 1e6
+        self.alarm_interval = interval_s + interval_us / 1e6
+        self.alarm_at = time.monotonic() + value if value > 0 else None
+        self._request()  # the next run counts instructions (a lone thread would not)
+        return 0
+
+    def sc_getitimer(self, which: int, address: int, *_: int) -> int:
+        if _s32(which) != 0:
+            return -errno.EINVAL
+        left = 0.0 if self.alarm_at is None else max(0.0, self.alarm_at - time.monotonic())
+        micro, interval = int(left * 1e6), int(self.alarm_interval * 1e6)
+        self.memory.write(address, struct.pack("<4q", interval // 1_000_000,
+                                               interval % 1_000_000, micro // 1_000_000,
+                                               micro % 1_000_000))
+        return 0
+
+    def sc_alarm(self, seconds: int, *_: int) -> int:  # x86-64's own
+        left = 0.0 if self.alarm_at is None else max(0.0, self.alarm_at - time.monotonic())
+        seconds &= 0xFFFFFFFF
+        self.alarm_at = time.monotonic() + seconds if seconds else None
+        self.alarm_interval = 0.0
+        self._request()
+        return int(left + 0.999999) if left else 0
+
+    def sc_pselect6(self, count: int, readfds: int, writefds: int, exceptfds: int,
+                    timeout: int, *_: int) -> int:
+        return self._select(count, (readfds, writefds, exceptfds),
+                            self._deadline_or_none(timeout))
+
+    def sc_select(self, count: int, readfds: int, writefds: int, exceptfds: int,
+                  timeout: int, *_: int) -> int:  # x86-64's own
+        deadline = None
+        if timeout:
+            sec, usec = struct.unpack("<qq", self.memory.read(timeout, 16))
+            deadline = time.monotonic() + sec + usec / 1e6
+        return self._select(count, (readfds, writefds, exceptfds), deadline)
+
+    def _select(self, count: int, sets: tuple[int, int, int], deadline: float | None) -> int:
+        """select on the host's descriptors (blocking the process, as a read does); with
+        none, a sleep until the deadline or a signal."""
+        import select
+
+        count = _s32(count)
+        if count < 0:
+            return -errno.EINVAL
+        size = (count + 63) // 64 * 8
+        wanted = [[fd for fd in range(count) if address and
+                   int.from_bytes(self.memory.read(address, size), "little") >> fd & 1]
+                  for address in sets]
+        if not any(wanted):
+            if deadline is None:
+                thread = self.current
+                thread.suspend_mask = thread.mask
+                return self._wait_for_signal(thread)
+            return self._block(0, 0, deadline, 0)
+        wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+        ready = select.select(wanted[0], wanted[1], wanted[2], wait)
+        total = 0
+        for address, fds in zip(sets, ready):
+            if address:
+                self.memory.write(address, sum(1 << fd for fd in fds).to_bytes(size,
+                                                                                "little"))
+                total += len(fds)
+        return total
 
     def _wait_for_signal(self, thread: Thread) -> int:
         if any(not thread.mask & (1 << (n - 1)) and not self._ignored(n)
