@@ -188,3 +188,43 @@ def test_shims_are_the_instructions_their_comments_name() -> None:
         "subq $0x18, %rsp", "movq %rsp, %rdi", "leaq 8(%rsp), %rsi", "callq 0x11",
         "movsd (%rsp), %xmm0", "movsd 8(%rsp), %xmm1", "addq $0x18, %rsp", "retq"]
     assert X86_64_SINCOS[0][X86_64_SINCOS[1] - 1] == 0xE8  # the edge is the call's rel32
+
+
+TLV_ATEXIT = r"""
+extern "C" int printf(const char *, ...);
+struct Noisy {
+    int id;
+    Noisy(int i) : id(i) {}
+    ~Noisy();
+};
+Noisy::~Noisy() { printf("destroyed %d\n", id); }
+thread_local Noisy noisy{7};
+int main() {
+    printf("value %d\n", noisy.id);
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("arch", list(TRIPLES))
+def test_tlv_atexit_runs_thread_local_destructors(tmp_path: Path, arch: str) -> None:
+    """A C++ thread_local with a destructor: clang for macOS registers it with
+    ``_tlv_atexit``, which the layer sends to glibc's ``__cxa_thread_atexit_impl``; exit runs
+    it, as the same source built by g++ -static for Linux does."""
+    source = tmp_path / "tlv.cpp"
+    source.write_text(TLV_ATEXIT)
+    obj = tmp_path / f"tlv-{arch}.o"
+    subprocess.run([_tool("clang"), f"--target={TRIPLES[arch]}", "-O1", "-fno-exceptions",
+                    "-c", str(source), "-o", str(obj)], check=True, capture_output=True)
+    undefined = subprocess.run([_tool("llvm-nm"), "-u", str(obj)], check=True,
+                               capture_output=True, text=True).stdout.split()
+    assert "__tlv_atexit" in undefined
+    emulate = ["-emulate"] if arch == "x86_64" else []
+    done = subprocess.run([sys.executable, "-m", "pyjitlink", "-libc=target", *emulate,
+                           str(obj)], capture_output=True, text=True, timeout=300)
+    exe = tmp_path / "tlv"
+    subprocess.run([_tool("g++"), "-static", str(source), "-o", str(exe)], check=True,
+                   capture_output=True)
+    native = subprocess.run([str(exe)], capture_output=True, text=True)
+    assert (done.stdout, done.stderr, done.returncode) == (native.stdout, "", 0)
+    assert native.stdout == "value 7\ndestroyed 7\n"

@@ -212,6 +212,14 @@ ARM64_SINCOSF = (_words(A64_FRAME32, A64_MOV_FP, _add_sp(0, 16), _add_sp(1, 20),
 # and x3 (mov x9, x0; mov x0, x3; mov x3, x9), then b.
 ARM64_ASSERT_RTN = (_words(0xAA0003E9, 0xAA0303E0, 0xAA0903E3, A64_B), 12)
 
+# _tlv_atexit(dtor, obj) -> __cxa_thread_atexit_impl(dtor, obj, dso): Darwin's registration
+# of a thread_local object's destructor (run at thread exit, or by exit for the main
+# thread). glibc wants an address inside the registering module as ``dso``; any address of
+# the static program does, so the shim passes its own (adr x2, .), then b.
+ARM64_TLV_ATEXIT = (_words(0x10000002, A64_B), 4)
+# x86-64: lea -7(%rip),%rdx (the lea itself); jmp __cxa_thread_atexit_impl.
+X86_64_TLV_ATEXIT = (bytes.fromhex("488d15f9ffffff" "e900000000"), 8)
+
 # x86-64 (System V, as Darwin's): sub $24,%rsp (rsp 16-aligned at the call); s at (%rsp),
 # c at 8(%rsp); call; movsd (%rsp),%xmm0; movsd 8(%rsp),%xmm1; add $24,%rsp; ret.
 X86_64_SINCOS = (bytes.fromhex("4883ec18" "4889e7" "488d742408" "e800000000"
@@ -237,6 +245,7 @@ def _arm64_shims() -> Iterator[tuple[str, _Shim]]:
     yield "__sincos_stret", _Shim(*ARM64_SINCOS, "sincos")
     yield "__sincosf_stret", _Shim(*ARM64_SINCOSF, "sincosf")
     yield "__assert_rtn", _Shim(*ARM64_ASSERT_RTN, "__assert_fail")
+    yield "_tlv_atexit", _Shim(*ARM64_TLV_ATEXIT, "__cxa_thread_atexit_impl")
     for name, (named, vname) in ARM64_VARIADIC.items():
         yield name, _Shim(*arm64_variadic_shim(named), vname)
     for name, index in ARM64_VA_LIST.items():
@@ -254,6 +263,7 @@ def _x86_64_shims() -> Iterator[tuple[str, _Shim]]:
     yield "__sincos_stret", _Shim(*X86_64_SINCOS, "sincos")
     yield "__sincosf_stret", _Shim(*X86_64_SINCOSF, "sincosf")
     yield "__assert_rtn", _Shim(*X86_64_ASSERT_RTN, "__assert_fail")
+    yield "_tlv_atexit", _Shim(*X86_64_TLV_ATEXIT, "__cxa_thread_atexit_impl")
 
 
 def _arm64_tlv_getter(table: int) -> bytes:
