@@ -313,3 +313,41 @@ def test_system_calls_real_programs_hit(tmp_path: Path, arch: str) -> None:
     assert err == ""
     assert (out, code) == _run([str(exe)], tmp_path)[0::2]
     assert out.endswith("alarm during pause 1\nalarms in a busy loop 4\n")
+
+
+BROKEN_PIPE = r"""
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+int main(int argc, char **argv) {
+    if (argc > 1)
+        signal(SIGPIPE, SIG_IGN);
+    for (int i = 0; i < 100000; i++)
+        if (printf("line %d\n", i) < 0) {
+            fprintf(stderr, "write failed: %s\n", strerror(errno));
+            return 3;
+        }
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("ignored", [False, True], ids=["default", "ignored"])
+def test_write_to_a_closed_pipe_raises_sigpipe(tmp_path: Path, ignored: bool) -> None:
+    """A write to a pipe without readers: SIGPIPE ends the program (141) as natively,
+    although Python ignores SIGPIPE; with SIG_IGN the write fails with EPIPE."""
+    source = tmp_path / "pipe.c"
+    source.write_text(BROKEN_PIPE)
+    obj = tmp_path / "pipe.o"
+    subprocess.run([_tool("aarch64-linux-gnu-gcc"), "-O2", "-c", str(source), "-o", str(obj)],
+                   check=True)
+    args = ["pipe", "ignore"] if ignored else ["pipe"]
+    command = " ".join([*_pyjitlink("aarch64", str(obj), "-args", *args)])
+    done = subprocess.run(["bash", "-c", f"{command} | head -n 1; exit ${{PIPESTATUS[0]}}"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.stdout == "line 0\n"
+    if ignored:
+        assert (done.returncode, done.stderr) == (3, "write failed: Broken pipe\n")
+    else:
+        assert done.returncode == 141 and ": Broken pipe" in done.stderr

@@ -59,6 +59,7 @@ from pyjitlink.executors.linux.signals import (
     SEGV_MAPERR,
     SIGBUS,
     SIGILL,
+    SIGPIPE,
     SIGSEGV,
     SignalFrames,
     signal_name,
@@ -184,6 +185,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
         self.scheduler.new_process = self.children.new_process
         self.scheduler.kill_other = self.children.kill_other
         self.scheduler.mirror_host_signals = True
+        self.syscalls.on_broken_pipe = lambda: self.scheduler.thread_signal(SIGPIPE)
         self.scheduler.describe = self.describe
         self.scheduler.backtrace_lines = self.backtrace_lines
         # Data: ELF header + program headers, scratch words, then the tables.

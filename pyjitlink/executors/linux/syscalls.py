@@ -135,6 +135,9 @@ class LinuxSyscalls:
         self.reported: set[str] = set()
         self.exe = ""  # what /proc/self/exe names: the program's argv[0], made absolute
         self.thread_name = b"pyjitlink"  # prctl(PR_SET_NAME)
+        # A write to a pipe nobody reads: the writing thread gets SIGPIPE (Python ignores
+        # it, so the host returns EPIPE alone).
+        self.on_broken_pipe: Callable[[], None] | None = None
         self.stack_top = 0x7FFF0000  # where the first thread's stack ends (/proc/self/maps)
         self.count = 0
         self.handlers: dict[str, Callable[..., int]] = {
@@ -162,6 +165,8 @@ class LinuxSyscalls:
         try:
             return handler(*args)
         except OSError as err:
+            if err.errno == errno.EPIPE and self.on_broken_pipe is not None:
+                self.on_broken_pipe()  # the kernel's SIGPIPE with the EPIPE
             return -(err.errno or errno.EIO)
 
     # ------------------------------------------------------------------ helpers

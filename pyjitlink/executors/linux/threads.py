@@ -420,6 +420,11 @@ class Scheduler:
         if thread is self.current:
             self._request()
 
+    def thread_signal(self, number: int) -> None:
+        """Send ``number`` to the running thread, as the kernel does (SIGPIPE of a write
+        to a pipe without readers)."""
+        self._queue(self.current, number, SI_USER)
+
     def _ignored(self, number: int) -> bool:
         action = self.actions.get(number, SigAction())
         return action.handler == SIG_IGN or (action.handler == SIG_DFL and
