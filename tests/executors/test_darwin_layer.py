@@ -228,3 +228,21 @@ def test_tlv_atexit_runs_thread_local_destructors(tmp_path: Path, arch: str) -> 
     native = subprocess.run([str(exe)], capture_output=True, text=True)
     assert (done.stdout, done.stderr, done.returncode) == (native.stdout, "", 0)
     assert native.stdout == "value 7\ndestroyed 7\n"
+
+
+def test_long_double_is_right_on_x86_64_darwin(tmp_path: Path) -> None:
+    """x86-64 Darwin's ``long double`` is the x87 80-bit type passed in memory, as in glibc:
+    ``%Lf`` needs no translation there (arm64's, a double, is not translated: README)."""
+    source = tmp_path / "ld.c"
+    source.write_text('int printf(const char *, ...);\n'
+                      'int main(int argc, char **argv) {\n'
+                      '    volatile long double x = 1.5L * argc;\n'
+                      '    printf("%Lf %d %s\\n", x * 3, (int)sizeof x, "end");\n'
+                      '    return 0;\n}\n')
+    obj = tmp_path / "ld.o"
+    subprocess.run([_tool("clang"), f"--target={TRIPLES['x86_64']}", "-O1", "-c", str(source),
+                    "-o", str(obj)], check=True)
+    done = subprocess.run([sys.executable, "-m", "pyjitlink", "-libc=target", "-emulate",
+                           str(obj), "-args", "ld"], capture_output=True, text=True,
+                          timeout=300)
+    assert (done.stdout, done.stderr, done.returncode) == ("4.500000 16 end\n", "", 0)
