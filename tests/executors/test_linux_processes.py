@@ -351,3 +351,112 @@ def test_write_to_a_closed_pipe_raises_sigpipe(tmp_path: Path, ignored: bool) ->
         assert (done.returncode, done.stderr) == (3, "write failed: Broken pipe\n")
     else:
         assert done.returncode == 141 and ": Broken pipe" in done.stderr
+
+
+FORK_IN_A_THREAD = r"""
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/wait.h>
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static int counter;
+static void *work(void *arg) {
+    for (int i = 0; i < 1000; i++) {
+        pthread_mutex_lock(&lock);
+        counter++;
+        pthread_mutex_unlock(&lock);
+        if (i % 100 == 0) sched_yield();
+    }
+    return arg;
+}
+static void *forker(void *arg) {
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        /* Only this thread exists in the child; the mutex may be taken by a thread that
+           is gone, so the child touches nothing shared. */
+        char line[] = "child of a thread\n";
+        write(1, line, sizeof line - 1);
+        _exit(4);
+    }
+    int status;
+    waitpid(child, &status, 0);
+    return (void *)(long)WEXITSTATUS(status);
+}
+int main(void) {
+    pthread_t a, b, f;
+    pthread_create(&a, NULL, work, NULL);
+    pthread_create(&b, NULL, work, NULL);
+    pthread_create(&f, NULL, forker, NULL);
+    void *code;
+    pthread_join(a, NULL);
+    pthread_join(b, NULL);
+    pthread_join(f, &code);
+    printf("counter %d, child status %ld\n", counter, (long)code);
+    return 0;
+}
+"""
+
+
+def test_fork_in_a_threaded_process(tmp_path: Path) -> None:
+    """fork from one of four threads: the child has that thread alone (POSIX) and exits
+    with its status; the parent's threads go on (the mutex counts to 2000) and join."""
+    source = tmp_path / "ft.c"
+    source.write_text(FORK_IN_A_THREAD)
+    obj = tmp_path / "ft.o"
+    subprocess.run([_tool("aarch64-linux-gnu-gcc"), "-O2", "-c", str(source), "-o", str(obj)],
+                   check=True)
+    exe = tmp_path / "ft"
+    subprocess.run([_tool("aarch64-linux-gnu-gcc"), "-O2", "-static", str(source), "-o",
+                    str(exe)], check=True, capture_output=True)
+    out, err, code = _run(_pyjitlink("aarch64", str(obj)), tmp_path)
+    assert (out, err, code) == ("child of a thread\ncounter 2000, child status 4\n", "", 0)
+    assert _run([_tool("qemu-aarch64"), str(exe)], tmp_path)[0::2] == (out, code)
+
+
+WAIT_WHILE_THREADS_RUN = r"""
+#include <pthread.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <time.h>
+#include <sys/wait.h>
+static int go[2];
+static void *release(void *arg) {
+    struct timespec pause = {0, 50 * 1000 * 1000};
+    nanosleep(&pause, NULL);  /* main is in waitpid by now */
+    write(go[1], "g", 1);
+    return arg;
+}
+int main(void) {
+    pipe(go);
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        char byte;
+        read(go[0], &byte, 1);  /* written by a thread of the parent */
+        _exit(5);
+    }
+    pthread_t thread;
+    pthread_create(&thread, NULL, release, NULL);
+    int status;
+    waitpid(child, &status, 0);
+    pthread_join(thread, NULL);
+    printf("child released by a thread: %d\n", WEXITSTATUS(status));
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("arch", list(FLAVOURS))
+def test_waitpid_lets_the_other_threads_run(tmp_path: Path, arch: str) -> None:
+    """A child that waits for a byte a thread of its parent writes after the parent is in
+    waitpid: a blocking wait with other threads alive polls (the call restarts), so the
+    thread runs and the child exits (a host wait4 that blocked the emulation would hang)."""
+    source = tmp_path / "wt.c"
+    source.write_text(WAIT_WHILE_THREADS_RUN)
+    obj = tmp_path / "wt.o"
+    cc = "aarch64-linux-gnu-gcc" if arch == "aarch64" else "gcc"
+    subprocess.run([_tool(cc), "-O2", "-c", str(source), "-o", str(obj)], check=True)
+    out, err, code = _run(_pyjitlink(arch, str(obj)), tmp_path, timeout=60)
+    assert (out, err, code) == ("child released by a thread: 5\n", "", 0)

@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 CLONE_VM, CLONE_VFORK, CLONE_THREAD, CLONE_SETTLS = 0x100, 0x4000, 0x10000, 0x80000
 CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID = 0x100000, 0x200000, 0x1000000
 O_CLOEXEC = 0x80000
+WNOHANG = 1
+POLL_INTERVAL = 0.005  # seconds a thread waiting for a child lets the others run
 PAGE = 4096
 UC_HOOK_MEM_WRITE = 1 << 11
 UC_CTL_TB_FLUSH, UC_CTL_IO_WRITE = 10, 1
@@ -375,12 +377,17 @@ class ChildProcesses:
 
     def sc_wait4(self, pid: int, status: int, options: int, rusage: int, *_: int) -> int:
         """The host's wait4 (the children are host processes); the status word and
-        ``struct rusage`` have one layout on both targets."""
+        ``struct rusage`` have one layout on both targets. With other threads alive a
+        blocking wait polls, so they run while it waits."""
         raw_status = ctypes.c_int()
         usage = ctypes.create_string_buffer(144)
-        got = self._libc.wait4(_s32(pid), ctypes.byref(raw_status), _s32(options), usage)
+        poll = self._polls(options)
+        got = self._libc.wait4(_s32(pid), ctypes.byref(raw_status),
+                               _s32(options) | (WNOHANG if poll else 0), usage)
         if got < 0:
             return -ctypes.get_errno()
+        if got == 0 and poll:
+            return self._restart("wait4", pid)
         if got and status:
             self.memory.write(status, struct.pack("<i", raw_status.value))
         if rusage:
@@ -395,16 +402,32 @@ class ChildProcesses:
         siginfo = ctypes.create_string_buffer(128)
         usage = ctypes.create_string_buffer(144)
         self._libc.syscall.restype = ctypes.c_long
+        poll = self._polls(options)
         got = self._libc.syscall(ctypes.c_long(number), ctypes.c_long(_s32(idtype)),
                                  ctypes.c_long(_s32(ident)), siginfo,
-                                 ctypes.c_long(_s32(options)), usage)
+                                 ctypes.c_long(_s32(options) | (WNOHANG if poll else 0)),
+                                 usage)
         if got < 0:
             return -ctypes.get_errno()
+        if poll and not struct.unpack_from("<i", siginfo.raw, 12)[0]:  # si_pid 0: none
+            return self._restart("waitid", idtype)
         if info:
             self.memory.write(info, siginfo.raw)
         if rusage:
             self.memory.write(rusage, usage.raw)
         return int(got)
+
+    def _polls(self, options: int) -> bool:
+        """Whether a blocking wait polls instead (other threads could run meanwhile)."""
+        return not options & WNOHANG and self.scheduler.live() > 1
+
+    def _restart(self, name: str, first: int) -> int:
+        """No child is ready and other threads can run: they do, for POLL_INTERVAL, then the
+        call runs again (scheduler.restart_later)."""
+        number = next(n for n, label in SYSCALL_TABLES[self.arch].items() if label == name)
+        self.scheduler.restart_later(first if self.arch == Arch.AARCH64 else number,
+                                     POLL_INTERVAL)
+        return 0
 
     # ------------------------------------------------------------------ descriptors
 

@@ -107,6 +107,7 @@ class Thread:
     suspend_mask: int | None = None  # the mask rt_sigsuspend restores after the handler
     for_signal: bool = False  # waits in rt_sigsuspend, pause or rt_sigtimedwait
     sigwait: tuple[int, int] | None = None  # rt_sigtimedwait's (set, siginfo address)
+    restart_pc: int | None = None  # where its system call starts again after a wait
 
 
 class Scheduler:
@@ -206,6 +207,19 @@ class Scheduler:
         self.pid = pid
         self.next_tid = pid + 1
 
+    def restart_later(self, register: int, delay: float) -> None:
+        """Let the other threads run for ``delay`` seconds, then run the running thread's
+        system call again (the kernel's restart: the program counter back on the
+        ``svc``/``syscall``; ``register`` is what the result register held at the call: the
+        first argument on AArch64, the call's number on x86-64). A signal for a handler
+        ends the wait with -EINTR instead."""
+        thread = self.current
+        self._block(0, 0, time.monotonic() + delay, register)
+        # AArch64's svc hook sees the pc past the svc; x86-64's syscall hook (Unicorn's
+        # helper_syscall) runs before rip moves past the instruction.
+        pc = self.engine.read(self.pc_reg)
+        thread.restart_pc = pc - 4 if self.arch == Arch.AARCH64 else pc
+
     def request_stop(self) -> None:
         """Have the emulator stop after this system call and continue where it was."""
         self._request()
@@ -277,6 +291,9 @@ class Scheduler:
         if thread.result is not None:
             self.engine.write(self.result_reg, thread.result)
             thread.result = None
+        if thread.restart_pc is not None:
+            self.engine.write(self.pc_reg, thread.restart_pc)
+            thread.restart_pc = None
         self._drain_host()
         self._deliver(thread, fatal)
         return self.engine.read(self.pc_reg)
@@ -289,7 +306,7 @@ class Scheduler:
             for thread in order:
                 if thread.state == WAITING and thread.deadline is not None and \
                         now >= thread.deadline:
-                    self._wake(thread, thread.timeout_result)
+                    self._wake(thread, thread.timeout_result, timed_out=True)
             if current.state == RUNNABLE and not switch:
                 return current
             start = order.index(current)
@@ -340,7 +357,9 @@ class Scheduler:
                 assert self.current.context is not None
                 self.engine.lib.uc_context_restore(self.engine.handle, self.current.context)
 
-    def _wake(self, thread: Thread, result: int) -> None:
+    def _wake(self, thread: Thread, result: int, timed_out: bool = False) -> None:
+        if not timed_out:
+            thread.restart_pc = None  # a signal interrupts a restartable wait: -EINTR
         thread.state = RUNNABLE
         thread.result = result
         thread.futex = 0
