@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.programs:
         wanted = args.programs.split(",")
         progs = [p for p in progs if any(p.name.startswith(w) for w in wanted)]
-    path = args.pyjitlink_path or run.install_pyjitlink(args.out.resolve())
+    path = (args.pyjitlink_path or run.install_pyjitlink(args.out)).resolve()
     env = dict(os.environ, PYTHONPATH=str(path))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     pyj = [sys.executable, "-m", "pyjitlink"]
