@@ -12,6 +12,7 @@ in main, then every other JITDylib in creation order, then Process.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import weakref
@@ -329,8 +330,7 @@ class LLJIT:
 
             glibc = self._runtime_jd = self.es.create_jit_dylib(TARGET_RUNTIME_JD)
             glibc.define_absolute(static_symbols, "<static link>")
-            for path in runtime.archives:
-                self.add_archive(glibc, path)
+            self._add_runtime_archives(glibc, runtime)
             self.add_object_file(glibc, runtime.crt1)
             for graph in shim_graphs(self.target_arch):
                 self.layer.add(glibc, graph)
@@ -342,8 +342,7 @@ class LLJIT:
             self.process_jd.set_link_order([(glibc, JITDylibLookupFlags.MATCH_ALL_SYMBOLS)])
             return
         self.process_jd.define_absolute(static_symbols, "<static link>")
-        for path in runtime.archives:
-            self.add_archive(self.process_jd, path)
+        self._add_runtime_archives(self.process_jd, runtime)
         if self.runtime_image:
             # The prelinked core or crt1.o, decided once the program's objects are known
             # (_settle_runtime); a lookup reaching Process decides at the latest.
@@ -649,7 +648,19 @@ class LLJIT:
         unreadable file, MalformedObject for a bad archive."""
         obj = as_object(data, path) if data is not None else load(path)
         obj = obj.thin(self.target_arch)
+        add_member = self._member_adder(hidden, lazy)
+        generator = StaticLibraryDefinitionGenerator(obj, add_member)
+        if self.all_load:
+            # -all_load: every member links, whether or not a lookup needs it (ld64's rule).
+            for member in generator.members:
+                add_member(jd, member)
+            return
+        jd.add_generator(generator)
 
+    def _member_adder(self, hidden: bool, lazy: bool
+                      ) -> Callable[[JITDylib, ObjectFile], None]:
+        """``add_archive``'s ``add_object`` for its generator: adds a member, hidden or lazy
+        as asked, while the session lives."""
         session = weakref.ref(self)  # the generator must not keep the session alive
 
         def add_member(target: JITDylib, member: ObjectFile) -> None:
@@ -660,14 +671,41 @@ class LLJIT:
                 this.add_lazy_object(target, member, member.name)
             else:
                 this.add_object(target, member, member.name, hidden=hidden)
+        return add_member
 
-        generator = StaticLibraryDefinitionGenerator(obj, add_member)
+    def _add_runtime_archives(self, jd: JITDylib, runtime: TargetRuntime) -> None:
+        """-libc=target: the runtime's archives as generators of ``jd``, as ``add_archive``
+        makes them, but with their symbol indexes cached (executors/linux/runtime.py's
+        ``load_cached``, keyed on the files): an archive is read only when one of its
+        members is needed, which, with the runtime's core prelinked, a C program may never
+        do for libstdc++.a or libm.a."""
+        from pyjitlink.executors.linux.runtime import (
+            cached_name,
+            load_cached,
+            runtime_stamp,
+            store_cached,
+        )
+
         if self.all_load:
-            # -all_load: every member links, whether or not a lookup needs it (ld64's rule).
-            for member in generator.members:
-                add_member(jd, member)
+            for path in runtime.archives:
+                self.add_archive(jd, path)
             return
-        jd.add_generator(generator)
+        key = ["archive-indexes", runtime_stamp(runtime, self._sysroot)]
+        name = cached_name(f"runtime-indexes-{runtime.arch}", key)
+        indexes = load_cached(name, key)
+        if not isinstance(indexes, list) or len(indexes) != len(runtime.archives):
+            indexes = []
+            for path in runtime.archives:
+                generator = StaticLibraryDefinitionGenerator(
+                    load(path).thin(self.target_arch), self._member_adder(False, False))
+                jd.add_generator(generator)
+                indexes.append(generator.index)
+            store_cached(name, key, indexes, keep=4)
+            return
+        for path, index in zip(runtime.archives, indexes):
+            jd.add_generator(StaticLibraryDefinitionGenerator.deferred(
+                path, index, functools.partial(_load_thin, path, self.target_arch),
+                self._member_adder(False, False)))
 
     def add_library(self, jd: JITDylib, name: str, hidden: bool = False,
                     lazy: bool = False, search_paths: Sequence[str] = ()) -> None:
@@ -950,6 +988,11 @@ def _as_int(kind: type, value: int) -> int:
     if code == "c":
         return int(value) & 0xFF
     return int(kind(value).value)  # type: ignore[call-arg, attr-defined]
+
+
+def _load_thin(path: str, arch: str) -> ObjectFile:
+    """The file at ``path`` as formats.load reads it, its ``arch`` slice if universal."""
+    return load(path).thin(arch)
 
 
 def as_object(data: bytes | ObjectFile, name: str) -> ObjectFile:

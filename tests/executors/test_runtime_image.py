@@ -2,7 +2,7 @@
 runtime is linked once, cached in $XDG_CACHE_HOME/pyjitlink, and mapped by later runs; the
 program's output and exit status stay those of its -static build (testdata's expected files,
 qemu-aarch64 for a program compiled here). The cache follows the runtime's files (a changed
-libc.a makes a new image), survives a corrupt file, and the image is not used where a static
+libc.a makes a new image and new archive indexes), survives a corrupt file, and the image is not used where a static
 link would bind the runtime differently (a program with its own getenv). Missing tools fail
 these tests (.ci/run installs them)."""
 
@@ -103,9 +103,14 @@ def test_image_is_cached_and_follows_the_runtime_files(
     os.utime(libc, ns=(1, 1))
     assert run() == expected and len(builds) == 2
     assert run() == expected and len(builds) == 2
-    # A corrupt or truncated cache file is no error: the image is made again.
-    for image in (tmp_path / "cache" / "pyjitlink").glob("runtime-image-aarch64-*.pickle"):
+    # A corrupt or truncated cache file is no error: the image (and the archives' symbol
+    # indexes, cached beside it) are made again.
+    cache = tmp_path / "cache" / "pyjitlink"
+    assert list(cache.glob("runtime-indexes-aarch64-*.pickle"))
+    for image in [*cache.glob("runtime-image-aarch64-*.pickle"),
+                  *cache.glob("runtime-indexes-aarch64-*.pickle")]:
         image.write_bytes(image.read_bytes()[:1000])
+    assert run() == expected and len(builds) == 3
     assert run() == expected and len(builds) == 3
 
 
