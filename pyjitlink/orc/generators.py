@@ -89,13 +89,41 @@ class StaticLibraryDefinitionGenerator:
     def __init__(self, archive: ObjectFile,
                  add_object: Callable[[JITDylib, ObjectFile], None]) -> None:
         self.path = archive.name
-        self.archive = archive.archive
-        self.members = archive.members
         self.add_object = add_object
         self.added: set[int] = set()
+        self._load: Callable[[], ObjectFile] | None = None
+        self._use(archive)
+
+    @classmethod
+    def deferred(cls, path: str, index: dict[str, int], load: Callable[[], ObjectFile],
+                 add_object: Callable[[JITDylib, ObjectFile], None]
+                 ) -> StaticLibraryDefinitionGenerator:
+        """A generator for the archive at ``path`` whose symbol index (name -> member
+        number, as ``index`` of the generator made from the file) is known already, e.g.
+        cached: ``load()`` reads and parses the archive only when a member is first
+        needed."""
+        self = cls.__new__(cls)
+        self.path = path
+        self.add_object = add_object
+        self.added = set()
+        self.index = index
+        self._load = load
+        return self
+
+    def _use(self, archive: ObjectFile) -> None:
+        self.archive = archive.archive
+        self._members = archive.members
         self.index = self.archive.symbol_index
         if not self.archive.has_index:
             self.index = self._scan()
+
+    @property
+    def members(self) -> list[ObjectFile]:
+        """The archive's members (read now for a ``deferred`` generator)."""
+        if self._load is not None:
+            load, self._load = self._load, None
+            self._use(load())
+        return self._members
 
     def _scan(self) -> dict[str, int]:
         index: dict[str, int] = {}

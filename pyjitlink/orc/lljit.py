@@ -12,6 +12,7 @@ in main, then every other JITDylib in creation order, then Process.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import weakref
@@ -190,6 +191,12 @@ class LLJIT:
         self.layer = ObjectLinkingLayer(self.es, memory_manager)
         self._entry = entry
         self._runtime: TargetRuntime | None = None  # -libc=target's, found, not yet joined
+        # -libc=target (ELF): whether the runtime's core may come from a prelinked image
+        # (orc/runtime_image.py); the image or crt1.o joins at the first lookup.
+        self.runtime_image = True
+        self._runtime_pending: TargetRuntime | None = None
+        self._main_slots: list[int] = []  # the image's pointers to main, written at start
+        self._settle_lock = threading.RLock()
         # Mach-O under -libc=target: glibc's own JITDylib (Process re-exports from it).
         self._runtime_jd: JITDylib | None = None
         self.init_fini = InitFiniPlugin()
@@ -324,8 +331,7 @@ class LLJIT:
 
             glibc = self._runtime_jd = self.es.create_jit_dylib(TARGET_RUNTIME_JD)
             glibc.define_absolute(static_symbols, "<static link>")
-            for path in runtime.archives:
-                self.add_archive(glibc, path)
+            self._add_runtime_archives(glibc, runtime)
             self.add_object_file(glibc, runtime.crt1)
             for graph in shim_graphs(self.target_arch):
                 self.layer.add(glibc, graph)
@@ -337,9 +343,14 @@ class LLJIT:
             self.process_jd.set_link_order([(glibc, JITDylibLookupFlags.MATCH_ALL_SYMBOLS)])
             return
         self.process_jd.define_absolute(static_symbols, "<static link>")
-        for path in runtime.archives:
-            self.add_archive(self.process_jd, path)
-        self.add_object_file(self.main_jd, runtime.crt1)
+        self._add_runtime_archives(self.process_jd, runtime)
+        if self.runtime_image:
+            # The prelinked core or crt1.o, decided once the program's objects are known
+            # (_settle_runtime); a lookup reaching Process decides at the latest.
+            self._runtime_pending = runtime
+            self.process_jd.generators.insert(0, _SettleRuntime(self))
+        else:
+            self.add_object_file(self.main_jd, runtime.crt1)
         # One namespace, as in a static link: the runtime sees the program's definitions
         # first (crt1.o's _dl_relocate_static_pie, a program's own malloc), hidden ones too.
         self.process_jd.set_link_order([(self.main_jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS),
@@ -349,6 +360,63 @@ class LLJIT:
         # glibc's libc.a defines its symbols hidden (__libc_start_main, abort): visible to
         # everything in a static link, so the program's JITDylibs see Process's hidden names.
         self.main_jd.set_link_order([(self.process_jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS)])
+
+    def _runtime_image_allowed(self) -> bool:
+        """Whether a prelinked runtime image may stand for the runtime's core: only where
+        every plugin of the layer is one whose state the image restores (a plugin that
+        dumps, checks or counts graphs must see the runtime's own)."""
+        from pyjitlink.orc.plugins import executor_plugin_types
+        from pyjitlink.orc.plugins.debugger import DebugObjectPlugin
+
+        known = (InitFiniPlugin, TLSPlugin, DebugObjectPlugin, _LinkedFilesPlugin,
+                 *executor_plugin_types())
+        return self.runtime_image and not self.all_load and all(
+            type(p) in known or getattr(p, "runtime_image_safe", False)
+            for p in self.layer.plugins)
+
+    def _settle_runtime(self) -> None:
+        """-libc=target (ELF), before the first link: the runtime's core from its prelinked
+        image (orc/runtime_image.py: built and cached on first use) when it can stand for
+        it, otherwise crt1.o joins ``main`` and the core links from the archives."""
+        if self._runtime_pending is None:
+            return
+        with self._settle_lock:
+            runtime, self._runtime_pending = self._runtime_pending, None
+            if runtime is None:
+                return
+            if self._runtime_image_allowed() and self._apply_runtime_image(runtime):
+                return
+            self.add_object_file(self.main_jd, runtime.crt1)
+
+    def _apply_runtime_image(self, runtime: TargetRuntime) -> bool:
+        from pyjitlink.executors.linux.runtime import (
+            cached_name,
+            load_cached,
+            runtime_stamp,
+            store_cached,
+        )
+        from pyjitlink.orc import runtime_image
+
+        key = [runtime_image.IMAGE_FORMAT, runtime_stamp(runtime, self._sysroot)]
+        name = cached_name(f"runtime-image-{runtime.arch}", key)
+        image = load_cached(name, key)
+        if image is None:
+            image = runtime_image.build_image(runtime.arch, self._sysroot)
+            store_cached(name, key, image, keep=runtime_image.IMAGES_KEPT)
+        if not isinstance(image, runtime_image.RuntimeImage):
+            return False
+        if runtime_image.apply_image(self, image) is not None:
+            return False
+        self._main_slots = list(image.main_slots)
+        return True
+
+    def note_linked_files(self, files: Sequence[tuple[str, str]], tracker: int) -> None:
+        """Add (JITDylib name, graph name) pairs to ``linked_files`` as if their graphs had
+        linked now, owned by the resource tracker whose id is ``tracker``."""
+        plugin = next(p for p in self.layer.plugins if isinstance(p, _LinkedFilesPlugin))
+        with plugin.lock:
+            plugin.files.extend(files)
+            plugin.trackers.extend([tracker] * len(files))
 
     def _add_debug_plugins(self, debugger_support: bool | None, perf_support: bool) -> None:
         """Debug objects (source lines for fault reports; GDB's JIT interface natively, on
@@ -590,7 +658,19 @@ class LLJIT:
         unreadable file, MalformedObject for a bad archive."""
         obj = as_object(data, path) if data is not None else load(path)
         obj = obj.thin(self.target_arch)
+        add_member = self._member_adder(hidden, lazy)
+        generator = StaticLibraryDefinitionGenerator(obj, add_member)
+        if self.all_load:
+            # -all_load: every member links, whether or not a lookup needs it (ld64's rule).
+            for member in generator.members:
+                add_member(jd, member)
+            return
+        jd.add_generator(generator)
 
+    def _member_adder(self, hidden: bool, lazy: bool
+                      ) -> Callable[[JITDylib, ObjectFile], None]:
+        """``add_archive``'s ``add_object`` for its generator: adds a member, hidden or lazy
+        as asked, while the session lives."""
         session = weakref.ref(self)  # the generator must not keep the session alive
 
         def add_member(target: JITDylib, member: ObjectFile) -> None:
@@ -601,14 +681,41 @@ class LLJIT:
                 this.add_lazy_object(target, member, member.name)
             else:
                 this.add_object(target, member, member.name, hidden=hidden)
+        return add_member
 
-        generator = StaticLibraryDefinitionGenerator(obj, add_member)
+    def _add_runtime_archives(self, jd: JITDylib, runtime: TargetRuntime) -> None:
+        """-libc=target: the runtime's archives as generators of ``jd``, as ``add_archive``
+        makes them, but with their symbol indexes cached (executors/linux/runtime.py's
+        ``load_cached``, keyed on the files): an archive is read only when one of its
+        members is needed, which, with the runtime's core prelinked, a C program may never
+        do for libstdc++.a or libm.a."""
+        from pyjitlink.executors.linux.runtime import (
+            cached_name,
+            load_cached,
+            runtime_stamp,
+            store_cached,
+        )
+
         if self.all_load:
-            # -all_load: every member links, whether or not a lookup needs it (ld64's rule).
-            for member in generator.members:
-                add_member(jd, member)
+            for path in runtime.archives:
+                self.add_archive(jd, path)
             return
-        jd.add_generator(generator)
+        key = ["archive-indexes", runtime_stamp(runtime, self._sysroot)]
+        name = cached_name(f"runtime-indexes-{runtime.arch}", key)
+        indexes = load_cached(name, key)
+        if not isinstance(indexes, list) or len(indexes) != len(runtime.archives):
+            indexes = []
+            for path in runtime.archives:
+                generator = StaticLibraryDefinitionGenerator(
+                    load(path).thin(self.target_arch), self._member_adder(False, False))
+                jd.add_generator(generator)
+                indexes.append(generator.index)
+            store_cached(name, key, indexes, keep=4)
+            return
+        for path, index in zip(runtime.archives, indexes):
+            jd.add_generator(StaticLibraryDefinitionGenerator.deferred(
+                path, index, functools.partial(_load_thin, path, self.target_arch),
+                self._member_adder(False, False)))
 
     def add_library(self, jd: JITDylib, name: str, hidden: bool = False,
                     lazy: bool = False, search_paths: Sequence[str] = ()) -> None:
@@ -691,6 +798,7 @@ class LLJIT:
         otherwise along ``search_order``. SymbolsNotFound if no JITDylib defines ``name``
         (or a name the linked code references); link errors (JITLinkError subclasses) name
         their object. Runs no initializers (see ``run_initializers``)."""
+        self._settle_runtime()
         order = jd.link_order if jd is not None else self.search_order
         result = self.es.lookup_blocking(order, [name])
         return result[name].address
@@ -699,6 +807,7 @@ class LLJIT:
         """Link every object that has static initializers (constructors,
         ``.init_array``, ``__mod_init_func``), as ELFNixPlatform's and MachOPlatform's
         dlopen does; runs none."""
+        self._settle_runtime()
         for jd in self.jds:
             names = [n for n in jd.symbols if n.startswith(INIT_SYMBOL_PREFIX)]
             if names:
@@ -706,6 +815,7 @@ class LLJIT:
 
     def link_all(self) -> None:
         """Link every object added to every JITDylib of ``jds``, needed or not."""
+        self._settle_runtime()
         for jd in self.jds:
             names = [n for n, e in jd.symbols.items() if e.state < SymbolState.READY]
             if names:
@@ -846,6 +956,11 @@ class LLJIT:
             # glibc's start-up runs the initializers (its __init_array_start table) and
             # main; exit runs the finalizers.
             start = self.lookup("_start", self._runtime_jd or self.main_jd)
+            if self._main_slots:  # the prelinked runtime's crt1.o: its pointer to main
+                main = self.lookup("main", self.main_jd).to_bytes(8, "little")
+                assert self._emulator is not None
+                for slot in self._main_slots:
+                    self._emulator.memory.buffer[slot:slot + 8] = main
             self.link_initializers()
             take = self.init_fini.take
             process = executor.services().static_process
@@ -883,6 +998,11 @@ def _as_int(kind: type, value: int) -> int:
     if code == "c":
         return int(value) & 0xFF
     return int(kind(value).value)  # type: ignore[call-arg, attr-defined]
+
+
+def _load_thin(path: str, arch: str) -> ObjectFile:
+    """The file at ``path`` as formats.load reads it, its ``arch`` slice if universal."""
+    return load(path).thin(arch)
 
 
 def as_object(data: bytes | ObjectFile, name: str) -> ObjectFile:
@@ -931,6 +1051,20 @@ class _EmulatedProcessSymbols:
                 found[name] = (address, SymbolFlags.EXPORTED)
         if found:
             jd.define_absolute(found, "<emulated C library>")
+
+
+class _SettleRuntime:
+    """The first generator of ``Process`` under -libc=target while the runtime is pending:
+    a lookup that reaches ``Process`` before any LLJIT call settled it settles it."""
+
+    def __init__(self, session: LLJIT) -> None:
+        self.session = weakref.ref(session)
+
+    def try_to_generate(self, jd: JITDylib, lookup_flags: JITDylibLookupFlags,
+                        names: list[str]) -> None:
+        session = self.session()
+        if session is not None:
+            session._settle_runtime()
 
 
 class _LinkedFilesPlugin:

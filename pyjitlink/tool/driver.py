@@ -255,6 +255,11 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
                       debugger_support=options.debugger_support,
                       perf_support=options.perf_support, libc=options.libc,
                       sysroot=options.sysroot)
+    # What counts or dumps every graph, or the session's symbol tables, sees the target C
+    # runtime's own graphs: not its prelinked image (orc/runtime_image.py).
+    session.runtime_image = not (options.show_sizes or options.pre_prune_total_block_size or
+                                 options.post_fixup_total_block_size or
+                                 options.show_init_es or options.show_entry_es)
     if options.write_symtab is not None:
         from pyjitlink.orc.plugins.symtab import SymbolTableDumpPlugin
 

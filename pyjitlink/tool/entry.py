@@ -4,6 +4,7 @@ other command line goes to ``tool.cli.main``."""
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from pyjitlink import __version__
@@ -18,6 +19,12 @@ def main() -> None:
         # The text click's version_option prints (tool.cli keeps it for other spellings).
         print(f"{TOOL}, version {__version__}")
         return
+    # A link makes many objects that live until the process ends (graphs, blocks, symbols,
+    # edges) and few that are garbage: with the default thresholds (700, 10, 10) the cyclic
+    # collector rescans the live ones again and again, about a tenth of the CPU time of an
+    # emulated -libc=target run (~400 runtime archive members; bench/runtime_cost.py). A
+    # larger first generation keeps collections rare; a command is one short-lived process.
+    gc.set_threshold(10_000, 20, 20)
     from pyjitlink.tool.cli import main as cli_main
 
     cli_main()

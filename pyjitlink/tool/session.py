@@ -82,6 +82,14 @@ class Session(LLJIT):
             self.process_jd.add_generator(_PhonyExternals())
         self.layer.on_graph_linking.append(weakly(self._graph_linking))
 
+    def _runtime_image_allowed(self) -> bool:
+        """Not with -show-linked-files, -harness or -phony-externals: they must see (or
+        change) the runtime's own graphs and lookups."""
+        return (not self.on_linked and not self.harness_definitions and
+                not self.harness_externals and not any(
+                    isinstance(g, _PhonyExternals) for g in self.process_jd.generators) and
+                super()._runtime_image_allowed())
+
     def _graph_linking(self, jd: JITDylib, graph: LinkGraph) -> None:
         for callback in self.on_linked:
             callback(jd, graph)
@@ -272,6 +280,8 @@ class _PhonyExternals:
 class _SizePlugin:
     """Size accounting for ``-show-sizes``: every linked graph's blocks, before pruning and
     after fixups (llvm-jitlink's PrePrune / PostFixup statistics)."""
+
+    runtime_image_safe = True  # the driver turns the image off for the runs that print these
 
     def __init__(self, stats: Stats) -> None:
         self.stats = stats

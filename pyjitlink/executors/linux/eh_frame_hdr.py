@@ -94,7 +94,16 @@ class LinuxEHFrameRegistrar:
                 break
             records.append(address + at)
             at += 4 + length
-        rows = fde_table(lambda a, n: self.read(a, n), records)
+        end = address + len(data)
+
+        def read(at: int, count: int) -> bytes:
+            # The records lie in the section just read (a CIE in another section, never
+            # emitted by these compilers, is read from emulated memory).
+            if address <= at and at + count <= end:
+                return data[at - address:at - address + count]
+            return self.read(at, count)
+
+        rows = fde_table(read, records)
         with self.lock:
             self.sections[address, size] = rows
         self._rewrite()

@@ -13,13 +13,18 @@ inputs with ``GROUP``, ``INPUT`` and ``AS_NEEDED``; ``linker_script_inputs`` rea
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import json
 import os
+import pickle
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
+from typing import Any
 
 from pyjitlink.errors import ExecutionError
 from pyjitlink.jitlink.target import Arch
@@ -139,6 +144,85 @@ def _stamp(path: str) -> list[int] | None:
     except OSError:
         return None
     return [info.st_size, info.st_mtime_ns]
+
+
+@functools.lru_cache(maxsize=1)
+def source_stamp() -> str:
+    """A digest of pyjitlink's own source files (relative path, size and modification time
+    of each ``.py`` file of the package): what a cached link result depends on besides its
+    inputs, so that any change to the linker invalidates it."""
+    package = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    digest = hashlib.sha256(sys.version.encode())
+    for directory, subdirectories, files in sorted(os.walk(package)):
+        subdirectories[:] = sorted(d for d in subdirectories if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(directory, name)
+                info = os.stat(path)
+                digest.update(f"{os.path.relpath(path, package)} {info.st_size} "
+                              f"{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def runtime_stamp(runtime: TargetRuntime, sysroot: str | None = None) -> list[Any]:
+    """What a result computed from ``runtime``'s files depends on: the architecture, the
+    sysroot, each file's path, size and modification time, and pyjitlink's sources
+    (``source_stamp``)."""
+    return [runtime.arch, sysroot, [(path, _stamp(path)) for path in
+                                    (runtime.crt1, *runtime.archives)], source_stamp()]
+
+
+def cached_name(prefix: str, key: Any) -> str:
+    """``PREFIX-DIGEST.pickle``, DIGEST a digest of ``key``: values cached under different
+    keys (two checkouts of pyjitlink, two sysroots) live side by side."""
+    digest = hashlib.sha256(repr(key).encode("utf-8", "surrogateescape")).hexdigest()[:20]
+    return f"{prefix}-{digest}.pickle"
+
+
+def load_cached(name: str, key: Any) -> Any:
+    """The value ``store_cached(name, key, value)`` saved in ``cache_dir()``, if its key is
+    ``key``; None when there is none, it was saved under another key, or the file cannot be
+    read or is corrupt (a cache is never an error). The directory is private (``cache_dir``
+    refuses one others may write), so its files are trusted as pickles."""
+    directory = cache_dir()
+    if directory is None:
+        return None
+    try:
+        with open(os.path.join(directory, name), "rb") as f:
+            saved_key, value = pickle.load(f)
+    except Exception:  # noqa: BLE001 - unreadable, truncated, corrupt, stale format
+        return None
+    return value if saved_key == key else None
+
+
+def store_cached(name: str, key: Any, value: Any, keep: int | None = None) -> None:
+    """Save ``value`` under ``key`` as ``cache_dir()/name`` (replaced atomically, so a
+    concurrent reader sees the old file or the new one); nothing when there is no cache
+    directory or it cannot be written. With ``keep``, files named as ``cached_name`` names
+    them with the same prefix are removed but for the ``keep`` newest."""
+    directory = cache_dir()
+    if directory is None:
+        return
+    path = os.path.join(directory, name)
+    temporary = f"{path}.{os.getpid()}"
+    try:
+        with open(temporary, "wb") as f:
+            pickle.dump((key, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        return
+    if keep is not None:
+        prefix = name.rsplit("-", 1)[0] + "-"
+        try:
+            siblings = [os.path.join(directory, n) for n in os.listdir(directory)
+                        if n.startswith(prefix) and n.endswith(".pickle")]
+            siblings.sort(key=lambda p: os.stat(p).st_mtime_ns, reverse=True)
+            for old in siblings[keep:]:
+                os.unlink(old)
+        except OSError:
+            pass
 
 
 def find_runtime(arch: str, sysroot: str | None = None,

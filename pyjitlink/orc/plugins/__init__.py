@@ -37,6 +37,12 @@ def executor_plugins(services: ExecutorServices) -> list[Plugin]:
     return plugins
 
 
+def executor_plugin_types() -> tuple[type, ...]:
+    """The classes ``executor_plugins`` makes plugins of."""
+    return (SymbolRedirectPlugin, NearProxyPlugin, EHFrameRegistrationPlugin, SymbolMapPlugin,
+            ExternalReferencesPlugin, IFuncPlugin, AtexitSetPlugin)
+
+
 __all__ = ["AtexitSetPlugin", "EHFrameRegistrationPlugin", "ExternalReferencesPlugin",
            "IFuncPlugin", "NearProxyPlugin", "SymbolMapPlugin", "SymbolRedirectPlugin",
-           "executor_plugins"]
+           "executor_plugin_types", "executor_plugins"]

@@ -1,0 +1,163 @@
+"""-libc=target's prelinked runtime image (orc/runtime_image.py): the core of the target's C
+runtime is linked once, cached in $XDG_CACHE_HOME/pyjitlink, and mapped by later runs; the
+program's output and exit status stay those of its -static build (testdata's expected files,
+qemu-aarch64 for a program compiled here). The cache follows the runtime's files (a changed
+libc.a makes a new image and new archive indexes), survives a corrupt file, and the image is not used where a static
+link would bind the runtime differently (a program with its own getenv). Missing tools fail
+these tests (.ci/run installs them)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pyjitlink.executors.linux import runtime
+from pyjitlink.orc import runtime_image
+from pyjitlink.orc.lljit import LLJIT
+
+ROOT = Path(__file__).resolve().parents[2]
+CALC = ROOT / "testdata" / "calc"
+# Where find_file looks below a sysroot: glibc's files, then gcc's.
+LIBC_FILES = ("crt1.o", "libc.a", "libm.a")
+GCC_FILES = ("libgcc.a", "libgcc_eh.a", "libstdc++.a")
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    assert path is not None, f"{name} is needed (see .ci/run)"
+    return path
+
+
+def _sysroot(root: Path) -> Path:
+    """A sysroot whose runtime files are symbolic links to the installed AArch64 ones."""
+    lib = root / "usr" / "aarch64-linux-gnu" / "lib"
+    gcc = root / "usr" / "lib" / "gcc-cross" / "aarch64-linux-gnu" / "12"
+    lib.mkdir(parents=True)
+    gcc.mkdir(parents=True)
+    for directory, names in ((lib, LIBC_FILES), (gcc, GCC_FILES)):
+        for name in names:
+            found = runtime.find_file("aarch64", name)
+            if name != "libstdc++.a":
+                assert found is not None, f"the AArch64 {name} is needed (see .ci/run)"
+            if found is not None:
+                (directory / name).symlink_to(found)
+    return root
+
+
+@pytest.fixture
+def builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A private cache directory; the list grows by one per image built."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    made: list[str] = []
+    real = runtime_image.build_image
+
+    def counting(arch: str, sysroot: str | None) -> runtime_image.RuntimeImage | str:
+        made.append(arch)
+        return real(arch, sysroot)
+
+    monkeypatch.setattr(runtime_image, "build_image", counting)
+    return made
+
+
+def _run(objects: list[Path], args: list[str], sysroot: Path | None,
+         capfd: pytest.CaptureFixture[str]) -> tuple[bool, str, int]:
+    """(whether the session used the image, stdout, exit status) of a -libc=target run."""
+    with LLJIT(arch="aarch64", libc="target",
+               sysroot=str(sysroot) if sysroot else None) as session:
+        for path in objects:
+            session.add_object_file(session.main_jd, str(path))
+        code = session.run_main("main", args)
+        used = bool(session._main_slots)
+    return used, capfd.readouterr().out, code
+
+
+def test_image_is_cached_and_follows_the_runtime_files(
+        tmp_path: Path, builds: list[str], monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    root = _sysroot(tmp_path / "root")
+    monkeypatch.chdir(CALC)
+    objects = sorted((CALC / "a64-O2-pic").glob("*.o"))
+    expected = ((CALC / "expected" / "basic.stdout").read_text(),
+                int((CALC / "expected" / "basic.rc").read_text()))
+    args = ["calc", "inputs/basic.calc"]
+
+    def run() -> tuple[str, int]:
+        used, out, code = _run(objects, args, root, capfd)
+        assert used
+        return out, code
+
+    assert run() == expected and len(builds) == 1  # built, then used
+    images = list((tmp_path / "cache" / "pyjitlink").glob("runtime-image-aarch64-*.pickle"))
+    assert len(images) == 1
+    assert run() == expected and len(builds) == 1  # from the cache
+    # libc.a changes (here: the same bytes in a new file): a new image.
+    libc = root / "usr" / "aarch64-linux-gnu" / "lib" / "libc.a"
+    real = libc.resolve()
+    libc.unlink()
+    shutil.copyfile(real, libc)
+    os.utime(libc, ns=(1, 1))
+    assert run() == expected and len(builds) == 2
+    assert run() == expected and len(builds) == 2
+    # A corrupt or truncated cache file is no error: the image (and the archives' symbol
+    # indexes, cached beside it) are made again.
+    cache = tmp_path / "cache" / "pyjitlink"
+    assert list(cache.glob("runtime-indexes-aarch64-*.pickle"))
+    for image in [*cache.glob("runtime-image-aarch64-*.pickle"),
+                  *cache.glob("runtime-indexes-aarch64-*.pickle")]:
+        image.write_bytes(image.read_bytes()[:1000])
+    assert run() == expected and len(builds) == 3
+    assert run() == expected and len(builds) == 3
+
+
+def test_a_program_that_defines_a_runtime_name_links_the_archives(
+        tmp_path: Path, builds: list[str], capfd: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "getenv.c"
+    source.write_text(r"""
+#include <stdio.h>
+#include <stdlib.h>
+static int calls;
+char *getenv(const char *name) { calls++; return name[0] == 'H' ? "the program's" : NULL; }
+int main(void) {
+    int before = calls;
+    printf("HOME=%s, getenv calls before main: %d\n", getenv("HOME"), before);
+    return 3;
+}
+""")
+    cc = _tool("aarch64-linux-gnu-gcc")
+    subprocess.run([cc, "-O2", "-c", str(source), "-o", str(tmp_path / "getenv.o")], check=True)
+    subprocess.run([cc, "-O2", "-static", str(source), "-o", str(tmp_path / "getenv")],
+                   check=True)
+    theirs = subprocess.run([_tool("qemu-aarch64"), str(tmp_path / "getenv")],
+                            capture_output=True, text=True, timeout=120)
+    used, out, code = _run([tmp_path / "getenv.o"], ["getenv"], None, capfd)
+    assert not used  # glibc's own getenv is in the image: a static link would not take it
+    assert (out, code) == (theirs.stdout, theirs.returncode) == (out, 3)
+    assert "HOME=the program's" in out
+    # Without the program's getenv, the same runtime comes from the image.
+    source.write_text('#include <stdio.h>\nint main(void) { puts("hi"); return 3; }\n')
+    subprocess.run([cc, "-O2", "-c", str(source), "-o", str(tmp_path / "hi.o")], check=True)
+    assert _run([tmp_path / "hi.o"], ["hi"], None, capfd) == (True, "hi\n", 3)
+    assert len(builds) == 1
+
+
+def test_runs_that_list_or_count_graphs_link_the_archives(tmp_path: Path) -> None:
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"),
+               PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    objects = sorted(str(p.relative_to(CALC)) for p in (CALC / "a64-O2-pic").glob("*.o"))
+    command = [sys.executable, "-m", "pyjitlink", "-libc=target", *objects, "-args", "calc",
+               "inputs/basic.calc"]
+    plain = subprocess.run(command, cwd=CALC, env=env, capture_output=True, text=True,
+                           timeout=300)
+    assert plain.stdout == (CALC / "expected" / "basic.stdout").read_text()
+    assert list((tmp_path / "cache" / "pyjitlink").glob("runtime-image-*"))
+    listed = subprocess.run([*command[:4], "-show-linked-files", *command[4:]], cwd=CALC,
+                            env=env, capture_output=True, text=True, timeout=300)
+    members = [line for line in listed.stdout.splitlines()
+               if line.startswith("Linking ") and "libc.a(" in line]
+    assert len(members) > 300 and "Linking " + runtime.find_file("aarch64", "crt1.o") in \
+        listed.stdout
