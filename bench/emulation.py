@@ -67,7 +67,12 @@ SDISTS = {  # PyPI sdists that carry self-contained C, downloaded once with pip
     "brotli": "brotli==1.2.1", "zstandard": "zstandard==0.25.0", "lz4": "lz4==4.4.5",
     "zopfli": "zopfli==0.4.3", "xxhash": "xxhash==4.1.0", "quickjs": "quickjs==1.19.4",
     "cmarkgfm": "cmarkgfm==2025.10.22", "sqlean-py": "sqlean-py==3.50.4.5"}
-WORDS = ["the", "of", "and", "to", "in", "is", "that", "for", "it", "as", "with", "was", "on", "be", "by", "this", "are", "from", "at", "or", "an", "which", "have", "not", "had", "one", "were", "all", "their", "there", "been", "if", "more", "when", "will", "would", "who", "so", "linker", "symbol", "section", "relocation", "graph", "emulated", "memory", "thread", "signal", "program", "address", "value", "table", "string", "number", "function", "object", "archive", "library", "runtime"]
+WORDS = ("the", "of", "and", "to", "in", "is", "that", "for", "it", "as", "with", "was", "on",
+         "be", "by", "this", "are", "from", "at", "or", "an", "which", "have", "not", "had",
+         "one", "were", "all", "their", "there", "been", "if", "more", "when", "will", "would",
+         "who", "so", "linker", "symbol", "section", "relocation", "graph", "emulated",
+         "memory", "thread", "signal", "program", "address", "value", "table", "string",
+         "number", "function", "object", "archive", "library", "runtime")
 
 
 @dataclass
