@@ -52,7 +52,6 @@ from pyjitlink.executors.linux.eh_frame_hdr import (
     LinuxEHFrameRegistrar,
 )
 from pyjitlink.executors.linux.ifunc import IRelativeTable
-from pyjitlink.executors.linux.memory import StripedMemoryManager
 from pyjitlink.executors.linux.signals import (
     SEGV_ACCERR,
     SEGV_MAPERR,
@@ -158,9 +157,6 @@ class LinuxProcessExecutor(EmulatedExecutor):
     def __init__(self, arch: str, timeout: float | None = None,
                  max_instructions: int | None = None) -> None:
         super().__init__(arch, timeout, max_instructions)
-        # Graphs' segments by protection in stripes: a few emulator regions, not three per
-        # graph (executors/linux/memory.py).
-        self.memory_manager = StripedMemoryManager(self.memory, self.arena)  # type: ignore[assignment]
         # Linked .eh_frame sections: their FDEs go to the PT_GNU_EH_FRAME table.
         self.eh_frame_registrar = LinuxEHFrameRegistrar(self._read_target)
         self.syscalls = LinuxSyscalls(arch, self.memory, BRK_BASE, (MMAP_BASE, MMAP_LIMIT),
