@@ -86,7 +86,6 @@ DATA_BASE, DATA_SIZE = 0x100000, 0x100000
 ARENA_BASE, ARENA_LIMIT = 0x1000000, 0x40000000
 HEAP_BASE, HEAP_LIMIT = 0x40000000, 0x70000000
 STACK_SIZE = 8 << 20
-TIME_SLICE = 0.02  # CPU seconds a thread of the emulated process runs while another could
 STACK_TOP = 0x7FFF0000
 STACK_BASE = STACK_TOP - STACK_SIZE
 
@@ -304,25 +303,13 @@ class ExternalReferences:
 
 class _Watchdog:
     """Stops the emulator when ``-timeout`` expires or on Ctrl-C (which Python cannot act on
-    while Unicorn runs: the signal's wakeup byte arrives on a pipe this thread watches), and
-    at the end of a thread's time slice (``arm_slice``).
-
-    Time slices replace Unicorn's instruction count for preempting the emulated process's
-    threads: a count (``uc_emu_start``'s ``count``) makes Unicorn call its counting hook
-    before every instruction and flush every translation when a later run has no count
-    (bench/README.md, "Thread time slices"); a stop from this thread costs nothing until the
-    slice ends, as the kernel's timer interrupt."""
+    while Unicorn runs: the signal's wakeup byte arrives on a pipe this thread watches)."""
 
     def __init__(self, engine: Engine, deadline: float | None) -> None:
         self.engine = engine
         self.deadline = deadline
         self.expired = False
         self.interrupted = False
-        self.slice_end: float | None = None  # time.monotonic() at which the slice ends
-        self.sliced = False  # the last slice ended with a stop from here
-        self._cpu_clock = time.CLOCK_THREAD_CPUTIME_ID
-        self._slice = 0.0
-        self._slice_cpu = 0.0  # the emulating thread's CPU clock at which the slice ends
         self._done = False
         self._wakeup_r, self._wakeup_w = os.pipe()
         os.set_blocking(self._wakeup_w, False)
@@ -334,33 +321,11 @@ class _Watchdog:
                                         daemon=True)
         self._thread.start()
 
-    def arm_slice(self, seconds: float) -> None:
-        """Stop the emulator once the calling (emulating) thread has used ``seconds`` more
-        of CPU time (the running emulated thread's time slice), unless ``disarm_slice``
-        comes first; ``sliced`` tells whether it did. CPU time, not wall time: a slice
-        does not end early because other processes had the host's cores."""
-        idle = self.slice_end is None
-        self.sliced = False
-        self._cpu_clock = time.pthread_getcpuclockid(threading.get_ident())
-        self._slice = seconds
-        self._slice_cpu = time.clock_gettime(self._cpu_clock) + seconds
-        self.slice_end = time.monotonic() + seconds
-        if idle:  # the watch loop may be sleeping with no deadline: wake it
-            with contextlib.suppress(OSError):
-                os.write(self._wakeup_w, b"\1")
-
-    def disarm_slice(self) -> None:
-        self.slice_end = None
-
     def _watch(self) -> None:
         while not self._done:
             wait = 0.05 if self.expired or self.interrupted else None
             if self.deadline is not None and not self.expired:
                 wait = max(0.0, self.deadline - time.monotonic())
-            slice_end = self.slice_end
-            if slice_end is not None:
-                left = max(0.0, slice_end - time.monotonic())
-                wait = left if wait is None else min(wait, left)
             ready, _, _ = select.select([self._wakeup_r], [], [], wait)
             if self._done:
                 break
@@ -368,21 +333,11 @@ class _Watchdog:
                 data = os.read(self._wakeup_r, 64)
                 if signal.SIGINT in data:
                     self.interrupted = True
-            now = time.monotonic()
-            if self.deadline is not None and now >= self.deadline:
+            if self.deadline is not None and time.monotonic() >= self.deadline:
                 self.expired = True
             if self.expired or self.interrupted:
                 # Repeated: a stop that lands between two emu_start calls is forgotten.
                 self.engine.stop()
-            slice_end = self.slice_end
-            if slice_end is not None and now >= slice_end:
-                left = self._slice_cpu - time.clock_gettime(self._cpu_clock)
-                if left > 0:  # the emulating thread waited for a core: its CPU time left
-                    self.slice_end = now + left
-                else:
-                    self.slice_end = None
-                    self.sliced = True
-                    self.engine.stop()
 
     def close(self) -> None:
         self._done = True
@@ -722,18 +677,6 @@ class EmulatedExecutor:
         finally:
             self._watchdog.close()
             self._watchdog = None
-
-    def time_slice(self, on: bool) -> None:
-        """Before an ``emu_start`` of the emulated process's threads: with ``on``, stop the
-        emulator ``TIME_SLICE`` seconds from now (the running thread's time slice, so
-        another runnable thread gets the CPU); else run unsliced. Only within a top-level
-        run (the watchdog's)."""
-        watchdog = self._watchdog
-        if watchdog is not None:
-            if on:
-                watchdog.arm_slice(TIME_SLICE)
-            else:
-                watchdog.disarm_slice()
 
     def _run(self, address: int, args: Sequence[int], sp: int | None) -> int:
         if self.bridge.depth:

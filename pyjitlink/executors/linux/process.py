@@ -395,11 +395,9 @@ class LinuxProcessExecutor(EmulatedExecutor):
         try:
             while True:
                 bridge.check_stop()
-                slicing = scheduler.live() > 1
-                count = SLICE if slicing and limit else 0  # else a time slice (emulated.py)
+                count = SLICE if scheduler.live() > 1 else 0
                 if limit:
                     count = min(count or limit, limit - executed)
-                self.time_slice(slicing and not limit)
                 err = self.engine.start(pc, bridge.sentinel, 0, count)
                 pending, bridge.pending = bridge.pending, None
                 if pending is not None:
@@ -417,7 +415,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
                         raise ExecutionError("the program's _start returned")
                     raise self._stopped(err)
                 elif not scheduler.stop_requested:  # the slice or -max-instructions ran out
-                    if not count and not slicing:
+                    if not count:
                         raise self._stopped(err)
                     executed += count
                     if limit and executed >= limit:

@@ -1,13 +1,12 @@
 """Threads and signals of the emulated Linux process: ``clone`` makes a thread (its own CPU
-context over the shared memory), a scheduler runs one thread at a time, and
+context over the shared memory), a deterministic scheduler runs one thread at a time, and
 ``futex`` is the one way threads wait for each other, as glibc's pthreads expect.
 
-Scheduling (decided here; only preemption depends on timing): the running thread keeps
+Scheduling (all of it decided here, none by host threads or timing): the running thread keeps
 the CPU until it blocks (a futex wait whose word still holds the expected value,
-nanosleep), yields (sched_yield), exits, or has used its time slice while another thread
-could run (the executor's ``time_slice``: 20 ms of CPU time; under ``-max-instructions``,
-``SLICE`` instructions of Unicorn's count instead). The next thread is the first runnable
-one after the current in creation order.
+nanosleep), yields (sched_yield), exits, or has run ``SLICE`` instructions while another
+thread could run (Unicorn's instruction count; a lone thread runs without it, at full
+speed). The next thread is the first runnable one after the current in creation order.
 A thread whose futex wait or sleep times out becomes runnable at its deadline (real time,
 so clocks the program reads agree); when every thread waits and none has a deadline, the
 run ends with a ``Deadlock`` error naming the waits, instead of hanging.
@@ -58,7 +57,7 @@ from pyjitlink.jitlink.target import Arch
 if TYPE_CHECKING:
     from pyjitlink.executors.host_bridge import Engine, Memory
 
-SLICE = 100_000  # instructions a thread runs (-max-instructions) before another gets the CPU
+SLICE = 100_000  # instructions a thread runs before another runnable one gets the CPU
 CLONE_VM, CLONE_THREAD, CLONE_SETTLS = 0x100, 0x10000, 0x80000
 CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID = 0x100000, 0x200000, 0x1000000
 FUTEX_WAIT, FUTEX_WAKE, FUTEX_REQUEUE, FUTEX_CMP_REQUEUE, FUTEX_WAKE_OP = 0, 1, 3, 4, 5
