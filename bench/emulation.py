@@ -307,7 +307,7 @@ def sdist_programs(outdir: Path) -> list[Program]:
          "-DCMARK_GFM_STATIC_DEFINE", "-DCMARK_GFM_EXTENSIONS_STATIC_DEFINE"])
     out.append(Program("cmark-gfm", d, objs,
                        ["cmark-gfm", "-e", "table", "-e", "strikethrough", "-e", "autolink",
-                        "-e", "tasklist", "--to", "html", str(markdown)], exe))
+                        "-e", "tasklist", "--to", "html", str(markdown), str(markdown)], exe))
 
     src = sdist(outdir, "sqlean-py") / "sqlite"
     amalgamation = outdir / "emu" / "src" / "sqlite3.c"
@@ -350,7 +350,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--programs", default="", help="comma-separated names (default: all)")
-    ap.add_argument("--libc", default="python,target")
+    ap.add_argument("--libc", default="target",
+                    help="comma-separated: target (glibc, the default), python")
     ap.add_argument("--skip", default="",
                     help="comma-separated PROGRAM:LIBC pairs not to run (e.g. calc:python)")
     ap.add_argument("--out", type=Path, default=run.DEFAULT_OUT)

@@ -1,5 +1,5 @@
 CREATE TABLE t(id INTEGER PRIMARY KEY, grp INTEGER, name TEXT, val REAL);
-WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 60000)
+WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 80000)
 INSERT INTO t SELECT i, (i * 7919) % 97, printf('name%05d', (i * 104729) % 60000), (i % 1000) / 7.0 FROM c;
 CREATE INDEX t_grp ON t(grp, name);
 SELECT grp, count(*), round(sum(val), 3), min(name), max(name) FROM t GROUP BY grp ORDER BY 3 DESC LIMIT 5;
