@@ -140,7 +140,7 @@ def lua_programs(outdir: Path) -> list[Program]:
     exe = d / "prog"
     return [Program("lua-fib", d, objs, ["lua", "fib.lua", "32"], exe),
             Program("lua-tables", d, objs, ["lua", "tables.lua", "200000"], exe),
-            Program("lua-strings", d, objs, ["lua", str(DRIVERS / "strings.lua"), "40000"], exe),
+            Program("lua-strings", d, objs, ["lua", str(DRIVERS / "strings.lua"), "50000"], exe),
             Program("lua-closures", d, objs, ["lua", str(DRIVERS / "closures.lua"), "40000"],
                     exe),
             Program("lua-sort", d, objs, ["lua", str(DRIVERS / "sort.lua"), "20000"], exe)]
@@ -149,7 +149,7 @@ def lua_programs(outdir: Path) -> list[Program]:
 def testdata_programs(outdir: Path) -> list[Program]:
     """testdata's own AArch64 programs (objects as committed), with bigger inputs."""
     out = []
-    for name, flavour, args in (("dsbench", "a64-O2-pie", ["dsbench", "100000"]),
+    for name, flavour, args in (("dsbench", "a64-O2-pie", ["dsbench", "50000"]),
                                 ("calc", "a64-O2-pie", ["calc", "big.calc"]),
                                 ("textstat", "a64-O2-pie", ["textstat", "big.txt"])):
         cwd = TESTDATA / name
@@ -164,12 +164,12 @@ def testdata_programs(outdir: Path) -> list[Program]:
             script = d / "big.calc"
             if not script.exists():
                 base = (cwd / "inputs" / "basic.calc").read_text()
-                script.write_text(base * 200)
+                script.write_text(base * 300)
             prog.args = ["calc", str(script)]
         if name == "textstat":
             text = d / "big.txt"
             if not text.exists():
-                text.write_text((cwd / "inputs" / "prose.txt").read_text() * 12000)
+                text.write_text((cwd / "inputs" / "prose.txt").read_text() * 15000)
             prog.args = ["textstat", str(text)]
         out.append(prog)
     return out
