@@ -62,7 +62,7 @@ from pyjitlink.executors.linux.signals import (
     signal_name,
 )
 from pyjitlink.executors.linux.syscalls import LinuxSyscalls
-from pyjitlink.executors.linux.threads import SLICE, Scheduler
+from pyjitlink.executors.linux.threads import RUNNABLE, SLICE, WAITING, Scheduler
 from pyjitlink.executors.services import ExecutorServices
 from pyjitlink.executors.static_tls import StaticTLSLayout
 from pyjitlink.jitlink.graph import MemProt
@@ -172,6 +172,8 @@ class LinuxProcessExecutor(EmulatedExecutor):
         self.scheduler = Scheduler(arch, self.engine, self.memory, os.getpid(),
                                    SignalFrames(arch, self.engine, self.memory, code + 48))
         self.syscalls.add_handlers(self.scheduler.handlers())
+        self._counting = False  # the running emu_start has an instruction count
+        self._recount = False  # a system call stopped it to start counting
         self.scheduler.describe = self.describe
         self.scheduler.backtrace_lines = self.backtrace_lines
         # Data: ELF header + program headers, scratch words, then the tables.
@@ -294,6 +296,11 @@ class LinuxProcessExecutor(EmulatedExecutor):
             self.engine.stop()
             return
         self.engine.write(getattr(regs, self.target.syscall_result), result)
+        if not self._counting and self._others_could_run():
+            # A wake or clone made another thread runnable while this start runs without
+            # a count: stop here (past the svc, so synchronously safe) and count from now.
+            self._recount = True
+            self.engine.stop()
 
     # ------------------------------------------------------------------ start-up
 
@@ -395,7 +402,11 @@ class LinuxProcessExecutor(EmulatedExecutor):
         try:
             while True:
                 bridge.check_stop()
-                count = SLICE if scheduler.live() > 1 else 0
+                # Count (a slice) only while another thread could take the CPU: Unicorn's
+                # count is a hook call before every instruction (bench/README.md).
+                self._counting = self._others_could_run()
+                self._recount = False
+                count = SLICE if self._counting else 0
                 if limit:
                     count = min(count or limit, limit - executed)
                 err = self.engine.start(pc, bridge.sentinel, 0, count)
@@ -414,6 +425,8 @@ class LinuxProcessExecutor(EmulatedExecutor):
                     if self.abi.pc == bridge.sentinel:
                         raise ExecutionError("the program's _start returned")
                     raise self._stopped(err)
+                elif self._recount and not scheduler.stop_requested:
+                    pass  # another thread became runnable: go on counting
                 elif not scheduler.stop_requested:  # the slice or -max-instructions ran out
                     if not count:
                         raise self._stopped(err)
@@ -427,6 +440,14 @@ class LinuxProcessExecutor(EmulatedExecutor):
                 pc = scheduler.resume(self._killed, bridge.check_stop)
         finally:
             bridge.depth -= 1
+
+    def _others_could_run(self) -> bool:
+        """Whether a thread other than the running one is runnable, or waits with a
+        deadline (it becomes runnable at a time the running one does not see)."""
+        current = self.scheduler.current
+        return any(t is not current and (t.state == RUNNABLE or (
+            t.state == WAITING and t.deadline is not None))
+            for t in self.scheduler.threads.values())
 
     def _fault_to_handler(self, err: int) -> bool:
         """Whether the running thread's handler for the fault ``err`` now runs."""
