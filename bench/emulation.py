@@ -62,6 +62,17 @@ local s = table.concat(parts, ",")
 for w in s:gmatch("k(%d+)=") do words[#words + 1] = tonumber(w) end
 print(#parts, #s, #words, t[1], t[n], string.format("%.3f", #s / #parts))
 """
+DRIVERS = BENCH / "emu"  # driver mains, Lua and JS scripts (committed)
+SDISTS = {  # PyPI sdists that carry self-contained C, downloaded once with pip
+    "brotli": "brotli==1.2.1", "zstandard": "zstandard==0.25.0", "lz4": "lz4==4.4.5",
+    "zopfli": "zopfli==0.4.3", "xxhash": "xxhash==4.1.0", "quickjs": "quickjs==1.19.4",
+    "cmarkgfm": "cmarkgfm==2025.10.22", "sqlean-py": "sqlean-py==3.50.4.5"}
+WORDS = ("the", "of", "and", "to", "in", "is", "that", "for", "it", "as", "with", "was", "on",
+         "be", "by", "this", "are", "from", "at", "or", "an", "which", "have", "not", "had",
+         "one", "were", "all", "their", "there", "been", "if", "more", "when", "will", "would",
+         "who", "so", "linker", "symbol", "section", "relocation", "graph", "emulated",
+         "memory", "thread", "signal", "program", "address", "value", "table", "string",
+         "number", "function", "object", "archive", "library", "runtime")
 
 
 @dataclass
@@ -76,12 +87,19 @@ class Program:
     skipped: dict[str, str] = field(default_factory=dict)
 
 
+def object_name(src: Path, sources: list[Path]) -> str:
+    """``src``'s object: its stem, with its directory's name before it where two sources
+    share a stem (brotli's dec/ and enc/ both have static_init.c)."""
+    same = sum(1 for other in sources if other.stem == src.stem)
+    return f"{src.parent.name}-{src.stem}.o" if same > 1 else f"{src.stem}.o"
+
+
 def compile_all(sources: list[Path], outdir: Path, cflags: list[str], jobs: int = 2
                 ) -> list[str]:
     outdir.mkdir(parents=True, exist_ok=True)
 
     def cc(src: Path) -> tuple[Path, subprocess.CompletedProcess]:
-        obj = outdir / (src.stem + ".o")
+        obj = outdir / object_name(src, sources)
         return obj, subprocess.run([CC, *cflags, "-c", str(src), "-o", str(obj)],
                                    capture_output=True, text=True)
 
@@ -121,13 +139,17 @@ def lua_programs(outdir: Path) -> list[Program]:
     (d / "tables.lua").write_text(LUA_TABLES)
     exe = d / "prog"
     return [Program("lua-fib", d, objs, ["lua", "fib.lua", "32"], exe),
-            Program("lua-tables", d, objs, ["lua", "tables.lua", "40000"], exe)]
+            Program("lua-tables", d, objs, ["lua", "tables.lua", "200000"], exe),
+            Program("lua-strings", d, objs, ["lua", str(DRIVERS / "strings.lua"), "50000"], exe),
+            Program("lua-closures", d, objs, ["lua", str(DRIVERS / "closures.lua"), "40000"],
+                    exe),
+            Program("lua-sort", d, objs, ["lua", str(DRIVERS / "sort.lua"), "20000"], exe)]
 
 
 def testdata_programs(outdir: Path) -> list[Program]:
     """testdata's own AArch64 programs (objects as committed), with bigger inputs."""
     out = []
-    for name, flavour, args in (("dsbench", "a64-O2-pie", ["dsbench", "30000"]),
+    for name, flavour, args in (("dsbench", "a64-O2-pie", ["dsbench", "50000"]),
                                 ("calc", "a64-O2-pie", ["calc", "big.calc"]),
                                 ("textstat", "a64-O2-pie", ["textstat", "big.txt"])):
         cwd = TESTDATA / name
@@ -142,18 +164,168 @@ def testdata_programs(outdir: Path) -> list[Program]:
             script = d / "big.calc"
             if not script.exists():
                 base = (cwd / "inputs" / "basic.calc").read_text()
-                script.write_text(base * 200)
+                script.write_text(base * 300)
             prog.args = ["calc", str(script)]
         if name == "textstat":
             text = d / "big.txt"
             if not text.exists():
-                text.write_text((cwd / "inputs" / "prose.txt").read_text() * 6000)
+                text.write_text((cwd / "inputs" / "prose.txt").read_text() * 15000)
             prog.args = ["textstat", str(text)]
         out.append(prog)
     return out
 
 
-PROGRAMS = {"lua": lua_programs, "testdata": testdata_programs}
+def corpus(path: Path, size: int, markdown: bool = False) -> Path:
+    """Deterministic English-like text of about ``size`` bytes (an LCG over WORDS); with
+    ``markdown``, in headings, paragraphs with emphasis and links, lists, tables and code."""
+    if path.exists():
+        return path
+    seed, out, total, para = 12345, [], 0, 0
+
+    def rnd(m: int) -> int:
+        nonlocal seed
+        seed = (seed * 1103515245 + 12345) % (1 << 31)
+        return seed % m
+
+    while total < size:
+        words = [WORDS[rnd(len(WORDS))] for _ in range(8 + rnd(60))]
+        if markdown:
+            para += 1
+            kind = para % 6
+            if kind == 0:
+                text = "## " + " ".join(words[:6]).title()
+            elif kind == 1:
+                text = "\n".join(f"- {w} *{words[(i + 1) % len(words)]}* `{i}`"
+                                 for i, w in enumerate(words[:8]))
+            elif kind == 2:
+                text = "| a | b | c |\n|---|:-:|--:|\n" + "\n".join(
+                    f"| {w} | **{i}** | {len(w)} |" for i, w in enumerate(words[:6]))
+            elif kind == 3:
+                text = "```\n" + "\n".join(words[:5]) + "\n```"
+            else:
+                words[rnd(len(words))] = f"[{words[0]}](https://example.org/{rnd(999)})"
+                words[rnd(len(words))] = f"**{words[1]}**"
+                text = " ".join(words) + "."
+        else:
+            text = " ".join(words).capitalize() + "."
+        out.append(text + "\n\n")
+        total += len(text) + 2
+    path.write_text("".join(out))
+    return path
+
+
+def sdist(outdir: Path, name: str) -> Path:
+    """``name``'s sdist from PyPI (pip download, once) unpacked in outdir/emu/src; the
+    unpacked directory."""
+    d = outdir / "emu" / "src"
+    d.mkdir(parents=True, exist_ok=True)
+    spec = SDISTS[name]
+    project, version = spec.split("==")
+    stem = f"{project.replace('-', '_')}-{version}"
+    unpacked = d / stem
+    if unpacked.exists():
+        return unpacked
+    archive = next(d.glob(f"{stem}.tar.gz"), None) or next(
+        d.glob(f"{project}-{version}.tar.gz"), None)
+    if archive is None:
+        print(f"pip download {spec}", flush=True)
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary",
+                        project, "-d", str(d), spec], check=True, capture_output=True)
+        archive = next(d.glob(f"{stem}.tar.gz"), None) or next(
+            d.glob(f"{project}-{version}.tar.gz"))
+    with tarfile.open(archive) as tar:
+        tar.extractall(d, filter="data")
+    return unpacked
+
+
+def c_program(outdir: Path, name: str, sources: list[Path], cflags: list[str],
+              libs: list[str] = ()) -> tuple[Path, list[str], Path]:
+    """Compile ``sources`` into outdir/emu/NAME (once) and link the -static build; the
+    directory, its objects and the executable."""
+    d = outdir / "emu" / name
+    exe = d / "prog"
+    objs = [object_name(src, sources) for src in sources]
+    if not exe.exists():
+        print(f"{d}: compiling {len(sources)} files with {CC} -O2", flush=True)
+        compile_all(sources, d, ["-O2", *cflags])
+        static_link(d, objs, list(libs))
+    return d, objs, exe
+
+
+def sdist_programs(outdir: Path) -> list[Program]:
+    """Real C programs and libraries from PyPI sdists, each with a driver from bench/emu
+    where the sdist carries no main."""
+    text = corpus(outdir / "emu" / "corpus.txt", 1 << 20)
+    mid = corpus(outdir / "emu" / "corpus-384k.txt", 384 << 10)
+    small = corpus(outdir / "emu" / "corpus-96k.txt", 96 << 10)
+    markdown = corpus(outdir / "emu" / "corpus.md", 2 << 20, markdown=True)
+    out = []
+    inc = ["-I", str(DRIVERS)]
+
+    src = sdist(outdir, "brotli") / "c"
+    files = sorted([*(src / "common").glob("*.c"), *(src / "dec").glob("*.c"),
+                    *(src / "enc").glob("*.c"), src / "tools" / "brotli.c"])
+    d, objs, exe = c_program(outdir, "brotli", files, ["-I", str(src / "include")], ["-lm"])
+    out.append(Program("brotli", d, objs, ["brotli", "-c", "-q", "10", str(mid)], exe))
+
+    src = sdist(outdir, "zstandard") / "zstd"
+    d, objs, exe = c_program(outdir, "zstd", [src / "zstd.c", DRIVERS / "zstd_bench.c"],
+                             ["-I", str(src), *inc])
+    out.append(Program("zstd", d, objs, ["zstd", str(text), "0", "3", "19"], exe))
+    # The same with two worker threads: the emulated process's thread scheduler at work.
+    out.append(Program("zstd-mt", d, objs, ["zstd", str(text), "2", "3", "19"], exe))
+
+    src = sdist(outdir, "lz4") / "lz4libs"
+    d, objs, exe = c_program(outdir, "lz4", [*sorted(src.glob("*.c")),
+                                             DRIVERS / "lz4_bench.c"], ["-I", str(src), *inc])
+    out.append(Program("lz4", d, objs, ["lz4", str(text), "2", "9", "12"], exe))
+
+    src = sdist(outdir, "zopfli") / "zopfli" / "src" / "zopfli"
+    d, objs, exe = c_program(outdir, "zopfli", [*sorted(src.glob("*.c")),
+                                                DRIVERS / "zopfli_bench.c"],
+                             ["-I", str(src), *inc], ["-lm"])
+    out.append(Program("zopfli", d, objs, ["zopfli", str(small), "5"], exe))
+
+    src = sdist(outdir, "xxhash") / "deps" / "xxhash"
+    d, objs, exe = c_program(outdir, "xxhash", [src / "xxhash.c", DRIVERS / "xxhash_bench.c"],
+                             ["-I", str(src), *inc])
+    out.append(Program("xxhash", d, objs, ["xxhash", str(text), "800"], exe))
+
+    src = sdist(outdir, "quickjs") / "upstream-quickjs"
+    version = (src / "VERSION").read_text().strip()
+    d, objs, exe = c_program(
+        outdir, "quickjs", [src / f"{n}.c" for n in ("quickjs", "libregexp", "libunicode",
+                                                     "cutils")] + [DRIVERS / "quickjs_bench.c"],
+        ["-I", str(src), *inc, "-D_GNU_SOURCE", f"-DCONFIG_VERSION=\"{version}\""], ["-lm"])
+    out.append(Program("quickjs", d, objs, ["qjs", str(DRIVERS / "bench.js"), "20000"], exe))
+
+    root = sdist(outdir, "cmarkgfm")
+    src, ext = root / "third_party" / "cmark" / "src", root / "third_party" / "cmark" / "extensions"
+    d, objs, exe = c_program(
+        outdir, "cmark-gfm", sorted([*src.glob("*.c"), *ext.glob("*.c")]),
+        ["-I", str(src), "-I", str(ext), "-I", str(root / "generated" / "unix"),
+         "-DCMARK_GFM_STATIC_DEFINE", "-DCMARK_GFM_EXTENSIONS_STATIC_DEFINE"])
+    out.append(Program("cmark-gfm", d, objs,
+                       ["cmark-gfm", "-e", "table", "-e", "strikethrough", "-e", "autolink",
+                        "-e", "tasklist", "--to", "html", str(markdown), str(markdown)], exe))
+
+    src = sdist(outdir, "sqlean-py") / "sqlite"
+    amalgamation = outdir / "emu" / "src" / "sqlite3.c"
+    if not amalgamation.exists():  # sqlite's own amalgamation, without sqlean's hook
+        whole = (src / "sqlite3.c").read_text(errors="surrogateescape")
+        end = "/************************** End of sqlite3.c ******************************/"
+        amalgamation.write_text(whole[:whole.index(end) + len(end)] + "\n",
+                                errors="surrogateescape")
+    d, objs, exe = c_program(outdir, "sqlite", [amalgamation, src / "shell.c"],
+                             ["-I", str(src), "-DSQLITE_THREADSAFE=0",
+                              "-DSQLITE_OMIT_LOAD_EXTENSION"], ["-lm"])
+    sql = (DRIVERS / "bench.sql").read_text()
+    out.append(Program("sqlite", d, objs, ["sqlite3", ":memory:", sql], exe))
+    return out
+
+
+PROGRAMS = {"lua": lua_programs, "testdata": testdata_programs,
+            "sdist": sdist_programs}
 
 
 def commands(prog: Program, pyj: list[str]) -> dict[str, list[str]]:
@@ -178,7 +350,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--programs", default="", help="comma-separated names (default: all)")
-    ap.add_argument("--libc", default="python,target")
+    ap.add_argument("--libc", default="target",
+                    help="comma-separated: target (glibc, the default), python")
     ap.add_argument("--skip", default="",
                     help="comma-separated PROGRAM:LIBC pairs not to run (e.g. calc:python)")
     ap.add_argument("--out", type=Path, default=run.DEFAULT_OUT)

@@ -248,8 +248,10 @@ class PooledFinalizedAlloc(FinalizedAlloc):
 
 
 class EmulatedMemoryManager:
-    """The emulated executor's MemoryManager: BasicLayout's segments, each placed by its
-    protection in SegmentPools (instead of one range per graph, mapped segment by segment)."""
+    """The emulated executor's MemoryManager, for every emulated run (-libc=python, and
+    -libc=target's LinuxProcessExecutor with its hundreds of runtime graphs): BasicLayout's
+    segments, each placed by its protection in SegmentPools (instead of one range per graph,
+    mapped segment by segment)."""
 
     def __init__(self, arena: EmulatedArena) -> None:
         self.pools = SegmentPools(arena)

@@ -1,4 +1,6 @@
 """The emulated memory manager's placement: segments pooled by protection in few regions.
+It serves every emulated run: -libc=python, and -libc=target's LinuxProcessExecutor, whose
+hundreds of runtime graphs are why regions are shared.
 
 The oracle is Unicorn's own list of mapped regions (``uc_mem_regions``), read from the
 same engine handle.
@@ -12,13 +14,15 @@ import pytest
 
 pytest.importorskip("unicorn")
 
+from pyjitlink.errors import JITLinkError  # noqa: E402
 from pyjitlink.executors.emulated import EmulatedExecutor, SegmentPools  # noqa: E402
 from pyjitlink.executors.host_bridge import (  # noqa: E402
     _library,
     UC_PROT_READ,
     UC_PROT_WRITE,
 )
-from pyjitlink.jitlink.graph import MemProt  # noqa: E402
+from pyjitlink.jitlink.graph import LinkGraph, MemProt  # noqa: E402
+from pyjitlink.jitlink.memory import FinalizedAlloc, InFlightAlloc  # noqa: E402
 
 RX = MemProt.READ | MemProt.EXEC
 RW = MemProt.READ | MemProt.WRITE
@@ -111,5 +115,82 @@ def test_a_small_programs_code_and_data_stay_within_tiny_model_reach() -> None:
         placed = [pools.place(20 * PAGE, prot) for _ in range(3)
                   for prot in (MemProt.READ, RW, RX)]
         assert max(placed) + 20 * PAGE - min(placed) < 1 << 20
+    finally:
+        executor.close()
+
+
+def _graph(name: str, code: bytes) -> LinkGraph:
+    graph = LinkGraph(name, "aarch64")
+    graph.create_content_block(graph.get_or_create_section(".text", RX), code, alignment=4)
+    graph.create_content_block(graph.get_or_create_section(".rodata", MemProt.READ),
+                               b"ro" + name.encode())
+    graph.create_zero_fill_block(graph.get_or_create_section(".bss", RW), 5000, alignment=8)
+    return graph
+
+
+def _link(executor: EmulatedExecutor, graph: LinkGraph) -> FinalizedAlloc:
+    allocated: list[InFlightAlloc | Exception] = []
+    executor.memory_manager.allocate(graph, allocated.append)
+    alloc = allocated[0]
+    if isinstance(alloc, Exception):
+        raise alloc
+    finalized: list[FinalizedAlloc | Exception] = []
+    alloc.finalize(finalized.append)
+    if isinstance(finalized[0], Exception):
+        raise finalized[0]
+    return finalized[0]
+
+
+@pytest.mark.parametrize("libc", ["python", "target"])
+def test_hundreds_of_graphs_make_a_few_regions_and_release_to_zeroed_reuse(libc: str) -> None:
+    """300 graphs of three segments each (as -libc=target links glibc's members): a few
+    regions per protection, not 900; contents where the graphs' blocks say; a released
+    graph's pages zeroed, and its code's place taken by the next graph's code."""
+    if libc == "target":
+        from pyjitlink.executors.linux.process import LinuxProcessExecutor
+
+        executor: EmulatedExecutor = LinuxProcessExecutor("aarch64")
+    else:
+        executor = EmulatedExecutor("aarch64")
+    try:
+        before = len(_unicorn_regions(executor))
+        graphs = [_graph(f"g{i}", bytes([i % 256]) * 8) for i in range(300)]
+        allocs = [_link(executor, g) for g in graphs]
+        # 300 pages of code and of constants (1.2 MiB each): regions of 256, 512 and
+        # 1024 KiB; 600 pages of data (2.4 MiB): a fourth region of 2 MiB.
+        regions = _unicorn_regions(executor)
+        assert len(regions) - before == 3 + 3 + 4
+        assert all(prot & 6 != 6 for _, _, prot in regions)  # never W+X
+        texts = [g.sections[".text"].blocks[0].address for g in graphs]
+        assert {_region_of(executor, a)[2] for a in texts} == {5}  # UC_PROT_READ | EXEC
+        buffer = executor.memory.buffer
+        assert buffer[texts[7]:texts[7] + 8] == bytes([7]) * 8
+        rodata = graphs[9].sections[".rodata"].blocks[0].address
+        assert buffer[rodata:rodata + 4] == b"rog9"
+        assert _region_of(executor, rodata)[2] == UC_PROT_READ
+        allocs[7].release()
+        assert not executor.memory.is_mapped(texts[7])
+        again = _graph("again", b"\xaa" * 8)
+        _link(executor, again)
+        assert again.sections[".text"].blocks[0].address == texts[7]
+        bss = again.sections[".bss"].blocks[0].address
+        assert buffer[bss:bss + 5000] == bytes(5000)
+    finally:
+        executor.close()
+
+
+def test_write_and_execute_is_refused_and_memory_runs_out_cleanly() -> None:
+    executor = EmulatedExecutor("aarch64")
+    try:
+        graph = LinkGraph("wx", "aarch64")
+        graph.create_content_block(graph.get_or_create_section(
+            ".wx", MemProt.READ | MemProt.WRITE | MemProt.EXEC), b"\0" * 4)
+        with pytest.raises(JITLinkError, match="writable and executable"):
+            _link(executor, graph)
+        huge = LinkGraph("huge", "aarch64")
+        huge.create_zero_fill_block(huge.get_or_create_section(".bss", RW), 1 << 30)
+        with pytest.raises(JITLinkError, match="out of emulated memory") as caught:
+            _link(executor, huge)
+        assert caught.value.file == "huge"
     finally:
         executor.close()

@@ -53,7 +53,6 @@ from pyjitlink.executors.linux.eh_frame_hdr import (
     LinuxEHFrameRegistrar,
 )
 from pyjitlink.executors.linux.ifunc import IRelativeTable
-from pyjitlink.executors.linux.memory import StripedMemoryManager
 from pyjitlink.executors.linux.signals import (
     SEGV_ACCERR,
     SEGV_MAPERR,
@@ -65,7 +64,7 @@ from pyjitlink.executors.linux.signals import (
     signal_name,
 )
 from pyjitlink.executors.linux.syscalls import LinuxSyscalls
-from pyjitlink.executors.linux.threads import SLICE, Scheduler
+from pyjitlink.executors.linux.threads import RUNNABLE, SLICE, WAITING, Scheduler
 from pyjitlink.executors.services import ExecutorServices
 from pyjitlink.executors.static_tls import StaticTLSLayout
 from pyjitlink.jitlink.graph import MemProt
@@ -160,9 +159,6 @@ class LinuxProcessExecutor(EmulatedExecutor):
     def __init__(self, arch: str, timeout: float | None = None,
                  max_instructions: int | None = None) -> None:
         super().__init__(arch, timeout, max_instructions)
-        # Graphs' segments by protection in stripes: a few emulator regions, not three per
-        # graph (executors/linux/memory.py).
-        self.memory_manager = StripedMemoryManager(self.memory, self.arena)  # type: ignore[assignment]
         # Linked .eh_frame sections: their FDEs go to the PT_GNU_EH_FRAME table.
         self.eh_frame_registrar = LinuxEHFrameRegistrar(self._read_target)
         self.syscalls = LinuxSyscalls(arch, self.memory, BRK_BASE, (MMAP_BASE, MMAP_LIMIT),
@@ -186,6 +182,8 @@ class LinuxProcessExecutor(EmulatedExecutor):
         self.scheduler.kill_other = self.children.kill_other
         self.scheduler.mirror_host_signals = True
         self.syscalls.on_broken_pipe = lambda: self.scheduler.thread_signal(SIGPIPE)
+        self._counting = False  # the running emu_start has an instruction count
+        self._recount = False  # a system call stopped it to start counting
         self.scheduler.describe = self.describe
         self.scheduler.backtrace_lines = self.backtrace_lines
         # Data: ELF header + program headers, scratch words, then the tables.
@@ -308,6 +306,11 @@ class LinuxProcessExecutor(EmulatedExecutor):
             self.engine.stop()
             return
         self.engine.write(getattr(regs, self.target.syscall_result), result)
+        if not self._counting and self._others_could_run():
+            # A wake or clone made another thread runnable while this start runs without
+            # a count: stop here (past the svc, so synchronously safe) and count from now.
+            self._recount = True
+            self.engine.stop()
 
     # ------------------------------------------------------------------ start-up
 
@@ -432,9 +435,11 @@ class LinuxProcessExecutor(EmulatedExecutor):
         try:
             while True:
                 bridge.check_stop()
-                # Counted slices while another thread or an armed timer wants the CPU.
-                count = SLICE if scheduler.live() > 1 or scheduler.alarm_at is not None \
-                    else 0
+                # Count (a slice) only while another thread or an armed timer (ITIMER_REAL) could take the CPU: Unicorn's
+                # count is a hook call before every instruction (bench/README.md).
+                self._counting = self._others_could_run()
+                self._recount = False
+                count = SLICE if self._counting else 0
                 if limit:
                     count = min(count or limit, limit - executed)
                 err = self.engine.start(pc, bridge.sentinel, 0, count)
@@ -453,6 +458,8 @@ class LinuxProcessExecutor(EmulatedExecutor):
                     if self.abi.pc == bridge.sentinel:
                         raise ExecutionError("the program's _start returned")
                     raise self._stopped(err)
+                elif self._recount and not scheduler.stop_requested:
+                    pass  # another thread became runnable: go on counting
                 elif not scheduler.stop_requested:  # the slice or -max-instructions ran out
                     if not count:
                         raise self._stopped(err)
@@ -466,6 +473,17 @@ class LinuxProcessExecutor(EmulatedExecutor):
                 pc = scheduler.resume(self._killed, bridge.check_stop)
         finally:
             bridge.depth -= 1
+
+    def _others_could_run(self) -> bool:
+        """Whether a thread other than the running one is runnable, or waits with a
+        deadline (it becomes runnable at a time the running one does not see), or an
+        ITIMER_REAL timer is armed (its SIGALRM must interrupt a busy loop)."""
+        current = self.scheduler.current
+        if self.scheduler.alarm_at is not None:
+            return True
+        return any(t is not current and (t.state == RUNNABLE or (
+            t.state == WAITING and t.deadline is not None))
+            for t in self.scheduler.threads.values())
 
     def _fault_to_handler(self, err: int) -> bool:
         """Whether the running thread's handler for the fault ``err`` now runs."""
