@@ -3,8 +3,8 @@ runtime is linked once, cached in $XDG_CACHE_HOME/pyjitlink, and mapped by later
 program's output and exit status stay those of its -static build (testdata's expected files,
 qemu-aarch64 for a program compiled here). The cache follows the runtime's files (a changed
 libc.a makes a new image and new archive indexes), survives a corrupt file, and the image is
-not used where a static link would bind the runtime differently (a program with its own getenv). Missing tools fail
-these tests (.ci/run installs them)."""
+not used where a static link would bind the runtime differently (a program with its own
+getenv). Missing tools fail these tests (.ci/run installs them)."""
 
 from __future__ import annotations
 

@@ -435,8 +435,9 @@ class LinuxProcessExecutor(EmulatedExecutor):
         try:
             while True:
                 bridge.check_stop()
-                # Count (a slice) only while another thread or an armed timer (ITIMER_REAL) could take the CPU: Unicorn's
-                # count is a hook call before every instruction (bench/README.md).
+                # Count (a slice) only while another thread or an armed ITIMER_REAL could take
+                # the CPU: Unicorn's count is a hook call before every instruction
+                # (bench/README.md).
                 self._counting = self._others_could_run()
                 self._recount = False
                 count = SLICE if self._counting else 0
