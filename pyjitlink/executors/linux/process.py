@@ -390,6 +390,40 @@ class LinuxProcessExecutor(EmulatedExecutor):
             self.abi.enter(self.trampoline, [sp, start], sp - 256, self.bridge.sentinel)
             return self._run_threads(self.trampoline)
 
+    def boot(self, libc_start_main: int, args: Sequence[str]) -> None:
+        """Run the C runtime's start-up without a ``main``, for calls from Python
+        (``call``, ``run_void``) into a process whose C library works (TLS, IRELATIVE
+        slots, stdio, malloc): ``__libc_start_main(main, argc, argv, 0, 0, 0, stack_end)``
+        with ``main`` the return sentinel, so emulation stops where main would begin, with
+        the initial thread's state (thread pointer included) kept for the calls. The
+        init tables stay empty: the session runs its initializers as calls. Errors as
+        ``start_process``."""
+        self.syscalls.exe = os.path.abspath(args[0]) if args else ""
+        sp = self._initial_stack(libc_start_main, args, self._program_headers())
+        sentinel = self.bridge.sentinel
+        argc, argv = len(args), sp + 8
+        below = sp - 256
+        # x86-64 passes stack_end, the seventh argument, above the return address.
+        self.memory.buffer[below:below + 8] = sp.to_bytes(8, "little")
+        with self._top_level():
+            registers = len(self.abi.int_regs)  # 8 on AArch64, 6 on x86-64
+            self.abi.enter(libc_start_main, [sentinel, argc, argv, 0, 0, 0, sp][:registers],
+                           below, sentinel)
+            self.bridge.depth += 1
+            try:
+                err = self.engine.start(libc_start_main, sentinel, 0,
+                                        self.bridge.max_instructions)
+            finally:
+                self.bridge.depth -= 1
+            pending, self.bridge.pending = self.bridge.pending, None
+            if pending is not None:
+                raise pending
+            if self.scheduler.exit_status is not None:
+                raise ExecutionError(f"the C runtime's start-up exited with status "
+                                     f"{self.scheduler.exit_status}")
+            if err != UC_ERR_OK or self.abi.pc != sentinel:
+                raise self._stopped(err)
+
     def _run_threads(self, pc: int) -> int:
         """Run the process's threads (threads.Scheduler) from ``pc`` until it exits; its
         status. Faults end it (GuestFault, 128 + signal) unless a handler takes them."""
