@@ -845,6 +845,17 @@ class LLJIT:
         elif self._fflush is not None:
             self._emulator.call(self._fflush, [0])
 
+    def _flush_after_failure(self) -> None:
+        """Emulated: write out what glibc's stdio holds after an error that ends the
+        program as ``exit`` would (executors.host_bridge.GuestTermination.flush), by
+        calling ``fflush(NULL)``; best effort (the error is what gets reported)."""
+        try:
+            fflush = self.lookup("fflush", self._runtime_jd or self.process_jd)
+            assert self._emulator is not None
+            self._emulator.call(fflush, [0])
+        except Exception:  # noqa: BLE001, S110 - the failure being reported matters more
+            pass
+
     def run_linked_main(self, address: int, args: Sequence[str]) -> int:
         """``run_main`` for an entry point already linked at ``address``
         (what the tool calls after ``link_entry``): initializers run (finalizers go to
@@ -864,7 +875,12 @@ class LLJIT:
             process = executor.services().static_process
             assert process is not None
             process.set_initializers(take("preinit"), take("init"), take("fini"))
-            return process.start_process(start, args)
+            try:
+                return process.start_process(start, args)
+            except ExecutionError as err:
+                if getattr(err, "flush", False):  # a failed lazy call ends it as exit would
+                    self._flush_after_failure()
+                raise
         executor.register_finalizers_with_atexit(self.init_fini.take("fini"))
         for init in self.init_fini.take("preinit") + self.init_fini.take("init"):
             executor.run_void(init)

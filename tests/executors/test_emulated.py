@@ -231,20 +231,7 @@ def test_weak_undefined_references_stay_null(builds: Builds, target: str) -> Non
     assert ours.stdout == "no hook\nsetting absent\n"
 
 
-# ---------------------------------------------------------------------------- unsupported
-
-
-@pytest.mark.parametrize("target", TARGETS)
-def test_unsupported_function_fails_only_when_called(builds: Builds, target: str) -> None:
-    _require(target)
-    obj = builds.get("unsupported", target)
-    fine = pyjitlink(obj, target, ["unsupported"])
-    assert (fine.returncode, fine.stdout, fine.stderr) == (0, "before\nafter\n", "")
-    called = pyjitlink(obj, target, ["unsupported", "call"])
-    assert called.returncode == 1
-    assert called.stdout == "before\n"  # the program's output so far is flushed
-    assert called.stderr == (f"pyjitlink: error: {obj}: call to unsupported C library "
-                             f"function 'uname'\n")
+# ---------------------------------------------------------------------------- undefined
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -430,8 +417,9 @@ def test_emulated_memory_is_never_writable_and_executable(builds: Builds) -> Non
 
 def test_python_api_calls_emulated_functions_and_callbacks(builds: Builds,
                                                            tmp_path: Path) -> None:
-    """``Session(arch=...)`` links into the emulator; ``executor.call`` runs a function, and
-    qsort's comparator (a callback into emulated code) runs nested in that call."""
+    """``Session(arch=...)`` links into the emulator; ``function`` calls a function in a
+    process whose C runtime has started (start_for_calls): malloc, and qsort calling back
+    into the program's comparator, are glibc's."""
     from pyjitlink.tool.session import Session
 
     _require("aarch64")
@@ -447,13 +435,17 @@ def test_python_api_calls_emulated_functions_and_callbacks(builds: Builds,
         "  free(v); return s; }\n")
     obj = tmp_path / "api.o"
     subprocess.run([A64_CC, "-O2", "-c", str(source), "-o", str(obj)], check=True)
+    import ctypes
+
     session = Session(arch="aarch64")
     session.add_object_file(session.main_jd, str(obj))
-    address = session.lookup("sum_sorted")
+    sum_sorted = session.function("sum_sorted", ctypes.CFUNCTYPE(ctypes.c_ulong, ctypes.c_int))
     expected = 0
     for i in range(50):
         expected = expected * 3 + i
-    assert session.executor.call(address, [50]) == expected & ((1 << 64) - 1)  # type: ignore[union-attr]
+    assert sum_sorted(50) == expected & ((1 << 64) - 1)
+    assert sum_sorted(7) == sum(i * 3 ** (6 - i) for i in range(7))
+    session.close()
 
 
 def test_removed_code_is_unmapped_and_its_translations_dropped(tmp_path: Path) -> None:
@@ -481,43 +473,3 @@ def test_removed_code_is_unmapped_and_its_translations_dropped(tmp_path: Path) -
     assert session.lookup("f") == first
     assert executor.call(first) == 2  # type: ignore[union-attr]
     assert executor.call(session.lookup("g")) == 3  # type: ignore[union-attr]
-
-
-def test_glibc_rand_sequence() -> None:
-    """The generator is glibc's: compared with the host C library's rand()."""
-    import ctypes
-
-    from pyjitlink.executors.hostlib import GlibcRandom
-
-    libc = ctypes.CDLL(None)
-    for seed in (1, 42, 0, 2**31 + 5, 2**32 - 1):
-        libc.srand(ctypes.c_uint(seed))
-        ours = GlibcRandom(seed)
-        assert [ours.next() for _ in range(40)] == [libc.rand() for _ in range(40)]
-
-
-def test_ctype_tables_are_glibc_c_locale() -> None:
-    """The C-locale tables match glibc's own (read from the host C library)."""
-    import ctypes
-    import struct
-
-    from pyjitlink.executors.hostlib import _ctype_tables
-
-    libc = ctypes.CDLL(None)
-    libc.newlocale.restype = ctypes.c_void_p
-    libc.newlocale.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p]
-    libc.uselocale.restype = ctypes.c_void_p
-    libc.uselocale.argtypes = [ctypes.c_void_p]
-    previous = libc.uselocale(libc.newlocale(8127, b"C", None))  # LC_ALL_MASK
-    try:
-        ours = _ctype_tables()
-        for index, (name, element) in enumerate((("__ctype_b_loc", 2),
-                                                 ("__ctype_tolower_loc", 4),
-                                                 ("__ctype_toupper_loc", 4))):
-            function = getattr(libc, name)
-            function.restype = ctypes.POINTER(ctypes.c_void_p)
-            table = function().contents.value - 128 * element
-            assert ctypes.string_at(table, 384 * element) == ours[index], name
-    finally:
-        libc.uselocale(previous)
-    assert struct.unpack_from("<H", ours[0], 2 * (128 + ord("A")))[0] == 0xD508

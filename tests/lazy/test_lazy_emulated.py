@@ -108,8 +108,8 @@ def test_unreached_lazy_inputs_are_never_linked(tmp_path: Path, arch: str) -> No
 
 BROKEN_MAIN = ('#include <stdio.h>\nint broken(void);\n'
                'int main(void) { puts("before"); return broken(); }\n')
-# The emulated process never provides _start: a reference to it cannot be resolved.
-BROKEN = "void _start(void);\nint broken(void) { _start(); return 1; }\n"
+# No object and no C library defines it: a reference to it cannot be resolved.
+BROKEN = "void no_such_function(void);\nint broken(void) { no_such_function(); return 1; }\n"
 
 
 @ARCHES
@@ -118,13 +118,13 @@ def test_a_lazy_body_that_fails_to_link_ends_the_program_clearly(tmp_path: Path,
     main = cc(tmp_path, arch, "main", BROKEN_MAIN)
     broken = cc(tmp_path, arch, "broken", BROKEN)
     eager = run(arch, main, broken)
-    assert eager.returncode == 1 and "Symbols not found: [ _start ]" in eager.stderr
+    assert eager.returncode == 1 and "Symbols not found: [ no_such_function ]" in eager.stderr
     result = run(arch, main, "-lazy", broken)
     assert result.returncode == 1
     # The program's buffered output is flushed before the error, as exit would.
     assert result.stdout == "before\n"
     assert result.stderr == (f"pyjitlink: error: {broken}: lazy call to 'broken' failed: "
-                             f"Symbols not found: [ _start ]\n")
+                             f"Symbols not found: [ no_such_function ]\n")
 
 
 @ARCHES
@@ -137,13 +137,13 @@ def test_a_lazy_comparator_that_fails_to_link_inside_qsort(tmp_path: Path,
                                       "int main(void) { int v[3] = {3, 1, 2};\n"
                                       "  printf(\"sorting\\n\"); qsort(v, 3, 4, cmp);\n"
                                       "  printf(\"sorted\\n\"); return v[0]; }\n")
-    broken = cc(tmp_path, arch, "cmp", "void _start(void);\n"
+    broken = cc(tmp_path, arch, "cmp", "void no_such_function(void);\n"
                                        "int cmp(const void *a, const void *b) {\n"
-                                       "  _start(); return 0; }\n")
+                                       "  no_such_function(); return 0; }\n")
     result = run(arch, main, "-lazy", broken)
     assert (result.returncode, result.stdout) == (1, "sorting\n")
     assert result.stderr == (f"pyjitlink: error: {broken}: lazy call to 'cmp' failed: "
-                             f"Symbols not found: [ _start ]\n")
+                             f"Symbols not found: [ no_such_function ]\n")
 
 
 STUB_CHECKS = {
