@@ -112,10 +112,16 @@ class StaticProcessService(Protocol):
     (``__ehdr_start``, ``__init_array_start``, ...) and their addresses;
     ``set_initializers(preinit, init, fini)`` fills the tables the C runtime's start-up and
     ``exit`` run; ``start_process(start, args)`` enters ``_start`` at ``start`` with
-    ``args`` as argv on a real initial stack and returns the exit status."""
+    ``args`` as argv on a real initial stack and returns the exit status; ``boot`` runs the
+    start-up without ``main``, for calls from Python; ``noop`` is the address of a
+    ``ret``."""
+
+    noop: int
 
     @property
     def static_symbols(self) -> Mapping[str, int]: ...
+
+    def boot(self, libc_start_main: int, args: Sequence[str]) -> None: ...
 
     def set_initializers(self, preinit: Sequence[int], init: Sequence[int],
                          fini: Sequence[int]) -> None: ...

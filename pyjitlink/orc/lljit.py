@@ -16,7 +16,7 @@ import os
 import threading
 import weakref
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from pyjitlink.arch import ARCHITECTURES
 from pyjitlink.errors import (
@@ -212,7 +212,8 @@ class LLJIT:
         # below, once the session is set up.
         self.target_libc = emulator is not None
         if process_symbols and emulator is None:
-            overrides = self.executor.runtime_symbols if self.executor is not None else {}
+            native = cast("NativeExecutor | None", self.executor)  # not emulated
+            overrides = native.runtime_symbols if native is not None else {}
             # The entry point must come from the inputs, never from the host (llvm-jitlink's
             # FilterMainEntryPoint).
             self.host_symbols = DynamicLibrarySearchGenerator(
@@ -267,8 +268,8 @@ class LLJIT:
             if self.executor is not None and not self._atexit_armed:
                 for fini in self.init_fini.take("fini", armed_only=True):
                     self.executor.run_void(fini)
-                if self._fflush is not None:
-                    self.executor.call(self._fflush, [0])  # what the finalizers printed
+                if self._fflush is not None and self._emulator is not None:
+                    self._emulator.call(self._fflush, [0])  # what the finalizers printed
         finally:
             self._release()
 
@@ -881,7 +882,9 @@ class LLJIT:
                 if getattr(err, "flush", False):  # a failed lazy call ends it as exit would
                     self._flush_after_failure()
                 raise
-        executor.register_finalizers_with_atexit(self.init_fini.take("fini"))
+        # Natively: the process's own exit runs them.
+        cast("NativeExecutor", executor).register_finalizers_with_atexit(
+            self.init_fini.take("fini"))
         for init in self.init_fini.take("preinit") + self.init_fini.take("init"):
             executor.run_void(init)
         return executor.run_as_main(address, args)
