@@ -121,12 +121,22 @@ def test_native_crash_exit_status_in_a_shell_is_139() -> None:
 def test_abort_names_the_c_function_and_its_callers(name: str, obj: str,
                                                     options: tuple[str, ...]) -> None:
     result = _run(*options, obj, "-args", "crash", "abort")
-    assert result.stderr.splitlines()[0].startswith(
-        f"pyjitlink: error: {obj}: Aborted (in 'abort' called from check+0x")
     frames = _frames(result.stderr)
-    assert "C library function 'abort'" in frames[0]
-    assert [re.search(r" in (\w+)\+", f).group(1) for f in frames[1:]] == [  # type: ignore[union-attr]
-        "check", "middle", "main"]
+    names = [m.group(1) if (m := re.search(r" in ([\w.]+)\+", f)) else "" for f in frames]
+    if name == "native":
+        assert result.stderr.splitlines()[0].startswith(
+            f"pyjitlink: error: {obj}: Aborted (in 'abort' called from check+0x")
+        assert "C library function 'abort'" in frames[0]
+        assert names[1:] == ["check", "middle", "main"]
+    else:
+        # Emulated, abort is the target glibc's own: its raise, then the program's frames,
+        # then glibc's start-up.
+        assert re.match(r"pyjitlink: error: \S+\(pthread_kill\.o\): Aborted$",
+                        result.stderr.splitlines()[0]), result.stderr
+        at = names.index("abort")
+        assert names[at:at + 4] == ["abort", "check", "middle", "main"]
+        assert names[-1] == "_start"
+        frames = frames[at:]
     assert frames[1].endswith(f"at crash.c:{_line('abort();')}")
     expected = -signal.SIGABRT if name == "native" else _expected_rc("abort")
     assert result.returncode == expected
