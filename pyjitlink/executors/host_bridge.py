@@ -280,7 +280,8 @@ class Memory:
     """The emulated address space [0, 2 GiB), backed by one host mapping reserved up front.
 
     Emulated address A is byte A of ``buffer``; the host pages are touched only when used.
-    ``regions`` records what Unicorn maps, so host functions fault where C would.
+    ``regions`` records what Unicorn maps, so a system call given a bad pointer fails
+    (EFAULT) where the kernel's would.
     """
 
     SIZE = 1 << 31

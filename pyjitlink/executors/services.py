@@ -13,7 +13,7 @@ orc/platforms/tls.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -81,15 +81,6 @@ class SymbolMapService(Protocol):
     def remove(self, tracker: int) -> None: ...
 
 
-class ExternalReferenceService(Protocol):
-    """The C names linked code refers to (without the platform's mangling: "printf", not
-    Mach-O's "_printf"), so an emulated C library leaves a name referenced only weakly
-    undefined (NULL, as ld does) instead of answering it with a trap for a function it
-    lacks."""
-
-    def add_references(self, strong: Iterable[str], weak: Iterable[str]) -> None: ...
-
-
 class IRelativeService(Protocol):
     """The static executable's IRELATIVE table (``__rela_iplt_start``..``_end``): at
     start-up the C library calls ``resolver`` and stores its result at ``slot``. ``add``
@@ -136,7 +127,6 @@ class ExecutorServices:
     symbol_map: SymbolMapService | None = None
     eh_frames: EHFrameRegistrar | None = None
     near_proxies: NearProxyService | None = None
-    external_references: ExternalReferenceService | None = None
     irelative: IRelativeService | None = None
     atexit_set: AtexitSetService | None = None
     static_process: StaticProcessService | None = None

@@ -517,8 +517,8 @@ class LLJIT:
         """Fix the session's object format, ``"elf"`` or ``"macho"``
         (from its first object, or the tool's ``-triple``): its platform (ELFNixPlatform,
         MachOPlatform) then decides C symbol mangling (Mach-O's leading ``_``), initializer
-        sections and, emulated, the calling convention of host calls; with
-        ``libc="target"``, how the target's C runtime joins (``_install_target_runtime``)."""
+        sections and, emulated, how the target's C runtime joins
+        (``_install_target_runtime``)."""
         self.object_format = kind
         self.platform = platform = platform_for_format(kind)
         if self.host_symbols is not None:

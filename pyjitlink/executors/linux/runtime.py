@@ -25,8 +25,8 @@ from pyjitlink.errors import ExecutionError
 from pyjitlink.jitlink.target import Arch
 
 TRIPLES: dict[str, str] = {Arch.AARCH64: "aarch64-linux-gnu", Arch.X86_64: "x86_64-linux-gnu"}
-# libm.a too: the Python C library has always given emulated programs the math functions
-# without -lm, and an archive only adds the members a program needs.
+# libm.a too: emulated programs have always had the math functions without -lm, and an
+# archive only adds the members a program needs.
 RUNTIME_ARCHIVES = ("libm.a", "libc.a", "libgcc.a", "libgcc_eh.a")
 # The C++ runtime, first in link order as g++ puts -lstdc++; linked when installed, so that
 # C++ objects run without -lstdc++ (a C program takes none of its members).
