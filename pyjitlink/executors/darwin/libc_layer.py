@@ -10,6 +10,7 @@ or in calling convention, and are answered here:
   ``FILE *``, the same type); ``__bzero`` is ``bzero``;
 * **shims** (small machine-code functions, each its own LinkGraph, ``shim_graphs``):
   ``__assert_rtn(func, file, line, expr)`` -> ``__assert_fail(expr, file, line, func)``;
+  ``_tlv_atexit(func, obj)`` -> ``__cxa_thread_atexit_impl(func, obj, &__dso_handle)``;
   ``__chkstk_darwin`` (the stack probe: the emulated stack is mapped whole) a ``ret``;
   ``__sincos_stret(x)`` / ``__sincosf_stret(x)`` call ``sincos``/``sincosf`` and return the
   pair as Darwin's struct return does (x86-64: xmm0/xmm1, or both floats in xmm0; arm64:
@@ -212,6 +213,11 @@ ARM64_SINCOSF = (_words(A64_FRAME32, A64_MOV_FP, _add_sp(0, 16), _add_sp(1, 20),
 # and x3 (mov x9, x0; mov x0, x3; mov x3, x9), then b.
 ARM64_ASSERT_RTN = (_words(0xAA0003E9, 0xAA0303E0, 0xAA0903E3, A64_B), 12)
 
+# _tlv_atexit(func, obj), how Darwin's C++ registers a thread_local's destructor ->
+# glibc's __cxa_thread_atexit_impl(func, obj, &__dso_handle): adrp x2, __dso_handle;
+# add x2, x2, :lo12:__dso_handle (the two edges at 0 and 4); b.
+ARM64_TLV_ATEXIT = (_words(0x90000002, 0x91000042, A64_B), 8)
+
 # x86-64 (System V, as Darwin's): sub $24,%rsp (rsp 16-aligned at the call); s at (%rsp),
 # c at 8(%rsp); call; movsd (%rsp),%xmm0; movsd 8(%rsp),%xmm1; add $24,%rsp; ret.
 X86_64_SINCOS = (bytes.fromhex("4883ec18" "4889e7" "488d742408" "e800000000"
@@ -221,15 +227,21 @@ X86_64_SINCOSF = (bytes.fromhex("4883ec18" "4889e7" "488d742404" "e800000000"
                                 "f30f7e0424" "4883c418" "c3"), 13)
 # __assert_rtn: xchg %rcx,%rdi; jmp __assert_fail.
 X86_64_ASSERT_RTN = (bytes.fromhex("4887f9" "e900000000"), 4)
+# _tlv_atexit: lea __dso_handle(%rip),%rdx (the Delta32 edge at 3); jmp
+# __cxa_thread_atexit_impl.
+X86_64_TLV_ATEXIT = (bytes.fromhex("488d1500000000" "e900000000"), 8)
 
 
 class _Shim:
-    """One shim: its code, and (offset of the branch, glibc function it calls) or None."""
+    """One shim: its code, (offset of the branch, glibc function it calls) or None, and
+    other edges: (edge kind, offset, symbol, addend)."""
 
-    def __init__(self, code: bytes, branch: int | None, target: str | None) -> None:
+    def __init__(self, code: bytes, branch: int | None, target: str | None,
+                 edges: tuple[tuple[int, int, str, int], ...] = ()) -> None:
         self.code = code
         self.branch = branch
         self.target = target
+        self.edges = edges
 
 
 def _arm64_shims() -> Iterator[tuple[str, _Shim]]:
@@ -237,6 +249,9 @@ def _arm64_shims() -> Iterator[tuple[str, _Shim]]:
     yield "__sincos_stret", _Shim(*ARM64_SINCOS, "sincos")
     yield "__sincosf_stret", _Shim(*ARM64_SINCOSF, "sincosf")
     yield "__assert_rtn", _Shim(*ARM64_ASSERT_RTN, "__assert_fail")
+    yield "_tlv_atexit", _Shim(*ARM64_TLV_ATEXIT, "__cxa_thread_atexit_impl", (
+        (aarch64.EdgeKind.Page21, 0, "__dso_handle", 0),
+        (aarch64.EdgeKind.PageOffset12, 4, "__dso_handle", 0)))
     for name, (named, vname) in ARM64_VARIADIC.items():
         yield name, _Shim(*arm64_variadic_shim(named), vname)
     for name, index in ARM64_VA_LIST.items():
@@ -254,6 +269,8 @@ def _x86_64_shims() -> Iterator[tuple[str, _Shim]]:
     yield "__sincos_stret", _Shim(*X86_64_SINCOS, "sincos")
     yield "__sincosf_stret", _Shim(*X86_64_SINCOSF, "sincosf")
     yield "__assert_rtn", _Shim(*X86_64_ASSERT_RTN, "__assert_fail")
+    yield "_tlv_atexit", _Shim(*X86_64_TLV_ATEXIT, "__cxa_thread_atexit_impl",
+                               ((x86_64.EdgeKind.Delta32, 3, "__dso_handle", -4),))
 
 
 def _arm64_tlv_getter(table: int) -> bytes:
@@ -323,6 +340,9 @@ def shim_graphs(arch: str, canary: Callable[[], bytes] | None = None) -> Iterato
         if shim.branch is not None and shim.target is not None:
             block.add_edge(target.branch_kind, shim.branch,
                            graph.add_external_symbol(shim.target), 0)
+        for kind, offset, symbol, addend in shim.edges:
+            external = graph.external_symbols.get(symbol) or graph.add_external_symbol(symbol)
+            block.add_edge(kind, offset, external, addend)
         yield graph
     if target.own_stack_guard:
         graph = LinkGraph("<darwin layer: __stack_chk_guard>", arch,
