@@ -489,6 +489,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
 
     def close(self) -> None:
         self.scheduler.close()
+        self.eh_frame_registrar.header = None  # in the memory about to go: nothing to rewrite
         super().close()
 
     def run_as_main(self, address: int, args: Sequence[str]) -> int:
