@@ -400,6 +400,10 @@ class EmulatedExecutor:
         static-link symbols)."""
         return None
 
+    def after_link(self) -> None:
+        """Called when a link that ran while the program runs has finished (a -lazy
+        body's, or a lookup from Python): nothing here (see the subclass)."""
+
     def describe(self, address: int, returning: bool = False) -> str:
         """``symbol+0xN`` (or the bare address) for messages.
 

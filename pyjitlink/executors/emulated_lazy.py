@@ -155,6 +155,7 @@ class EmulatedLazySupport:
             with self.lock:
                 ident = self.ids[address]
             target = self.reenter(ident)
+            self.executor.after_link()  # e.g. IFUNCs the body brought, resolved now
             # Unicorn leaves the hooked instruction unexecuted and resumes at the new PC.
             self.engine.write(self.pc_reg, target)
         except BaseException as err:  # noqa: BLE001 - stored, re-raised after emu_start

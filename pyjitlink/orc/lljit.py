@@ -746,6 +746,8 @@ class LLJIT:
             argtypes, restype = _integer_signature(prototype)
         address = self.lookup(name, jd)
         self.run_initializers()  # emulated: after the C runtime's start-up (start_for_calls)
+        if self._emulator is not None:
+            self._emulator.after_link()  # IFUNCs linked after the start-up, resolved now
         if native:
             return prototype(address)
         executor = self._emulator

@@ -274,6 +274,38 @@ class LinuxProcessExecutor(EmulatedExecutor):
         None for any other name: the C runtime's archives define the rest."""
         return self.static_symbols.get(name)
 
+    def after_link(self) -> None:
+        """IFUNC symbols linked after glibc's ``apply_irel`` ran (a -lazy body's, or for a
+        call from Python): call each resolver now, as ``apply_irel`` does (AArch64:
+        ``(AT_HWCAP | _IFUNC_ARG_HWCAP, &{size, hwcap, hwcap2})``; x86-64: no argument), on
+        the stack below the interrupted code's, and fill its slot; every register of the
+        interrupted code is restored after (Unicorn's context save and restore)."""
+        late = self.irelative.take_late()
+        if not late:
+            return
+        import ctypes
+
+        engine, lib = self.engine, self.engine.lib
+        context = ctypes.c_void_p()
+        if lib.uc_context_alloc(engine.handle, ctypes.byref(context)):
+            raise ExecutionError("cannot save the registers to resolve an IFUNC symbol")
+        lib.uc_context_save(engine.handle, context)
+        try:
+            for slot, resolver in late:
+                sp = (self.abi.sp - 512) & -16  # below x86-64's red zone
+                args: list[int] = []
+                if self.arch == "aarch64":
+                    arg = sp - 32
+                    self.memory.buffer[arg:arg + 24] = struct.pack("<QQQ", 24,
+                                                                   self.target.hwcap, 0)
+                    args = [self.target.hwcap | (1 << 62), arg]
+                    sp = arg - 32
+                value = self.bridge.call(resolver, args, sp)
+                self.memory.buffer[slot:slot + 8] = value.to_bytes(8, "little")
+        finally:
+            lib.uc_context_restore(engine.handle, context)
+            lib.uc_context_free(context)
+
     # ------------------------------------------------------------------ system calls
 
     def _record_interrupt(self, intno: int) -> None:
@@ -383,6 +415,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
         thread's ``exit``)."""
         self.syscalls.exe = os.path.abspath(args[0]) if args else ""
         sp = self._initial_stack(start, args, self._program_headers())
+        self.irelative.started = True  # apply_irel takes what is in the table now
         with self._top_level():
             if self.target.start_trampoline is None:
                 self.abi.enter(start, [0], sp, self.bridge.sentinel)  # x0: no rtld_fini
@@ -400,6 +433,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
         ``start_process``."""
         self.syscalls.exe = os.path.abspath(args[0]) if args else ""
         sp = self._initial_stack(libc_start_main, args, self._program_headers())
+        self.irelative.started = True  # apply_irel takes what is in the table now
         sentinel = self.bridge.sentinel
         argc, argv = len(args), sp + 8
         below = sp - 256
