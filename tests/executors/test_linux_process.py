@@ -232,6 +232,14 @@ def test_missing_runtime_is_one_error_line(tmp_path: Path) -> None:
     assert code == 1 and out == ""
     assert err.startswith("pyjitlink: error: ") and "crt1.o was not found below" in err
     assert err.count("\n") == 1
+    # Every emulated run needs the runtime: the line says what to install.
+    default = _run([sys.executable, "-m", "pyjitlink", "-sysroot", str(tmp_path / "empty"),
+                    str(tmp_path / "m.o")], tmp_path)
+    assert default[2] == 1 and default[1] == (
+        f"pyjitlink: error: {tmp_path / 'm.o'}: an emulated aarch64 program runs on the "
+        f"target's C runtime, and its crt1.o was not found below {tmp_path / 'empty'} "
+        f"(Debian: install gcc-aarch64-linux-gnu and libc6-dev-arm64-cross; or give "
+        f"-sysroot DIR)\n")
 
 
 @pytest.mark.parametrize(("target", "flags"), [
