@@ -15,14 +15,17 @@ inserted: with RELA relocations the addend is in the relocation, never in the in
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import cast
 
 from pyjitlink.errors import FixupOutOfRange, InstructionMismatch, JITLinkError
 from pyjitlink.jitlink.graph import (
     FIRST_RELOCATION,
     Block,
     Edge,
+    GenericEdgeKind,
     Linkage,
     LinkGraph,
     MemProt,
@@ -31,7 +34,7 @@ from pyjitlink.jitlink.graph import (
     SymbolKind,
     make_target_out_of_range_error,
 )
-from pyjitlink.jitlink.tables import TableManager, visit_existing_edges
+from pyjitlink.jitlink.tables import TableManager
 from pyjitlink.jitlink.tls import TLSValue, tls_resolver, tls_value
 
 GOT_SECTION = "$__GOT"
@@ -171,7 +174,11 @@ class InstructionClass:
     forms: tuple[tuple[int, int], ...]
 
     def matches(self, word: int) -> bool:
-        return any(word & mask == bits for mask, bits in self.forms)
+        # A loop, not any() over a generator: this runs for every instruction relocation.
+        for mask, bits in self.forms:  # noqa: SIM110
+            if word & mask == bits:
+                return True
+        return False
 
 
 def _cls(description: str, *forms: tuple[int, int]) -> InstructionClass:
@@ -364,11 +371,10 @@ def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
     FixupOutOfRange when the value does not fit its field or is not aligned to the field's
     scale, JITLinkError for a GOT request no pass lowered. Never writes on error.
     """
-    try:
-        kind = EdgeKind(edge.kind)
-    except ValueError:
+    kind = _EDGE_KINDS.get(edge.kind)  # EdgeKind(n), without the enum call's cost
+    if kind is None:
         raise JITLinkError(f"unknown AArch64 edge kind {edge.kind} at {block.section.name}+"
-                           f"{edge.offset:#x}", graph.name) from None
+                           f"{edge.offset:#x}", graph.name)
     content = block.content
     assert content is not None
     off = edge.offset
@@ -459,6 +465,81 @@ def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
     struct.pack_into("<I", content, off, word)
 
 
+_EDGE_KINDS: dict[int, EdgeKind] = {int(k): k for k in EdgeKind}
+_POINTER64 = int(EdgeKind.Pointer64)
+_BRANCH26 = frozenset({int(EdgeKind.Branch26PCRel),
+                       int(EdgeKind.Branch26PCRelToPtrJumpStubBypassable)})
+_PAGE21 = int(EdgeKind.Page21)
+_PAGE_OFFSET12 = int(EdgeKind.PageOffset12)
+_KEEP_ALIVE = int(GenericEdgeKind.KeepAlive)
+_u32 = struct.Struct("<I")
+_pack_u64 = struct.Struct("<Q").pack_into
+
+
+def apply_block_fixups(graph: LinkGraph, block: Block) -> None:
+    """Write every edge of ``block``, as apply_fixup would edge by edge.
+
+    Pointer64, B/BL, ADRP (Page21) and ADD/LDR/STR :lo12: (PageOffset12), almost every edge
+    of compiled code, are checked and written here in one loop; other kinds, and any edge
+    whose instruction or value this loop would not accept (for the error), go through
+    apply_fixup. struct.error, as apply_fixup, for a field past the block's end.
+    """
+    content = block.content
+    assert content is not None
+    base = block.address
+    unpack, pack = _u32.unpack_from, _u32.pack_into
+    for edge in block.edges:
+        kind = edge.kind
+        if kind == _POINTER64:
+            target = edge.target
+            tblock = target.block
+            s = target.absolute_address if tblock is None else tblock.address + target.offset
+            _pack_u64(content, edge.offset, (s + edge.addend) & U64)
+            continue
+        if kind in _BRANCH26:
+            off = edge.offset
+            (word,) = unpack(content, off)
+            if word & 0x7C000000 == 0x14000000:  # B_OR_BL
+                target = edge.target
+                tblock = target.block
+                s = target.absolute_address if tblock is None else tblock.address + target.offset
+                value = s + edge.addend - base - off
+                if -(1 << 27) <= value < 1 << 27 and not value & 3:
+                    pack(content, off, (word & ~0x3FFFFFF) | ((value >> 2) & 0x3FFFFFF))
+                    continue
+        elif kind == _PAGE21:
+            off = edge.offset
+            (word,) = unpack(content, off)
+            if word & 0x9F000000 == 0x90000000:  # ADRP
+                target = edge.target
+                tblock = target.block
+                s = target.absolute_address if tblock is None else tblock.address + target.offset
+                value = ((s + edge.addend) & PAGE_MASK) - ((base + off) & PAGE_MASK)
+                if -(1 << 32) <= value < 1 << 32:
+                    pack(content, off, encode_adr_imm21(word, value >> 12))
+                    continue
+        elif kind == _PAGE_OFFSET12:
+            off = edge.offset
+            (word,) = unpack(content, off)
+            if word & 0x3B000000 == 0x39000000:  # LOAD_STORE: scale is the access size
+                size = word >> 30
+                scale = 4 if size == 0 and word & 0x04800000 == 0x04800000 else size
+            elif word & 0x7FC00000 == 0x11000000:  # ADD_IMMEDIATE
+                scale = 0
+            else:
+                scale = -1
+            if scale >= 0:
+                target = edge.target
+                tblock = target.block
+                s = target.absolute_address if tblock is None else tblock.address + target.offset
+                value = (s + edge.addend) & 0xFFF
+                if not value & ((1 << scale) - 1):
+                    pack(content, off, (word & ~0x3FFC00) | ((value >> scale) << 10))
+                    continue
+        if kind > _KEEP_ALIVE:
+            apply_fixup(graph, block, edge)
+
+
 def _tprel_instruction(graph: LinkGraph, block: Block, edge: Edge, kind: EdgeKind, word: int,
                        value: int) -> int:
     """``word`` with the TPREL ``value`` inserted as ``kind`` says (checks as AAELF64)."""
@@ -546,13 +627,16 @@ class GOTTableManager(TableManager):
         entry = self.by_addend.get(key)
         if entry is None:
             section = graph.get_or_create_section(GOT_SECTION, MemProt.READ)
-            # Increasing pseudo-addresses keep creation order through layout.
-            block = graph.create_content_block(section, NULL_POINTER, alignment=8,
-                                               address=8 * (len(section.blocks) + 1))
-            block.add_edge(EdgeKind.Pointer64, 0, target, addend)
-            entry = self.by_addend[key] = graph.add_anonymous_symbol(block, 0, 8)
+            # Increasing pseudo-addresses keep creation order through layout. The block,
+            # edge and symbol are made directly (create_content_block, add_edge and
+            # add_anonymous_symbol, inline: one entry per GOT-using target of every graph).
+            block = Block(section, 8, 8, 0, NULL_POINTER, 8 * (len(section.blocks) + 1),
+                          [Edge(_POINTER64, 0, target, addend)])
+            section.blocks.append(block)
+            entry = self.by_addend[key] = Symbol(None, SymbolKind.DEFINED, block, 0, 8)
+            section.symbols.append(entry)
             if addend == 0:
-                self.entries[id(target)] = entry
+                self.entries[target] = entry
         return entry
 
     def create_entry(self, graph: LinkGraph, target: Symbol) -> Symbol:
@@ -667,7 +751,7 @@ class PLTTableManager(TableManager):
             block.add_edge(EdgeKind.PageOffset12, 4, entry, 0)
             stub = self.by_addend[key] = graph.add_anonymous_symbol(block, 0, 12, callable=True)
             if addend == 0:
-                self.entries[id(target)] = stub
+                self.entries[target] = stub
         return stub
 
     def create_entry(self, graph: LinkGraph, target: Symbol) -> Symbol:
@@ -694,12 +778,51 @@ def build_got_and_plt(graph: LinkGraph) -> None:
 
     Binds a reference to ``_GLOBAL_OFFSET_TABLE_`` (``adrp xN, _GLOBAL_OFFSET_TABLE_`` of
     -fpic code) to the graph's GOT base, made when that name or a GotPageOffset15 needs it.
+    One loop over the edges present now (what GOTTableManager, PLTTableManager and the TLS
+    tables' visit_edge do, dispatched by kind), which also notes for
+    optimize_got_and_stub_accesses the blocks that load GOT entries and the calls through
+    stubs, so that it need not visit the rest.
     """
     got = GOTTableManager()
     plt = PLTTableManager(got)
-    visit_existing_edges(graph, got.visit_edge, plt.visit_edge, _TLSVisitor().visit_edge)
-    if GOT_BASE_NAME in graph.external_symbols or any(
-            e.kind == EdgeKind.GotPageOffset15 for b in graph.blocks() for e in b.edges):
+    tls: _TLSVisitor | None = None
+    got_lowering = _GOT_LOWERING
+    tls_lowering = _TLS_LOWERING
+    branch = EdgeKind.Branch26PCRel
+    bypassable = EdgeKind.Branch26PCRelToPtrJumpStubBypassable
+    got_page15 = EdgeKind.GotPageOffset15
+    defined = SymbolKind.DEFINED
+    needs_base = GOT_BASE_NAME in graph.external_symbols
+    got_loaders: list[Block] = []
+    stub_calls: list[tuple[Block, Edge]] = []
+    for block in list(graph.blocks()):  # not the entries and stubs made here
+        loads_got = False
+        for edge in block.edges:
+            kind = edge.kind
+            if kind == branch:
+                # B/BL to a symbol outside this graph: see PLTTableManager.visit_edge.
+                if edge.target.kind is not defined:
+                    edge.target = plt.get_stub(graph, edge.target, edge.addend)
+                    edge.kind = bypassable
+                    edge.addend = 0
+                    stub_calls.append((block, edge))
+                continue
+            lowered = got_lowering.get(kind)
+            if lowered is not None:
+                edge.target = got.get_entry(graph, edge.target, edge.addend)
+                edge.kind = lowered
+                edge.addend = 0
+                loads_got = True
+                needs_base = needs_base or lowered == got_page15
+            elif kind == got_page15:
+                needs_base = True
+            elif kind in tls_lowering:
+                if tls is None:
+                    tls = _TLSVisitor()
+                tls.visit_edge(graph, block, edge)
+        if loads_got:
+            got_loaders.append(block)
+    if needs_base:
         base = got_base(graph)
         ext = graph.external_symbols.pop(GOT_BASE_NAME, None)
         if ext is not None:
@@ -707,6 +830,12 @@ def build_got_and_plt(graph: LinkGraph) -> None:
                 for e in b.edges:
                     if e.target is ext:
                         e.target = base
+    graph.target_data[RELAXATION_CANDIDATES] = (got_loaders, stub_calls)
+
+
+# graph.target_data key: (the blocks build_got_and_plt gave GOT loads, the calls it sent
+# through stubs); optimize_got_and_stub_accesses then visits only those.
+RELAXATION_CANDIDATES = "aarch64.relaxation_candidates"
 
 
 def _got_entry_edge(entry: Symbol) -> Edge | None:
@@ -747,55 +876,81 @@ class GOTLoadPair:
     register: int
 
 
-def find_got_load_pairs(graph: LinkGraph) -> dict[int, tuple[Symbol, list[GOTLoadPair] | None]]:
+def find_got_load_pairs(graph: LinkGraph, blocks: Iterable[Block] | None = None
+                        ) -> dict[int, tuple[Symbol, list[GOTLoadPair] | None]]:
     """GOT entry id -> (the entry, its relaxable pairs, or None when some Page21 or
     PageOffset12 reference to it is not one of them).
 
     A pair is an ADRP and, in the next word, a 64-bit LDR (unsigned immediate) whose base
     and destination are the ADRP's register (AAELF64 "Relocation optimization": both
     instructions of a pair write and read the same register). References from stub blocks
-    do not count: a stub is entered only at its start and keeps its GOT load.
+    do not count: a stub is entered only at its start and keeps its GOT load. ``blocks``:
+    the blocks to search (default every block of the graph); a block with no Page21 or
+    PageOffset12 edge to a GOT entry adds nothing.
     """
     entries: dict[int, tuple[Symbol, list[GOTLoadPair] | None]] = {}
-    for block in graph.blocks():
+    page21, offset12 = EdgeKind.Page21, EdgeKind.PageOffset12
+    is_entry: dict[Symbol, bool] = {}  # _is_got_entry per target, asked once
+    unpack = _u32x2.unpack_from
+    for block in graph.blocks() if blocks is None else blocks:
         if block.section.name == STUBS_SECTION:
             continue
         content = block.content
         by_offset: dict[int, list[Edge]] = {}
         refs: list[Edge] = []
         for edge in block.edges:
-            if edge.kind in (EdgeKind.Page21, EdgeKind.PageOffset12) and \
-                    _is_got_entry(edge.target):
-                refs.append(edge)
-                by_offset.setdefault(edge.offset, []).append(edge)
-        paired: set[int] = set()
+            kind = edge.kind
+            if kind in (page21, offset12):
+                target = edge.target
+                entry_like = is_entry.get(target)
+                if entry_like is None:
+                    entry_like = is_entry[target] = _is_got_entry(target)
+                if entry_like:
+                    refs.append(edge)
+                    at = by_offset.get(edge.offset)
+                    if at is None:
+                        by_offset[edge.offset] = [edge]
+                    else:
+                        at.append(edge)
+        if not refs:
+            continue
+        paired: set[Edge] = set()
         for edge in refs:
             entry = edge.target
-            known = entries.setdefault(id(entry), (entry, []))
-            if edge.kind != EdgeKind.Page21 or id(edge) in paired:
+            known = entries.get(id(entry))
+            if known is None:
+                known = entries[id(entry)] = (entry, [])
+            if edge.kind != page21 or edge in paired:
                 continue
             following = [e for e in by_offset.get(edge.offset + 4, ())
-                         if e.kind == EdgeKind.PageOffset12 and e.target is entry]
+                         if e.kind == offset12 and e.target is entry]
             if (content is None or len(following) != 1 or edge.addend or following[0].addend
                     or len(by_offset[edge.offset]) != 1 or edge.offset & 3
                     or edge.offset + 8 > len(content)):
                 continue
-            adrp, ldr = struct.unpack_from("<II", content, edge.offset)
+            adrp, ldr = unpack(content, edge.offset)
             register = adrp & 0x1F
-            if (not ADRP.matches(adrp) or not LDR_X.matches(ldr) or register == 31
-                    or ldr & 0x1F != register or (ldr >> 5) & 0x1F != register):
+            # ADRP and LDR_X (unsigned immediate), whose base and destination are the ADRP's.
+            if (adrp & 0x9F000000 != 0x90000000 or ldr & 0xFFC00000 != 0xF9400000
+                    or register == 31 or ldr & 0x1F != register
+                    or (ldr >> 5) & 0x1F != register):
                 continue
-            paired.update((id(edge), id(following[0])))
+            paired.add(edge)
+            paired.add(following[0])
             pairs = known[1]
             if pairs is not None:
                 pairs.append(GOTLoadPair(block, edge, following[0], register))
         for edge in refs:
-            if id(edge) not in paired:
+            if edge not in paired:
                 entries[id(edge.target)] = (edge.target, None)
     return entries
 
 
-def _relax_got_load(graph: LinkGraph, pair: GOTLoadPair, entry: Symbol) -> str | None:
+_u32x2 = struct.Struct("<II")
+
+
+def _relax_got_load(graph: LinkGraph, pair: GOTLoadPair, entry: Symbol,
+                    dropped: list[tuple[Block, Edge]]) -> str | None:
     """Rewrite one GOT load pair for the value its entry holds (S + A); the form chosen, or
     None when the pair stays a GOT load.
 
@@ -803,6 +958,8 @@ def _relax_got_load(graph: LinkGraph, pair: GOTLoadPair, entry: Symbol) -> str |
     when S + A is within +-1 MiB of the second instruction; ``ADRP Xn, S + A; ADD Xn, Xn,
     :lo12:S + A`` when its page is within +-4 GiB of the ADRP's; else ``NOP; LDR Xn,
     <entry>`` (a literal load of the GOT entry itself) when the entry is within +-1 MiB.
+    An edge the rewrite leaves without an instruction goes to ``dropped`` (its block's edge
+    list is filtered once for all of them).
     """
     slot = entry.block.edges[0]  # type: ignore[union-attr]
     value = slot.target.address + slot.addend
@@ -831,7 +988,7 @@ def _relax_got_load(graph: LinkGraph, pair: GOTLoadPair, entry: Symbol) -> str |
             edge.target = slot.target
             edge.addend = slot.addend
     else:  # the NOP needs no fixup; the second instruction takes one PC-relative edge
-        block.edges.remove(pair.page)
+        dropped.append((block, pair.page))
         pair.offset12.kind = kind
         if kind == EdgeKind.ADRLiteral21:
             pair.offset12.target = slot.target
@@ -839,9 +996,9 @@ def _relax_got_load(graph: LinkGraph, pair: GOTLoadPair, entry: Symbol) -> str |
     return form
 
 
-def relax_got_loads(graph: LinkGraph) -> dict[str, int]:
+def relax_got_loads(graph: LinkGraph, blocks: Iterable[Block] | None = None) -> dict[str, int]:
     """Relax the graph's ADRP + LDR loads of GOT entries; counts per form chosen (and
-    ``"kept"`` for pairs that stay GOT loads).
+    ``"kept"`` for pairs that stay GOT loads). ``blocks`` as for find_got_load_pairs.
 
     A GOT entry's pairs are relaxed only if every Page21/PageOffset12 reference to it is
     such a pair (AAELF64: all or none of a symbol's GOT sequences, since code may branch
@@ -849,7 +1006,8 @@ def relax_got_loads(graph: LinkGraph) -> dict[str, int]:
     is an unresolved weak reference keep their null entry.
     """
     counts: dict[str, int] = {}
-    for entry, pairs in find_got_load_pairs(graph).values():
+    dropped: list[tuple[Block, Edge]] = []
+    for entry, pairs in find_got_load_pairs(graph, blocks).values():
         if not pairs:
             continue
         target = entry.block.edges[0].target  # type: ignore[union-attr]
@@ -857,8 +1015,12 @@ def relax_got_loads(graph: LinkGraph) -> dict[str, int]:
             counts["kept"] = counts.get("kept", 0) + len(pairs)
             continue
         for pair in pairs:
-            form = _relax_got_load(graph, pair, entry) or "kept"
+            form = _relax_got_load(graph, pair, entry, dropped) or "kept"
             counts[form] = counts.get(form, 0) + 1
+    if dropped:
+        gone = {edge for _, edge in dropped}
+        for block in {id(block): block for block, _ in dropped}.values():
+            block.edges = [e for e in block.edges if e not in gone]
     return counts
 
 
@@ -876,26 +1038,32 @@ def optimize_got_and_stub_accesses(graph: LinkGraph) -> None:
     proposed for JITLink (llvm/llvm-project pull request 188322) and lld do. GOT entries and
     stubs stay in place, so ``got_addr`` and ``stub_addr`` still name them.
     """
-    for block in graph.blocks():
-        for edge in block.edges:
-            if edge.kind != EdgeKind.Branch26PCRelToPtrJumpStubBypassable:
-                continue
-            stub_block = edge.target.block
-            if stub_block is None or not stub_block.edges:
-                continue
-            slot = _got_entry_edge(stub_block.edges[0].target)
-            if slot is None:
-                continue
-            target = slot.target
-            p = block.address + edge.offset
-            if target.is_external and target.address == 0:
-                if target.weakly_referenced and edge.offset + 4 <= block.size:
-                    edge.kind = EdgeKind.Branch26PCRel
-                    edge.target = graph.add_anonymous_symbol(block, edge.offset + 4)
-                    edge.addend = 0
-                continue
-            if _fits_branch26(_s64(target.address + slot.addend + edge.addend - p)):
+    candidates = cast("tuple[list[Block], list[tuple[Block, Edge]]] | None",
+                      graph.target_data.pop(RELAXATION_CANDIDATES, None))
+    if candidates is None:  # a graph build_got_and_plt did not see: every block and edge
+        got_loaders: list[Block] | None = None
+        stub_calls = [(block, edge) for block in graph.blocks() for edge in block.edges]
+    else:
+        got_loaders, stub_calls = candidates
+    for block, edge in stub_calls:
+        if edge.kind != EdgeKind.Branch26PCRelToPtrJumpStubBypassable:
+            continue
+        stub_block = edge.target.block
+        if stub_block is None or not stub_block.edges:
+            continue
+        slot = _got_entry_edge(stub_block.edges[0].target)
+        if slot is None:
+            continue
+        target = slot.target
+        p = block.address + edge.offset
+        if target.is_external and target.address == 0:
+            if target.weakly_referenced and edge.offset + 4 <= block.size:
                 edge.kind = EdgeKind.Branch26PCRel
-                edge.target = target
-                edge.addend += slot.addend
-    relax_got_loads(graph)
+                edge.target = graph.add_anonymous_symbol(block, edge.offset + 4)
+                edge.addend = 0
+            continue
+        if _fits_branch26(_s64(target.address + slot.addend + edge.addend - p)):
+            edge.kind = EdgeKind.Branch26PCRel
+            edge.target = target
+            edge.addend += slot.addend
+    relax_got_loads(graph, got_loaders)

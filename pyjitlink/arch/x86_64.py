@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import struct
 from enum import IntEnum
+from typing import cast
 
 from pyjitlink.errors import FixupOutOfRange, InstructionMismatch
 from pyjitlink.jitlink.graph import (
     FIRST_RELOCATION,
     Block,
     Edge,
+    GenericEdgeKind,
     Linkage,
     LinkGraph,
     MemProt,
     Scope,
+    Section,
     Symbol,
     SymbolKind,
     make_target_out_of_range_error,
@@ -110,6 +113,9 @@ _BRANCH_KINDS = frozenset({_K.BranchPCRel32, _K.BranchPCRel32ToPtrJumpStub,
                            _K.BranchPCRel32ToPtrJumpStubBypassable,
                            _K.PCRel32GOTLoadRelaxable, _K.PCRel32GOTLoadREXRelaxable})
 _DELTA32, _POINTER64, _DELTA64 = int(_K.Delta32), int(_K.Pointer64), int(_K.Delta64)
+_BRANCH = int(_K.BranchPCRel32)
+_KEEP_ALIVE = int(GenericEdgeKind.KeepAlive)
+_DEFINED, _STRONG, _LOCAL = SymbolKind.DEFINED, Linkage.STRONG, Scope.LOCAL
 _pack_i32 = struct.Struct("<i").pack_into
 
 
@@ -218,6 +224,45 @@ def apply_fixup(graph: LinkGraph, block: Block, edge: Edge) -> None:
             f"not lowered before fixup", graph.name)
 
 
+# Kinds whose field is S + A - P - bias : int32, and their bias: the commonest edges, which
+# apply_block_fixups writes without a call per edge.
+_PCREL32_BIAS: dict[int, int] = {_DELTA32: 0, **{int(k): 4 for k in _BRANCH_KINDS}}
+
+
+def apply_block_fixups(graph: LinkGraph, block: Block) -> None:
+    """Write every edge of ``block``, as apply_fixup would edge by edge.
+
+    The PC-relative 32-bit kinds and Pointer64 (almost every edge of compiled code) are
+    computed here in one loop; other kinds, and values out of range (for the error), go
+    through apply_fixup. struct.error, as apply_fixup, for a field past the block's end.
+    """
+    content = block.content
+    assert content is not None
+    base = block.address
+    pcrel = _PCREL32_BIAS.get
+    pack_i32 = _pack_i32
+    for edge in block.edges:
+        kind = edge.kind
+        bias = pcrel(kind)
+        if bias is not None:
+            target = edge.target
+            tblock = target.block
+            s = target.absolute_address if tblock is None else tblock.address + target.offset
+            off = edge.offset
+            value = s + edge.addend - base - off - bias
+            if -0x80000000 <= value <= 0x7FFFFFFF:
+                pack_i32(content, off, value)
+                continue
+        elif kind == _POINTER64:
+            target = edge.target
+            tblock = target.block
+            s = target.absolute_address if tblock is None else tblock.address + target.offset
+            _pack_u64(content, edge.offset, (s + edge.addend) & U64)
+            continue
+        if kind > _KEEP_ALIVE:
+            apply_fixup(graph, block, edge)
+
+
 _TLS_VALUE_KINDS = frozenset({_K.DTPOff32, _K.DTPOff64, _K.DTPMod64, _K.TPOff32, _K.TPOff64,
                               _K.TLSDescCall, _K.TLSDescFunction64, _K.TLSDescArgument64})
 
@@ -282,14 +327,23 @@ class GOTTableManager(TableManager):
 
     section_name = GOT_SECTION
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.section: Section | None = None
+
     def create_entry(self, graph: LinkGraph, target: Symbol) -> Symbol:
-        section = graph.sections.get(GOT_SECTION) or graph.create_section(GOT_SECTION,
-                                                                          MemProt.READ)
+        # One entry per GOT-using target of every graph: the block, edge and symbol are made
+        # directly (what create_content_block, add_edge and add_anonymous_symbol do).
+        section = self.section
+        if section is None:
+            section = self.section = graph.get_or_create_section(GOT_SECTION, MemProt.READ)
         # Entries get increasing pseudo-addresses so layout keeps creation order.
-        block = graph.create_content_block(section, NULL_POINTER, alignment=8,
-                                           address=8 * (len(section.blocks) + 1))
-        block.add_edge(EdgeKind.Pointer64, 0, target, 0)
-        return graph.add_anonymous_symbol(block, 0, 8)
+        block = Block(section, 8, 8, 0, NULL_POINTER, 8 * (len(section.blocks) + 1),
+                      [Edge(_POINTER64, 0, target, 0)])
+        section.blocks.append(block)
+        entry = Symbol(None, _DEFINED, block, 0, 8, _STRONG, _LOCAL)
+        section.symbols.append(entry)
+        return entry
 
 
 class PLTTableManager(TableManager):
@@ -300,14 +354,19 @@ class PLTTableManager(TableManager):
     def __init__(self, got: GOTTableManager) -> None:
         super().__init__()
         self.got = got
+        self.section: Section | None = None
 
     def create_entry(self, graph: LinkGraph, target: Symbol) -> Symbol:
-        section = graph.sections.get(PLT_SECTION) or graph.create_section(
-            PLT_SECTION, MemProt.READ | MemProt.EXEC)
-        block = graph.create_content_block(section, POINTER_JUMP_STUB, alignment=1,
-                                           address=6 * (len(section.blocks) + 1))
-        block.add_edge(EdgeKind.BranchPCRel32, 2, self.got.get_entry_for_target(graph, target), 0)
-        return graph.add_anonymous_symbol(block, 0, 6, callable=True)
+        section = self.section
+        if section is None:
+            section = self.section = graph.get_or_create_section(
+                PLT_SECTION, MemProt.READ | MemProt.EXEC)
+        block = Block(section, 6, 1, 0, POINTER_JUMP_STUB, 6 * (len(section.blocks) + 1),
+                      [Edge(_BRANCH, 2, self.got.get_entry_for_target(graph, target), 0)])
+        section.blocks.append(block)
+        stub = Symbol(None, _DEFINED, block, 0, 6, _STRONG, _LOCAL, True)
+        section.symbols.append(stub)
+        return stub
 
 
 class TLSTableManager(TableManager):
@@ -381,6 +440,12 @@ def build_got_and_plt(graph: LinkGraph) -> None:
     tls_first = EdgeKind.RequestTLSGDAndTransformToDelta32
     tls_last = EdgeKind.RequestTLSDescAndTransformToDelta32
     tls: dict[int, TLSTableManager] | None = None
+    # The edges optimize_got_and_stub_accesses may relax, so that it need not visit the rest.
+    candidates: list[tuple[Block, Edge]] = []
+    relaxable = _RELAXABLE
+    bypassable = EdgeKind.BranchPCRel32ToPtrJumpStubBypassable
+    got_entry = got.get_entry_for_target
+    plt_entry = plt.get_entry_for_target
     for section in list(graph.sections.values()):
         for block in section.blocks:
             for edge in block.edges:
@@ -388,12 +453,15 @@ def build_got_and_plt(graph: LinkGraph) -> None:
                 new_kind = transforms.get(kind)
                 if new_kind is not None:
                     edge.kind = new_kind
-                    edge.target = got.get_entry_for_target(graph, edge.target)
+                    edge.target = got_entry(graph, edge.target)
+                    if new_kind in relaxable:
+                        candidates.append((block, edge))
                     uses_got_base = uses_got_base or new_kind == from_got
                 elif kind == branch:
                     if edge.target.kind is not defined:
-                        edge.kind = EdgeKind.BranchPCRel32ToPtrJumpStubBypassable
-                        edge.target = plt.get_entry_for_target(graph, edge.target)
+                        edge.kind = bypassable
+                        edge.target = plt_entry(graph, edge.target)
+                        candidates.append((block, edge))
                 elif kind == from_got:
                     uses_got_base = True
                 elif tls_first <= kind <= tls_last:
@@ -409,6 +477,13 @@ def build_got_and_plt(graph: LinkGraph) -> None:
                 for e in b.edges:
                     if e.target is ext:
                         e.target = base
+    graph.target_data[RELAXATION_CANDIDATES] = candidates
+
+
+_RELAXABLE = frozenset({EdgeKind.PCRel32GOTLoadRelaxable, EdgeKind.PCRel32GOTLoadREXRelaxable})
+# graph.target_data key: the (block, edge) pairs build_got_and_plt made relaxable or
+# bypassable, in graph order; optimize_got_and_stub_accesses visits only those.
+RELAXATION_CANDIDATES = "x86_64.relaxation_candidates"
 
 
 def _is_int32(value: int) -> bool:
@@ -431,54 +506,57 @@ def optimize_got_and_stub_accesses(graph: LinkGraph) -> None:
     ``jmp foo; nop``; a call through a PLT stub -> a direct call. Relaxation applies only when
     the target is within +-2 GiB of the instruction; otherwise the GOT or stub stays.
     """
-    relaxable = (EdgeKind.PCRel32GOTLoadRelaxable, EdgeKind.PCRel32GOTLoadREXRelaxable)
+    relaxable = _RELAXABLE
     bypassable = EdgeKind.BranchPCRel32ToPtrJumpStubBypassable
-    for block in graph.blocks():
+    candidates = cast("list[tuple[Block, Edge]] | None",
+                      graph.target_data.pop(RELAXATION_CANDIDATES, None))
+    if candidates is None:  # a graph build_got_and_plt did not see: every edge
+        candidates = [(block, edge) for block in graph.blocks() for edge in block.edges]
+    for block, edge in candidates:
+        kind = edge.kind
+        if kind != bypassable and kind not in relaxable:
+            continue
         content = block.content
-        for edge in block.edges:
-            kind = edge.kind
-            if kind != bypassable and kind not in relaxable:
+        if kind in relaxable:
+            target = _got_entry_target(edge.target)
+            off = edge.offset
+            if target is None or off < 2 or content is None or edge.addend != 0:
                 continue
-            if kind in relaxable:
-                target = _got_entry_target(edge.target)
-                off = edge.offset
-                if target is None or off < 2 or content is None or edge.addend != 0:
-                    continue
-                if target.is_external and target.address == 0:
-                    continue  # unresolved weak reference: keep the null GOT entry
-                p = block.address + off
-                if not _is_int32(target.address - (p + 4)):
-                    continue
-                op, modrm = content[off - 2], content[off - 1]
-                if op == 0x8B:  # mov disp(%rip), %reg -> lea disp(%rip), %reg
-                    block.mutable_content()[off - 2] = 0x8D
-                    edge.kind = EdgeKind.Delta32
-                    edge.target = target
-                    edge.addend = -4
-                elif op == 0xFF and modrm == 0x15 and kind == EdgeKind.PCRel32GOTLoadRelaxable:
-                    buf = block.mutable_content()  # call *disp(%rip) -> addr32 call rel32
-                    buf[off - 2] = 0x67
-                    buf[off - 1] = 0xE8
-                    edge.kind = EdgeKind.BranchPCRel32
-                    edge.target = target
-                elif (op == 0xFF and modrm == 0x25 and kind == EdgeKind.PCRel32GOTLoadRelaxable
-                      and _is_int32(target.address - (p + 3))):
-                    # The relaxed jmp rel32 ends one byte earlier (at P + 3): check that range.
-                    buf = block.mutable_content()  # jmp *disp(%rip) -> jmp rel32; nop
-                    buf[off - 2] = 0xE9
-                    buf[off - 1:off + 3] = bytes(content[off:off + 4])
-                    buf[off + 3] = 0x90
-                    edge.offset = off - 1
-                    edge.kind = EdgeKind.BranchPCRel32
-                    edge.target = target
-            elif kind == EdgeKind.BranchPCRel32ToPtrJumpStubBypassable:
-                stub_block = edge.target.block
-                if stub_block is None or not stub_block.edges:
-                    continue
-                target = _got_entry_target(stub_block.edges[0].target)
-                if target is None or (target.is_external and target.address == 0):
-                    continue
-                p = block.address + edge.offset
-                if _is_int32(target.address + edge.addend - (p + 4)):
-                    edge.kind = EdgeKind.BranchPCRel32
-                    edge.target = target
+            if target.is_external and target.address == 0:
+                continue  # unresolved weak reference: keep the null GOT entry
+            p = block.address + off
+            if not _is_int32(target.address - (p + 4)):
+                continue
+            op, modrm = content[off - 2], content[off - 1]
+            if op == 0x8B:  # mov disp(%rip), %reg -> lea disp(%rip), %reg
+                block.mutable_content()[off - 2] = 0x8D
+                edge.kind = EdgeKind.Delta32
+                edge.target = target
+                edge.addend = -4
+            elif op == 0xFF and modrm == 0x15 and kind == EdgeKind.PCRel32GOTLoadRelaxable:
+                buf = block.mutable_content()  # call *disp(%rip) -> addr32 call rel32
+                buf[off - 2] = 0x67
+                buf[off - 1] = 0xE8
+                edge.kind = EdgeKind.BranchPCRel32
+                edge.target = target
+            elif (op == 0xFF and modrm == 0x25 and kind == EdgeKind.PCRel32GOTLoadRelaxable
+                  and _is_int32(target.address - (p + 3))):
+                # The relaxed jmp rel32 ends one byte earlier (at P + 3): check that range.
+                buf = block.mutable_content()  # jmp *disp(%rip) -> jmp rel32; nop
+                buf[off - 2] = 0xE9
+                buf[off - 1:off + 3] = bytes(content[off:off + 4])
+                buf[off + 3] = 0x90
+                edge.offset = off - 1
+                edge.kind = EdgeKind.BranchPCRel32
+                edge.target = target
+        elif kind == EdgeKind.BranchPCRel32ToPtrJumpStubBypassable:
+            stub_block = edge.target.block
+            if stub_block is None or not stub_block.edges:
+                continue
+            target = _got_entry_target(stub_block.edges[0].target)
+            if target is None or (target.is_external and target.address == 0):
+                continue
+            p = block.address + edge.offset
+            if _is_int32(target.address + edge.addend - (p + 4)):
+                edge.kind = EdgeKind.BranchPCRel32
+                edge.target = target

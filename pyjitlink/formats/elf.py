@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from pyjitlink.arch import ARCHITECTURES
 from pyjitlink.errors import MalformedObject, UnsupportedObject, UnsupportedRelocation
 from pyjitlink.formats.object import ObjectInterface, ObjectTarget
-from pyjitlink.jitlink.graph import Block, Edge, Linkage, LinkGraph, MemProt, Scope, Symbol
+from pyjitlink.jitlink.graph import (
+    Block,
+    Edge,
+    Linkage,
+    LinkGraph,
+    MemProt,
+    Scope,
+    Symbol,
+    SymbolKind,
+)
 from pyjitlink.jitlink.ifunc import IFUNC_SYMBOLS
 
 # gABI constants.
@@ -39,6 +48,9 @@ SHT_NULL, SHT_SYMTAB, SHT_RELA, SHT_NOBITS, SHT_REL, SHT_GROUP = 0, 2, 4, 8, 9, 
 EM_X86_64 = 62
 EM_AARCH64 = 183
 
+
+_DEFINED, _EXTERNAL = SymbolKind.DEFINED, SymbolKind.EXTERNAL
+_STRONG, _LOCAL, _DEFAULT = Linkage.STRONG, Scope.LOCAL, Scope.DEFAULT
 
 COMMON_SECTION = "__common"
 LARGE_COMMON_SECTION = "__large_common"
@@ -244,21 +256,64 @@ class ELFLinkGraphBuilder:
         if raw is None:
             return
         nsections = len(self.sections)
+        sections = self.sections
+        symbols = self.symbols
+        symbol_names = self.symbol_names
+        externals = graph.external_symbols
+        strtab_size = len(strtab)
+        ordinary_limit = min(nsections, SHN_LORESERVE)
+        # An all-ASCII string table (the usual case) is decoded once; names are then str
+        # slices with the same offsets. Otherwise each name is decoded on its own.
+        text = strtab.decode("ascii") if strtab.isascii() else None
         for index, (st_name, st_info, st_other, st_shndx, st_value, st_size) in enumerate(
                 struct.iter_unpack("<IBBHQQ", raw)):
-            end = strtab.find(b"\0", st_name)
-            if st_name >= len(strtab) or end < 0:
-                raise _malformed(self.name, f"symbol {index} has a bad name offset")
-            name = strtab[st_name:end].decode("utf-8", "surrogateescape")
-            self.symbol_names.append(name)
-            bind, stype, vis = st_info >> 4, st_info & 0xF, st_other & 3
+            if text is not None:
+                end = text.find("\0", st_name)
+                if st_name >= strtab_size or end < 0:
+                    raise _malformed(self.name, f"symbol {index} has a bad name offset")
+                name = text[st_name:end]
+            else:
+                end = strtab.find(b"\0", st_name)
+                if st_name >= strtab_size or end < 0:
+                    raise _malformed(self.name, f"symbol {index} has a bad name offset")
+                name = strtab[st_name:end].decode("utf-8", "surrogateescape")
+            symbol_names.append(name)
+            bind, stype = st_info >> 4, st_info & 0xF
             sym: Symbol | None = None
-            if index == 0 or stype == STT_FILE:
-                pass
-            elif st_shndx == SHN_UNDEF:
+            if st_shndx == SHN_UNDEF and index and stype != STT_FILE:
                 if bind == STB_LOCAL:
                     raise _malformed(self.name, f"local symbol {name} is undefined")
-                sym = graph.add_external_symbol(name, weakly_referenced=bind == STB_WEAK)
+                # add_external_symbol, inline: one Symbol per name.
+                sym = externals.get(name)
+                if sym is None:
+                    sym = externals[name] = Symbol(name, _EXTERNAL, None, 0, 0, _STRONG,
+                                                   _DEFAULT, False, False, 0, bind == STB_WEAK)
+                elif bind != STB_WEAK:
+                    sym.weakly_referenced = False
+                symbols.append(sym)
+                continue
+            if 0 < st_shndx < ordinary_limit and index and stype < STT_SECTION:
+                # The common case: a named (or anonymous) object, function or untyped symbol
+                # in a section of this object (what add_defined_symbol does, inline).
+                sec = sections[st_shndx]
+                block = sec.block
+                if block is not None:
+                    if st_value > sec.size:
+                        raise _malformed(self.name, f"symbol {name} lies outside its section "
+                                                    f"{sec.name}")
+                    if bind == STB_LOCAL:
+                        sym = Symbol(name or None, _DEFINED, block, st_value, st_size, _STRONG,
+                                     _LOCAL, stype == STT_FUNC)
+                    else:
+                        linkage, scope = self._linkage_scope(bind, st_other & 3, sec.comdat)
+                        sym = Symbol(name or None, _DEFINED, block, st_value, st_size, linkage,
+                                     scope, stype == STT_FUNC, scope is not _LOCAL)
+                    block.section.symbols.append(sym)
+                symbols.append(sym)
+                continue
+            vis = st_other & 3
+            if index == 0 or stype == STT_FILE:
+                pass
             elif st_shndx == SHN_ABS:
                 sym = graph.add_absolute_symbol(name or None, st_value, st_size,
                                                 *self._linkage_scope(bind, vis, False),
@@ -304,7 +359,7 @@ class ELFLinkGraphBuilder:
                             # otherwise check_ifuncs rejects the graph.
                             ifuncs = graph.target_data.setdefault(IFUNC_SYMBOLS, [])
                             ifuncs.append(sym)  # type: ignore[attr-defined]
-            self.symbols.append(sym)
+            symbols.append(sym)
 
     @staticmethod
     def _linkage_scope(bind: int, vis: int, comdat: bool) -> tuple[Linkage, Scope]:
@@ -435,6 +490,10 @@ def scan_elf_interface(data: bytes, name: str, target: ObjectTarget) -> ObjectIn
 
 def _no_relocations(*args: object) -> None:  # pragma: no cover - never called by a scan
     raise AssertionError("an interface scan reads no relocations")
+
+
+# Every name elf_section_boundary recognises starts with one of these.
+ELF_SECTION_BOUNDARY_PREFIXES = ("__start_", "__stop_")
 
 
 def elf_section_boundary(name: str) -> tuple[str, bool] | None:

@@ -8,6 +8,8 @@ it may sit on, checked when the graph is built so a mismatch names the relocatio
 
 from __future__ import annotations
 
+import struct
+
 from functools import partial
 
 from pyjitlink.arch.aarch64 import (
@@ -34,13 +36,19 @@ from pyjitlink.arch.aarch64 import (
     TEST_BRANCH,
     EdgeKind,
     InstructionClass,
+    apply_block_fixups,
     apply_fixup,
     build_got_and_plt,
     check_relocation_instruction,
     edge_kind_name,
     optimize_got_and_stub_accesses,
 )
-from pyjitlink.formats.elf import ELFLinkGraphBuilder, ELFSection, elf_section_boundary
+from pyjitlink.formats.elf import (
+    ELF_SECTION_BOUNDARY_PREFIXES,
+    ELFLinkGraphBuilder,
+    ELFSection,
+    elf_section_boundary,
+)
 from pyjitlink.jitlink.eh_frame import add_eh_frame_terminator, fix_eh_frame_edges, split_eh_frame
 from pyjitlink.jitlink.graph import Block, Edge, LinkGraph, Symbol
 from pyjitlink.jitlink.ifunc import check_ifuncs
@@ -261,21 +269,35 @@ def add_relocation(builder: ELFLinkGraphBuilder, sec: ELFSection, block: Block, 
         raise builder.unsupported(sec, offset, rtype)
     expected = ELF_AARCH64_INSTRUCTIONS.get(rtype)
     if expected is not None:
-        check_relocation_instruction(block, offset, expected, relocation_type_name(rtype),
-                                     sec.name, builder.name)
+        content = block.content
+        # The usual case checked here; check_relocation_instruction words the error.
+        if (content is None or offset & 3 or offset + 4 > len(content)
+                or not expected.matches(_unpack_u32(content, offset)[0])):
+            check_relocation_instruction(block, offset, expected, relocation_type_name(rtype),
+                                         sec.name, builder.name)
     block.edges.append(Edge(kind, offset, target, addend))
+
+
+_unpack_u32 = struct.Struct("<I").unpack_from
+
+# Types add_relocation maps with no check (data relocations: no instruction to verify):
+# (kind, addend adjustment). The builder adds these edges itself, without a call each.
+PLAIN_RELOCATIONS: dict[int, tuple[int, int]] = {
+    rtype: (kind, 0) for rtype, kind in ELF_AARCH64_EDGES.items()
+    if rtype not in ELF_AARCH64_INSTRUCTIONS}
 
 
 def build_elf_aarch64(data: bytes, name: str) -> LinkGraph:
     """LinkGraph for an ELF AArch64 relocatable object (``data`` is the whole file)."""
     graph = LinkGraph(name, "aarch64", 8, "little", edge_kind_name)
-    return ELFLinkGraphBuilder(data, name, graph, add_relocation, relocation_type_name).build()
+    return ELFLinkGraphBuilder(data, name, graph, add_relocation, relocation_type_name,
+                               PLAIN_RELOCATIONS).build()
 
 
 def link_elf_aarch64(graph: LinkGraph, ctx: JITLinkContext) -> None:
     """Run the ELF AArch64 pass pipeline and link ``graph`` (LLVM's link_ELF_aarch64)."""
     config = PassConfiguration()
-    add_section_boundary_passes(config, elf_section_boundary)
+    add_section_boundary_passes(config, elf_section_boundary, ELF_SECTION_BOUNDARY_PREFIXES)
     config.pre_prune_passes += [
         split_eh_frame,
         # FDE PC-begin fields carry R_AARCH64_PREL32 (Delta32); the CIE pointer becomes this.
@@ -283,4 +305,4 @@ def link_elf_aarch64(graph: LinkGraph, ctx: JITLinkContext) -> None:
     ]
     config.post_prune_passes += [check_ifuncs, add_eh_frame_terminator, build_got_and_plt]
     config.pre_fixup_passes += [optimize_got_and_stub_accesses]
-    link(graph, ctx, config, apply_fixup)
+    link(graph, ctx, config, apply_fixup, apply_block_fixups)

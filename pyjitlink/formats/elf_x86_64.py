@@ -11,12 +11,18 @@ from functools import partial
 
 from pyjitlink.arch.x86_64 import (
     EdgeKind,
+    apply_block_fixups,
     apply_fixup,
     build_got_and_plt,
     edge_kind_name,
     optimize_got_and_stub_accesses,
 )
-from pyjitlink.formats.elf import ELFLinkGraphBuilder, ELFSection, elf_section_boundary
+from pyjitlink.formats.elf import (
+    ELF_SECTION_BOUNDARY_PREFIXES,
+    ELFLinkGraphBuilder,
+    ELFSection,
+    elf_section_boundary,
+)
 from pyjitlink.jitlink.eh_frame import add_eh_frame_terminator, fix_eh_frame_edges, split_eh_frame
 from pyjitlink.jitlink.graph import Block, Edge, LinkGraph, Symbol
 from pyjitlink.jitlink.ifunc import check_ifuncs
@@ -135,11 +141,11 @@ def build_elf_x86_64(data: bytes, name: str) -> LinkGraph:
 def link_elf_x86_64(graph: LinkGraph, ctx: JITLinkContext) -> None:
     """Run the ELF x86-64 pass pipeline and link ``graph`` (LLVM's link_ELF_x86_64)."""
     config = PassConfiguration()
-    add_section_boundary_passes(config, elf_section_boundary)
+    add_section_boundary_passes(config, elf_section_boundary, ELF_SECTION_BOUNDARY_PREFIXES)
     config.pre_prune_passes += [
         split_eh_frame,
         partial(fix_eh_frame_edges, neg_delta32=EdgeKind.NegDelta32),
     ]
     config.post_prune_passes += [check_ifuncs, add_eh_frame_terminator, build_got_and_plt]
     config.pre_fixup_passes += [optimize_got_and_stub_accesses]
-    link(graph, ctx, config, apply_fixup)
+    link(graph, ctx, config, apply_fixup, apply_block_fixups)

@@ -23,6 +23,7 @@ from pyjitlink.arch.aarch64 import (
     PAGE_OFFSET_12,
     EdgeKind,
     InstructionClass,
+    apply_block_fixups,
     apply_fixup,
     build_got_and_plt,
     check_relocation_instruction,
@@ -190,4 +191,4 @@ def link_macho_arm64(graph: LinkGraph, ctx: JITLinkContext) -> None:
     add_eh_frame_passes(config, DELTA_KINDS)
     config.post_prune_passes.append(build_got_and_plt)
     config.pre_fixup_passes += [optimize_got_and_stub_accesses]
-    link(graph, ctx, config, apply_fixup)
+    link(graph, ctx, config, apply_fixup, apply_block_fixups)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pyjitlink.arch.x86_64 import (
     EdgeKind,
+    apply_block_fixups,
     apply_fixup,
     build_got_and_plt,
     edge_kind_name,
@@ -136,4 +137,4 @@ def link_macho_x86_64(graph: LinkGraph, ctx: JITLinkContext) -> None:
     add_eh_frame_passes(config, DELTA_KINDS)
     config.post_prune_passes.append(build_got_and_plt)
     config.pre_fixup_passes += [optimize_got_and_stub_accesses]
-    link(graph, ctx, config, apply_fixup)
+    link(graph, ctx, config, apply_fixup, apply_block_fixups)

@@ -58,13 +58,8 @@ def split_eh_frame(graph: LinkGraph, section_name: str = EH_FRAME) -> None:
             offset = end
         if not cuts:
             continue
-        pieces = []
-        remaining = block
-        for start, end, terminator in cuts[:-1]:
-            piece = graph.split_block(remaining, end - start)
-            pieces.append((piece, terminator))
-        pieces.append((remaining, cuts[-1][2] if cuts else False))
-        for piece, terminator in pieces:
+        pieces = graph.split_block_at(block, [end for _, end, _ in cuts[:-1]])
+        for piece, (_, _, terminator) in zip(pieces, cuts):
             piece.alignment = 4
             piece.alignment_offset = 0
             if terminator:

@@ -8,7 +8,8 @@ target symbol and addend at this offset of my block", with the formula given by 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum, IntFlag
 
@@ -333,6 +334,55 @@ class LinkGraph:
                 else:
                     sym.offset -= offset
         return head
+
+    def split_block_at(self, block: Block, offsets: Sequence[int]) -> list[Block]:
+        """Split ``block`` at every one of ``offsets`` (strictly increasing, each inside the
+        block); return the parts in address order, the last being ``block`` itself.
+
+        The same parts, edges and symbols as calling split_block for each cut from the front,
+        in one pass over the block's edges and its section's symbols (splitting a block into
+        many records, e.g. .eh_frame, costs no more than the block's size).
+        """
+        size = block.size
+        previous = 0
+        for offset in offsets:
+            if not previous < offset < size:
+                raise JITLinkError(f"cannot split block of size {size - previous} at "
+                                   f"{offset - previous}", self.name)
+            previous = offset
+        if not offsets:
+            return [block]
+        section = block.section
+        content = block.content
+        align = block.alignment
+        align_offset = block.alignment_offset
+        address = block.address
+        starts = [0, *offsets]
+        parts = [Block(section, end - start, align, (align_offset + start) % align,
+                       None if content is None else content[start:end], address + start)
+                 for start, end in zip(starts, offsets)]
+        last = offsets[-1]
+        block.size = size - last
+        if content is not None:
+            block.content = content[last:]
+        block.address = address + last
+        block.alignment_offset = (align_offset + last) % align
+        index = section.blocks.index(block)
+        section.blocks[index:index] = parts
+        parts.append(block)
+        edges: list[list[Edge]] = [[] for _ in parts]
+        for edge in block.edges:
+            i = bisect_right(offsets, edge.offset)
+            edge.offset -= starts[i]
+            edges[i].append(edge)
+        for part, part_edges in zip(parts, edges):
+            part.edges = part_edges
+        for sym in section.symbols:
+            if sym.block is block:
+                i = bisect_right(offsets, sym.offset)
+                sym.block = parts[i]
+                sym.offset -= starts[i]
+        return parts
 
     # ------------------------------------------------------------------ symbols
 

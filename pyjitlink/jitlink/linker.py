@@ -21,6 +21,9 @@ from pyjitlink.jitlink.memory import FinalizedAlloc, InFlightAlloc, MemoryManage
 from pyjitlink.jitlink.passes import Pass, PassConfiguration, dead_strip
 
 FixupFunction = Callable[[LinkGraph, Block, Edge], None]
+# Applies every edge of one block (an architecture's loop with its common kinds inlined);
+# raises struct.error naming nothing, like a FixupFunction, if a field passes the block's end.
+BlockFixupFunction = Callable[[LinkGraph, Block], None]
 
 # The answer to an external lookup: name -> address, or the error that ended the lookup.
 LookupResult = Mapping[str, int] | Exception
@@ -49,13 +52,23 @@ def _run(passes: list[Pass], graph: LinkGraph) -> None:
         p(graph)
 
 
-def apply_fixups(graph: LinkGraph, fixup: FixupFunction) -> None:
-    """Apply every edge of every block with the architecture's ``fixup`` function.
+def apply_fixups(graph: LinkGraph, fixup: FixupFunction,
+                 block_fixup: BlockFixupFunction | None = None) -> None:
+    """Apply every edge of every block with the architecture's ``fixup`` function, or block by
+    block with ``block_fixup`` (which must write what ``fixup`` would, edge by edge).
 
     Raises MalformedObject when an edge's field extends past the end of its block.
     """
     for section in graph.sections.values():
         for block in section.blocks:
+            if not block.edges:
+                continue
+            if block_fixup is not None:
+                try:
+                    block_fixup(graph, block)
+                    continue
+                except struct.error:
+                    pass  # find the edge at fault below, one edge at a time
             for edge in block.edges:
                 if edge.kind > GenericEdgeKind.KeepAlive:
                     try:
@@ -68,8 +81,9 @@ def apply_fixups(graph: LinkGraph, fixup: FixupFunction) -> None:
 
 
 def link(graph: LinkGraph, ctx: JITLinkContext, config: PassConfiguration,
-         fixup: FixupFunction) -> None:
-    """Link ``graph`` through every phase; the outcome reaches ``ctx`` (failed or finalized)."""
+         fixup: FixupFunction, block_fixup: BlockFixupFunction | None = None) -> None:
+    """Link ``graph`` through every phase; the outcome reaches ``ctx`` (failed or finalized).
+    ``fixup`` and ``block_fixup`` are the architecture's, as for apply_fixups."""
     done = False
     in_flight: InFlightAlloc | None = None
 
@@ -111,7 +125,7 @@ def link(graph: LinkGraph, ctx: JITLinkContext, config: PassConfiguration,
                 address = 0
             sym.absolute_address = address
         _run(config.pre_fixup_passes, graph)
-        apply_fixups(graph, fixup)
+        apply_fixups(graph, fixup, block_fixup)
         _run(config.post_fixup_passes, graph)
         assert in_flight is not None
         in_flight.finalize(guarded(phase4))

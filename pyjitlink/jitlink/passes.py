@@ -49,54 +49,64 @@ def dead_strip(graph: LinkGraph) -> None:
     block to its targets' blocks. External symbols no live edge refers to are dropped, so they
     are never looked up. Same rule as LLVM's jitlink::prune.
     """
-    live_blocks: set[int] = set()
+    # Blocks and symbols hash by identity (eq=False), so they key the sets themselves.
+    live_blocks: set[Block] = set()
     worklist: list[Block] = []
-    referenced: set[int] = set()
-
-    def reach(sym: Symbol) -> None:
-        block = sym.block
-        if block is not None and id(block) not in live_blocks:
-            live_blocks.add(id(block))
-            worklist.append(block)
-
-    for sym in graph.defined_symbols():
-        if sym.live:
-            reach(sym)
+    referenced: set[Symbol] = set()
+    add_live = live_blocks.add
+    push = worklist.append
+    for section in graph.sections.values():
+        for sym in section.symbols:
+            if sym.live:
+                block = sym.block
+                if block not in live_blocks:
+                    add_live(block)  # type: ignore[arg-type]
+                    push(block)  # type: ignore[arg-type]
     for sym in graph.absolute_symbols:
         if sym.live:
-            referenced.add(id(sym))
+            referenced.add(sym)
+    add_referenced = referenced.add
     while worklist:
-        block = worklist.pop()
-        for edge in block.edges:
+        for edge in worklist.pop().edges:
             target = edge.target
-            if target.kind is SymbolKind.DEFINED:
-                reach(target)
-            else:
-                referenced.add(id(target))
+            block = target.block  # None exactly for external and absolute symbols
+            if block is None:
+                add_referenced(target)
+            elif block not in live_blocks:
+                add_live(block)
+                push(block)
 
     for section in graph.sections.values():
-        if len(section.blocks) != sum(1 for b in section.blocks if id(b) in live_blocks):
-            section.blocks = [b for b in section.blocks if id(b) in live_blocks]
-        section.symbols = [s for s in section.symbols
-                           if s.block is not None and id(s.block) in live_blocks]
+        blocks = section.blocks
+        if not live_blocks.issuperset(blocks):
+            section.blocks = [b for b in blocks if b in live_blocks]
+        symbols: list[Symbol] = []
+        keep = symbols.append
         for sym in section.symbols:
-            sym.live = True
+            if sym.block in live_blocks:
+                sym.live = True
+                keep(sym)
+        section.symbols = symbols
     graph.external_symbols = {name: sym for name, sym in graph.external_symbols.items()
-                              if id(sym) in referenced}
+                              if sym in referenced}
     graph.absolute_symbols = [s for s in graph.absolute_symbols
-                              if id(s) in referenced or s.live]
+                              if s in referenced or s.live]
 
 
 # name -> (section name, True for its start / False for its end), or None for other names.
 SectionBoundary = Callable[[str], "tuple[str, bool] | None"]
 
 
-def keep_bounded_sections_alive(graph: LinkGraph, boundary: SectionBoundary) -> None:
+def keep_bounded_sections_alive(graph: LinkGraph, boundary: SectionBoundary,
+                                prefixes: tuple[str, ...] = ("",)) -> None:
     """Pre-prune pass: a section whose start or end symbol the graph refers to (ELF's
     ``__start_X``/``__stop_X``, Mach-O's ``section$start$SEG$SECT``) stays whole, as ld keeps
     a section its ``__start_``/``__stop_`` symbols name: code walks it from start to end, so
-    none of its entries may be dead-stripped."""
+    none of its entries may be dead-stripped. Only names starting with one of ``prefixes``
+    (every name by default) are offered to ``boundary``."""
     for name in graph.external_symbols:
+        if not name.startswith(prefixes):
+            continue
         found = boundary(name)
         section = graph.sections.get(found[0]) if found is not None else None
         if section is not None:
@@ -104,12 +114,15 @@ def keep_bounded_sections_alive(graph: LinkGraph, boundary: SectionBoundary) -> 
                 graph.add_anonymous_symbol(block, 0, live=True)
 
 
-def define_section_boundaries(graph: LinkGraph, boundary: SectionBoundary) -> None:
+def define_section_boundaries(graph: LinkGraph, boundary: SectionBoundary,
+                              prefixes: tuple[str, ...] = ("",)) -> None:
     """Post-allocation pass: bind section start and end symbols the graph refers to, to the
     address of its section's first byte or one past its last (LLVM's
     DefineExternalSectionStartAndEndSymbols; the section is this graph's part of it). A name
-    whose section the graph lacks stays external, to be looked up as usual."""
-    for name, sym in list(graph.external_symbols.items()):
+    whose section the graph lacks stays external, to be looked up as usual. ``prefixes`` as
+    for keep_bounded_sections_alive."""
+    for name, sym in [(n, s) for n, s in graph.external_symbols.items()
+                      if n.startswith(prefixes)]:
         found = boundary(name)
         section = graph.sections.get(found[0]) if found is not None else None
         if found is None or section is None or not section.blocks:
@@ -125,7 +138,11 @@ def define_section_boundaries(graph: LinkGraph, boundary: SectionBoundary) -> No
         graph.absolute_symbols.append(sym)
 
 
-def add_section_boundary_passes(config: PassConfiguration, boundary: SectionBoundary) -> None:
-    """The two passes above, in ``config``."""
-    config.pre_prune_passes.append(partial(keep_bounded_sections_alive, boundary=boundary))
-    config.post_allocation_passes.append(partial(define_section_boundaries, boundary=boundary))
+def add_section_boundary_passes(config: PassConfiguration, boundary: SectionBoundary,
+                                prefixes: tuple[str, ...] = ("",)) -> None:
+    """The two passes above, in ``config``; ``prefixes``: every name ``boundary`` recognises
+    starts with one of them (a cheap filter over a graph's externals)."""
+    config.pre_prune_passes.append(partial(keep_bounded_sections_alive, boundary=boundary,
+                                           prefixes=prefixes))
+    config.post_allocation_passes.append(partial(define_section_boundaries, boundary=boundary,
+                                                 prefixes=prefixes))

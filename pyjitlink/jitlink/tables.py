@@ -18,17 +18,17 @@ class TableManager:
     section_name = "$__TABLE"
 
     def __init__(self) -> None:
-        self.entries: dict[int, Symbol] = {}
+        # Keyed by the target Symbol itself (symbols hash by identity).
+        self.entries: dict[Symbol, Symbol] = {}
 
     def get_entry_for_target(self, graph: LinkGraph, target: Symbol) -> Symbol:
-        entry = self.entries.get(id(target))
+        entry = self.entries.get(target)
         if entry is None:
-            entry = self.create_entry(graph, target)
-            self.entries[id(target)] = entry
+            entry = self.entries[target] = self.create_entry(graph, target)
         return entry
 
     def find_entry(self, target: Symbol) -> Symbol | None:
-        return self.entries.get(id(target))
+        return self.entries.get(target)
 
     def create_entry(self, graph: LinkGraph, target: Symbol) -> Symbol:
         raise NotImplementedError

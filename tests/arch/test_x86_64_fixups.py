@@ -7,6 +7,8 @@ capstone's decoding of the instructions the passes leave behind.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import capstone
 import pytest
 from capstone import x86 as cs_x86
@@ -18,13 +20,14 @@ from pyjitlink.arch.x86_64 import (
     GOT_SECTION,
     PLT_SECTION,
     EdgeKind,
+    apply_block_fixups,
     apply_fixup,
     build_got_and_plt,
     edge_kind_name,
     got_base,
     optimize_got_and_stub_accesses,
 )
-from pyjitlink.errors import FixupOutOfRange, InstructionMismatch
+from pyjitlink.errors import FixupOutOfRange, InstructionMismatch, MalformedObject
 from pyjitlink.jitlink.graph import Block, Edge, LinkGraph, Linkage, MemProt, Scope, Symbol
 from pyjitlink.jitlink.linker import apply_fixups
 from tls_stand_in import StandInTLS
@@ -132,8 +135,20 @@ def _fixup_setup(kind: EdgeKind, s: int, a: int, p: int, got: int, z: int
     return graph, block, edge
 
 
+def _apply_through_block(graph: LinkGraph, block: Block, edge: Edge) -> None:
+    assert block.edges == [edge]
+    apply_block_fixups(graph, block)
+
+
 def _check(kind: EdgeKind, s: int, a: int, p: int, got: int = 0, z: int = 0) -> None:
-    """Apply one fixup and compare with the oracle: exact bytes, or FixupOutOfRange."""
+    """Apply one fixup and compare with the oracle: exact bytes, or FixupOutOfRange; the
+    same through apply_fixup and through the block loop apply_block_fixups."""
+    for apply in (apply_fixup, _apply_through_block):
+        _check_one(apply, kind, s, a, p, got, z)
+
+
+def _check_one(apply: Callable[[LinkGraph, Block, Edge], None], kind: EdgeKind, s: int,
+               a: int, p: int, got: int, z: int) -> None:
     formula, width, accepted = ORACLE[kind]
     graph, block, edge = _fixup_setup(kind, s, a, p, got, z)
     before = bytes(block.mutable_content())
@@ -143,13 +158,13 @@ def _check(kind: EdgeKind, s: int, a: int, p: int, got: int = 0, z: int = 0) -> 
     if accepted is not None and accepted[0] < 0:
         value = ((value + (1 << 63)) % (1 << 64)) - (1 << 63)
     if accepted is None or accepted[0] <= value <= accepted[1]:
-        apply_fixup(graph, block, edge)
+        apply(graph, block, edge)
         field = (value % (1 << (8 * width))).to_bytes(width, "little")
         expected = before[:FIELD_OFFSET] + field + before[FIELD_OFFSET + width:]
         assert bytes(block.content) == expected, (kind.name, hex(value))
     else:
         with pytest.raises(FixupOutOfRange) as info:
-            apply_fixup(graph, block, edge)
+            apply(graph, block, edge)
         err = info.value
         assert err.value == value
         assert err.kind == kind.name
@@ -715,3 +730,20 @@ def test_tls_requests_lower_to_got_entries() -> None:
          (24, K.DTPOff64)],
     ]
     assert [b.size for b in entries[:4]] == [16, 16, 8, 32]
+
+
+def test_field_past_block_end_is_malformed_through_the_block_loop() -> None:
+    """apply_fixups with the block loop names the edge whose field passes the block's end,
+    after writing the edges before it, as the edge-by-edge path does."""
+    for block_fixup in (None, apply_block_fixups):
+        graph = _graph()
+        text = graph.create_section(".text", RX)
+        block = graph.create_content_block(text, bytes(10), address=0x1000)
+        target = graph.add_absolute_symbol("foo", 0x1100, scope=Scope.DEFAULT)
+        block.add_edge(K.Delta32, 0, target, 0)
+        block.add_edge(K.Pointer64, 4, target, 0)  # 4 + 8 > 10
+        block.mutable_content()
+        with pytest.raises(MalformedObject, match=r"fixup Pointer64 at \.text\+0x4 extends "
+                                                  r"past the end of its block"):
+            apply_fixups(graph, apply_fixup, block_fixup)
+        assert bytes(block.content)[:4] == (0x100).to_bytes(4, "little")
