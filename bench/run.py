@@ -1,18 +1,20 @@
 #!/usr/bin/env python3
 """Benchmark pyjitlink against llvm-jitlink.
 
-    python bench/run.py [--reps 10] [--big] [--json FILE]
+    python bench/run.py [--reps 10] [--quick] [--inputs lua,calc,...] [--json FILE]
     python bench/run.py --profile
 
-Times ``pyjitlink -noexec OBJS`` (link only) and ``pyjitlink OBJS -args ARG``
+Times ``pyjitlink -version`` against ``python -c pass`` (start-up), and
+``pyjitlink -noexec OBJS`` (link only) and ``pyjitlink OBJS -args ARG``
 (link and run) on
 
-* calc     testdata/calc/O2-pie/*.o, ``-args inputs/basic.calc``, cwd testdata/calc
+* lua      Lua 5.4 from the lupa sdist (33 objects), ``lua bench.lua``
+* calc     testdata/calc/O2-pie/*.o, ``-args inputs/basic.calc`` (only with --inputs)
 * gen100   the generated 100-object / 2,000-function program (bench/gen_program.py)
-* gen1000  the generated 1,000-object program (only with --big)
+* gen1000  the generated 1,000-object program (not with --quick)
 
-and the same with every llvm-jitlink found on PATH (llvm-jitlink-19,
-llvm-jitlink-14, llvm-jitlink).  Each command is first checked once against
+and the same with every llvm-jitlink found on PATH or where Debian installs
+it (llvm-jitlink-19, llvm-jitlink-14, llvm-jitlink).  Each command is first checked once against
 the gcc-linked executable (stdout, stderr and exit code must be identical);
 a reference tool that fails is reported as n/a.  Each timed run is a fresh
 process; wall time is measured around fork/exec/wait and peak RSS comes

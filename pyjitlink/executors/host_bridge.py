@@ -396,6 +396,10 @@ class Memory:
         self.check(address, len(data), True)
         self.buffer[address:address + len(data)] = data
 
+    def fill(self, address: int, value: int, size: int) -> None:
+        self.check(address, size, True)
+        self.buffer[address:address + size] = bytes([value]) * size if value else bytes(size)
+
     def u32(self, address: int) -> int:
         self.check(address, 4)
         return int.from_bytes(self.buffer[address:address + 4], "little")

@@ -248,19 +248,35 @@ def _data_slots(names: set[str]) -> dict[str, list[int]]:
         if not tables:
             continue
         count = max(max(words[1::3]) >> 32 for words in tables) + 1  # symbols referred to
-        st_names = array.array("I", ctypes.string_at(symtab, 24 * count))[0::6]
+        st_names = array.array("I", ctypes.string_at(symtab, 24 * count))[0::6].tobytes()
         infos: dict[int, str] = {}
-        for index, st_name in enumerate(st_names):
-            found = offsets.get(st_name)
-            if found is not None and index:
-                for rtype in (R_X86_64_GLOB_DAT, R_X86_64_64):
-                    infos[index << 32 | rtype] = found
+        for at, wanted_name in offsets.items():
+            for index in _positions(st_names, struct.pack("<I", at)):
+                if index:
+                    for rtype in (R_X86_64_GLOB_DAT, R_X86_64_64):
+                        infos[index << 32 | rtype] = wanted_name
         for words in tables:
-            for position, info in enumerate(words[1::3]):
-                found = infos.get(info)
-                if found is not None:
-                    slots[found].append(bias + words[3 * position])
+            column = words[1::3].tobytes()  # r_info of every relocation
+            hits = sorted((position, wanted_name) for info, wanted_name in infos.items()
+                          for position in _positions(column, struct.pack("<Q", info)))
+            for position, wanted_name in hits:  # in table order
+                slots[wanted_name].append(bias + words[3 * position])
     return slots
+
+
+def _positions(column: bytes, value: bytes) -> list[int]:
+    """Indexes of the ``len(value)``-byte elements of ``column`` equal to ``value``
+    (bytes.find runs in C; a match must start on an element boundary)."""
+    width = len(value)
+    found = []
+    at = column.find(value)
+    while at != -1:
+        if at % width == 0:
+            found.append(at // width)
+            at = column.find(value, at + width)
+        else:
+            at = column.find(value, at + 1)
+    return found
 
 
 class NearProxies:

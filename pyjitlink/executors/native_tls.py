@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 
 from pyjitlink.errors import JITLinkError
 from pyjitlink.executors.base import ImagesAtCreation, TLSModule
-from pyjitlink.executors.shared_object import DF_STATIC_TLS, EM_X86_64, SharedObjectWriter
 from pyjitlink.jitlink.graph import MemProt
 
 if TYPE_CHECKING:
@@ -98,6 +97,13 @@ class NativeTLS(ImagesAtCreation):
         with self._lock:
             self._count += 1
             count = self._count
+        # Only programs with thread-local data pay for the writer's imports (hashlib, tempfile).
+        from pyjitlink.executors.shared_object import (
+            DF_STATIC_TLS,
+            EM_X86_64,
+            SharedObjectWriter,
+        )
+
         writer = SharedObjectWriter(EM_X86_64, soname=f"pyjitlink-tls-{count}.so",
                                     flags=DF_STATIC_TLS if static else 0)
         writer.add_data(bytes(16))  # the two words glibc's relocations fill in

@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import hashlib
 import os
 import stat
 import struct
-import tempfile
 from dataclasses import dataclass, field
 
 EM_X86_64 = 62
@@ -327,6 +325,8 @@ def _private_directory() -> str:
     """``<tmp>/pyjitlink-<uid>``, made 0700 if missing; OSError unless it is a real directory
     that only this user owns and can write (another user must not be able to swap the
     object between its check and its load)."""
+    import tempfile  # here: only a run that loads an object pays for it (and hashlib)
+
     path = os.path.join(tempfile.gettempdir(), f"pyjitlink-{os.getuid()}")
     with contextlib.suppress(FileExistsError):
         os.mkdir(path, 0o700)
@@ -345,6 +345,9 @@ def load_shared_object(image: bytes, soname: str) -> tuple[ctypes.CDLL, str]:
     can open it; loading the same image again (another run) reuses it. Raises OSError if the
     file cannot be written or loaded.
     """
+    import hashlib
+    import tempfile
+
     digest = hashlib.sha256(image).hexdigest()[:16]
     directory = _private_directory()
     path = os.path.join(directory, f"{digest}-{soname}")

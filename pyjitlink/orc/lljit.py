@@ -39,7 +39,6 @@ from pyjitlink.orc.generators import (
     load_shared_library,
 )
 from pyjitlink.orc.jitdylib import JITDylib
-from pyjitlink.orc.lazy import LazyReexportsManager, lazy_entries, lazy_entries_from_interface
 from pyjitlink.orc.materialization import AbsoluteSymbolsMaterializationUnit
 from pyjitlink.orc.object_layer import (
     INIT_SYMBOL_PREFIX,
@@ -56,6 +55,7 @@ from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags, SymbolState
 
 if TYPE_CHECKING:
     from pyjitlink.executors.linux.process import LinuxProcessExecutor
+    from pyjitlink.orc.lazy import LazyReexportsManager
     from pyjitlink.executors.linux.runtime import TargetRuntime
     from pyjitlink.executors.native import NativeExecutor
 
@@ -131,10 +131,11 @@ class LLJIT:
         links on the calling thread, N > 0 on a pool of N threads (LLJIT's
         NumCompileThreads). ``timeout`` [-timeout]: seconds of wall clock a run may take
         (then LimitExceeded, an ExecutionError); ``max_instructions`` [-max-instructions]:
-        emulated only. ``debugger_support`` [-debugger-support]: None or True registers
-        native code with GDB's JIT interface; ``perf_support`` [-perf-support]: perf map
-        files, native only. ``platform``: ``"elf"`` (ELFNixPlatform) or ``"macho"``
-        (MachOPlatform), as a ``-triple``'s OS chooses it; default: the first object's.
+        emulated only. ``debugger_support`` [-debugger-support]: True, or None without
+        ``noexec`` (llvm-jitlink's default), registers native code with GDB's JIT
+        interface; ``perf_support`` [-perf-support]: perf map files, native only.
+        ``platform``: ``"elf"`` (ELFNixPlatform) or ``"macho"`` (MachOPlatform), as a
+        ``-triple``'s OS chooses it; default: the first object's.
 
         Raises UnsupportedTarget for another architecture or platform, PyJITLinkError for another
         ``libc`` (``"python"``, the C library in Python, was removed), ExecutionError for
@@ -356,19 +357,25 @@ class LLJIT:
 
     def _add_debug_plugins(self, debugger_support: bool | None, perf_support: bool) -> None:
         """Debug objects (source lines for fault reports; GDB's JIT interface natively, on
-        by default as llvm-jitlink's -debugger-support) and -perf-support's maps."""
+        by default as llvm-jitlink's -debugger-support, whose default is ``!-noexec``) and
+        -perf-support's maps. With ``noexec`` nothing runs, so nothing faults: no debug
+        objects unless -debugger-support asks for GDB's registrations."""
         from pyjitlink.executors.native import NativeExecutor
-        from pyjitlink.orc.plugins.debugger import DebugObjectPlugin
 
         executor = self.executor
         assert executor is not None
         native = isinstance(executor, NativeExecutor)
-        gdb = None
-        if native and (debugger_support is None or debugger_support):
-            from pyjitlink.executors.gdb_jit import GDBJITInterface
+        if debugger_support is None:
+            debugger_support = not self.noexec
+        if debugger_support or not self.noexec:
+            from pyjitlink.orc.plugins.debugger import DebugObjectPlugin
 
-            gdb = GDBJITInterface.get()
-        self.layer.add_plugin(DebugObjectPlugin(executor.services().symbol_map, gdb))
+            gdb = None
+            if native and debugger_support:
+                from pyjitlink.executors.gdb_jit import GDBJITInterface
+
+                gdb = GDBJITInterface.get()
+            self.layer.add_plugin(DebugObjectPlugin(executor.services().symbol_map, gdb))
         if perf_support:
             if not native:
                 raise ExecutionError("-perf-support needs a native run: perf cannot see "
@@ -537,6 +544,7 @@ class LLJIT:
             if self.executor is None:
                 raise ExecutionError("-lazy needs an executor (it cannot be used with a slab)")
             from pyjitlink.executors.native import NativeExecutor, NativeLazySupport
+            from pyjitlink.orc.lazy import LazyReexportsManager  # -lazy only
 
             if not isinstance(self.executor, NativeExecutor):
                 from pyjitlink.executors.emulated_lazy import EmulatedLazySupport
@@ -557,6 +565,8 @@ class LLJIT:
         into the session); True if it could be lazy, False if it was added eagerly instead
         (an object with static initializers or exported data). Errors as ``add_object``;
         ExecutionError without an executor."""
+        from pyjitlink.orc.lazy import lazy_entries, lazy_entries_from_interface
+
         obj = as_object(data, name).thin_object(self.target_arch)
         if jd is not self._runtime_jd:  # glibc's ELF objects under a Mach-O program
             self.note_object_format(obj, name)

@@ -34,6 +34,9 @@ _LOOKUP_FLAG_NAMES = {JITDylibLookupFlags.MATCH_ALL_SYMBOLS: "MatchAllSymbols",
 SearchOrder = list[tuple[JITDylib, JITDylibLookupFlags]]
 # What a lookup delivers: name -> definition (with the table entry, for dependency tracking).
 LookupResult = dict[str, tuple[ExecutorSymbolDef, SymbolTableEntry]]
+# Every flags value with EXPORTED set: a set probe instead of IntFlag's ``&`` (Python code).
+_EXPORTED_FLAGS = frozenset(SymbolFlags(v) for v in range(2 * max(SymbolFlags))
+                            if v & SymbolFlags.EXPORTED)
 
 
 class TaskDispatcher(Protocol):
@@ -303,25 +306,27 @@ class ExecutionSession:
             if error is None and missing:
                 error = SymbolsNotFound(missing)
             if error is None:
-                query.pending = set(found)
+                pending = query.pending
+                results = query.results
                 for name, entry in found.items():
                     if entry.error is not None:
                         error = entry.error
                         break
-                    if entry.state >= required_state:
-                        query.met(name, entry)
+                    state = entry.state
+                    if state >= required_state:
+                        results[name] = (ExecutorSymbolDef(entry.address, entry.flags), entry)
                         continue
+                    pending.add(name)
                     entry.queries.append(query)
-                    if entry.state is SymbolState.NEVER_SEARCHED:
+                    if state is SymbolState.NEVER_SEARCHED:
                         to_materialize.append(self._start_materializing(entry))
                 if error is not None:
                     query.done = True
                     for entry in found.values():
                         if query in entry.queries:
                             entry.queries.remove(query)
-                elif not query.pending:
+                elif not pending:
                     query.done = True
-                    results = query.results
                     self.dispatcher.dispatch(lambda: on_complete(results))
         if error is not None:
             failure: Exception = error
@@ -336,7 +341,7 @@ class ExecutionSession:
         exported_only = flags is JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY
         for name in list(unresolved):
             entry = symbols.get(name)
-            if entry is None or (exported_only and not entry.flags & SymbolFlags.EXPORTED):
+            if entry is None or (exported_only and entry.flags not in _EXPORTED_FLAGS):
                 continue
             found[name] = entry
             del unresolved[name]
@@ -418,7 +423,8 @@ class ExecutionSession:
                                    f"symbol {name}")
                 entry.address = address
                 entry.state = SymbolState.RESOLVED
-                self._wake(entry, completed)
+                if entry.queries:
+                    self._wake(entry, completed)
         self._complete(completed)
 
     def notify_emitted(self, mr: MaterializationResponsibility) -> None:
@@ -440,7 +446,8 @@ class ExecutionSession:
             self._materializing.discard(mr)
             for entry in mr.entries.values():
                 entry.state = SymbolState.EMITTED
-                self._wake(entry, completed)
+                if entry.queries:
+                    self._wake(entry, completed)
             if all(dep.state is SymbolState.READY or dep.mr is mr for dep in mr.dependencies):
                 self._make_ready(mr, completed)
             else:
@@ -456,7 +463,8 @@ class ExecutionSession:
         for entry in mr.entries.values():
             entry.state = SymbolState.READY
             entry.mr = None
-            self._wake(entry, completed)
+            if entry.queries:
+                self._wake(entry, completed)
 
     def _flush_pending_ready(self, completed: list[AsynchronousSymbolQuery]
                              ) -> list[tuple[MaterializationResponsibility, Exception]]:

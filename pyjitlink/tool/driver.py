@@ -60,7 +60,7 @@ class Options:
     emulate: bool = False
     timeout: float | None = None
     max_instructions: int | None = None
-    debugger_support: bool | None = None  # None: on for native runs (llvm-jitlink's default)
+    debugger_support: bool | None = None  # None: on for native runs unless noexec (llvm-jitlink)
     perf_support: bool = False
     libc: str | None = None  # -libc: None or "target" (implies -emulate); "python" is refused
     sysroot: str | None = None
@@ -246,6 +246,8 @@ def build_session(events: Sequence[tuple[str, str]], options: Options | None = N
                       phony_externals=options.phony_externals,
                       process_symbols=options.process_symbols, entry=options.entry,
                       record_graphs=bool(options.check or options.show_addrs),
+                      count_sizes=(options.show_sizes or options.pre_prune_total_block_size or
+                                   options.post_fixup_total_block_size),
                       num_threads=options.num_threads,
                       arch=triple[0] if triple else inputs_arch(events, inputs),
                       emulate=options.emulate, timeout=options.timeout,

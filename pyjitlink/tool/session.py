@@ -17,7 +17,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyjitlink.errors import ExecutionError, LibraryNotFound, PyJITLinkError
 from pyjitlink.formats import load
@@ -25,11 +25,13 @@ from pyjitlink.formats.inputs import read_input
 from pyjitlink.jitlink.graph import LinkGraph, Linkage, MemProt, Scope
 from pyjitlink.orc.generators import load_shared_library
 from pyjitlink.orc.jitdylib import JITDylib
-from pyjitlink.orc.lazy import LazyReexportsManager
 from pyjitlink.orc.lljit import LLJIT, weakly
 from pyjitlink.orc.materialization import AbsoluteSymbolsMaterializationUnit
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags
-from pyjitlink.tool.graph_info import GraphInfo, GraphInfoPlugin
+
+if TYPE_CHECKING:
+    from pyjitlink.orc.lazy import LazyReexportsManager
+    from pyjitlink.tool.graph_info import GraphInfo
 
 
 @dataclass
@@ -47,15 +49,21 @@ def _graph_size(graph: LinkGraph) -> int:
 class Session(LLJIT):
     """Everything one pyjitlink run links and runs: an LLJIT (see orc.lljit) with the
     command line's per-file state. ``phony_externals`` is ``-phony-externals``;
-    ``record_graphs`` keeps the GraphInfo that ``-check`` and ``-show-addrs`` read; the other
-    keywords are LLJIT's. Errors raise PyJITLinkError subclasses.
+    ``record_graphs`` keeps the GraphInfo that ``-check`` and ``-show-addrs`` read;
+    ``count_sizes`` fills ``stats`` (``-show-sizes`` and the block-size statistics; without
+    it the totals stay 0 and no graph is measured); the other keywords are LLJIT's. Errors
+    raise PyJITLinkError subclasses.
     """
 
     def __init__(self, *, phony_externals: bool = False, record_graphs: bool = False,
-                 **lljit_options: Any) -> None:
+                 count_sizes: bool = True, **lljit_options: Any) -> None:
         self.stats = Stats()
         # What -check and -show-addrs read: every graph's symbols, sections, GOT and stubs.
-        self.graph_info: GraphInfo | None = GraphInfo() if record_graphs else None
+        self.graph_info: GraphInfo | None = None
+        if record_graphs:  # only -check and -show-addrs import the recorder
+            from pyjitlink.tool.graph_info import GraphInfo
+
+            self.graph_info = GraphInfo()
         self.system_search_paths: list[str] = []  # -search-sys-lib: LD_LIBRARY_PATH's
         # -harness: the names harness objects define and reference (see add_harness).
         self.harness_definitions: set[str] = set()
@@ -64,8 +72,11 @@ class Session(LLJIT):
         self.search_paths: dict[str, list[str]] = {}
         self.on_linked: list[Callable[[JITDylib, LinkGraph], None]] = []
         super().__init__(**lljit_options)
-        self.layer.add_plugin(_SizePlugin(self.stats))
+        if count_sizes:
+            self.layer.add_plugin(_SizePlugin(self.stats))
         if self.graph_info is not None:
+            from pyjitlink.tool.graph_info import GraphInfoPlugin
+
             self.layer.add_plugin(GraphInfoPlugin(self.graph_info))
         if phony_externals:
             self.process_jd.add_generator(_PhonyExternals())

@@ -128,7 +128,8 @@ def test_refused_variadic_function_stays_undefined(tmp_path: Path) -> None:
 
 
 def test_names_reach_glibc() -> None:
-    assert glibc_name("aarch64", "__error") == "__errno_location"
+    assert glibc_name("aarch64", "__error") == "__darwin$__error"  # translates errno
+    assert glibc_name("x86_64", "strerror") == "__darwin$strerror"
     assert glibc_name("x86_64", "__stdoutp") == "stdout"
     assert glibc_name("aarch64", "printf") == "__darwin$printf"
     assert glibc_name("x86_64", "printf") == "printf"
@@ -188,3 +189,159 @@ def test_shims_are_the_instructions_their_comments_name() -> None:
         "subq $0x18, %rsp", "movq %rsp, %rdi", "leaq 8(%rsp), %rsi", "callq 0x11",
         "movsd (%rsp), %xmm0", "movsd 8(%rsp), %xmm1", "addq $0x18, %rsp", "retq"]
     assert X86_64_SINCOS[0][X86_64_SINCOS[1] - 1] == 0xE8  # the edge is the call's rel32
+
+
+TLV_ATEXIT = r"""
+extern "C" int printf(const char *, ...);
+struct Noisy {
+    int id;
+    Noisy(int i) : id(i) {}
+    ~Noisy();
+};
+Noisy::~Noisy() { printf("destroyed %d\n", id); }
+thread_local Noisy noisy{7};
+int main() {
+    printf("value %d\n", noisy.id);
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("arch", list(TRIPLES))
+def test_tlv_atexit_runs_thread_local_destructors(tmp_path: Path, arch: str) -> None:
+    """A C++ thread_local with a destructor: clang for macOS registers it with
+    ``_tlv_atexit``, which the layer sends to glibc's ``__cxa_thread_atexit_impl``; exit runs
+    it, as the same source built by g++ -static for Linux does."""
+    source = tmp_path / "tlv.cpp"
+    source.write_text(TLV_ATEXIT)
+    obj = tmp_path / f"tlv-{arch}.o"
+    subprocess.run([_tool("clang"), f"--target={TRIPLES[arch]}", "-O1", "-fno-exceptions",
+                    "-c", str(source), "-o", str(obj)], check=True, capture_output=True)
+    undefined = subprocess.run([_tool("llvm-nm"), "-u", str(obj)], check=True,
+                               capture_output=True, text=True).stdout.split()
+    assert "__tlv_atexit" in undefined
+    emulate = ["-emulate"] if arch == "x86_64" else []
+    done = subprocess.run([sys.executable, "-m", "pyjitlink", "-libc=target", *emulate,
+                           str(obj)], capture_output=True, text=True, timeout=300)
+    exe = tmp_path / "tlv"
+    subprocess.run([_tool("g++"), "-static", str(source), "-o", str(exe)], check=True,
+                   capture_output=True)
+    native = subprocess.run([str(exe)], capture_output=True, text=True)
+    assert (done.stdout, done.stderr, done.returncode) == (native.stdout, "", 0)
+    assert native.stdout == "value 7\ndestroyed 7\n"
+
+
+def test_long_double_is_right_on_x86_64_darwin(tmp_path: Path) -> None:
+    """x86-64 Darwin's ``long double`` is the x87 80-bit type passed in memory, as in glibc:
+    ``%Lf`` needs no translation there (arm64's, a double, is not translated: README)."""
+    source = tmp_path / "ld.c"
+    source.write_text('int printf(const char *, ...);\n'
+                      'int main(int argc, char **argv) {\n'
+                      '    volatile long double x = 1.5L * argc;\n'
+                      '    printf("%Lf %d %s\\n", x * 3, (int)sizeof x, "end");\n'
+                      '    return 0;\n}\n')
+    obj = tmp_path / "ld.o"
+    subprocess.run([_tool("clang"), f"--target={TRIPLES['x86_64']}", "-O1", "-c", str(source),
+                    "-o", str(obj)], check=True)
+    done = subprocess.run([sys.executable, "-m", "pyjitlink", "-libc=target", "-emulate",
+                           str(obj), "-args", "ld"], capture_output=True, text=True,
+                          timeout=300)
+    assert (done.stdout, done.stderr, done.returncode) == ("4.500000 16 end\n", "", 0)
+
+
+ERRNO = r"""
+#ifdef __APPLE__
+int *__error(void);
+#define errno (*__error())
+#define ENAMETOOLONG 63
+#define ERANGE 34
+#define ENOTEMPTY 66
+#define ENOENT 2
+#define O_NONBLOCK 4
+#define EWHAT 35
+int printf(const char *, ...);
+char *strerror(int);
+void perror(const char *);
+int pipe(int *);
+long read(int, void *, unsigned long);
+int fcntl(int, int, ...);
+int mkdir(const char *, int);
+int rmdir(const char *);
+int open(const char *, int, ...);
+int close(int);
+int unlink(const char *);
+long strtol(const char *, char **, int);
+#define F_SETFL 4
+#define O_CREAT 0x200
+#define O_WRONLY 1
+#else
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
+int main(void) {
+    char name[400];
+    for (int i = 0; i < 399; i++)
+        name[i] = 'x';
+    name[399] = 0;
+    errno = 0;
+    int fd = open(name, O_WRONLY);
+    int e = errno;
+    printf("open %d ENAMETOOLONG %d again %d: %s\n", fd, e == ENAMETOOLONG,
+           errno == ENAMETOOLONG, strerror(errno));
+    perror("perror");
+    mkdir("errno-dir-test", 0700);
+    fd = open("errno-dir-test/f", O_CREAT | O_WRONLY, 0600);
+    close(fd);
+    errno = 0;
+    int r = rmdir("errno-dir-test");
+    printf("rmdir %d ENOTEMPTY %d\n", r, errno == ENOTEMPTY);
+    printf("strerror: %s\n", strerror(errno));
+    unlink("errno-dir-test/f");
+    rmdir("errno-dir-test");
+    errno = 0;
+    strtol("12", 0, 10);
+    printf("errno after success %d\n", errno);
+    errno = ERANGE;
+    printf("stored ERANGE reads back %d: %s\n", errno == ERANGE, strerror(errno));
+    return 0;
+}
+"""
+
+
+def test_errno_tables() -> None:
+    """Darwin's numbers (xnu's <sys/errno.h>) against Linux's: the two that swap (EAGAIN
+    and EDEADLK), one above 34, and values only one side has stay."""
+    from pyjitlink.executors.darwin.libc_layer import errno_tables
+
+    to_darwin, to_linux = errno_tables()
+    assert (to_darwin[11], to_darwin[35], to_darwin[39], to_darwin[95]) == (35, 11, 66, 45)
+    assert (to_linux[35], to_linux[11], to_linux[66], to_linux[102]) == (11, 35, 39, 95)
+    assert all(to_darwin[n] == n for n in range(1, 35) if n != 11)
+    assert to_linux[67] == 67  # EPROCLIM: Darwin's alone
+
+
+@pytest.mark.parametrize("arch", list(TRIPLES))
+def test_errno_values_are_darwin_values(tmp_path: Path, arch: str) -> None:
+    """errno above 34 reads as Darwin's constants (ENAMETOOLONG 63, ENOTEMPTY 66; Linux 36
+    and 39), read twice, after the program stores 0 and ERANGE; strerror and perror take
+    them back: the output is the same source's built by gcc -static for Linux."""
+    source = tmp_path / "errno.c"
+    source.write_text(ERRNO)
+    obj = tmp_path / f"errno-{arch}.o"
+    subprocess.run([_tool("clang"), f"--target={TRIPLES[arch]}", "-O1", "-c", str(source),
+                    "-o", str(obj)], check=True)
+    emulate = ["-emulate"] if arch == "x86_64" else []
+    done = subprocess.run([sys.executable, "-m", "pyjitlink", "-libc=target", *emulate,
+                           str(obj)], capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    exe = tmp_path / "errno"
+    subprocess.run([_tool("gcc"), "-static", str(source), "-o", str(exe)], check=True,
+                   capture_output=True)
+    native = subprocess.run([str(exe)], capture_output=True, text=True, cwd=tmp_path)
+    assert (done.stdout, done.stderr, done.returncode) == (native.stdout, native.stderr, 0)
+    assert "ENOTEMPTY 1" in native.stdout and native.stderr == "perror: File name too long\n"

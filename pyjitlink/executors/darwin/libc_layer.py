@@ -5,12 +5,13 @@ A Mach-O object names C functions as macOS's libSystem does. Most names are glib
 the platform strips the leading ``_`` (``_printf`` -> ``printf``). The rest differ in name
 or in calling convention, and are answered here:
 
-* **names** (``ALIASES``): ``__error`` is ``__errno_location``; ``__stdinp``/``__stdoutp``/
+* **errno** (``errno_graph``): ``__error`` translates glibc's errno to Darwin's numbers,
+  ``strerror``/``perror`` back (see ``DARWIN_ERRNO``);
+* **names** (``ALIASES``): ``__stdinp``/``__stdoutp``/
   ``__stderrp`` are glibc's ``stdin``/``stdout``/``stderr`` variables themselves (each a
   ``FILE *``, the same type); ``__bzero`` is ``bzero``;
 * **shims** (small machine-code functions, each its own LinkGraph, ``shim_graphs``):
   ``__assert_rtn(func, file, line, expr)`` -> ``__assert_fail(expr, file, line, func)``;
-  ``_tlv_atexit(func, obj)`` -> ``__cxa_thread_atexit_impl(func, obj, &__dso_handle)``;
   ``__chkstk_darwin`` (the stack probe: the emulated stack is mapped whole) a ``ret``;
   ``__sincos_stret(x)`` / ``__sincosf_stret(x)`` call ``sincos``/``sincosf`` and return the
   pair as Darwin's struct return does (x86-64: xmm0/xmm1, or both floats in xmm0; arm64:
@@ -35,8 +36,9 @@ or in calling convention, and are answered here:
   (``O_CREAT`` 0x200, ``O_APPEND`` 0x8, ...) to Linux's (``OPEN_FLAG_BITS``);
 * **refused**: functions whose structures differ (``LAYOUT_DIFFERS``: ``stat``, ``readdir``,
   ...; Darwin's ``struct stat`` and ``struct dirent`` are not glibc's) stay undefined.
-  Other constants are not translated (``errno`` values above 34, ``ioctl`` and ``fcntl``
-  requests, ``fcntl``'s ``O_*`` flags differ between Darwin and Linux).
+  Other constants are not translated (``ioctl`` and ``fcntl`` requests, ``fcntl``'s
+  ``O_*`` flags and ``struct flock`` differ between Darwin and Linux), nor arm64's ``long
+  double`` (a double on Darwin: ``%Lf`` reads the wrong slot; x86-64's is x87 on both).
 
 Shims are defined in glibc's namespace under ``SHIM_PREFIX`` + the C name
 (``__darwin$printf``), so no glibc name is shadowed; the session's ``Process`` JITDylib
@@ -57,13 +59,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from pyjitlink.arch import aarch64, x86_64
-from pyjitlink.jitlink.graph import Linkage, LinkGraph, MemProt, Scope
+from pyjitlink.jitlink.graph import Linkage, LinkGraph, MemProt, Scope, Symbol
 
 SHIM_PREFIX = "__darwin$"
 
 # Darwin C name -> glibc's name for the same object or function.
 ALIASES: dict[str, str] = {
-    "__error": "__errno_location",
     "__stdinp": "stdin", "__stdoutp": "stdout", "__stderrp": "stderr",
     "__bzero": "bzero",
 }
@@ -213,10 +214,13 @@ ARM64_SINCOSF = (_words(A64_FRAME32, A64_MOV_FP, _add_sp(0, 16), _add_sp(1, 20),
 # and x3 (mov x9, x0; mov x0, x3; mov x3, x9), then b.
 ARM64_ASSERT_RTN = (_words(0xAA0003E9, 0xAA0303E0, 0xAA0903E3, A64_B), 12)
 
-# _tlv_atexit(func, obj), how Darwin's C++ registers a thread_local's destructor ->
-# glibc's __cxa_thread_atexit_impl(func, obj, &__dso_handle): adrp x2, __dso_handle;
-# add x2, x2, :lo12:__dso_handle (the two edges at 0 and 4); b.
-ARM64_TLV_ATEXIT = (_words(0x90000002, 0x91000042, A64_B), 8)
+# _tlv_atexit(dtor, obj) -> __cxa_thread_atexit_impl(dtor, obj, dso): Darwin's registration
+# of a thread_local object's destructor (run at thread exit, or by exit for the main
+# thread). glibc wants an address inside the registering module as ``dso``; any address of
+# the static program does, so the shim passes its own (adr x2, .), then b.
+ARM64_TLV_ATEXIT = (_words(0x10000002, A64_B), 4)
+# x86-64: lea -7(%rip),%rdx (the lea itself); jmp __cxa_thread_atexit_impl.
+X86_64_TLV_ATEXIT = (bytes.fromhex("488d15f9ffffff" "e900000000"), 8)
 
 # x86-64 (System V, as Darwin's): sub $24,%rsp (rsp 16-aligned at the call); s at (%rsp),
 # c at 8(%rsp); call; movsd (%rsp),%xmm0; movsd 8(%rsp),%xmm1; add $24,%rsp; ret.
@@ -227,21 +231,15 @@ X86_64_SINCOSF = (bytes.fromhex("4883ec18" "4889e7" "488d742404" "e800000000"
                                 "f30f7e0424" "4883c418" "c3"), 13)
 # __assert_rtn: xchg %rcx,%rdi; jmp __assert_fail.
 X86_64_ASSERT_RTN = (bytes.fromhex("4887f9" "e900000000"), 4)
-# _tlv_atexit: lea __dso_handle(%rip),%rdx (the Delta32 edge at 3); jmp
-# __cxa_thread_atexit_impl.
-X86_64_TLV_ATEXIT = (bytes.fromhex("488d1500000000" "e900000000"), 8)
 
 
 class _Shim:
-    """One shim: its code, (offset of the branch, glibc function it calls) or None, and
-    other edges: (edge kind, offset, symbol, addend)."""
+    """One shim: its code, and (offset of the branch, glibc function it calls) or None."""
 
-    def __init__(self, code: bytes, branch: int | None, target: str | None,
-                 edges: tuple[tuple[int, int, str, int], ...] = ()) -> None:
+    def __init__(self, code: bytes, branch: int | None, target: str | None) -> None:
         self.code = code
         self.branch = branch
         self.target = target
-        self.edges = edges
 
 
 def _arm64_shims() -> Iterator[tuple[str, _Shim]]:
@@ -249,9 +247,7 @@ def _arm64_shims() -> Iterator[tuple[str, _Shim]]:
     yield "__sincos_stret", _Shim(*ARM64_SINCOS, "sincos")
     yield "__sincosf_stret", _Shim(*ARM64_SINCOSF, "sincosf")
     yield "__assert_rtn", _Shim(*ARM64_ASSERT_RTN, "__assert_fail")
-    yield "_tlv_atexit", _Shim(*ARM64_TLV_ATEXIT, "__cxa_thread_atexit_impl", (
-        (aarch64.EdgeKind.Page21, 0, "__dso_handle", 0),
-        (aarch64.EdgeKind.PageOffset12, 4, "__dso_handle", 0)))
+    yield "_tlv_atexit", _Shim(*ARM64_TLV_ATEXIT, "__cxa_thread_atexit_impl")
     for name, (named, vname) in ARM64_VARIADIC.items():
         yield name, _Shim(*arm64_variadic_shim(named), vname)
     for name, index in ARM64_VA_LIST.items():
@@ -269,8 +265,7 @@ def _x86_64_shims() -> Iterator[tuple[str, _Shim]]:
     yield "__sincos_stret", _Shim(*X86_64_SINCOS, "sincos")
     yield "__sincosf_stret", _Shim(*X86_64_SINCOSF, "sincosf")
     yield "__assert_rtn", _Shim(*X86_64_ASSERT_RTN, "__assert_fail")
-    yield "_tlv_atexit", _Shim(*X86_64_TLV_ATEXIT, "__cxa_thread_atexit_impl",
-                               ((x86_64.EdgeKind.Delta32, 3, "__dso_handle", -4),))
+    yield "_tlv_atexit", _Shim(*X86_64_TLV_ATEXIT, "__cxa_thread_atexit_impl")
 
 
 def _arm64_tlv_getter(table: int) -> bytes:
@@ -315,10 +310,136 @@ TARGETS: dict[str, DarwinTarget] = {
 }
 
 
+# ---------------------------------------------------------------- errno
+#
+# Darwin's errno values differ from Linux's above 34, and at 11 (Darwin EDEADLK, Linux
+# EAGAIN; Darwin EAGAIN is 35, Linux EDEADLK). glibc stores Linux values; a Darwin program
+# reads and writes errno through ``__error()`` and compares with Darwin's constants. The
+# layer's ``__error`` translates glibc's errno in place, Linux -> Darwin, and remembers per
+# thread (a table keyed by the errno variable's address: one thread runs at a time) the
+# value it left there, so a second call does not translate it again; any other value
+# (glibc's next error, or one the program stored, such as 0) is translated afresh.
+# ``strerror`` and ``perror`` take Darwin values back to Linux's first. Not covered: other
+# glibc functions that read errno after the program read it (``err``/``warn``, ``%m``,
+# ``strerror_r``), a Linux value equal to the translated one left before it (the rare case
+# the table cannot tell apart), and more than ERRNO_THREADS threads (the rest untranslated).
+# Darwin's numbers: <sys/errno.h> of xnu; Linux's: Python's errno (the host's glibc).
+DARWIN_ERRNO: dict[str, int] = {
+    "EDEADLK": 11, "EAGAIN": 35, "EINPROGRESS": 36, "EALREADY": 37, "ENOTSOCK": 38,
+    "EDESTADDRREQ": 39, "EMSGSIZE": 40, "EPROTOTYPE": 41, "ENOPROTOOPT": 42,
+    "EPROTONOSUPPORT": 43, "ESOCKTNOSUPPORT": 44, "ENOTSUP": 45, "EPFNOSUPPORT": 46,
+    "EAFNOSUPPORT": 47, "EADDRINUSE": 48, "EADDRNOTAVAIL": 49, "ENETDOWN": 50,
+    "ENETUNREACH": 51, "ENETRESET": 52, "ECONNABORTED": 53, "ECONNRESET": 54, "ENOBUFS": 55,
+    "EISCONN": 56, "ENOTCONN": 57, "ESHUTDOWN": 58, "ETOOMANYREFS": 59, "ETIMEDOUT": 60,
+    "ECONNREFUSED": 61, "ELOOP": 62, "ENAMETOOLONG": 63, "EHOSTDOWN": 64, "EHOSTUNREACH": 65,
+    "ENOTEMPTY": 66, "EUSERS": 68, "EDQUOT": 69, "ESTALE": 70, "EREMOTE": 71, "ENOLCK": 77,
+    "ENOSYS": 78, "EOVERFLOW": 84, "ECANCELED": 89, "EIDRM": 90, "ENOMSG": 91, "EILSEQ": 92,
+    "EBADMSG": 94, "EMULTIHOP": 95, "ENODATA": 96, "ENOLINK": 97, "ENOSR": 98, "ENOSTR": 99,
+    "EPROTO": 100, "ETIME": 101, "EOPNOTSUPP": 102, "ENOTRECOVERABLE": 104,
+    "EOWNERDEAD": 105}
+LINUX_ERRNO_LIMIT, DARWIN_ERRNO_LIMIT = 134, 107  # table sizes (ELAST + 1 on each side)
+ERRNO_THREADS = 64  # (errno address, value left) pairs
+
+
+def errno_tables() -> tuple[bytes, bytes]:
+    """(Linux -> Darwin, Darwin -> Linux) byte tables; a value only one side has stays."""
+    import errno as linux
+
+    numbers = {name: getattr(linux, name) for name in DARWIN_ERRNO if hasattr(linux, name)}
+    # Linux's EOPNOTSUPP is its ENOTSUP (95): Darwin's ENOTSUP (45) is POSIX's file error.
+    numbers["EOPNOTSUPP"] = -1
+    to_darwin = bytearray(range(LINUX_ERRNO_LIMIT))
+    to_linux = bytearray(range(DARWIN_ERRNO_LIMIT))
+    to_darwin[11] = to_darwin[35] = 0  # overwritten below (EAGAIN, EDEADLK)
+    for name, darwin in DARWIN_ERRNO.items():
+        number = numbers.get(name, -1)
+        if 0 <= number < LINUX_ERRNO_LIMIT:
+            to_darwin[number] = darwin
+            to_linux[darwin] = number
+    to_linux[102] = numbers.get("ENOTSUP", 95)
+    return bytes(to_darwin), bytes(to_linux)
+
+
+# The three functions' code, assembled by llvm-mc, with (offset, edge kind, target,
+# addend) for each relocation it had. __error(): p = __errno_location(); find p's entry in
+# the table (claim a free one, its value -1); unless *p is the value left there, *p =
+# l2d[*p] (for 0 <= *p < 134) and remember it; return p. strerror(e): strerror(d2l[e]).
+# perror(s): if p's entry says *p is a translated value, *p = d2l[*p] and forget it; then
+# perror(s). AArch64: __error at 0, strerror at 0x78, perror at 0x90.
+A64_ERRNO_CODE = bytes.fromhex(
+    "fd7bbfa9fd0300910000009409000090290100910a0880d22b0140f97f0100eb"
+    "20010054ab0000b4294100914a0500f141ffff540f000014200100f90c008012"
+    "2c0900b90b0040b92c0940b97f010c6b000100547f190271820000540d000090"
+    "ad010091ab696b380b0000b92b0900b9fd7bc1a8c0035fd61fac017182000054"
+    "09000090290100912049603800000014fd7bbea9fd030091e00b00f900000094"
+    "09000090290100910a0880d22b0140f97f0100eba0000054294100914a0500f1"
+    "61ffff540d0000140b0040b92c0940b97f010c6b210100540c0080122c0900b9"
+    "7fad0171a20000540d000090ad010091ab696b380b0000b9e00b40f9fd7bc2a8"
+    "00000014")
+_A64 = aarch64.EdgeKind
+A64_ERRNO_EDGES = (
+    (0x08, _A64.Branch26PCRel, "__errno_location", 0), (0x0C, _A64.Page21, "table", 0),
+    (0x10, _A64.PageOffset12, "table", 0), (0x5C, _A64.Page21, "l2d", 0),
+    (0x60, _A64.PageOffset12, "l2d", 0), (0x80, _A64.Page21, "d2l", 0),
+    (0x84, _A64.PageOffset12, "d2l", 0), (0x8C, _A64.Branch26PCRel, "strerror", 0),
+    (0x9C, _A64.Branch26PCRel, "__errno_location", 0), (0xA0, _A64.Page21, "table", 0),
+    (0xA4, _A64.PageOffset12, "table", 0), (0xE8, _A64.Page21, "d2l", 0),
+    (0xEC, _A64.PageOffset12, "d2l", 0), (0x100, _A64.Branch26PCRel, "perror", 0))
+# x86-64: __error at 0, strerror at 0x54, perror at 0x69. rel32 calls and jumps are
+# BranchPCRel32 (the kind applies the -4 itself), RIP-relative leas Delta32 - 4.
+X86_64_ERRNO_CODE = bytes.fromhex(
+    "53e800000000488d1500000000b940000000488b324839c674194885f6740a48"
+    "83c210ffc975ebeb29488902c74208ffffffff8b303b7208741881fe86000000"
+    "730b488d0d000000000fb6343189308972085bc383ff6b730b488d0500000000"
+    "0fb63c38e900000000534889fbe800000000488d1500000000b940000000488b"
+    "324839c6740a4883c210ffc975f0eb208b303b72087519c74208ffffffff83fe"
+    "6b730d488d0d000000000fb6343189304889df5be900000000")
+_X86 = x86_64.EdgeKind
+X86_64_ERRNO_EDGES = (
+    (0x02, _X86.BranchPCRel32, "__errno_location", 0), (0x09, _X86.Delta32, "table", -4),
+    (0x45, _X86.Delta32, "l2d", -4), (0x5C, _X86.Delta32, "d2l", -4),
+    (0x65, _X86.BranchPCRel32, "strerror", 0),
+    (0x6E, _X86.BranchPCRel32, "__errno_location", 0), (0x75, _X86.Delta32, "table", -4),
+    (0xA6, _X86.Delta32, "d2l", -4), (0xB5, _X86.BranchPCRel32, "perror", 0))
+ERRNO_FUNCTIONS = {"aarch64": (A64_ERRNO_CODE, A64_ERRNO_EDGES,
+                               {"__error": 0, "strerror": 0x78, "perror": 0x90}),
+                   "x86_64": (X86_64_ERRNO_CODE, X86_64_ERRNO_EDGES,
+                              {"__error": 0, "strerror": 0x54, "perror": 0x69})}
+
+
+def errno_graph(arch: str, edge_kind_name: Callable[[int], str]) -> LinkGraph:
+    """The graph of the layer's ``__error``, ``strerror`` and ``perror`` for ``arch``: their
+    code, the per-thread table (RW, zero) and the two translation tables (R)."""
+    code, edges, entries = ERRNO_FUNCTIONS[arch]
+    graph = LinkGraph("<darwin layer: errno>", arch, edge_kind_name=edge_kind_name)
+    text = graph.create_section(".text", MemProt.READ | MemProt.EXEC)
+    block = graph.create_content_block(text, code, alignment=16)
+    for name, offset in entries.items():
+        graph.add_defined_symbol(block, offset, SHIM_PREFIX + name, 0, Linkage.STRONG,
+                                 Scope.DEFAULT, callable=True, live=True)
+    data = graph.create_section(".data", MemProt.READ | MemProt.WRITE)
+    table = graph.create_zero_fill_block(data, 16 * ERRNO_THREADS, alignment=16)
+    rodata = graph.create_section(".rodata", MemProt.READ)
+    to_darwin, to_linux = errno_tables()
+    tables = graph.create_content_block(rodata, to_darwin + to_linux, alignment=16)
+    local = {"table": graph.add_anonymous_symbol(table, 0, 16 * ERRNO_THREADS),
+             "l2d": graph.add_anonymous_symbol(tables, 0, len(to_darwin)),
+             "d2l": graph.add_anonymous_symbol(tables, len(to_darwin), len(to_linux))}
+    external: dict[str, Symbol] = {}
+    for offset, kind, target, addend in edges:
+        symbol = local.get(target)
+        if symbol is None:
+            symbol = external.get(target)
+            if symbol is None:
+                symbol = external[target] = graph.add_external_symbol(target)
+        block.add_edge(kind, offset, symbol, addend)
+    return graph
+
+
 def shim_names(arch: str) -> frozenset[str]:
     """The Darwin C names ``arch``'s layer answers with a shim (its own definition)."""
     target = TARGETS[arch]
-    names = {name for name, _ in target.shims()}
+    names = {name for name, _ in target.shims()} | set(ERRNO_FUNCTIONS[arch][2])
     if target.own_stack_guard:
         names.add("__stack_chk_guard")
     return frozenset(names)
@@ -340,10 +461,8 @@ def shim_graphs(arch: str, canary: Callable[[], bytes] | None = None) -> Iterato
         if shim.branch is not None and shim.target is not None:
             block.add_edge(target.branch_kind, shim.branch,
                            graph.add_external_symbol(shim.target), 0)
-        for kind, offset, symbol, addend in shim.edges:
-            external = graph.external_symbols.get(symbol) or graph.add_external_symbol(symbol)
-            block.add_edge(kind, offset, external, addend)
         yield graph
+    yield errno_graph(arch, target.edge_kind_name)
     if target.own_stack_guard:
         graph = LinkGraph("<darwin layer: __stack_chk_guard>", arch,
                           edge_kind_name=target.edge_kind_name)

@@ -46,6 +46,7 @@ from pyjitlink.executors.host_bridge import (
     ProgramExit,
 )
 from pyjitlink.executors.linux import tls_get_addr
+from pyjitlink.executors.linux.children import ChildProcesses
 from pyjitlink.executors.linux.eh_frame_hdr import (
     SPARE_ENTRIES,
     EHFrameHeader,
@@ -58,6 +59,7 @@ from pyjitlink.executors.linux.signals import (
     SEGV_MAPERR,
     SIGBUS,
     SIGILL,
+    SIGPIPE,
     SIGSEGV,
     SignalFrames,
     signal_name,
@@ -176,6 +178,14 @@ class LinuxProcessExecutor(EmulatedExecutor):
         self.scheduler = Scheduler(arch, self.engine, self.memory, os.getpid(),
                                    SignalFrames(arch, self.engine, self.memory, code + 48))
         self.syscalls.add_handlers(self.scheduler.handlers())
+        # New processes are host forks (executors/linux/children.py).
+        self.children = ChildProcesses(arch, self.engine, self.memory, self.scheduler,
+                                       self._after_fork)
+        self.syscalls.add_handlers(self.children.handlers())
+        self.scheduler.new_process = self.children.new_process
+        self.scheduler.kill_other = self.children.kill_other
+        self.scheduler.mirror_host_signals = True
+        self.syscalls.on_broken_pipe = lambda: self.scheduler.thread_signal(SIGPIPE)
         self.scheduler.describe = self.describe
         self.scheduler.backtrace_lines = self.backtrace_lines
         # Data: ELF header + program headers, scratch words, then the tables.
@@ -419,9 +429,32 @@ class LinuxProcessExecutor(EmulatedExecutor):
         with self._top_level():
             if self.target.start_trampoline is None:
                 self.abi.enter(start, [0], sp, self.bridge.sentinel)  # x0: no rtld_fini
-                return self._run_threads(start)
+                return self._run_process(start)
             self.abi.enter(self.trampoline, [sp, start], sp - 256, self.bridge.sentinel)
-            return self._run_threads(self.trampoline)
+            return self._run_process(self.trampoline)
+
+    def _run_process(self, pc: int) -> int:
+        """_run_threads, with fork allowed; a forked child's run ends its host process
+        here (executors/linux/children.py), never returning to the tool."""
+        children = self.children
+        children.enabled = True
+        try:
+            status = self._run_threads(pc)
+        except BaseException as err:
+            if children.forked:
+                children.end_child_by_error(err)
+            raise
+        finally:
+            children.enabled = False
+        if children.forked:
+            children.end_child(status)
+        return status
+
+    def _after_fork(self) -> None:
+        """In a forked child: a watchdog of its own (-timeout, Ctrl-C); the parent's
+        thread is not in this process."""
+        if self._watchdog is not None:
+            self._watchdog = type(self._watchdog)(self.engine, self._deadline)
 
     def boot(self, libc_start_main: int, args: Sequence[str]) -> None:
         """Run the C runtime's start-up without a ``main``, for calls from Python
@@ -467,7 +500,9 @@ class LinuxProcessExecutor(EmulatedExecutor):
         try:
             while True:
                 bridge.check_stop()
-                count = SLICE if scheduler.live() > 1 else 0
+                # Counted slices while another thread or an armed timer wants the CPU.
+                count = SLICE if scheduler.live() > 1 or scheduler.alarm_at is not None \
+                    else 0
                 if limit:
                     count = min(count or limit, limit - executed)
                 err = self.engine.start(pc, bridge.sentinel, 0, count)

@@ -30,10 +30,20 @@ AT_EMPTY_PATH = 0x1000
 AT_SYMLINK_NOFOLLOW = 0x100
 AT_REMOVEDIR = 0x200
 MAP_FIXED, MAP_ANONYMOUS = 0x10, 0x20
+O_CLOEXEC = 0x80000  # one value on both targets
 TCGETS = 0x5401
 
 AARCH64_SYSCALLS = {
     17: "getcwd", 23: "dup", 24: "dup3", 25: "fcntl", 29: "ioctl", 34: "mkdirat",
+    49: "chdir", 50: "fchdir", 59: "pipe2", 95: "waitid", 133: "rt_sigsuspend",
+    137: "rt_sigtimedwait", 154: "setpgid", 155: "getpgid", 156: "getsid", 157: "setsid",
+    166: "umask", 221: "execve", 260: "wait4", 281: "execveat", 73: "ppoll",
+    36: "symlinkat", 37: "linkat", 43: "statfs", 44: "fstatfs", 45: "truncate",
+    46: "ftruncate", 52: "fchmod", 53: "fchmodat", 54: "fchownat", 55: "fchown", 72: "pselect6",
+    82: "fsync", 83: "fdatasync", 88: "utimensat", 102: "getitimer", 103: "setitimer",
+    122: "sched_setaffinity", 123: "sched_getaffinity", 140: "setpriority",
+    141: "getpriority", 153: "times", 158: "getgroups", 165: "getrusage", 167: "prctl",
+    227: "msync", 228: "mlock", 229: "munlock", 232: "mincore",
     35: "unlinkat", 38: "renameat", 48: "faccessat", 56: "openat", 57: "close",
     61: "getdents64", 62: "lseek", 63: "read", 64: "write", 65: "readv", 66: "writev",
     67: "pread64", 68: "pwrite64", 78: "readlinkat", 79: "newfstatat", 80: "fstat",
@@ -67,6 +77,17 @@ X86_64_SYSCALLS = {
     257: "openat", 258: "mkdirat", 262: "newfstatat", 263: "unlinkat", 264: "renameat",
     267: "readlinkat", 269: "faccessat", 273: "set_robust_list", 302: "prlimit64",
     318: "getrandom", 334: "rseq", 435: "clone3", 439: "faccessat2",
+    22: "pipe", 33: "dup2", 34: "pause", 57: "fork", 58: "vfork", 59: "execve", 61: "wait4",
+    80: "chdir", 81: "fchdir", 95: "umask", 109: "setpgid", 111: "getpgrp", 112: "setsid",
+    121: "getpgid", 124: "getsid", 128: "rt_sigtimedwait", 130: "rt_sigsuspend",
+    247: "waitid", 292: "dup3", 293: "pipe2", 322: "execveat", 7: "poll", 271: "ppoll",
+    23: "select", 26: "msync", 36: "getitimer", 37: "alarm", 38: "setitimer",
+    74: "fsync", 75: "fdatasync", 76: "truncate", 77: "ftruncate", 86: "link", 88: "symlink",
+    90: "chmod", 91: "fchmod", 92: "chown", 93: "fchown", 94: "lchown", 98: "getrusage",
+    100: "times", 115: "getgroups", 137: "statfs", 138: "fstatfs", 140: "getpriority",
+    141: "setpriority", 149: "mlock", 150: "munlock", 157: "prctl", 201: "time",
+    203: "sched_setaffinity", 204: "sched_getaffinity", 260: "fchownat", 265: "linkat",
+    266: "symlinkat", 268: "fchmodat", 270: "pselect6", 280: "utimensat", 27: "mincore",
 }
 SYSCALL_TABLES: dict[str, dict[int, str]] = {Arch.AARCH64: AARCH64_SYSCALLS,
                                              Arch.X86_64: X86_64_SYSCALLS}
@@ -113,6 +134,11 @@ class LinuxSyscalls:
         self.set_fs_base = set_fs_base
         self.reported: set[str] = set()
         self.exe = ""  # what /proc/self/exe names: the program's argv[0], made absolute
+        self.thread_name = b"pyjitlink"  # prctl(PR_SET_NAME)
+        # A write to a pipe nobody reads: the writing thread gets SIGPIPE (Python ignores
+        # it, so the host returns EPIPE alone).
+        self.on_broken_pipe: Callable[[], None] | None = None
+        self.stack_top = 0x7FFF0000  # where the first thread's stack ends (/proc/self/maps)
         self.count = 0
         self.handlers: dict[str, Callable[..., int]] = {
             name[3:]: getattr(self, name) for name in dir(self) if name.startswith("sc_")}
@@ -139,6 +165,8 @@ class LinuxSyscalls:
         try:
             return handler(*args)
         except OSError as err:
+            if err.errno == errno.EPIPE and self.on_broken_pipe is not None:
+                self.on_broken_pipe()  # the kernel's SIGPIPE with the EPIPE
             return -(err.errno or errno.EIO)
 
     # ------------------------------------------------------------------ helpers
@@ -214,11 +242,40 @@ class LinuxSyscalls:
         return done
 
     def sc_openat(self, dirfd: int, path: int, flags: int, mode: int, *_: int) -> int:
-        return os.open(self._path(path), self._open_flags(_s32(flags)), mode & 0o7777,
-                       dir_fd=self._dirfd(dirfd))
+        name = self._path(path)
+        if name in (b"/proc/self/maps", f"/proc/{os.getpid()}/maps".encode()):
+            return self._proc_maps()
+        fd = os.open(name, self._open_flags(_s32(flags)), mode & 0o7777,
+                     dir_fd=self._dirfd(dirfd))
+        if not flags & O_CLOEXEC:  # Python's os.open adds it: an execve must keep the file
+            os.set_inheritable(fd, True)
+        return fd
 
     def sc_open(self, path: int, flags: int, mode: int, *_: int) -> int:
         return self.sc_openat(AT_FDCWD, path, flags, mode)
+
+    def _proc_maps(self) -> int:
+        """/proc/self/maps of the emulated process (as qemu-user shows it, not Python's):
+        its mappings, the one holding the stack pointer's stack named ``[stack]``
+        (glibc's pthread_getattr_np looks for it); a read-only in-memory file."""
+        merged: list[list[int]] = []
+        for start, end, prot in self.memory._regions:  # host_bridge.Memory's record
+            if merged and merged[-1][1] == start and merged[-1][2] == prot:
+                merged[-1][1] = end
+            else:
+                merged.append([start, end, prot])
+        lines = []
+        for start, end, prot in merged:
+            perms = ("r" if prot & UC_PROT_READ else "-") + ("w" if prot & UC_PROT_WRITE
+                                                              else "-") + \
+                ("x" if prot & UC_PROT_EXEC else "-") + "p"
+            name = "[stack]" if start <= self.stack_top - 1 < end else ""
+            lines.append(f"{start:08x}-{end:08x} {perms} 00000000 00:00 0"
+                         f"{' ' * 10}{name}".rstrip() + "\n")
+        fd = os.memfd_create("maps", os.MFD_CLOEXEC)
+        os.write(fd, "".join(lines).encode())
+        os.lseek(fd, 0, os.SEEK_SET)
+        return fd
 
     def sc_close(self, fd: int, *_: int) -> int:
         os.close(_s32(fd))
@@ -331,16 +388,210 @@ class LinuxSyscalls:
         return -errno.ENOTTY
 
     def sc_fcntl(self, fd: int, cmd: int, arg: int, *_: int) -> int:
+        """F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL and F_DUPFD_CLOEXEC (one numbering
+        on both targets); others EINVAL."""
         import fcntl
 
-        return fcntl.fcntl(_s32(fd), _s32(cmd), arg) if _s32(cmd) in (1, 2, 3, 4) else \
-            -errno.EINVAL
+        return fcntl.fcntl(_s32(fd), _s32(cmd), arg) if _s32(cmd) in (0, 1, 2, 3, 4, 1030) \
+            else -errno.EINVAL
 
     def sc_dup(self, fd: int, *_: int) -> int:
-        return os.dup(_s32(fd))
+        new = os.dup(_s32(fd))
+        os.set_inheritable(new, True)  # Python's os.dup makes it close-on-exec
+        return new
+
+    def sc_dup2(self, fd: int, new: int, *_: int) -> int:  # x86-64's own
+        if _s32(fd) == _s32(new):
+            os.fstat(_s32(fd))  # EBADF for a closed descriptor
+            return _s32(new)
+        return os.dup2(_s32(fd), _s32(new))
 
     def sc_dup3(self, fd: int, new: int, flags: int, *_: int) -> int:
-        return os.dup2(_s32(fd), _s32(new), inheritable=not flags & 0x80000)
+        if _s32(fd) == _s32(new) or flags & ~O_CLOEXEC:
+            return -errno.EINVAL
+        return os.dup2(_s32(fd), _s32(new), inheritable=not flags & O_CLOEXEC)
+
+    def sc_ftruncate(self, fd: int, length: int, *_: int) -> int:
+        os.truncate(_s32(fd), _s64(length))
+        return 0
+
+    def sc_truncate(self, path: int, length: int, *_: int) -> int:
+        os.truncate(self._path(path), _s64(length))
+        return 0
+
+    def sc_fsync(self, fd: int, *_: int) -> int:
+        os.fsync(_s32(fd))
+        return 0
+
+    def sc_fdatasync(self, fd: int, *_: int) -> int:
+        os.fdatasync(_s32(fd))
+        return 0
+
+    def sc_symlinkat(self, target: int, dirfd: int, path: int, *_: int) -> int:
+        os.symlink(self._path(target), self._path(path), dir_fd=self._dirfd(dirfd))
+        return 0
+
+    def sc_symlink(self, target: int, path: int, *_: int) -> int:  # x86-64's own
+        return self.sc_symlinkat(target, AT_FDCWD, path)
+
+    def sc_linkat(self, olddir: int, old: int, newdir: int, new: int, flags: int, *_: int
+                  ) -> int:
+        os.link(self._path(old), self._path(new), src_dir_fd=self._dirfd(olddir),
+                dst_dir_fd=self._dirfd(newdir), follow_symlinks=bool(flags & 0x400))
+        return 0
+
+    def sc_link(self, old: int, new: int, *_: int) -> int:  # x86-64's own
+        return self.sc_linkat(AT_FDCWD, old, AT_FDCWD, new, 0)
+
+    def sc_fchmodat(self, dirfd: int, path: int, mode: int, *_: int) -> int:
+        os.chmod(self._path(path), mode & 0o7777, dir_fd=self._dirfd(dirfd))
+        return 0
+
+    def sc_chmod(self, path: int, mode: int, *_: int) -> int:  # x86-64's own
+        return self.sc_fchmodat(AT_FDCWD, path, mode)
+
+    def sc_fchmod(self, fd: int, mode: int, *_: int) -> int:
+        os.fchmod(_s32(fd), mode & 0o7777)
+        return 0
+
+    def sc_fchownat(self, dirfd: int, path: int, uid: int, gid: int, flags: int, *_: int
+                    ) -> int:
+        name = self._path(path)
+        if not name and flags & AT_EMPTY_PATH:
+            return self.sc_fchown(dirfd, uid, gid)
+        os.chown(name, _s32(uid), _s32(gid), dir_fd=self._dirfd(dirfd),
+                 follow_symlinks=not flags & AT_SYMLINK_NOFOLLOW)
+        return 0
+
+    def sc_chown(self, path: int, uid: int, gid: int, *_: int) -> int:  # x86-64's own
+        return self.sc_fchownat(AT_FDCWD, path, uid, gid, 0)
+
+    def sc_lchown(self, path: int, uid: int, gid: int, *_: int) -> int:  # x86-64's own
+        return self.sc_fchownat(AT_FDCWD, path, uid, gid, AT_SYMLINK_NOFOLLOW)
+
+    def sc_fchown(self, fd: int, uid: int, gid: int, *_: int) -> int:
+        os.fchown(_s32(fd), _s32(uid), _s32(gid))
+        return 0
+
+    def _host_call(self, name: str, *args: object) -> int:
+        """A C library function of the host whose structures have the targets' layout
+        (statfs, utimensat: one layout on every 64-bit Linux); its result, or -errno."""
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        result = getattr(libc, name)(*args)
+        return -ctypes.get_errno() if result < 0 else result
+
+    def sc_statfs(self, path: int, buf: int, *_: int) -> int:
+        import ctypes
+
+        scratch = ctypes.create_string_buffer(120)
+        result = self._host_call("statfs", self._path(path), scratch)
+        if result == 0:
+            self.memory.write(buf, scratch.raw)
+        return result
+
+    def sc_fstatfs(self, fd: int, buf: int, *_: int) -> int:
+        import ctypes
+
+        scratch = ctypes.create_string_buffer(120)
+        result = self._host_call("fstatfs", _s32(fd), scratch)
+        if result == 0:
+            self.memory.write(buf, scratch.raw)
+        return result
+
+    def sc_utimensat(self, dirfd: int, path: int, times: int, flags: int, *_: int) -> int:
+        import ctypes
+
+        stamps = ctypes.create_string_buffer(self.memory.read(times, 32), 32) if times \
+            else None
+        name = self._path(path) if path else None
+        return self._host_call("utimensat", _s32(dirfd), name, stamps, _s32(flags))
+
+    def sc_getgroups(self, size: int, address: int, *_: int) -> int:
+        groups = os.getgroups()
+        if _s32(size) == 0:
+            return len(groups)
+        if _s32(size) < len(groups):
+            return -errno.EINVAL
+        self.memory.write(address, struct.pack(f"<{len(groups)}I", *groups))
+        return len(groups)
+
+    def sc_getpriority(self, which: int, who: int, *_: int) -> int:
+        return 20 - os.getpriority(_s32(which), _s32(who))  # the kernel's 40..1 form
+
+    def sc_setpriority(self, which: int, who: int, value: int, *_: int) -> int:
+        os.setpriority(_s32(which), _s32(who), _s32(value))
+        return 0
+
+    def sc_sched_getaffinity(self, pid: int, size: int, address: int, *_: int) -> int:
+        cpus = os.sched_getaffinity(_s32(pid))
+        words = max(1, (max(cpus, default=0) + 64) // 64)
+        if size < 8 * words:
+            return -errno.EINVAL
+        mask = sum(1 << cpu for cpu in cpus)
+        self.memory.write(address, mask.to_bytes(8 * words, "little"))
+        return 8 * words
+
+    def sc_sched_setaffinity(self, *_: int) -> int:
+        return 0  # one emulated CPU runs every thread
+
+    def sc_times(self, address: int, *_: int) -> int:
+        ticks = os.sysconf("SC_CLK_TCK")
+        now = os.times()
+        if address:
+            self.memory.write(address, struct.pack(
+                "<4q", *(int(v * ticks) for v in (now.user, now.system, now.children_user,
+                                                  now.children_system))))
+        return int(now.elapsed * ticks)
+
+    def sc_getrusage(self, who: int, address: int, *_: int) -> int:
+        import resource
+
+        usage = resource.getrusage(_s32(who))
+
+        def timeval(seconds: float) -> tuple[int, int]:
+            micro = int(seconds * 1_000_000)
+            return micro // 1_000_000, micro % 1_000_000
+
+        self.memory.write(address, struct.pack(
+            "<4q14q", *timeval(usage.ru_utime), *timeval(usage.ru_stime), usage.ru_maxrss,
+            usage.ru_ixrss, usage.ru_idrss, usage.ru_isrss, usage.ru_minflt, usage.ru_majflt,
+            usage.ru_nswap, usage.ru_inblock, usage.ru_oublock, usage.ru_msgsnd,
+            usage.ru_msgrcv, usage.ru_nsignals, usage.ru_nvcsw, usage.ru_nivcsw))
+        return 0
+
+    def sc_time(self, address: int, *_: int) -> int:  # x86-64's own
+        now = int(time.time())
+        if address:
+            self.memory.write(address, struct.pack("<q", now))
+        return now
+
+    def sc_prctl(self, option: int, arg2: int, *_: int) -> int:
+        """PR_SET_NAME/PR_GET_NAME (the name is kept, 16 bytes); others EINVAL."""
+        if option == 15:  # PR_SET_NAME
+            self.thread_name = self.memory.cstring(arg2, 16)[:15]
+            return 0
+        if option == 16:  # PR_GET_NAME
+            self.memory.write(arg2, self.thread_name.ljust(16, b"\0"))
+            return 0
+        return -errno.EINVAL
+
+    def sc_msync(self, *_: int) -> int:
+        return 0  # file mappings are copies: nothing to write back
+
+    def sc_mlock(self, *_: int) -> int:
+        return 0
+
+    def sc_munlock(self, *_: int) -> int:
+        return 0
+
+    def sc_mincore(self, address: int, length: int, vector: int, *_: int) -> int:
+        pages = (length + PAGE - 1) // PAGE
+        if not all(self.memory.is_mapped(address + PAGE * i) for i in range(pages)):
+            return -errno.ENOMEM
+        self.memory.write(vector, b"\1" * pages)
+        return 0
 
     # ------------------------------------------------------------------ memory
 

@@ -25,8 +25,10 @@ entered through a signal frame (executors/linux/signals.py).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
+import signal as host_signal
 import struct
 import sys
 import time
@@ -41,7 +43,9 @@ from pyjitlink.executors.linux.signals import (
     SA_NODEFER,
     SA_RESETHAND,
     SI_TKILL,
+    SI_KERNEL,
     SI_USER,
+    SIGALRM,
     SIG_DFL,
     SIG_IGN,
     SIGKILL,
@@ -63,6 +67,11 @@ CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID = 0x100000, 0x2000
 FUTEX_WAIT, FUTEX_WAKE, FUTEX_REQUEUE, FUTEX_CMP_REQUEUE, FUTEX_WAKE_OP = 0, 1, 3, 4, 5
 FUTEX_WAIT_BITSET, FUTEX_WAKE_BITSET = 9, 10
 FUTEX_CLOCK_REALTIME, FUTEX_CMD_MASK = 256, 0x7F  # FUTEX_PRIVATE_FLAG (128): one process
+FUTEX_WAITERS, FUTEX_OWNER_DIED, FUTEX_TID_MASK = 0x80000000, 0x40000000, 0x3FFFFFFF
+ROBUST_LIST_LIMIT = 2048
+# Signals whose host disposition stays the host's: the faults (Python's own), SIGINT (the
+# watchdog's Ctrl-C), SIGKILL/SIGSTOP, and glibc's two internal real-time signals.
+NOT_MIRRORED = frozenset({2, 4, 5, 7, 8, 9, 11, 19, 32, 33})
 TIMER_ABSTIME = 1
 CLOCK_REALTIME = 0
 SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK = 0, 1, 2
@@ -85,7 +94,7 @@ class Thread:
     clear_child_tid: int = 0
     robust_list: int = 0
     state: str = RUNNABLE
-    futex: int = 0  # the word a WAITING thread waits on (0: sleeping)
+    futex: int = 0  # the word a WAITING thread waits on (0: sleeping or a signal)
     bitset: int = 0
     deadline: float | None = None  # time.monotonic() at which the wait times out
     timeout_result: int = 0
@@ -95,6 +104,10 @@ class Thread:
     mask: int = 0
     pending: dict[int, bytes] = field(default_factory=dict)  # signal -> siginfo
     altstack: tuple[int, int, int] = (0, SS_DISABLE, 0)  # ss_sp, ss_flags, ss_size
+    suspend_mask: int | None = None  # the mask rt_sigsuspend restores after the handler
+    for_signal: bool = False  # waits in rt_sigsuspend, pause or rt_sigtimedwait
+    sigwait: tuple[int, int] | None = None  # rt_sigtimedwait's (set, siginfo address)
+    restart_pc: int | None = None  # where its system call starts again after a wait
 
 
 class Scheduler:
@@ -121,6 +134,17 @@ class Scheduler:
         self._sigreturn = False
         self._warned: set[str] = set()
         self._waits = 0
+        # A clone without CLONE_THREAD (a new process: executors/linux/children.py).
+        self.new_process: Callable[[int, int, int, int, int], int] | None = None
+        # kill(2) to another host process: (pid, signal) -> 0 or -errno.
+        self.kill_other: Callable[[int, int], int] | None = None
+        # Signals from other processes: a handler the program installs is also the host
+        # process's (mirror_host_signals), which queues the signal here.
+        self.mirror_host_signals = False
+        self.alarm_at: float | None = None  # ITIMER_REAL's expiry (time.monotonic())
+        self.alarm_interval = 0.0
+        self.host_pending: list[int] = []
+        self._host_originals: dict[int, object] = {}
         self.describe: Callable[[int], str] = hex  # an address as "symbol+offset"
         # The frames from a program counter up, as fault reports show them.
         self.backtrace_lines: Callable[[int], list[str]] = lambda pc: []
@@ -155,14 +179,50 @@ class Scheduler:
         return sum(1 for t in self.threads.values() if t.state != DEAD)
 
     def close(self) -> None:
-        """Free the saved CPU contexts."""
+        """Free the saved CPU contexts; give the host process its own signal handlers
+        back."""
         for thread in self.threads.values():
             self._free(thread)
+        for number, handler in self._host_originals.items():
+            with contextlib.suppress(OSError, ValueError, RuntimeError, TypeError):
+                host_signal.signal(number, handler)  # type: ignore[arg-type]
+        self._host_originals.clear()
 
     def _free(self, thread: Thread) -> None:
         if thread.context is not None and self.engine.handle:
             self.engine.lib.uc_context_free(thread.context)
         thread.context = None
+
+    def after_fork(self, pid: int) -> None:
+        """In a forked child: only the running thread survives (POSIX), as the process's
+        first thread, ``pid``; no signal is pending."""
+        current = self.current
+        for thread in self.threads.values():
+            if thread is not current:
+                self._free(thread)
+        current.tid = pid
+        current.pending.clear()
+        current.sigwait = None
+        self.threads = {pid: current}
+        self.pid = pid
+        self.next_tid = pid + 1
+
+    def restart_later(self, register: int, delay: float) -> None:
+        """Let the other threads run for ``delay`` seconds, then run the running thread's
+        system call again (the kernel's restart: the program counter back on the
+        ``svc``/``syscall``; ``register`` is what the result register held at the call: the
+        first argument on AArch64, the call's number on x86-64). A signal for a handler
+        ends the wait with -EINTR instead."""
+        thread = self.current
+        self._block(0, 0, time.monotonic() + delay, register)
+        # AArch64's svc hook sees the pc past the svc; x86-64's syscall hook (Unicorn's
+        # helper_syscall) runs before rip moves past the instruction.
+        pc = self.engine.read(self.pc_reg)
+        thread.restart_pc = pc - 4 if self.arch == Arch.AARCH64 else pc
+
+    def request_stop(self) -> None:
+        """Have the emulator stop after this system call and continue where it was."""
+        self._request()
 
     def _request(self, switch: bool = False) -> None:
         """Have the emulator stop after this system call, for resume() to act."""
@@ -199,6 +259,8 @@ class Scheduler:
         ends the process; ``check_stop`` raises when the run must end (-timeout, Ctrl-C)
         while every thread sleeps."""
         self.stop_requested = False
+        self._drain_host()
+        self._check_alarm()
         current = self.current
         for thread in self.threads.values():
             if thread.first_registers is not None and thread.context is None:
@@ -229,6 +291,10 @@ class Scheduler:
         if thread.result is not None:
             self.engine.write(self.result_reg, thread.result)
             thread.result = None
+        if thread.restart_pc is not None:
+            self.engine.write(self.pc_reg, thread.restart_pc)
+            thread.restart_pc = None
+        self._drain_host()
         self._deliver(thread, fatal)
         return self.engine.read(self.pc_reg)
 
@@ -240,7 +306,7 @@ class Scheduler:
             for thread in order:
                 if thread.state == WAITING and thread.deadline is not None and \
                         now >= thread.deadline:
-                    self._wake(thread, thread.timeout_result)
+                    self._wake(thread, thread.timeout_result, timed_out=True)
             if current.state == RUNNABLE and not switch:
                 return current
             start = order.index(current)
@@ -250,10 +316,17 @@ class Scheduler:
                     return thread
             deadlines = [t.deadline for t in order if t.state == WAITING and
                          t.deadline is not None]
+            if self.alarm_at is not None:
+                deadlines.append(self.alarm_at)
             if not deadlines:
-                raise self._deadlock(order)
+                if not (self._host_originals and any(t.for_signal for t in order if
+                                                     t.state == WAITING)):
+                    raise self._deadlock(order)
+                deadlines = [now + 0.05]  # a signal from another process may wake it
             check_stop()
             time.sleep(min(max(0.0, min(deadlines) - now), 0.05))
+            self._drain_host()
+            self._check_alarm()
 
     def _deadlock(self, threads: list[Thread]) -> Deadlock:
         waiting = [t for t in threads if t.state == WAITING]
@@ -284,11 +357,15 @@ class Scheduler:
                 assert self.current.context is not None
                 self.engine.lib.uc_context_restore(self.engine.handle, self.current.context)
 
-    def _wake(self, thread: Thread, result: int) -> None:
+    def _wake(self, thread: Thread, result: int, timed_out: bool = False) -> None:
+        if not timed_out:
+            thread.restart_pc = None  # a signal interrupts a restartable wait: -EINTR
         thread.state = RUNNABLE
         thread.result = result
         thread.futex = 0
         thread.deadline = None
+        thread.for_signal = False
+        thread.sigwait = None
 
     def _block(self, futex: int, bitset: int, deadline: float | None, timeout_result: int
                ) -> int:
@@ -319,10 +396,15 @@ class Scheduler:
                 raise fatal(number)
             self._enter_handler(thread, number, action, info)
             return
+        if thread.suspend_mask is not None:  # woken, but no handler ran: sigsuspend ends
+            thread.mask, thread.suspend_mask = thread.suspend_mask, None
 
     def _enter_handler(self, thread: Thread, number: int, action: SigAction, info: bytes,
                        fault_address: int = 0) -> None:
-        self.frames.push(number, action, info, thread.mask, thread.altstack, fault_address)
+        # In rt_sigsuspend the frame keeps the mask from before it (sigreturn restores it).
+        saved = thread.mask if thread.suspend_mask is None else thread.suspend_mask
+        self.frames.push(number, action, info, saved, thread.altstack, fault_address)
+        thread.suspend_mask = None
         thread.mask |= action.mask | (0 if action.flags & SA_NODEFER else 1 << (number - 1))
         thread.mask &= ~UNBLOCKABLE
         if action.flags & SA_RESETHAND:
@@ -342,13 +424,69 @@ class Scheduler:
             return False
         return True
 
-    def _queue(self, thread: Thread, number: int, code: int) -> None:
-        thread.pending.setdefault(number, self.frames.siginfo(number, code, self.pid,
-                                                              _uid()))
+    def _queue(self, thread: Thread, number: int, code: int, pid: int | None = None
+               ) -> None:
+        info = self.frames.siginfo(number, code, self.pid if pid is None else pid, _uid())
+        if thread.sigwait is not None and thread.sigwait[0] & (1 << (number - 1)):
+            if thread.sigwait[1]:
+                self.memory.write(thread.sigwait[1], info)
+            self._wake(thread, number)  # rt_sigtimedwait takes it
+            return
+        thread.pending.setdefault(number, info)
+        if thread.state == WAITING and not thread.mask & (1 << (number - 1)) and \
+                not self._ignored(number):
+            self._wake(thread, -errno.EINTR)
         if thread is self.current:
             self._request()
-        elif thread.state == WAITING and not thread.mask & (1 << (number - 1)):
-            self._wake(thread, -errno.EINTR)
+
+    def thread_signal(self, number: int) -> None:
+        """Send ``number`` to the running thread, as the kernel does (SIGPIPE of a write
+        to a pipe without readers)."""
+        self._queue(self.current, number, SI_USER)
+
+    def _ignored(self, number: int) -> bool:
+        action = self.actions.get(number, SigAction())
+        return action.handler == SIG_IGN or (action.handler == SIG_DFL and
+                                             number in DEFAULT_IGNORED)
+
+    def _process_signal(self, number: int, code: int, pid: int | None = None) -> None:
+        """A process-directed signal: to a thread waiting for it in rt_sigtimedwait, else
+        the running thread unless it blocks it, else the first thread that does not."""
+        bit = 1 << (number - 1)
+        live = [t for t in self.threads.values() if t.state != DEAD]
+        thread = next((t for t in live if t.sigwait is not None and t.sigwait[0] & bit),
+                      None)
+        if thread is None:
+            thread = self.current
+            if thread.mask & bit or thread.state == DEAD:
+                thread = next((t for t in live if not t.mask & bit), thread)
+        self._queue(thread, number, code, pid)
+
+    def _host_signal(self, number: int, frame: object) -> None:
+        """The host's handler of a signal the program handles: queued for resume()."""
+        self.host_pending.append(number)
+        self._request()
+
+    def _drain_host(self) -> None:
+        while self.host_pending:
+            self._process_signal(self.host_pending.pop(0), SI_USER, 0)
+
+    def _mirror(self, number: int, action: SigAction) -> None:
+        """Make the host process's disposition of ``number`` follow the program's: its
+        handler queues the signal here; SIG_IGN is ignored (SIGCHLD's children are then
+        reaped by the kernel, as natively); SIG_DFL gives the host its own back."""
+        if not self.mirror_host_signals or number in NOT_MIRRORED:
+            return
+        if action.handler == SIG_DFL:
+            if number not in self._host_originals:
+                return
+            wanted: object = self._host_originals.pop(number)
+        else:
+            wanted = host_signal.SIG_IGN if action.handler == SIG_IGN else self._host_signal
+        with contextlib.suppress(OSError, ValueError, RuntimeError, TypeError):
+            previous = host_signal.signal(number, wanted)  # type: ignore[arg-type]
+            if action.handler != SIG_DFL:
+                self._host_originals.setdefault(number, previous)
 
     def _signal_number(self, value: int) -> int | None:
         number = _s32(value)
@@ -373,10 +511,12 @@ class Scheduler:
 
     def _clone(self, flags: int, stack: int, parent_tid: int, child_tid: int, tls: int
                ) -> int:
-        if not flags & CLONE_VM or not flags & CLONE_THREAD:
-            self._warn_once("clone without CLONE_VM|CLONE_THREAD (a new process) is not "
-                            "emulated: returns ENOSYS")
-            return -errno.ENOSYS
+        if not flags & CLONE_THREAD:
+            if self.new_process is None:
+                return -errno.ENOSYS
+            return self.new_process(flags, stack, parent_tid, child_tid, tls)
+        if not flags & CLONE_VM:
+            return -errno.EINVAL  # the kernel's rule: CLONE_THREAD needs CLONE_SIGHAND, VM
         tid = self.next_tid
         self.next_tid += 1
         registers = {self.result_reg: 0}
@@ -401,6 +541,8 @@ class Scheduler:
         thread = self.current
         thread.state = DEAD
         thread.pending.clear()
+        if thread.robust_list:
+            self._exit_robust_list(thread)
         if thread.clear_child_tid:
             try:
                 self.memory.write(thread.clear_child_tid, bytes(4))
@@ -411,6 +553,39 @@ class Scheduler:
             self.exit_status = status & 0xFF
         self._request(switch=True)
         return 0
+
+    def _exit_robust_list(self, thread: Thread) -> None:
+        """The kernel's exit_robust_list (kernel/futex/core.c): every robust futex the
+        exiting thread still owns (its tid in the word) gets FUTEX_OWNER_DIED, keeping
+        FUTEX_WAITERS, and one waiter is woken, so the next locker sees EOWNERDEAD. The list
+        is ``struct robust_list_head {list, futex_offset, list_op_pending}``; an entry's
+        low bit marks a PI futex (not emulated: left alone); at most ROBUST_LIST_LIMIT."""
+        read = self.memory.u64
+        try:
+            head = thread.robust_list
+            entry, offset, pending = read(head), _s64(read(head + 8)), read(head + 16)
+            for _ in range(ROBUST_LIST_LIMIT):
+                if entry == head:
+                    break
+                following = read(entry & ~1)
+                if entry != pending and not entry & 1:
+                    self._futex_death((entry & ~1) + offset, thread.tid)
+                entry = following
+            if pending and not pending & 1:
+                self._futex_death((pending & ~1) + offset, thread.tid)
+        except (ExecutionError, GuestFault):
+            pass  # an unreadable list: the kernel stops walking it too
+
+    def _futex_death(self, address: int, tid: int) -> None:
+        if address & 3:
+            return
+        word = self.memory.u32(address)
+        if word & FUTEX_TID_MASK != tid:
+            return
+        self.memory.write(address, struct.pack("<I", (word & FUTEX_WAITERS) |
+                                               FUTEX_OWNER_DIED))
+        if word & FUTEX_WAITERS:
+            self._futex_wake(address, 1, 0xFFFFFFFF)
 
     def sc_exit_group(self, status: int, *_: int) -> int:
         self.exit_status = status & 0xFF
@@ -545,6 +720,7 @@ class Scheduler:
             action = SigAction.unpack(self.memory.read(act, 32))
             action.mask &= ~UNBLOCKABLE
             self.actions[number] = action
+            self._mirror(number, action)
         if oldact:
             self.memory.write(oldact, previous.pack())
         return 0
@@ -601,19 +777,206 @@ class Scheduler:
         if number is None:
             return -errno.EINVAL
         if _s32(pid) not in (self.pid, 0, -1, -self.pid):
-            return -errno.EPERM  # another process: not this emulation's to signal
+            if self.kill_other is None:
+                return -errno.EPERM
+            return self.kill_other(pid, number)  # another host process
         if number:
-            # Process-directed: the running thread, unless it blocks the signal.
-            thread = self.current
-            if thread.mask & (1 << (number - 1)):
-                thread = next((t for t in self.threads.values() if t.state != DEAD and
-                               not t.mask & (1 << (number - 1))), thread)
-            self._queue(thread, number, SI_USER)
+            self._process_signal(number, SI_USER)
         return 0
+
+    def sc_rt_sigsuspend(self, mask: int, size: int, *_: int) -> int:
+        """Wait with the mask at ``mask`` until a signal runs a handler; -EINTR, with the
+        mask from before restored when the handler returns (its frame keeps it)."""
+        if size != 8:
+            return -errno.EINVAL
+        thread = self.current
+        thread.suspend_mask = thread.mask
+        thread.mask = self.memory.u64(mask) & ~UNBLOCKABLE
+        return self._wait_for_signal(thread)
+
+    def sc_pause(self, *_: int) -> int:  # x86-64's own
+        thread = self.current
+        thread.suspend_mask = thread.mask
+        return self._wait_for_signal(thread)
+
+    def sc_ppoll(self, fds: int, count: int, timeout: int, mask: int, size: int, *_: int
+                 ) -> int:
+        """poll on the host's descriptors (blocking the process, as a read does); with no
+        descriptors (glibc's AArch64 ``pause``), a wait for a signal or the timeout."""
+        if count:
+            return self._host_poll(fds, count, self._deadline_or_none(timeout))
+        try:
+            deadline = self._deadline(timeout, 1, False)
+        except _Invalid:
+            return -errno.EINVAL
+        thread = self.current
+        if mask:
+            if size != 8:
+                return -errno.EINVAL
+            thread.suspend_mask = thread.mask
+            thread.mask = self.memory.u64(mask) & ~UNBLOCKABLE
+        if deadline is None:
+            if not mask:
+                thread.suspend_mask = thread.mask
+            return self._wait_for_signal(thread)
+        return self._block(0, 0, deadline, 0)
+
+    def sc_poll(self, fds: int, count: int, timeout_ms: int, *_: int) -> int:  # x86-64's
+        milliseconds = _s32(timeout_ms)
+        if not count:
+            if milliseconds < 0:
+                thread = self.current
+                thread.suspend_mask = thread.mask
+                return self._wait_for_signal(thread)
+            return self._block(0, 0, time.monotonic() + milliseconds / 1000, 0)
+        return self._host_poll(fds, count, None if milliseconds < 0 else
+                               time.monotonic() + milliseconds / 1000)
+
+    def _deadline_or_none(self, timeout: int) -> float | None:
+        try:
+            return self._deadline(timeout, 1, False)
+        except _Invalid:
+            return time.monotonic()
+
+    def _host_poll(self, fds: int, count: int, deadline: float | None) -> int:
+        import select
+
+        entries = [struct.unpack("<ihh", self.memory.read(fds + 8 * i, 8))
+                   for i in range(_s32(count))]
+        poller = select.poll()
+        for fd, events, _revents in entries:
+            if fd >= 0:
+                poller.register(fd, events & 0xFFFF)
+        wait = None if deadline is None else max(0, int((deadline - time.monotonic()) * 1000))
+        ready = dict(poller.poll(wait))
+        for i, (fd, _events, _revents) in enumerate(entries):
+            self.memory.write(fds + 8 * i + 6, struct.pack("<h", _s16(ready.get(fd, 0))))
+        return sum(1 for fd, _, _ in entries if ready.get(fd))
+
+    def _check_alarm(self) -> None:
+        if self.alarm_at is not None and time.monotonic() >= self.alarm_at:
+            self.alarm_at = (self.alarm_at + self.alarm_interval if self.alarm_interval
+                             else None)
+            self._process_signal(SIGALRM, SI_KERNEL, 0)
+
+    def sc_setitimer(self, which: int, new: int, old: int, *_: int) -> int:
+        """ITIMER_REAL: SIGALRM when it expires (checked whenever the scheduler runs, and
+        every SLICE instructions while it is armed); the other timers EINVAL."""
+        if _s32(which) != 0:
+            return -errno.EINVAL
+        if old:
+            self.sc_getitimer(which, old)
+        interval_s, interval_us, value_s, value_us = struct.unpack(
+            "<4q", self.memory.read(new, 32))
+        value = value_s + value_us / 1e6
+        self.alarm_interval = interval_s + interval_us / 1e6
+        self.alarm_at = time.monotonic() + value if value > 0 else None
+        self._request()  # the next run counts instructions (a lone thread would not)
+        return 0
+
+    def sc_getitimer(self, which: int, address: int, *_: int) -> int:
+        if _s32(which) != 0:
+            return -errno.EINVAL
+        left = 0.0 if self.alarm_at is None else max(0.0, self.alarm_at - time.monotonic())
+        micro, interval = int(left * 1e6), int(self.alarm_interval * 1e6)
+        self.memory.write(address, struct.pack("<4q", interval // 1_000_000,
+                                               interval % 1_000_000, micro // 1_000_000,
+                                               micro % 1_000_000))
+        return 0
+
+    def sc_alarm(self, seconds: int, *_: int) -> int:  # x86-64's own
+        left = 0.0 if self.alarm_at is None else max(0.0, self.alarm_at - time.monotonic())
+        seconds &= 0xFFFFFFFF
+        self.alarm_at = time.monotonic() + seconds if seconds else None
+        self.alarm_interval = 0.0
+        self._request()
+        return int(left + 0.999999) if left else 0
+
+    def sc_pselect6(self, count: int, readfds: int, writefds: int, exceptfds: int,
+                    timeout: int, *_: int) -> int:
+        return self._select(count, (readfds, writefds, exceptfds),
+                            self._deadline_or_none(timeout))
+
+    def sc_select(self, count: int, readfds: int, writefds: int, exceptfds: int,
+                  timeout: int, *_: int) -> int:  # x86-64's own
+        deadline = None
+        if timeout:
+            sec, usec = struct.unpack("<qq", self.memory.read(timeout, 16))
+            deadline = time.monotonic() + sec + usec / 1e6
+        return self._select(count, (readfds, writefds, exceptfds), deadline)
+
+    def _select(self, count: int, sets: tuple[int, int, int], deadline: float | None) -> int:
+        """select on the host's descriptors (blocking the process, as a read does); with
+        none, a sleep until the deadline or a signal."""
+        import select
+
+        count = _s32(count)
+        if count < 0:
+            return -errno.EINVAL
+        size = (count + 63) // 64 * 8
+        wanted = [[fd for fd in range(count) if address and
+                   int.from_bytes(self.memory.read(address, size), "little") >> fd & 1]
+                  for address in sets]
+        if not any(wanted):
+            if deadline is None:
+                thread = self.current
+                thread.suspend_mask = thread.mask
+                return self._wait_for_signal(thread)
+            return self._block(0, 0, deadline, 0)
+        wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+        ready = select.select(wanted[0], wanted[1], wanted[2], wait)
+        total = 0
+        for address, fds in zip(sets, ready):
+            if address:
+                self.memory.write(address, sum(1 << fd for fd in fds).to_bytes(size,
+                                                                                "little"))
+                total += len(fds)
+        return total
+
+    def _wait_for_signal(self, thread: Thread) -> int:
+        if any(not thread.mask & (1 << (n - 1)) and not self._ignored(n)
+               for n in thread.pending):
+            self._request()
+            return -errno.EINTR
+        self._block(0, 0, None, -errno.EINTR)
+        thread.for_signal = True
+        thread.result = -errno.EINTR
+        return -errno.EINTR
+
+    def sc_rt_sigtimedwait(self, wanted: int, info: int, timeout: int, size: int, *_: int
+                           ) -> int:
+        """Take a pending signal of the set at ``wanted`` (its siginfo to ``info``), or
+        wait for one until ``timeout`` (relative; EAGAIN when it passes)."""
+        if size != 8:
+            return -errno.EINVAL
+        thread = self.current
+        bits = self.memory.u64(wanted) & ~UNBLOCKABLE
+        ready = [n for n in sorted(thread.pending) if bits & (1 << (n - 1))]
+        if ready:
+            data = thread.pending.pop(ready[0])
+            if info:
+                self.memory.write(info, data)
+            return ready[0]
+        try:
+            deadline = self._deadline(timeout, 1, False)
+        except _Invalid:
+            return -errno.EINVAL
+        if deadline is not None and deadline <= time.monotonic():
+            return -errno.EAGAIN
+        self._block(0, 0, deadline, -errno.EAGAIN)
+        thread.for_signal = True
+        thread.sigwait = (bits, info)
+        return -errno.EAGAIN
 
     def sc_tgkill(self, tgid: int, tid: int, sig: int, *_: int) -> int:
         if _s32(tgid) != self.pid:
-            return -errno.ESRCH
+            # Another process: its first thread (tid == tgid) is the process to the host.
+            number = self._signal_number(sig)
+            if number is None:
+                return -errno.EINVAL
+            if _s32(tid) != _s32(tgid) or self.kill_other is None or _s32(tgid) <= 0:
+                return -errno.ESRCH
+            return self.kill_other(tgid, number)
         return self.sc_tkill(tid, sig)
 
     def sc_tkill(self, tid: int, sig: int, *_: int) -> int:
@@ -641,3 +1004,13 @@ def _uid() -> int:
 def _s32(value: int) -> int:
     value &= 0xFFFFFFFF
     return value - (1 << 32) if value & 0x80000000 else value
+
+
+def _s16(value: int) -> int:
+    value &= 0xFFFF
+    return value - (1 << 16) if value & 0x8000 else value
+
+
+def _s64(value: int) -> int:
+    value &= (1 << 64) - 1
+    return value - (1 << 64) if value >> 63 else value

@@ -26,15 +26,17 @@ class NearProxyPlugin:
 
     def _rebind(self, graph: LinkGraph) -> None:
         service = self.service
-        far: dict[str, Symbol] = {}
-        externals = {id(s) for s in graph.external_symbols.values() if s.absolute_address}
+        # Symbols hash by identity: membership costs one set probe per edge.
+        externals = {s for s in graph.external_symbols.values() if s.absolute_address}
         if not externals:
             return
+        far: dict[str, Symbol] = {}
         data_refs: set[str] = set()
+        reachable = service.reachable
         for block in graph.blocks():
             for edge in block.edges:
                 target = edge.target
-                if id(target) in externals and not service.reachable(
+                if target in externals and not reachable(
                         edge.kind, block.address + edge.offset, target.address):
                     assert target.name is not None
                     far[target.name] = target
