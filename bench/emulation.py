@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Emulated AArch64 (pyjitlink, Unicorn) against qemu-aarch64 on the same objects.
 
-    python bench/emulation.py [--reps N] [--programs lua-fib,dsbench,...] [--libc python,target]
+    python bench/emulation.py [--reps N] [--programs lua-fib,dsbench,...] [--libc target]
 
 Every program is compiled once with ``aarch64-linux-gnu-gcc`` into ``bench/out/emu/NAME/``;
 qemu runs the ``-static`` link of those objects, pyjitlink links and runs the objects
-themselves (``-libc=python``: pyjitlink's C library in Python; ``-libc=target``: the
-target's glibc on the emulated Linux system-call layer). Each command's output must equal
-qemu's once (verification run), then the commands are timed alternately (qemu, python,
-target, qemu, ...) ``--reps`` times as fresh processes; the table gives median wall and CPU
+themselves (``-libc=target``, the only C library since ``-libc=python``, pyjitlink's C
+library in Python, was removed: the target's glibc on the emulated Linux system-call layer).
+Each command's output must equal qemu's once (verification run), then the commands are
+timed alternately (qemu, target, qemu, ...) ``--reps`` times as fresh processes; the table
+gives median wall and CPU
 (user + system of the child) seconds, each pyjitlink/qemu ratio (CPU time: the machine is
 shared, so wall time includes waiting for a core) and the geometric mean of the ratios.
 
@@ -82,7 +83,7 @@ class Program:
     objects: list[str]   # relative to cwd
     args: list[str]      # argv, argv[0] first
     exe: Path            # the -static link, run under qemu
-    libcs: tuple[str, ...] = ("python", "target")
+    libcs: tuple[str, ...] = ("target",)
     times: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
 
@@ -351,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--programs", default="", help="comma-separated names (default: all)")
     ap.add_argument("--libc", default="target",
-                    help="comma-separated: target (glibc, the default), python")
+                    help="target (the target's glibc; -libc=python was removed)")
     ap.add_argument("--skip", default="",
                     help="comma-separated PROGRAM:LIBC pairs not to run (e.g. calc:python)")
     ap.add_argument("--out", type=Path, default=run.DEFAULT_OUT)

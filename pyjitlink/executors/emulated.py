@@ -3,30 +3,29 @@
 The emulated process's address space lies below 2 GiB (so ``-fno-pic`` x86-64 code's 32-bit
 absolute addresses work too)::
 
-    0x00010000  trap page      R-X  one ``ret`` per C library function (host_bridge)
-    0x00100000  libc data      RW-  stdin/stdout/stderr, errno, ctype tables, TLS block...
+    0x00010000  sentinel page  R-X  where a call from Python returns (host_bridge)
     0x01000000  linked code    per segment: R--, RW-, R-X  (the TargetArena below)
-    0x40000000  heap           RW-  malloc's, mapped as it grows
+    0x40000000  brk and mmap   (executors/linux/process.py)
     0x7f7f0000  stack          RW-  8 MiB; argv and envp at its top
 
 Linked segments are mapped with their final protection when finalized; nothing is ever
-writable and executable. ``run_as_main`` and ``run_void`` run to a return *sentinel* with
-no per-instruction hook outside the trap page. Faults end the run as a crashed process ends
-(exit 128 + signal) with one line naming the address, the symbol and the instruction.
+writable and executable. ``call`` and ``run_void`` run to a return *sentinel*. The C
+library is the target's own, linked with the program (executors/linux/process.py, the
+subclass every session uses); nothing here serves C library calls. Faults end the run as a
+crashed process ends (exit 128 + signal) with one line naming the address, the symbol and
+the instruction.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import functools
 import os
 import select
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from pyjitlink.errors import ExecutionError, JITLinkError
 from pyjitlink.executors.host_bridge import (
@@ -58,12 +57,9 @@ from pyjitlink.executors.host_bridge import (
     LimitExceeded,
     Memory,
     ProgramExit,
-    UnsupportedFunction,
 )
 from pyjitlink.executors.abi import target_for
 from pyjitlink.executors.base import TLSService
-from pyjitlink.executors.emulated_tls import EmulatedTLS
-from pyjitlink.executors.hostlib import HostLib
 from pyjitlink.executors.services import ExecutorServices
 from pyjitlink.executors.symbolizer import SymbolMap, Symbolizer
 from pyjitlink.jitlink.graph import LinkGraph, MemProt
@@ -79,12 +75,10 @@ from pyjitlink.jitlink.memory import (
 from pyjitlink.jitlink.unwind import ARCH_REGISTERS, backtrace
 
 __all__ = ["EmulatedExecutor", "GuestFault", "GuestTermination", "LimitExceeded",
-           "ProgramExit", "SymbolMap", "UnsupportedFunction"]
+           "ProgramExit", "SymbolMap"]
 
-TRAP_BASE, TRAP_SIZE = 0x10000, 0x10000
-DATA_BASE, DATA_SIZE = 0x100000, 0x100000
+TRAP_BASE, TRAP_SIZE = 0x10000, 0x1000  # the return sentinel's page
 ARENA_BASE, ARENA_LIMIT = 0x1000000, 0x40000000
-HEAP_BASE, HEAP_LIMIT = 0x40000000, 0x70000000
 STACK_SIZE = 8 << 20
 STACK_TOP = 0x7FFF0000
 STACK_BASE = STACK_TOP - STACK_SIZE
@@ -282,25 +276,6 @@ class EmulatedMemoryManager:
         on_allocated(result)
 
 
-class ExternalReferences:
-    """The emulated process's ExternalReferenceService (executors/services.py): which C
-    names linked code refers to only weakly (those stay NULL when nothing defines them)."""
-
-    def __init__(self) -> None:
-        self.strong: set[str] = set()
-        self.weak: set[str] = set()
-        self.lock = threading.Lock()
-
-    def add_references(self, strong: Iterable[str], weak: Iterable[str]) -> None:
-        with self.lock:
-            self.strong.update(strong)
-            self.weak.update(weak)
-
-    def weak_only(self, name: str) -> bool:
-        with self.lock:
-            return name in self.weak and name not in self.strong
-
-
 class _Watchdog:
     """Stops the emulator when ``-timeout`` expires or on Ctrl-C (which Python cannot act on
     while Unicorn runs: the signal's wakeup byte arrives on a pipe this thread watches)."""
@@ -352,15 +327,18 @@ class _Watchdog:
 
 
 class EmulatedExecutor:
-    """Runs AArch64 or x86-64 code inside Unicorn, with hostlib as its C library.
+    """Runs AArch64 or x86-64 code inside Unicorn: memory, calls from Python to a return
+    sentinel, fault reports and backtraces, ``-timeout``. It has no C library: the session
+    uses its subclass LinuxProcessExecutor (executors/linux/process.py), whose program runs
+    on the target's own C runtime, with ``tls`` and ``host_symbol`` of its own.
 
-    ``platform`` chooses the calling convention host calls are read by: "linux" (AAPCS64,
-    SysV x86-64) or "darwin" (Apple's arm64 variant, for Mach-O code; see ``set_platform``).
-
+    ``platform`` records whose objects run ("linux" or "darwin"; see ``set_platform``).
     ``timeout`` (seconds) and ``max_instructions`` bound a run (LimitExceeded, exit 124);
-    the instruction limit counts from each entry into emulated code (main, or a callback
-    such as a qsort comparator) and slows emulation, since Unicorn then counts in a hook.
+    the instruction limit counts from each entry into emulated code and slows emulation,
+    since Unicorn then counts in a hook.
     """
+
+    tls: TLSService  # the subclass's (a process's static TLS)
 
     def __init__(self, arch: str, timeout: float | None = None,
                  max_instructions: int | None = None, platform: str = "linux") -> None:
@@ -374,19 +352,11 @@ class EmulatedExecutor:
         self.memory = Memory(self.engine)
         self.abi = ABIS[arch, platform](self.engine, self.memory)
         self.bridge = HostBridge(self.engine, self.memory, self.abi, TRAP_BASE, TRAP_SIZE)
-        self.lib = HostLib(self.memory, self.abi, self.bridge, (DATA_BASE, DATA_SIZE),
-                           (HEAP_BASE, HEAP_LIMIT), self.terminate)
         self.memory.map(STACK_BASE, STACK_SIZE, UC_PROT_READ | UC_PROT_WRITE)
-        self._set_thread_pointer(self.lib.tls)
         self.arena = EmulatedArena(self.memory)
         self.memory_manager: MemoryManager = EmulatedMemoryManager(self.arena)
         self.symbolizer = Symbolizer()
         self.symbols = self.symbolizer.symbols
-        self.references = ExternalReferences()
-        # The TLSService: a static TLS area for the one emulated thread.
-        self.tls: TLSService = EmulatedTLS(arch, self.arena, self.memory, self.lib.tls,
-                               self._set_thread_pointer, self.lib.tls_blocks,
-                               self.host_symbol)
         self.timeout = timeout
         self._deadline: float | None = None
         self._watchdog: _Watchdog | None = None
@@ -395,8 +365,6 @@ class EmulatedExecutor:
         self.bridge.default_sp = STACK_TOP - (1 << 20)
         self.bridge.check_stop = self._check_stop
         self.bridge.on_stopped = self._stopped
-        self.bridge.on_unsupported = self._unsupported
-        self.memory.fault = self._host_fault
         self._invalid: tuple[int, int, int] | None = None
         self._interrupt: tuple[int, int] | None = None
         self.engine.hook_invalid_memory(self._record_invalid)
@@ -406,22 +374,18 @@ class EmulatedExecutor:
         self.engine.write(getattr(self.abi.regs, self.target.thread_pointer), address)
 
     def services(self) -> ExecutorServices:
-        """The fault reports' symbol map and the external references hostlib's answers
-        depend on (what orc.plugins builds this executor's plugins from)."""
-        return ExecutorServices(symbol_map=self.symbolizer,
-                                external_references=self.references)
+        """The fault reports' symbol map (what orc.plugins builds this executor's plugins
+        from)."""
+        return ExecutorServices(symbol_map=self.symbolizer)
 
     def set_platform(self, platform: str) -> None:
-        """Serve host calls by ``platform``'s calling convention ("linux", or "darwin":
-        Apple's arm64 variant, see host_bridge.DarwinAArch64ABI), for the C library and any
-        later call into emulated code. The session chooses it from its first object's
-        platform (orc.platforms), before any code runs."""
-        abi_class = ABIS.get((self.arch, platform))
-        if abi_class is None:
+        """Record whose objects run ("linux" or "darwin"); the session says so from its
+        first object's platform (orc.platforms). Calls from Python into emulated code
+        follow the target's C convention either way (they pass integers only); Mach-O
+        code reaches glibc through the Darwin layer (executors/darwin/libc_layer.py)."""
+        if (self.arch, platform) not in ABIS:
             raise ExecutionError(f"cannot emulate {self.arch} for {platform}")
         self.platform = platform
-        if type(self.abi) is not abi_class:
-            self.abi = self.bridge.abi = self.lib.abi = abi_class(self.engine, self.memory)
 
     def close(self) -> None:
         """Free the Unicorn instance and the emulated address space; idempotent."""
@@ -434,32 +398,20 @@ class EmulatedExecutor:
     # ------------------------------------------------------------------ symbols
 
     def host_symbol(self, name: str) -> int | None:
-        """Where ``name`` resolves in the emulated process: a C library variable, a trap
-        address for a function (also for a C library function hostlib lacks: calling it is
-        the error), or None for a name that is no C library's (undefined, as natively) or
-        only weakly referenced (it stays NULL, as with ld)."""
-        address = self.lib.data_symbols.get(name)
-        if address is not None:
-            return address
-        if name in self.bridge.functions:
-            return self.bridge.address_of(name)
-        if not self.references.weak_only(name) and _c_library_exports(name):
-            return self.bridge.address_of(name)  # a C library function hostlib lacks
+        """None: no name resolves outside the linked code (the subclass answers the
+        static-link symbols)."""
         return None
 
-    @property
-    def runtime_symbols(self) -> dict[str, int]:
-        return dict(self.lib.data_symbols)
+    def after_link(self) -> None:
+        """Called when a link that ran while the program runs has finished (a -lazy
+        body's, or a lookup from Python): nothing here (see the subclass)."""
 
     def describe(self, address: int, returning: bool = False) -> str:
-        """``symbol+0xN`` (or the C library function, or the bare address) for messages.
+        """``symbol+0xN`` (or the bare address) for messages.
 
         With ``returning``, ``address`` is a return address: the call before it is what
         places it (a call to a noreturn function may be a function's last instruction).
         """
-        name = self.bridge.name_at(address)
-        if name is not None:
-            return f"C library function '{name}'"
         found = self.symbols.find(address - 1 if returning else address)
         if found is not None and returning:
             found = (found[0], found[1] + 1, found[2])
@@ -562,25 +514,6 @@ class EmulatedExecutor:
         address = self.abi.return_address()
         return address if self.memory.is_mapped(address) else None
 
-    def _host_fault(self, address: int, size: int, write: bool) -> None:
-        """A C library function was handed a bad pointer: SIGSEGV, as in C."""
-        caller = self.abi.return_address()
-        raise self._add_backtrace(GuestFault(
-            SIGSEGV, f"Segmentation fault: invalid {'write' if write else 'read'} of "
-                     f"{_bytes(size)} at {address:#x} in C library function "
-                     f"'{self.bridge.current}' called from {self.describe(caller, True)}",
-            self.file_of(caller, True)), self.abi.pc)
-
-    def _unsupported(self, name: str) -> BaseException:
-        return UnsupportedFunction(name, self.file_of(self.abi.return_address(), True))
-
-    def terminate(self, signal: int, message: str) -> GuestFault:
-        """A host function ends the program with ``signal`` (abort, a failed check)."""
-        caller = self.abi.return_address()
-        return self._add_backtrace(GuestFault(
-            signal, f"{message} (in '{self.bridge.current}' called from "
-                    f"{self.describe(caller, True)})", self.file_of(caller, True)), self.abi.pc)
-
     # ------------------------------------------------------------------ backtraces
 
     def _read_target(self, address: int, size: int) -> bytes:
@@ -602,14 +535,14 @@ class EmulatedExecutor:
         registers = self._dwarf_registers()
         sp_reg = ARCH_REGISTERS[self.arch][0]
         frames = [pc]
-        if self.bridge.name_at(pc) is not None or not self.memory.is_mapped(pc):
-            # In a C library (trap) function or at a bad address: its caller is one return
-            # address away, with the stack as the call left it.
+        if not self.memory.is_mapped(pc):
+            # At a bad address: the caller is one return address away, with the stack as
+            # the call left it.
             caller = self._return_address()
             if caller is None:
                 return self._frame_lines(frames)
             if self.target.return_address_on_stack:
-                registers[sp_reg] += 8  # the C library function's ret pops it
+                registers[sp_reg] += 8  # the call pushed it
             frames.append(caller)
             pc = caller - 1
         symbolizer = self.symbolizer
@@ -619,20 +552,17 @@ class EmulatedExecutor:
         return self._frame_lines(frames)
 
     def _frame_lines(self, frames: list[int]) -> list[str]:
-        """One line per frame, up to the first that is neither linked code nor a C library
-        function (the run's return sentinel); none if no frame is either (a jump to an
-        address outside everything: the fault line says all there is)."""
+        """One line per frame, up to the first that is not linked code (the run's return
+        sentinel); none if no frame is (a jump to an address outside everything: the fault
+        line says all there is)."""
         lines = []
         named = False
         for number, address in enumerate(frames):
             known = self.symbolizer.find(address - 1 if number else address) is not None
-            name = self.bridge.name_at(address)
-            named = named or known or name is not None
-            if number and not known and name is None:
+            named = named or known
+            if number and not known:
                 break  # out of the linked code: the run's return sentinel
-            outside = f"C library function '{name}'" if name else None
-            lines.append(self.symbolizer.frame_line(number, address, number > 0,
-                                                    functools.partial(_constant, outside)))
+            lines.append(self.symbolizer.frame_line(number, address, number > 0))
         return lines if named else []
 
     def _add_backtrace(self, fault: GuestFault, pc: int) -> GuestFault:
@@ -662,18 +592,13 @@ class EmulatedExecutor:
 
     @contextlib.contextmanager
     def _top_level(self) -> Iterator[None]:
-        """Around a run from outside the emulator: the watchdog (-timeout, Ctrl-C) and, for
-        an error that ends the program like ``exit`` would, its buffered output."""
+        """Around a run from outside the emulator: the watchdog (-timeout, Ctrl-C)."""
         self.flush_host_streams()
         if self._deadline is None and self.timeout:
             self._deadline = time.monotonic() + self.timeout
         self._watchdog = _Watchdog(self.engine, self._deadline)
         try:
             yield
-        except GuestTermination as err:
-            if err.flush:
-                self.lib.flush_all()
-            raise
         finally:
             self._watchdog.close()
             self._watchdog = None
@@ -684,31 +609,6 @@ class EmulatedExecutor:
         with self._top_level():
             return self.bridge.call(address, args, sp)
 
-    def run_as_main(self, address: int, args: Sequence[str]) -> int:
-        """Call ``int main(int argc, char **argv, char **envp)`` with ``args`` as argv."""
-        mem = self.memory
-        strings = [os.fsencode(a) for a in args]
-        env = [os.fsencode(k) + b"=" + os.fsencode(v) for k, v in os.environ.items()]
-        top = STACK_TOP - 16
-        addresses = []
-        for text in strings + env:
-            top -= len(text) + 1
-            mem.buffer[top:top + len(text) + 1] = text + b"\0"
-            addresses.append(top)
-        top &= -16
-        table_size = 8 * (len(addresses) + 2)
-        table = (top - table_size) & -16
-        argv = table
-        envp = table + 8 * (len(strings) + 1)
-        pointers = addresses[:len(strings)] + [0] + addresses[len(strings):] + [0]
-        mem.buffer[table:table + 8 * len(pointers)] = b"".join(
-            p.to_bytes(8, "little") for p in pointers)
-        environment = {e.split(b"=", 1)[0]: a for e, a in zip(env, addresses[len(strings):])}
-        self.lib.setup_process(strings[0] if strings else b"", envp, environment)
-        result = self._run(address, [len(strings), argv, envp], table - 64)
-        result &= 0xFFFFFFFF
-        return result - (1 << 32) if result & 0x80000000 else result
-
     def run_void(self, address: int) -> None:
         """Call ``void f(void)`` (an initializer or finalizer)."""
         self._run(address, [], None)
@@ -716,61 +616,3 @@ class EmulatedExecutor:
     def call(self, address: int, args: Sequence[int] = ()) -> int:
         """Call a function of integer arguments; its 64-bit integer result."""
         return self._run(address, args, None)
-
-    def register_finalizers_with_atexit(self, addresses: Sequence[int]) -> None:
-        """Have the program's ``exit`` call ``addresses`` (in order) after its own atexit
-        handlers, as an executable's ``.fini_array`` runs after them."""
-        for address in reversed(list(addresses)):
-            self.lib.atexit.append((address, 0))
-
-    def exit_process(self, code: int) -> None:
-        """End the program as ``exit(code)``: atexit handlers and finalizers, flushed stdio.
-
-        Raises ProgramExit (a SystemExit) with the status, or the error a handler raised.
-        """
-        with self._top_level():
-            self.lib.run_exit_handlers()
-        self.lib.flush_all()
-        raise ProgramExit(code)
-
-
-def _constant(value: str | None, address: int) -> str | None:
-    return value
-
-
-@functools.lru_cache(maxsize=None)
-def _c_library_exports(name: str) -> bool:
-    """Whether the C, math or C++ runtime library of this host exports ``name``: the
-    stand-in for "a real C library function" when hostlib does not implement one. (The C++
-    runtime's names, ``__cxa_throw``, ``_ZTIi``, link as llvm-jitlink links them against
-    its own process; calling one is the unsupported-function error.) Names are kept as
-    text with undecodable bytes escaped (surrogateescape): such a name, or one with a NUL,
-    is no library's."""
-    if not name.isascii() and not _is_utf8(name) or "\0" in name:
-        return False
-    for library in _c_libraries():
-        try:
-            getattr(library, name)
-            return True
-        except AttributeError:
-            continue
-    return False
-
-
-def _is_utf8(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-@functools.lru_cache(maxsize=1)
-def _c_libraries() -> list[ctypes.CDLL]:
-    libraries = [ctypes.CDLL(None)]
-    for soname in ("libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1"):
-        try:
-            libraries.append(ctypes.CDLL(soname))
-        except OSError:
-            continue
-    return libraries

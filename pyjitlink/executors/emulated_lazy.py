@@ -8,7 +8,7 @@ The emulated counterpart of ``executors.native.NativeLazySupport``. Each lazy sy
   call may clobber)
 
 A slot first holds the id's *trap address*: a 4-byte slot in a trap window that one code
-hook watches (as host_bridge's trap page is watched for C library functions). The hook runs
+hook watches. The hook runs
 the manager's re-entry function with the id, which links the body through the ordinary
 session lookup (linking maps and writes emulated memory, which Unicorn allows from a hook,
 and runs no emulated code), stores the body's address in the slot and sets the program
@@ -16,9 +16,9 @@ counter to the body. No register but the PC (and AArch64's x16, in the stub) and
 the stack is touched, so the body runs as if called directly, with the caller's arguments
 and return address. A trap's own bytes are never executed (``ud2`` / ``udf`` if they were).
 
-A body that fails to link ends the program as an unsupported C library function does: the
-error is stored, emulation stops, the program's buffered output is flushed and the tool
-prints one error line and exits with status 1.
+A body that fails to link ends the program: the error is stored, emulation stops, the
+program's buffered output is flushed (the session calls glibc's ``fflush(NULL)``) and the
+tool prints one error line and exits with status 1.
 """
 
 from __future__ import annotations
@@ -155,6 +155,7 @@ class EmulatedLazySupport:
             with self.lock:
                 ident = self.ids[address]
             target = self.reenter(ident)
+            self.executor.after_link()  # e.g. IFUNCs the body brought, resolved now
             # Unicorn leaves the hooked instruction unexecuted and resumes at the new PC.
             self.engine.write(self.pc_reg, target)
         except BaseException as err:  # noqa: BLE001 - stored, re-raised after emu_start

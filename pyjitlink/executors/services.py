@@ -13,7 +13,7 @@ orc/platforms/tls.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -81,15 +81,6 @@ class SymbolMapService(Protocol):
     def remove(self, tracker: int) -> None: ...
 
 
-class ExternalReferenceService(Protocol):
-    """The C names linked code refers to (without the platform's mangling: "printf", not
-    Mach-O's "_printf"), so an emulated C library leaves a name referenced only weakly
-    undefined (NULL, as ld does) instead of answering it with a trap for a function it
-    lacks."""
-
-    def add_references(self, strong: Iterable[str], weak: Iterable[str]) -> None: ...
-
-
 class IRelativeService(Protocol):
     """The static executable's IRELATIVE table (``__rela_iplt_start``..``_end``): at
     start-up the C library calls ``resolver`` and stores its result at ``slot``. ``add``
@@ -112,10 +103,16 @@ class StaticProcessService(Protocol):
     (``__ehdr_start``, ``__init_array_start``, ...) and their addresses;
     ``set_initializers(preinit, init, fini)`` fills the tables the C runtime's start-up and
     ``exit`` run; ``start_process(start, args)`` enters ``_start`` at ``start`` with
-    ``args`` as argv on a real initial stack and returns the exit status."""
+    ``args`` as argv on a real initial stack and returns the exit status; ``boot`` runs the
+    start-up without ``main``, for calls from Python; ``noop`` is the address of a
+    ``ret``."""
+
+    noop: int
 
     @property
     def static_symbols(self) -> Mapping[str, int]: ...
+
+    def boot(self, libc_start_main: int, args: Sequence[str]) -> None: ...
 
     def set_initializers(self, preinit: Sequence[int], init: Sequence[int],
                          fini: Sequence[int]) -> None: ...
@@ -130,7 +127,6 @@ class ExecutorServices:
     symbol_map: SymbolMapService | None = None
     eh_frames: EHFrameRegistrar | None = None
     near_proxies: NearProxyService | None = None
-    external_references: ExternalReferenceService | None = None
     irelative: IRelativeService | None = None
     atexit_set: AtexitSetService | None = None
     static_process: StaticProcessService | None = None

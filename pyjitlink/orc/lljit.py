@@ -17,7 +17,7 @@ import os
 import threading
 import weakref
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from pyjitlink.arch import ARCHITECTURES
 from pyjitlink.errors import (
@@ -55,8 +55,8 @@ from pyjitlink.orc.session import ExecutionSession, make_dispatcher
 from pyjitlink.orc.symbols import JITDylibLookupFlags, SymbolFlags, SymbolState
 
 if TYPE_CHECKING:
+    from pyjitlink.executors.linux.process import LinuxProcessExecutor
     from pyjitlink.orc.lazy import LazyReexportsManager
-    from pyjitlink.executors.emulated import EmulatedExecutor
     from pyjitlink.executors.linux.runtime import TargetRuntime
     from pyjitlink.executors.native import NativeExecutor
 
@@ -108,7 +108,7 @@ class LLJIT:
                  arch: str | None = None, emulate: bool = False,
                  timeout: float | None = None, max_instructions: int | None = None,
                  debugger_support: bool | None = None, perf_support: bool = False,
-                 libc: str = "python", sysroot: str | None = None,
+                 libc: str | None = None, sysroot: str | None = None,
                  platform: str | None = None) -> None:
         """Choose the executor and set up the JITDylibs ``main`` and ``Process``
         (LLJITBuilder's choices, llvm-jitlink's options in brackets).
@@ -122,12 +122,13 @@ class LLJIT:
         ``slab`` [-slab-allocate, -slab-address, -slab-page-size]: ``(size, base address,
         page size)`` in bytes: graphs are placed from ``base`` in allocation order, so
         addresses are deterministic; no executor (``executor`` is None), nothing executes.
-        ``libc`` [-libc]: an emulated program's C library, ``"python"`` (pyjitlink's, in
-        Python) or ``"target"`` (the target's static glibc from ``sysroot`` [-sysroot],
-        default the cross toolchain's, run on an emulated Linux system-call layer; ELF
-        only). ``process_symbols`` [-no-process-syms]: whether ``Process`` answers from the
-        host process (dlsym) or the emulated C library; ``entry`` is the one name it never
-        answers (llvm-jitlink's FilterMainEntryPoint). ``num_threads`` [-num-threads]: 0
+        An emulated program runs on the target's own static C runtime (glibc, libgcc,
+        libstdc++; the cross toolchain's, or below ``sysroot`` [-sysroot]) on an emulated
+        Linux system-call layer. ``libc`` [-libc]: None, or ``"target"`` (the only C
+        library; given explicitly, it also makes an x86-64 run emulated, as ``emulate``).
+        ``process_symbols`` [-no-process-syms]: whether ``Process`` answers from the host
+        process (dlsym), natively; ``entry`` is the one name it never answers
+        (llvm-jitlink's FilterMainEntryPoint). ``num_threads`` [-num-threads]: 0
         links on the calling thread, N > 0 on a pool of N threads (LLJIT's
         NumCompileThreads). ``timeout`` [-timeout]: seconds of wall clock a run may take
         (then LimitExceeded, an ExecutionError); ``max_instructions`` [-max-instructions]:
@@ -138,18 +139,24 @@ class LLJIT:
         ``-triple``'s OS chooses it; default: the first object's.
 
         Raises UnsupportedTarget for another architecture or platform, PyJITLinkError for another
-        ``libc``, ExecutionError for options the executor cannot honour
-        (``max_instructions`` natively, ``perf_support`` emulated), RuntimeNotFound (a
-        PyJITLinkError) when ``libc="target"`` finds no target C runtime."""
+        ``libc`` (``"python"``, the C library in Python, was removed), ExecutionError for
+        options the executor cannot honour (``max_instructions`` natively, ``perf_support``
+        emulated), RuntimeNotFound (an ExecutionError) when an emulated session finds no
+        target C runtime (its message names the packages to install, or ``sysroot``)."""
         self.es = ExecutionSession(make_dispatcher(num_threads))
         self.noexec = noexec
-        self.executor: NativeExecutor | EmulatedExecutor | None = None
+        self.executor: NativeExecutor | LinuxProcessExecutor | None = None
         host = host_arch()
         native_host = host == Arch.X86_64
         # The inputs' architecture chooses: native execution where it is the host's,
         # emulation under Unicorn otherwise, or when asked (-emulate).
-        if libc not in ("python", "target"):
-            raise PyJITLinkError(f"unknown C library '{libc}' (python or target)", "-libc")
+        if libc == "python":
+            raise PyJITLinkError("the Python C library (-libc=python) was removed: an emulated "
+                                 "program runs on the target's own C runtime (-libc=target, "
+                                 "the default)", "-libc")
+        if libc not in (None, "target"):
+            raise PyJITLinkError(f"unknown C library '{libc}' (the one there is: target)",
+                                 "-libc")
         if platform is not None and platform not in PLATFORMS:
             raise UnsupportedTarget(f"unknown platform '{platform}' (elf for ELFNixPlatform, "
                                     f"macho for MachOPlatform)")
@@ -161,18 +168,12 @@ class LLJIT:
                                      libc == "target")  # -libc=target is an emulated process
         if slab is None and not native_host and not emulated:
             slab = (1 << 40, 0x10000000, 4096)
-        emulator: EmulatedExecutor | None = None
+        emulator: LinuxProcessExecutor | None = None
         if emulated:
-            from pyjitlink.executors.emulated import EmulatedExecutor
+            # The target's own C runtime runs in an emulated Linux process.
+            from pyjitlink.executors.linux.process import LinuxProcessExecutor
 
-            if libc == "target":
-                # -libc=target: the target's own C runtime runs in an emulated Linux process.
-                from pyjitlink.executors.linux.process import LinuxProcessExecutor
-
-                emulator = LinuxProcessExecutor(target, timeout=timeout,
-                                                max_instructions=max_instructions)
-            else:
-                emulator = EmulatedExecutor(target, timeout=timeout,
+            emulator = LinuxProcessExecutor(target, timeout=timeout,
                                             max_instructions=max_instructions)
             self.executor = emulator
             memory_manager = emulator.memory_manager
@@ -213,17 +214,14 @@ class LLJIT:
         self.process_jd = self.es.create_jit_dylib(PROCESS_SYMBOLS_JD)
         self.main_jd = self.create_jd("main")
         self.library_jds: dict[str, JITDylib] = {}  # shared library path -> its JITDylib
-        self.host_symbols: _EmulatedProcessSymbols | DynamicLibrarySearchGenerator | None = None
+        self.host_symbols: DynamicLibrarySearchGenerator | None = None
         self._libgcc: ObjectFile | None = None  # natively: gcc's libgcc.a, read once
-        self.target_libc = libc == "target" and emulator is not None
-        if self.target_libc:
-            pass  # the runtime's archives join Process below, once the session is set up
-        elif process_symbols and emulator is not None:
-            # An emulated process's C library is hostlib: its variables, and trap addresses
-            # for its functions, instead of dlsym.
-            self.host_symbols = _EmulatedProcessSymbols(emulator, allow=lambda n: n != entry)
-        elif process_symbols:
-            overrides = self.executor.runtime_symbols if self.executor is not None else {}
+        # An emulated program runs on the target's own C runtime: its archives join Process
+        # below, once the session is set up.
+        self.target_libc = emulator is not None
+        if process_symbols and emulator is None:
+            native = cast("NativeExecutor | None", self.executor)  # not emulated
+            overrides = native.runtime_symbols if native is not None else {}
             # The entry point must come from the inputs, never from the host (llvm-jitlink's
             # FilterMainEntryPoint).
             self.host_symbols = DynamicLibrarySearchGenerator(
@@ -238,7 +236,8 @@ class LLJIT:
         # (jd name, graph name) in link order; remove() forgets its tracker's graphs.
         self.linked_files: list[tuple[str, str]] = []
         self.layer.add_plugin(_LinkedFilesPlugin(self.linked_files))
-        self._atexit_armed = False  # run_linked_main gave finalizers to the process's atexit
+        self._atexit_armed = False  # run_main gave finalizers to the process's atexit
+        self._fflush: int | None = None  # emulated, started for calls: glibc's fflush
         self._closed = False
         if platform is not None:
             self.set_object_format(platform)
@@ -277,6 +276,8 @@ class LLJIT:
             if self.executor is not None and not self._atexit_armed:
                 for fini in self.init_fini.take("fini", armed_only=True):
                     self.executor.run_void(fini)
+                if self._fflush is not None and self._emulator is not None:
+                    self._emulator.call(self._fflush, [0])  # what the finalizers printed
         finally:
             self._release()
 
@@ -342,6 +343,10 @@ class LLJIT:
             self.process_jd.add_generator(DarwinLibcGenerator(self.target_arch, glibc))
             self.process_jd.set_link_order([(glibc, JITDylibLookupFlags.MATCH_ALL_SYMBOLS)])
             return
+        # crt1.o (which libio needs, for _IO_stdin_used) calls main: a session without one
+        # (functions called from Python) gets a hidden `ret` there, which the entry point's
+        # lookup (exported names only, in Process) never finds.
+        static_symbols["main"] = (process.noop, SymbolFlags.NONE)
         self.process_jd.define_absolute(static_symbols, "<static link>")
         self._add_runtime_archives(self.process_jd, runtime)
         if self.runtime_image:
@@ -587,8 +592,8 @@ class LLJIT:
         """Fix the session's object format, ``"elf"`` or ``"macho"``
         (from its first object, or the tool's ``-triple``): its platform (ELFNixPlatform,
         MachOPlatform) then decides C symbol mangling (Mach-O's leading ``_``), initializer
-        sections and, emulated, the calling convention of host calls; with
-        ``libc="target"``, how the target's C runtime joins (``_install_target_runtime``)."""
+        sections and, emulated, how the target's C runtime joins
+        (``_install_target_runtime``)."""
         self.object_format = kind
         self.platform = platform = platform_for_format(kind)
         if self.host_symbols is not None:
@@ -860,7 +865,9 @@ class LLJIT:
         if not native:
             argtypes, restype = _integer_signature(prototype)
         address = self.lookup(name, jd)
-        self.run_initializers()
+        self.run_initializers()  # emulated: after the C runtime's start-up (start_for_calls)
+        if self._emulator is not None:
+            self._emulator.after_link()  # IFUNCs linked after the start-up, resolved now
         if native:
             return prototype(address)
         executor = self._emulator
@@ -886,9 +893,28 @@ class LLJIT:
             raise ExecutionError("cannot run initializers: this session does not execute "
                                  "(noexec or slab)")
         self.link_initializers()
+        self.start_for_calls()
         self.init_fini.arm_finalizers()
         for init in self.init_fini.take("preinit") + self.init_fini.take("init"):
             self.executor.run_void(init)
+
+    def start_for_calls(self) -> None:
+        """Emulated: run the target C runtime's start-up once (``__libc_start_main`` up to
+        where it would call ``main``, with argv ``["pyjitlink"]`` and the host's
+        environment), so that functions called from Python (``function``,
+        ``run_initializers``) find a working C library: thread pointer and TLS, IRELATIVE
+        slots (``memcpy``), stdio, ``malloc``. Their output is flushed (glibc's
+        ``fflush(NULL)``) by ``flush_output`` and ``close``. Nothing natively, or when done
+        already; a bare ``executor.call`` does not start it. Errors as ``run_main``."""
+        if self._emulator is None or self._fflush is not None or self._atexit_armed:
+            return
+        runtime = self._runtime_jd or self.process_jd
+        start_main = self.lookup("__libc_start_main", runtime)
+        fflush = self.lookup("fflush", runtime)
+        process = self._emulator.services().static_process
+        assert process is not None
+        process.boot(start_main, ["pyjitlink"])
+        self._fflush = fflush
 
     def remove(self, tracker: ResourceTracker) -> None:
         """Run the finalizers of ``tracker``'s code whose initializers ran, then
@@ -927,11 +953,11 @@ class LLJIT:
         return code
 
     def flush_output(self) -> None:
-        """Write out what the program's stdio holds in its buffers (C's stdout and stderr;
-        an emulated program's, whose C library is in Python), as its ``exit`` would, so that
-        it comes before what the caller prints next. An emulated program under
-        ``libc="target"`` has flushed through glibc's ``exit`` already; nothing to do without
-        an executor."""
+        """Write out what the program's stdio holds in its buffers (C's stdout and stderr),
+        as its ``exit`` would, so that it comes before what the caller prints next. An
+        emulated program run by ``run_main`` has flushed through glibc's ``exit`` already;
+        one started for calls (``start_for_calls``) gets glibc's ``fflush(NULL)``; nothing
+        to do without an executor."""
         executor = self.executor
         if executor is None or self._closed:
             return
@@ -939,8 +965,19 @@ class LLJIT:
             from pyjitlink.executors.native import NativeExecutor
 
             NativeExecutor.flush_host_streams()
-        elif not self.target_libc:
-            self._emulator.lib.flush_all()
+        elif self._fflush is not None:
+            self._emulator.call(self._fflush, [0])
+
+    def _flush_after_failure(self) -> None:
+        """Emulated: write out what glibc's stdio holds after an error that ends the
+        program as ``exit`` would (executors.host_bridge.GuestTermination.flush), by
+        calling ``fflush(NULL)``; best effort (the error is what gets reported)."""
+        try:
+            fflush = self.lookup("fflush", self._runtime_jd or self.process_jd)
+            assert self._emulator is not None
+            self._emulator.call(fflush, [0])
+        except Exception:  # noqa: BLE001, S110 - the failure being reported matters more
+            pass
 
     def run_linked_main(self, address: int, args: Sequence[str]) -> int:
         """``run_main`` for an entry point already linked at ``address``
@@ -966,8 +1003,15 @@ class LLJIT:
             process = executor.services().static_process
             assert process is not None
             process.set_initializers(take("preinit"), take("init"), take("fini"))
-            return process.start_process(start, args)
-        executor.register_finalizers_with_atexit(self.init_fini.take("fini"))
+            try:
+                return process.start_process(start, args)
+            except ExecutionError as err:
+                if getattr(err, "flush", False):  # a failed lazy call ends it as exit would
+                    self._flush_after_failure()
+                raise
+        # Natively: the process's own exit runs them.
+        cast("NativeExecutor", executor).register_finalizers_with_atexit(
+            self.init_fini.take("fini"))
         for init in self.init_fini.take("preinit") + self.init_fini.take("init"):
             executor.run_void(init)
         return executor.run_as_main(address, args)
@@ -1021,36 +1065,6 @@ def weakly(method: Callable[..., None]) -> Callable[..., None]:
         if bound is not None:
             bound(*args)
     return call
-
-
-class _EmulatedProcessSymbols:
-    """The Process JITDylib of an emulated run: names resolve in the emulated process
-    (hostlib's variables; trap addresses for functions, also for ones it lacks: calling one
-    is the error) instead of through dlsym."""
-
-    NEVER = frozenset({"main", "_start", "_init", "_fini"})
-
-    def __init__(self, executor: EmulatedExecutor, allow: Callable[[str], bool]) -> None:
-        self.executor = executor
-        self.allow = allow
-        # Whose C names the objects use (Mach-O's "_"), as DynamicLibrarySearchGenerator.
-        self.platform: Platform = platform_for_format("elf")
-
-    def try_to_generate(self, jd: JITDylib, lookup_flags: JITDylibLookupFlags,
-                        names: list[str]) -> None:
-        found: dict[str, tuple[int, SymbolFlags]] = {}
-        demangle = self.platform.demangle
-        for name in names:
-            if not self.allow(name):
-                continue
-            host_name = demangle(name)
-            if host_name is None or host_name in self.NEVER:
-                continue
-            address = self.executor.host_symbol(host_name)
-            if address is not None:
-                found[name] = (address, SymbolFlags.EXPORTED)
-        if found:
-            jd.define_absolute(found, "<emulated C library>")
 
 
 class _SettleRuntime:

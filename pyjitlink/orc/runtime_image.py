@@ -76,7 +76,6 @@ class RuntimeImage:
     eh_frames: dict[tuple[int, int], list[tuple[int, int, int]]]
     symbol_rows: list[tuple[int, int, str, str]]  # the fault reports' (address, size, name, file)
     eh_records: list[int]
-    references: tuple[set[str], set[str]]  # (strong, weak) C names
     inputs: int  # how many objects it linked (their initializers' input order)
 
 
@@ -183,7 +182,6 @@ def build_image(arch: str, sysroot: str | None) -> RuntimeImage | str:
             eh_frames=dict(executor.eh_frame_registrar.sections),
             symbol_rows=[row for rows in symbolizer.symbols.by_tracker.values() for row in rows],
             eh_records=[a for records in symbolizer.eh_records.values() for a in records],
-            references=(set(executor.references.strong), set(executor.references.weak)),
             inputs=child.input_count)
     finally:
         child.close()
@@ -260,7 +258,6 @@ def apply_image(session: LLJIT, image: RuntimeImage) -> str | None:
         symbolizer.symbols.by_tracker.setdefault(tracker, []).extend(image.symbol_rows)
         symbolizer.symbols._stale = True
     symbolizer.add_eh_frame(tracker, image.eh_records)
-    executor.references.add_references(*image.references)
     # Initializers and finalizers run in input order: the image's objects come after the
     # program's, as an archive's members follow the objects in a static link.
     first = session.input_count

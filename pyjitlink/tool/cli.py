@@ -280,14 +280,13 @@ def _options(*decls: str, **kwargs: Any) -> Any:
 @_options("-emulate", "--emulate", is_flag=True,
           help="Run the program inside the Unicorn emulator even when the host could run it "
                "(AArch64 inputs are always emulated on an x86-64 host)")
-@_options("-libc", "--libc", type=click.Choice(["python", "target"]), default="python",
-          show_default=True,
-          help="Emulation: the program's C library: 'python' (pyjitlink's own, called "
-               "through traps) or 'target' (the target's static glibc, libgcc and crt1.o, "
-               "started at _start, with Linux system calls answered in Python; implies "
-               "emulation)")
+@_options("-libc", "--libc", metavar="target",
+          help="Emulated programs always run on the target's own static C runtime (glibc, "
+               "libgcc, crt1.o; started at _start, Linux system calls answered in Python); "
+               "-libc=target, the only value, also makes an x86-64 run emulated. "
+               "-libc=python (the C library in Python) was removed")
 @_options("-sysroot", "--sysroot", metavar="DIR",
-          help="-libc=target: find the target's C runtime below DIR")
+          help="Emulation: find the target's C runtime below DIR")
 @_options("-timeout", "--timeout", type=click.FloatRange(min=0, min_open=True),
           metavar="SECONDS",
           help="Stop the program after SECONDS, natively or emulated (exit status 124)")
@@ -361,7 +360,7 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
             add_self_relocations: bool, triple: str | None, all_load: bool,
             weak_libraries_l: tuple[str, ...], weak_library: tuple[str, ...],
             load_hidden: tuple[str, ...], preload: tuple[str, ...], search_sys_lib: bool,
-            show_jit_result: bool, graph_output: str | None, libc: str,
+            show_jit_result: bool, graph_output: str | None, libc: str | None,
             sysroot: str | None) -> None:
     """Link relocatable objects in memory and run them, as llvm-jitlink does.
 

@@ -62,7 +62,7 @@ class Options:
     max_instructions: int | None = None
     debugger_support: bool | None = None  # None: on for native runs unless noexec (llvm-jitlink)
     perf_support: bool = False
-    libc: str = "python"  # -libc: the emulated program's C library ("python" or "target")
+    libc: str | None = None  # -libc: None or "target" (implies -emulate); "python" is refused
     sysroot: str | None = None
     write_symtab: str | None = None
     symbolicate_with: str | None = None

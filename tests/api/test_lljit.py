@@ -96,6 +96,9 @@ def test_other_architectures_are_a_clear_error(spelling: str) -> None:
 def test_unknown_c_library_is_an_error() -> None:
     with pytest.raises(pyjitlink.PyJITLinkError, match="unknown C library 'glibc'"):
         pyjitlink.Session(arch="aarch64", libc="glibc")
+    with pytest.raises(pyjitlink.PyJITLinkError, match=r"C library \(-libc=python\) was "
+                                                       r"removed.*-libc=target, the default"):
+        pyjitlink.Session(arch="aarch64", libc="python")
 
 
 def test_platform_is_chosen_by_name_or_by_the_first_object(tmp_path: Path) -> None:

@@ -6,14 +6,14 @@ from __future__ import annotations
 import ctypes
 import struct
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from pyjitlink.arch.x86_64 import EdgeKind
 from pyjitlink.executors.native import NearProxies
 from pyjitlink.jitlink.graph import Linkage, LinkGraph, MemProt, Scope
 from pyjitlink.jitlink.passes import PassConfiguration
-from pyjitlink.orc.plugins import ExternalReferencesPlugin, NearProxyPlugin
+from pyjitlink.orc.plugins import NearProxyPlugin
 from pyjitlink.tool.session import Session
 
 _libgcc = ctypes.CDLL("libgcc_s.so.1")
@@ -119,29 +119,3 @@ def test_near_proxies_leave_other_architectures_alone() -> None:
     config = PassConfiguration()
     NearProxyPlugin(_FarHost(set())).modify_pass_config(None, graph, config)  # type: ignore[arg-type]
     assert config.pre_fixup_passes == []
-
-
-class _References:
-    def __init__(self) -> None:
-        self.strong: list[str] = []
-        self.weak: list[str] = []
-
-    def add_references(self, strong: Iterable[str], weak: Iterable[str]) -> None:
-        self.strong += strong
-        self.weak += weak
-
-
-def test_external_references_are_c_names_by_the_graphs_platform() -> None:
-    """Mach-O's "_" is stripped (a name without it is no C name); ELF names stay."""
-    for object_format, names, strong, weak in (
-            ("macho", ("_puts", "_maybe", "ltmp0"), ["puts"], ["maybe"]),
-            ("elf", ("puts", "maybe", "_x"), ["puts", "_x"], ["maybe"])):
-        graph = LinkGraph("a.o", "aarch64", object_format=object_format)
-        for name in names:
-            graph.add_external_symbol(name, weakly_referenced="maybe" in name)
-        service = _References()
-        config = PassConfiguration()
-        ExternalReferencesPlugin(service).modify_pass_config(None, graph, config)  # type: ignore[arg-type]
-        (record,) = config.post_prune_passes
-        record(graph)
-        assert (sorted(service.strong), service.weak) == (sorted(strong), weak)

@@ -5,6 +5,7 @@ testdata/build.sh (testdata/<prog>/expected/<run>.*). pyjitlink runs the same ob
 run's argument after -args, in the program's directory. The Mach-O flavours (macho-*, built by
 clang for macOS and never linked: there is no Mach-O linker or macOS here) must give the same
 output as the ELF builds: natively (x86-64, also under -emulate) or emulated (arm64).
+Every emulated run (a64-*, macho-a64-*, -emulate) is on the target's own C runtime.
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ def test_program_matches_gcc_build(prog: str, flavour: str, run: str, args: str)
 
 
 # The x86-64 Mach-O flavours also under -emulate (as tests/executors does for some ELF
-# x86-64 flavours): the emulated C library binds their names as glibc does natively.
+# x86-64 flavours): on the host's static glibc through the Darwin layer
+# (executors/darwin/libc_layer.py), as the arm64 flavours run above on the cross sysroot's.
 MACHO_X86_64_CASES = [c for c in MACHO_CASES
                       if _flavour_info(TESTDATA / c[0] / c[1])["arch"] == "x86_64"]
 
@@ -106,12 +108,3 @@ MACHO_X86_64_CASES = [c for c in MACHO_CASES
 def test_macho_x86_64_program_under_emulate(prog: str, flavour: str, run: str,
                                              args: str) -> None:
     _run_and_compare(prog, flavour, run, args, "-emulate")
-
-
-# Every Mach-O flavour under -libc=target: the program runs on the target's own glibc
-# (arm64 emulated on the cross sysroot's, x86-64 on the host's static glibc) through the
-# Darwin layer (executors/darwin/libc_layer.py), with the gcc-linked build's output.
-@pytest.mark.parametrize("prog,flavour,run,args", MACHO_CASES, ids=_ids(MACHO_CASES))
-def test_macho_program_on_the_target_libc(prog: str, flavour: str, run: str,
-                                          args: str) -> None:
-    _run_and_compare(prog, flavour, run, args, "-libc=target")

@@ -200,7 +200,7 @@ def aarch64_reference(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_counters_main_thread_emulated_aarch64(tmp_path: Path, aarch64_reference: str,
                                                flavour: str) -> None:
     """Local/initial exec (default), TLS descriptors (-fPIC) and general dynamic through the
-    emulated C library's __tls_get_addr (trad) in an AArch64 static TLS block."""
+    emulated process's __tls_get_addr (trad) in an AArch64 static TLS block."""
     flags = ["-O2", "-DMAIN_THREAD_ONLY", *A64_FLAVOURS[flavour].split()]
     objects = _compile("aarch64-linux-gnu-gcc", flags, SOURCES, tmp_path)
     ours = _pyjitlink(*map(str, objects))
@@ -470,7 +470,7 @@ def test_macho_cxx_thread_local_with_constructor_and_destructor(tmp_path: Path, 
 
 def test_cxx_thread_local_destructor_emulated_aarch64(tmp_path: Path) -> None:
     """g++'s thread_local with a destructor: libstdc++.a's __cxa_thread_atexit hands it to
-    the emulated C library's __cxa_thread_atexit_impl, which runs it at exit; qemu's run
+    the target glibc's __cxa_thread_atexit_impl, which runs it at exit; qemu's run
     of the static build is the reference."""
     source = tmp_path / "counter.cpp"
     source.write_text(MACHO_CXX)

@@ -4,8 +4,8 @@ instructions, the static TLS variant, a Linux process's system-call convention).
 
 An executor looks its target up once (``target_for(arch)``) and asks the descriptor from
 then on; adding a target is a new module here and a line in ``TARGETS``, not a branch in
-every executor. The calling conventions Python uses to call into emulated code and to
-serve its C library calls are host_bridge's ABI classes (``ABIS``).
+every executor. The calling conventions Python uses to call into emulated code are
+host_bridge's ABI classes (``ABIS``).
 """
 
 from __future__ import annotations

@@ -30,6 +30,10 @@ class IRelativeTable:
         self.capacity = capacity
         self.count = 0
         self.lock = threading.Lock()
+        # Once glibc's apply_irel has run (the process started), a later IFUNC (a -lazy
+        # body's, or linked for a call from Python) waits here for ``take_late``.
+        self.started = False
+        self.late: list[tuple[int, int]] = []
         for index in range(capacity):
             self._write(index, scratch, noop)
 
@@ -48,3 +52,11 @@ class IRelativeTable:
                                      f"emulated process's IRELATIVE table is full", name)
             self._write(self.count, slot, resolver)
             self.count += 1
+            if self.started:
+                self.late.append((slot, resolver))
+
+    def take_late(self) -> list[tuple[int, int]]:
+        """The (slot, resolver) pairs added since the process started, once each."""
+        with self.lock:
+            late, self.late = self.late, []
+            return late

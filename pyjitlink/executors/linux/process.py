@@ -282,6 +282,38 @@ class LinuxProcessExecutor(EmulatedExecutor):
         None for any other name: the C runtime's archives define the rest."""
         return self.static_symbols.get(name)
 
+    def after_link(self) -> None:
+        """IFUNC symbols linked after glibc's ``apply_irel`` ran (a -lazy body's, or for a
+        call from Python): call each resolver now, as ``apply_irel`` does (AArch64:
+        ``(AT_HWCAP | _IFUNC_ARG_HWCAP, &{size, hwcap, hwcap2})``; x86-64: no argument), on
+        the stack below the interrupted code's, and fill its slot; every register of the
+        interrupted code is restored after (Unicorn's context save and restore)."""
+        late = self.irelative.take_late()
+        if not late:
+            return
+        import ctypes
+
+        engine, lib = self.engine, self.engine.lib
+        context = ctypes.c_void_p()
+        if lib.uc_context_alloc(engine.handle, ctypes.byref(context)):
+            raise ExecutionError("cannot save the registers to resolve an IFUNC symbol")
+        lib.uc_context_save(engine.handle, context)
+        try:
+            for slot, resolver in late:
+                sp = (self.abi.sp - 512) & -16  # below x86-64's red zone
+                args: list[int] = []
+                if self.arch == "aarch64":
+                    arg = sp - 32
+                    self.memory.buffer[arg:arg + 24] = struct.pack("<QQQ", 24,
+                                                                   self.target.hwcap, 0)
+                    args = [self.target.hwcap | (1 << 62), arg]
+                    sp = arg - 32
+                value = self.bridge.call(resolver, args, sp)
+                self.memory.buffer[slot:slot + 8] = value.to_bytes(8, "little")
+        finally:
+            lib.uc_context_restore(engine.handle, context)
+            lib.uc_context_free(context)
+
     # ------------------------------------------------------------------ system calls
 
     def _record_interrupt(self, intno: int) -> None:
@@ -396,6 +428,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
         thread's ``exit``)."""
         self.syscalls.exe = os.path.abspath(args[0]) if args else ""
         sp = self._initial_stack(start, args, self._program_headers())
+        self.irelative.started = True  # apply_irel takes what is in the table now
         with self._top_level():
             if self.target.start_trampoline is None:
                 self.abi.enter(start, [0], sp, self.bridge.sentinel)  # x0: no rtld_fini
@@ -425,6 +458,41 @@ class LinuxProcessExecutor(EmulatedExecutor):
         thread is not in this process."""
         if self._watchdog is not None:
             self._watchdog = type(self._watchdog)(self.engine, self._deadline)
+
+    def boot(self, libc_start_main: int, args: Sequence[str]) -> None:
+        """Run the C runtime's start-up without a ``main``, for calls from Python
+        (``call``, ``run_void``) into a process whose C library works (TLS, IRELATIVE
+        slots, stdio, malloc): ``__libc_start_main(main, argc, argv, 0, 0, 0, stack_end)``
+        with ``main`` the return sentinel, so emulation stops where main would begin, with
+        the initial thread's state (thread pointer included) kept for the calls. The
+        init tables stay empty: the session runs its initializers as calls. Errors as
+        ``start_process``."""
+        self.syscalls.exe = os.path.abspath(args[0]) if args else ""
+        sp = self._initial_stack(libc_start_main, args, self._program_headers())
+        self.irelative.started = True  # apply_irel takes what is in the table now
+        sentinel = self.bridge.sentinel
+        argc, argv = len(args), sp + 8
+        below = sp - 256
+        # x86-64 passes stack_end, the seventh argument, above the return address.
+        self.memory.buffer[below:below + 8] = sp.to_bytes(8, "little")
+        with self._top_level():
+            registers = len(self.abi.int_regs)  # 8 on AArch64, 6 on x86-64
+            self.abi.enter(libc_start_main, [sentinel, argc, argv, 0, 0, 0, sp][:registers],
+                           below, sentinel)
+            self.bridge.depth += 1
+            try:
+                err = self.engine.start(libc_start_main, sentinel, 0,
+                                        self.bridge.max_instructions)
+            finally:
+                self.bridge.depth -= 1
+            pending, self.bridge.pending = self.bridge.pending, None
+            if pending is not None:
+                raise pending
+            if self.scheduler.exit_status is not None:
+                raise ExecutionError(f"the C runtime's start-up exited with status "
+                                     f"{self.scheduler.exit_status}")
+            if err != UC_ERR_OK or self.abi.pc != sentinel:
+                raise self._stopped(err)
 
     def _run_threads(self, pc: int) -> int:
         """Run the process's threads (threads.Scheduler) from ``pc`` until it exits; its
@@ -509,6 +577,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
 
     def close(self) -> None:
         self.scheduler.close()
+        self.eh_frame_registrar.header = None  # in the memory about to go: nothing to rewrite
         super().close()
 
     def run_as_main(self, address: int, args: Sequence[str]) -> int:

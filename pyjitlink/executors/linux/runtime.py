@@ -30,8 +30,8 @@ from pyjitlink.errors import ExecutionError
 from pyjitlink.jitlink.target import Arch
 
 TRIPLES: dict[str, str] = {Arch.AARCH64: "aarch64-linux-gnu", Arch.X86_64: "x86_64-linux-gnu"}
-# libm.a too: the Python C library has always given emulated programs the math functions
-# without -lm, and an archive only adds the members a program needs.
+# libm.a too: emulated programs have always had the math functions without -lm, and an
+# archive only adds the members a program needs.
 RUNTIME_ARCHIVES = ("libm.a", "libc.a", "libgcc.a", "libgcc_eh.a")
 # The C++ runtime, first in link order as g++ puts -lstdc++; linked when installed, so that
 # C++ objects run without -lstdc++ (a C program takes none of its members).
@@ -270,10 +270,11 @@ def _find_runtime(arch: str, sysroot: str | None, host_arch: str) -> TargetRunti
         path = find_file(arch, name, sysroot, host_arch)
         if path is None:
             where = f" below {sysroot}" if sysroot else ""
-            package = ("libc6-dev-arm64-cross, libgcc-12-dev-arm64-cross" if arch == Arch.AARCH64
-                       else "libc6-dev, libgcc-12-dev")
-            raise RuntimeNotFound(f"-libc=target: the {arch} C runtime's {name} was not "
-                                  f"found{where} (install {package}, or give -sysroot)")
+            package = ("gcc-aarch64-linux-gnu and libc6-dev-arm64-cross" if
+                       arch == Arch.AARCH64 else "gcc and libc6-dev")
+            raise RuntimeNotFound(f"an emulated {arch} program runs on the target's C "
+                                  f"runtime, and its {name} was not found{where} (Debian: "
+                                  f"install {package}; or give -sysroot DIR)")
         paths[name] = path
     archives: list[str] = []
     for name in OPTIONAL_ARCHIVES:

@@ -36,8 +36,8 @@ class Platform:
 
     ``global_prefix`` is what the object format puts before a C name ("" for ELF, "_" for
     Mach-O); ``default_entry`` is the symbol run as main when none is named (llvm-jitlink's
-    rule); ``executor_abi`` names the calling convention an emulated C library follows
-    ("linux" or "darwin").
+    rule); ``executor_abi`` names whose objects an emulated process runs ("linux" or
+    "darwin"; Darwin's conventions reach glibc through executors/darwin's layer).
     """
 
     name = "platform"

@@ -22,7 +22,7 @@ TLV_DESCRIPTOR_SIZE = 24  # <mach-o/loader.h> struct tlv_descriptor: thunk, key,
 
 class MachOPlatform(Platform):
     """Mach-O objects: C names carry a leading ``_`` (``_main``), initializers live in
-    ``__mod_init_func`` sections, and an emulated C library follows Darwin's conventions."""
+    ``__mod_init_func`` sections, and emulated code reaches glibc through the Darwin layer."""
 
     name = "MachO"
     object_format = ObjectFormat.MACHO

@@ -1,5 +1,5 @@
 """ORC plugins: those over an executor's typed services (eh-frame registration, near proxies,
-symbol maps, external references, IFUNC and ``__libc_atexit`` tables of a static process),
+symbol maps, IFUNC and ``__libc_atexit`` tables of a static process),
 built from ``executor.services()`` by ``executor_plugins``, and those that show JIT'd code to
 tools: debug objects for fault reports and debuggers (GDB's JIT interface), perf maps and
 jitdump files, symbol-table dumps."""
@@ -13,7 +13,7 @@ from pyjitlink.orc.plugins.ifunc import IFuncPlugin
 from pyjitlink.orc.plugins.libc_atexit import AtexitSetPlugin
 from pyjitlink.orc.plugins.near_proxies import NearProxyPlugin
 from pyjitlink.orc.plugins.redirects import SymbolRedirectPlugin
-from pyjitlink.orc.plugins.symbol_map import ExternalReferencesPlugin, SymbolMapPlugin
+from pyjitlink.orc.plugins.symbol_map import SymbolMapPlugin
 
 
 def executor_plugins(services: ExecutorServices) -> list[Plugin]:
@@ -28,8 +28,6 @@ def executor_plugins(services: ExecutorServices) -> list[Plugin]:
         plugins.append(EHFrameRegistrationPlugin(services.eh_frames))
     if services.symbol_map is not None:
         plugins.append(SymbolMapPlugin(services.symbol_map))
-    if services.external_references is not None:
-        plugins.append(ExternalReferencesPlugin(services.external_references))
     if services.irelative is not None:
         plugins.append(IFuncPlugin(services.irelative))
     if services.atexit_set is not None:
@@ -40,9 +38,9 @@ def executor_plugins(services: ExecutorServices) -> list[Plugin]:
 def executor_plugin_types() -> tuple[type, ...]:
     """The classes ``executor_plugins`` makes plugins of."""
     return (SymbolRedirectPlugin, NearProxyPlugin, EHFrameRegistrationPlugin, SymbolMapPlugin,
-            ExternalReferencesPlugin, IFuncPlugin, AtexitSetPlugin)
+            IFuncPlugin, AtexitSetPlugin)
 
 
-__all__ = ["AtexitSetPlugin", "EHFrameRegistrationPlugin", "ExternalReferencesPlugin",
+__all__ = ["AtexitSetPlugin", "EHFrameRegistrationPlugin",
            "IFuncPlugin", "NearProxyPlugin", "SymbolMapPlugin", "SymbolRedirectPlugin",
            "executor_plugin_types", "executor_plugins"]

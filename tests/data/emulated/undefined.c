@@ -1,6 +1,5 @@
 /* References a function and a variable that no object and no C library defines: under
- * emulation, as natively, the link fails with "Symbols not found" (a name the C library
- * has but the emulator lacks instead fails only when called: unsupported.c). */
+ * emulation, as natively, the link fails with "Symbols not found". */
 #include <stdio.h>
 
 extern int no_such_variable;
