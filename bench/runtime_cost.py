@@ -18,8 +18,12 @@ time of each, and target/python of the CPU medians.
 
 pyjitlink is timed as users run it: a regular install of this checkout, byte-compiled
 (bench/run.py's ``install_pyjitlink``), with ``PYTHONDONTWRITEBYTECODE`` unset;
-``--pyjitlink-path DIR`` times another installed copy. ``--members`` runs each program once
-with ``-show-linked-files`` and counts the runtime archive members linked per archive.
+``--pyjitlink-path DIR`` times another installed copy. ``-libc=python`` was removed from
+pyjitlink once the target's runtime became the default, so its runs use an install of the
+last revision that had it (``--python-libc-rev``, default 6862b24; ``git archive`` of this
+repository, installed the same way into ``OUT/install-python-libc``).
+``--members`` runs each program once with ``-show-linked-files`` and counts the runtime
+archive members linked per archive.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import collections
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -42,6 +47,30 @@ import run  # noqa: E402
 
 TESTDATA = run.TESTDATA
 LIBCS = ("python", "target")
+PYTHON_LIBC_REV = "6862b24ee5ea41cb6b69bee536276f1abec6c010"  # the last with -libc=python
+
+
+def install_revision(rev: str, outdir: Path) -> Path:
+    """A regular, byte-compiled install of revision ``rev`` of this repository in
+    outdir/install-python-libc (reused when it is already that revision)."""
+    target = outdir / "install-python-libc"
+    stamp = target / ".revision"
+    if stamp.exists() and stamp.read_text() == rev:
+        return target
+    source = outdir / "python-libc-src"
+    for d in (target, source):
+        if d.exists():
+            shutil.rmtree(d)
+    source.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(run.ROOT), "archive", rev],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--target", str(target), str(source)], check=True)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(target / "pyjitlink")],
+                   check=True, capture_output=True)
+    stamp.write_text(rev)
+    return target
 
 
 @dataclass
@@ -111,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=run.DEFAULT_OUT)
     ap.add_argument("--pyjitlink-path", type=Path, default=None,
                     help="an installed pyjitlink to time (default: install this checkout)")
+    ap.add_argument("--python-libc-rev", default=PYTHON_LIBC_REV,
+                    help="the pyjitlink revision whose -libc=python is timed")
     ap.add_argument("--members", action="store_true",
                     help="count the runtime archive members each program links, then stop")
     ap.add_argument("--json", type=Path, default=None)
@@ -122,16 +153,20 @@ def main(argv: list[str] | None = None) -> int:
     path = (args.pyjitlink_path or run.install_pyjitlink(args.out)).resolve()
     env = dict(os.environ, PYTHONPATH=str(path))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    old = install_revision(args.python_libc_rev, args.out.resolve())
+    envs = {"target": env, "python": dict(env, PYTHONPATH=str(old))}
+    print(f"-libc=python from {old} (revision {args.python_libc_rev[:12]})")
     pyj = [sys.executable, "-m", "pyjitlink"]
     print(f"pyjitlink from {path}")
     if args.members:
-        count_members(progs, pyj, env)
+        count_members(progs, pyj, envs["target"])
         return 0
     for p in progs:  # verify once (this also fills the runtime path cache)
         want_out = p.expected.with_suffix(".stdout").read_bytes()
         want_rc = int(p.expected.with_suffix(".rc").read_text())
         for libc in LIBCS:
-            got = subprocess.run(command(p, pyj, libc), cwd=p.cwd, env=env, capture_output=True)
+            got = subprocess.run(command(p, pyj, libc), cwd=p.cwd, env=envs[libc],
+                                 capture_output=True)
             if (got.stdout, got.returncode) != (want_out, want_rc):
                 err = got.stderr.decode(errors="replace").strip().splitlines()
                 p.broken[libc] = err[-1] if err else f"output differs (rc {got.returncode})"
@@ -141,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
             for libc in LIBCS:
                 if libc not in p.broken:
                     p.times.setdefault(libc, []).append(
-                        measure(command(p, pyj, libc), p.cwd, env))
+                        measure(command(p, pyj, libc), p.cwd, envs[libc]))
         print(f"rep {rep + 1}/{args.reps} done", flush=True)
     print()
     print(f"{'program':32} {'python cpu':>10} {'target cpu':>10} {'ratio':>6} "

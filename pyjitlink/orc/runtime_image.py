@@ -149,8 +149,9 @@ def build_image(arch: str, sysroot: str | None) -> RuntimeImage | str:
         symbols: dict[str, tuple[int, int, str | None]] = {}
         for jd in (child.process_jd, child.main_jd):
             for name, entry in jd.symbols.items():
-                if name.startswith(INIT_SYMBOL_PREFIX) or (jd is child.main_jd and
-                                                           name == "main") or (
+                # main: the placeholder (main_jd) and the session's own stand-in for
+                # programs without one (Process), which every session defines itself.
+                if name.startswith(INIT_SYMBOL_PREFIX) or name == "main" or (
                         jd is child.process_jd and name in static):
                     continue
                 if entry.state < SymbolState.READY:
