@@ -1,5 +1,5 @@
 """The emulated memory manager's placement: segments pooled by protection in few regions.
-It serves every emulated run: -libc=python, and -libc=target's LinuxProcessExecutor, whose
+It serves every emulated run (the LinuxProcessExecutor on the target's C runtime), whose
 hundreds of runtime graphs are why regions are shared.
 
 The oracle is Unicorn's own list of mapped regions (``uc_mem_regions``), read from the
