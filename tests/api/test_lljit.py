@@ -273,7 +273,9 @@ def test_remove_frees_emulated_code_for_reuse(tmp_path: Path) -> None:
             assert session.executor.call(address) == 8
             placed.append(address)
             session.remove(tracker)
-            assert "eight" not in jd.symbols and session.linked_files == []
+            # The runtime's own files (its prelinked image's, when that is used) stay.
+            assert "eight" not in jd.symbols
+            assert not [f for _, f in session.linked_files if f.endswith("seven.o")]
             with pytest.raises(pyjitlink.SymbolsNotFound):
                 session.lookup("eight")
         assert placed[0] == placed[1] == placed[2]  # the freed memory is used again
