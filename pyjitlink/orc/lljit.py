@@ -211,11 +211,13 @@ class LLJIT:
                 self.layer.add_plugin(plugin)
             self._add_debug_plugins(debugger_support, perf_support)
         self.jds: list[JITDylib] = []
+        # Natively: gcc's libgcc.a, read once by the first _add_compiler_runtime (at the end
+        # of set-up); until then create_jd leaves the JITDylibs it makes to that loop.
+        self._libgcc: ObjectFile | None = None
         self.process_jd = self.es.create_jit_dylib(PROCESS_SYMBOLS_JD)
         self.main_jd = self.create_jd("main")
         self.library_jds: dict[str, JITDylib] = {}  # shared library path -> its JITDylib
         self.host_symbols: DynamicLibrarySearchGenerator | None = None
-        self._libgcc: ObjectFile | None = None  # natively: gcc's libgcc.a, read once
         # An emulated program runs on the target's own C runtime: its archives join Process
         # below, once the session is set up.
         self.target_libc = emulator is not None
@@ -466,7 +468,7 @@ class LLJIT:
                                  if getattr(self, "target_libc", False) else
                                  JITDylibLookupFlags.MATCH_EXPORTED_SYMBOLS_ONLY)
             self.jds.append(jd)
-            if getattr(self, "_libgcc", None) is not None:
+            if self._libgcc is not None:
                 self._add_compiler_runtime(jd)
         return jd
 
