@@ -123,15 +123,8 @@ def lua_programs(outdir: Path) -> list[Program]:
     d = outdir / "emu" / "lua54"
     objs = [f"{n}.o" for n in run.LUA_SOURCES]
     if not (d / "prog").exists():
-        sdist = run.lupa_sdist(outdir)
         src = d / "src"
-        src.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(sdist) as tar:
-            for member in tar.getmembers():
-                parts = member.name.split("/")
-                if len(parts) == 4 and parts[1:3] == ["third-party", "lua54"] and \
-                        member.isfile() and parts[3].endswith((".c", ".h")):
-                    (src / parts[3]).write_bytes(tar.extractfile(member).read())
+        run.extract_lua_sources(run.lupa_sdist(outdir), src)
         print(f"{d}: compiling Lua with {CC} -O2", flush=True)
         compile_all([src / f"{n}.c" for n in run.LUA_SOURCES], d,
                     ["-O2", "-std=gnu99", "-DLUA_USE_POSIX"])

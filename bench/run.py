@@ -38,6 +38,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,6 +127,23 @@ def calc_input(outdir: Path) -> Input:
     return inp
 
 
+def extract_lua_sources(sdist: Path, src: Path,
+                        edit: Callable[[str, bytes], bytes] | None = None) -> None:
+    """Write the lupa sdist's third-party/lua54 *.c and *.h files into ``src`` (made if
+    missing), each through ``edit(file name, bytes)`` when given."""
+    import tarfile
+
+    src.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(sdist) as tar:
+        for member in tar.getmembers():
+            parts = member.name.split("/")
+            if len(parts) == 4 and parts[1:3] == ["third-party", "lua54"] and \
+                    member.isfile() and parts[3].endswith((".c", ".h")):
+                extracted = tar.extractfile(member)
+                assert extracted is not None  # a regular file
+                text = extracted.read()
+                (src / parts[3]).write_bytes(edit(parts[3], text) if edit else text)
+
 def lupa_sdist(outdir: Path) -> Path:
     """The lupa sdist (it carries Lua 5.4's sources), downloaded once with pip into
     outdir/lupa; a lupa-*.tar.gz already there is used as is."""
@@ -148,7 +166,6 @@ def lupa_sdist(outdir: Path) -> Path:
 
 def lua_input(outdir: Path, jobs: int) -> Input:
     """Lua 5.4 (lupa's third-party/lua54): 33 objects gcc -O2 -c, running a small script."""
-    import tarfile
     from concurrent.futures import ThreadPoolExecutor
 
     d = outdir / "lua54"
@@ -156,21 +173,17 @@ def lua_input(outdir: Path, jobs: int) -> Input:
     stamp = d / "built-hidden"  # objects built with the luaconf.h patch below
     if not all((d / o).exists() for o in objs) or not (d / "prog").exists() or \
             not stamp.exists():
-        sdist = lupa_sdist(outdir)
         src = d / "src"
-        src.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(sdist) as tar:
-            for member in tar.getmembers():
-                parts = member.name.split("/")
-                if len(parts) == 4 and parts[1:3] == ["third-party", "lua54"] and \
-                        member.isfile() and parts[3].endswith((".c", ".h")):
-                    text = tar.extractfile(member).read()
-                    if parts[3] == "luaconf.h":
-                        # LUAI_FUNC marks Lua's internal functions STV_INTERNAL, which
-                        # llvm-jitlink rejects ("Unrecognized symbol visibility 1");
-                        # hidden is the same for a static link.
-                        text = text.replace(b'visibility("internal")', b'visibility("hidden")')
-                    (src / parts[3]).write_bytes(text)
+
+        def hidden(name: str, text: bytes) -> bytes:
+            if name == "luaconf.h":
+                # LUAI_FUNC marks Lua's internal functions STV_INTERNAL, which
+                # llvm-jitlink rejects ("Unrecognized symbol visibility 1");
+                # hidden is the same for a static link.
+                return text.replace(b'visibility("internal")', b'visibility("hidden")')
+            return text
+
+        extract_lua_sources(lupa_sdist(outdir), src, hidden)
         print(f"{d}: compiling {len(LUA_SOURCES)} Lua files with gcc -O2", flush=True)
 
         def cc(n: str) -> subprocess.CompletedProcess:
