@@ -92,22 +92,28 @@ class StaticLibraryDefinitionGenerator:
         self.add_object = add_object
         self.added: set[int] = set()
         self._load: Callable[[], ObjectFile] | None = None
+        self._spans: list[tuple[str, int, int]] | None = None
         self._use(archive)
 
     @classmethod
     def deferred(cls, path: str, index: dict[str, int], load: Callable[[], ObjectFile],
-                 add_object: Callable[[JITDylib, ObjectFile], None]
+                 add_object: Callable[[JITDylib, ObjectFile], None],
+                 spans: list[tuple[str, int, int]] | None = None
                  ) -> StaticLibraryDefinitionGenerator:
         """A generator for the archive at ``path`` whose symbol index (name -> member
         number, as ``index`` of the generator made from the file) is known already, e.g.
         cached: ``load()`` reads and parses the archive only when a member is first
-        needed."""
+        needed. With ``spans`` (``spans()`` of the generator made from the file: each
+        member's name and where its bytes lie in it) a needed member is read on its own
+        (an ObjectFile named ``path(member)``, as ``members`` names it), and the archive
+        is read whole only if that read fails."""
         self = cls.__new__(cls)
         self.path = path
         self.add_object = add_object
         self.added = set()
         self.index = index
         self._load = load
+        self._spans = spans
         return self
 
     def _use(self, archive: ObjectFile) -> None:
@@ -124,6 +130,25 @@ class StaticLibraryDefinitionGenerator:
             load, self._load = self._load, None
             self._use(load())
         return self._members
+
+    def spans(self) -> list[tuple[str, int, int]]:
+        """(name, offset, size) of each member's bytes in the archive file, by member
+        number: what ``deferred`` reads one member by."""
+        return [(m.name, m.data_offset, len(m.data)) for m in self.archive.members]
+
+    def _member(self, number: int) -> ObjectFile:
+        """Member ``number``: read alone when its span is known and the archive is not read
+        yet, else from ``members``."""
+        if self._load is not None and self._spans is not None:
+            name, offset, size = self._spans[number]
+            try:
+                with open(self.path, "rb") as f:
+                    data = os.pread(f.fileno(), size, offset)
+            except OSError:
+                data = b""
+            if len(data) == size:
+                return ObjectFile(data, f"{self.path}({name})")
+        return self.members[number]
 
     def _scan(self) -> dict[str, int]:
         index: dict[str, int] = {}
@@ -144,7 +169,7 @@ class StaticLibraryDefinitionGenerator:
             if member is None or member in self.added or name in jd.symbols:
                 continue
             self.added.add(member)
-            self.add_object(jd, self.members[member])
+            self.add_object(jd, self._member(member))
 
 
 class LibraryKind(StrEnum):

@@ -707,22 +707,28 @@ class LLJIT:
             for path in runtime.archives:
                 self.add_archive(jd, path)
             return
-        key = ["archive-indexes", runtime_stamp(runtime, self._sysroot)]
+        # Per archive: its symbol index and where each member's bytes lie, so that a member
+        # a program needs is read on its own (glibc 2.36's AArch64 libc.a: 5 MB, 1,894 members).
+        key = ["archive-indexes", 2, runtime_stamp(runtime, self._sysroot)]
         name = cached_name(f"runtime-indexes-{runtime.arch}", key)
         indexes = load_cached(name, key)
         if not isinstance(indexes, list) or len(indexes) != len(runtime.archives):
             indexes = []
             for path in runtime.archives:
+                whole = load(path)
+                archive = whole.thin(self.target_arch)
                 generator = StaticLibraryDefinitionGenerator(
-                    load(path).thin(self.target_arch), self._member_adder(False, False))
+                    archive, self._member_adder(False, False))
                 jd.add_generator(generator)
-                indexes.append(generator.index)
+                # Spans are offsets in the file: none for a universal file's slice.
+                indexes.append((generator.index,
+                                generator.spans() if archive is whole else None))
             store_cached(name, key, indexes, keep=4)
             return
-        for path, index in zip(runtime.archives, indexes):
+        for path, (index, spans) in zip(runtime.archives, indexes):
             jd.add_generator(StaticLibraryDefinitionGenerator.deferred(
                 path, index, functools.partial(_load_thin, path, self.target_arch),
-                self._member_adder(False, False)))
+                self._member_adder(False, False), spans))
 
     def add_library(self, jd: JITDylib, name: str, hidden: bool = False,
                     lazy: bool = False, search_paths: Sequence[str] = ()) -> None:
