@@ -430,11 +430,9 @@ class LLJIT:
         by default as llvm-jitlink's -debugger-support, whose default is ``!-noexec``) and
         -perf-support's maps. With ``noexec`` nothing runs, so nothing faults: no debug
         objects unless -debugger-support asks for GDB's registrations."""
-        from pyjitlink.executors.native import NativeExecutor
-
         executor = self.executor
         assert executor is not None
-        native = isinstance(executor, NativeExecutor)
+        native = self._emulator is None  # (importing executors.native costs an emulated run)
         if debugger_support is None:
             debugger_support = not self.noexec
         if debugger_support or not self.noexec:

@@ -3,8 +3,8 @@ when a file it found changes or a search directory gains files."""
 
 from __future__ import annotations
 
-import json
 import os
+import pickle
 import stat
 from pathlib import Path
 
@@ -43,8 +43,9 @@ def test_cache_is_private_and_invalidated(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(runtime, "_find_runtime", counting)
     first = find_runtime("aarch64", str(root))
     assert calls == ["aarch64"] and "libstdc++.a" not in str(first.archives)
-    saved = json.loads((Path(directory) / "runtime-aarch64.json").read_text())
-    assert saved["crt1"] == first.crt1
+    with open(Path(directory) / "runtime-aarch64.pickle", "rb") as f:
+        _, (saved, stamps) = pickle.load(f)
+    assert saved == first and [path for path, _ in stamps] == [first.crt1, *first.archives]
     assert find_runtime("aarch64", str(root)) == first and calls == ["aarch64"]  # cached
     libc = root / "usr" / "aarch64-linux-gnu" / "lib" / "libc.a"
     libc.write_bytes(b"!<arch>\n" + bytes(60))  # a changed file: asked again

@@ -74,3 +74,24 @@ def test_a_noexec_link_ends_without_finalization() -> None:
     assert all(line.startswith("Linking ") for line in lines) and len(lines) > 300
     assert {f"Linking {o}" for o in objects} <= set(lines)
     assert "python finalization" not in result.stderr
+
+
+def test_an_emulated_run_loads_only_what_it_uses() -> None:
+    """An emulated ELF run (its runtime found and imaged in the cache by a first run) loads
+    neither the native executor, nor the unicorn package (host_bridge loads libunicorn and
+    its register numbers itself), nor the libraries only a cache miss needs (subprocess to
+    ask gcc; no digest or JSON library at all)."""
+    objects = sorted(str(p.relative_to(CALC)) for p in (CALC / "a64-O2-pic").glob("*.o"))
+    command = [sys.executable, "-X", "importtime", "-m", "pyjitlink", *objects, "-args", "calc",
+               "inputs/basic.calc"]
+    subprocess.run(command, cwd=CALC, capture_output=True, timeout=300, check=True)
+    result = subprocess.run(command, cwd=CALC, capture_output=True, text=True, timeout=120,
+                            check=True)
+    assert result.stdout == (CALC / "expected" / "basic.stdout").read_text()
+    modules = {line.split("|")[-1].strip() for line in result.stderr.splitlines()
+               if line.startswith("import time:")}
+    assert "pyjitlink.executors.linux.process" in modules  # the oracle sees the run's imports
+    unwanted = {m for m in modules if m.split(".")[0] in ("unicorn", "hashlib", "json",
+                                                          "subprocess")
+                or m.startswith("pyjitlink.executors.native")}
+    assert not unwanted, unwanted
