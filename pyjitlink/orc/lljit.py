@@ -35,6 +35,8 @@ from pyjitlink.jitlink.target import Arch, ObjectFormat
 from pyjitlink.orc.generators import (
     DynamicLibrarySearchGenerator,
     LibraryKind,
+    PackedSpans,
+    PackedSymbolIndex,
     StaticLibraryDefinitionGenerator,
     find_library,
     load_shared_library,
@@ -707,7 +709,7 @@ class LLJIT:
             return
         # Per archive: its symbol index and where each member's bytes lie, so that a member
         # a program needs is read on its own (glibc 2.36's AArch64 libc.a: 5 MB, 1,894 members).
-        key = ["archive-indexes", 2, runtime_stamp(runtime, self._sysroot)]
+        key = ["archive-indexes", 3, runtime_stamp(runtime, self._sysroot)]
         name = cached_name(f"runtime-indexes-{runtime.arch}", key)
         indexes = load_cached(name, key)
         if not isinstance(indexes, list) or len(indexes) != len(runtime.archives):
@@ -719,8 +721,10 @@ class LLJIT:
                     archive, self._member_adder(False, False))
                 jd.add_generator(generator)
                 # Spans are offsets in the file: none for a universal file's slice.
-                indexes.append((generator.index,
-                                generator.spans() if archive is whole else None))
+                index = generator.index  # a dict: the archive was read
+                indexes.append((index if isinstance(index, PackedSymbolIndex) else
+                                PackedSymbolIndex(index),
+                                PackedSpans(generator.spans()) if archive is whole else None))
             store_cached(name, key, indexes, keep=4)
             return
         for path, (index, spans) in zip(runtime.archives, indexes):

@@ -1,5 +1,6 @@
 """Archive members read one at a time: ``ArchiveMember.data_offset`` says where a member's
-bytes lie in the archive file (GNU and BSD names), and a deferred
+bytes lie in the archive file (GNU and BSD names); a cached index is packed
+(PackedSymbolIndex, PackedSpans) and answers as the archive's own; and a deferred
 StaticLibraryDefinitionGenerator given those spans reads only the member a lookup needs,
 as an ObjectFile with the same name and bytes as ``members`` gives, reading the whole
 archive only when that read fails. An emulated run of a program that needs libc.a members
@@ -9,6 +10,7 @@ beyond the prelinked runtime image parses no runtime archive whole.
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,11 @@ import pyjitlink.formats.archive as archive_module
 from fuzz.mutators import make_archive
 from pyjitlink.formats import load
 from pyjitlink.formats.archive import Archive
-from pyjitlink.orc.generators import StaticLibraryDefinitionGenerator
+from pyjitlink.orc.generators import (
+    PackedSpans,
+    PackedSymbolIndex,
+    StaticLibraryDefinitionGenerator,
+)
 from pyjitlink.orc.jitdylib import JITDylib
 from pyjitlink.orc.session import ExecutionSession
 from pyjitlink.orc.symbols import JITDylibLookupFlags
@@ -52,7 +58,8 @@ def _generate(generator: StaticLibraryDefinitionGenerator, names: list[str]
     return added
 
 
-def test_deferred_generator_reads_only_the_needed_member(tmp_path: Path) -> None:
+@pytest.mark.parametrize("packed", [False, True])
+def test_deferred_generator_reads_only_the_needed_member(tmp_path: Path, packed: bool) -> None:
     path, whole = _archive(tmp_path)
     spans = whole.spans()
     assert spans == [(m.name, m.data_offset, len(m.data)) for m in whole.archive.members]
@@ -62,9 +69,11 @@ def test_deferred_generator_reads_only_the_needed_member(tmp_path: Path) -> None
         loads.append(str(path))
         return load(str(path))
 
+    index = dict(whole.index)
     deferred = StaticLibraryDefinitionGenerator.deferred(
-        str(path), dict(whole.index), load_whole,  # type: ignore[arg-type]
-        lambda jd, member: None, spans)
+        str(path), PackedSymbolIndex(index) if packed else index,
+        load_whole,  # type: ignore[arg-type]
+        lambda jd, member: None, PackedSpans(spans) if packed else spans)
     expected = {m.name: m.data for m in whole.members}
     assert _generate(deferred, ["g", "unknown"]) == [
         (f"{path}(a-member-with-a-long-name.o)", MEMBERS[2][1])]
@@ -122,3 +131,22 @@ def test_emulated_run_parses_no_runtime_archive_whole(
     expected = (root / "expected" / "source.stdout").read_text()
     assert run_once() == first == (expected, 0)
     assert parsed == []
+
+
+def test_packed_index_answers_as_the_archive_index() -> None:
+    """Every name of glibc's libc.a index (and names it lacks, before, between and after
+    them) gets the same answer from the packed index, also after a pickle round trip."""
+    libc = load("/usr/aarch64-linux-gnu/lib/libc.a")
+    index = libc.archive.symbol_index
+    assert len(index) > 3000
+    packed = pickle.loads(pickle.dumps(PackedSymbolIndex(index)))
+    assert len(packed) == len(index)
+    assert all(packed.get(name) == member for name, member in index.items())
+    missing = ["", "\0", "a", "printf_", "zzzz", "\uffff", "_IO_\udcff", *(n + "!" for n in index)]
+    assert all(packed.get(name) is None and name not in packed
+               for name in missing if name not in index)
+    assert "printf" in packed and packed.get("printf", -1) == index["printf"]
+    spans = [(m.name, m.data_offset, len(m.data)) for m in libc.archive.members]
+    packed_spans = pickle.loads(pickle.dumps(PackedSpans(spans)))
+    assert len(packed_spans) == len(spans)
+    assert [packed_spans[i] for i in range(len(spans))] == spans
