@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,21 @@ def test_a_shared_cache_directory_is_not_used(tmp_path: Path,
     os.chmod(tmp_path / "pyjitlink", 0o777)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache_dir() is None
+
+
+def test_source_stamp_lists_every_source_file_with_its_size_and_time() -> None:
+    """What cached images and indexes are keyed on besides the runtime's files: each .py
+    file of the package (not __pycache__'s), so that any edit to pyjitlink invalidates
+    them."""
+    package = Path(runtime.__file__).resolve().parents[2]
+    expected = []
+    for path in package.rglob("*.py"):
+        if "__pycache__" not in path.parts:
+            info = path.stat()
+            expected.append(f"{path.relative_to(package).as_posix()} {info.st_size} "
+                            f"{info.st_mtime_ns}")
+    lines = runtime.source_stamp().splitlines()
+    assert lines[0] == sys.version.splitlines()[0]
+    listed = lines[len(sys.version.splitlines()):]
+    assert sorted(listed) == sorted(expected) and len(listed) > 80
+    assert "executors/linux/runtime.py" in {line.split()[0] for line in listed}

@@ -154,14 +154,18 @@ def source_stamp() -> str:
     Compared whole (a few kB; no digest, so no hashing library is loaded for it)."""
     package = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     lines = [sys.version]
-    for directory, subdirectories, files in sorted(os.walk(package)):
-        subdirectories[:] = sorted(d for d in subdirectories if d != "__pycache__")
-        for name in sorted(files):
-            if name.endswith(".py"):
-                path = os.path.join(directory, name)
-                info = os.stat(path)
-                lines.append(f"{os.path.relpath(path, package)} {info.st_size} "
-                             f"{info.st_mtime_ns}")
+
+    def scan(directory: str, prefix: str) -> None:
+        with os.scandir(directory) as entries:
+            found = sorted(entries, key=lambda entry: entry.name)
+        for entry in found:
+            if entry.name.endswith(".py") and entry.is_file():
+                info = entry.stat()
+                lines.append(f"{prefix}{entry.name} {info.st_size} {info.st_mtime_ns}")
+            elif entry.name != "__pycache__" and entry.is_dir():
+                scan(entry.path, f"{prefix}{entry.name}/")
+
+    scan(package, "")
     return "\n".join(lines)
 
 
