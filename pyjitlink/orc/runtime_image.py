@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pyjitlink.executors.base import TLSModule
+from pyjitlink.executors.darwin.libc_layer import SHIM_PREFIX
 from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.jitlink.target import ObjectFormat
 from pyjitlink.orc.object_layer import INIT_SYMBOL_PREFIX
@@ -114,10 +115,14 @@ class _Recorder:
         pass
 
 
-def build_image(arch: str, sysroot: str | None) -> RuntimeImage | str:
+def build_image(arch: str, sysroot: str | None,
+                object_format: str = ObjectFormat.ELF) -> RuntimeImage | str:
     """Link the runtime core of ``arch`` (below ``sysroot``) in a session of its own and
     record it; a str saying why when it cannot stand for the core (then runs link the
-    runtime from its archives). Errors of finding or linking the runtime propagate."""
+    runtime from its archives). ``object_format`` is the programs' (ObjectFormat.ELF or
+    MACHO): a Mach-O session keeps glibc in a JITDylib of its own, beside the Darwin
+    layer's shims, and lays out its memory after theirs. Errors of finding or linking the
+    runtime propagate."""
     from pyjitlink.orc.lljit import LLJIT
 
     child = LLJIT(arch=arch, libc="target", sysroot=sysroot, debugger_support=False)
@@ -125,13 +130,16 @@ def build_image(arch: str, sysroot: str | None) -> RuntimeImage | str:
         child.runtime_image = False
         recorder = _Recorder()
         child.layer.add_plugin(recorder)
-        child.set_object_format(ObjectFormat.ELF)
+        child.set_object_format(object_format)
         executor = _process(child)
         arena, memory = executor.arena, executor.memory
         base = arena.next
+        runtime_jd = child.runtime_jd
+        # crt1.o's main: the program's (ELF), or glibc's re-export of the Mach-O "_main".
+        entry = "_main" if object_format == ObjectFormat.MACHO else "main"
         child.main_jd.define_absolute(
-            {"main": (PLACEHOLDER_MAIN, SymbolFlags.EXPORTED | SymbolFlags.CALLABLE)})
-        child.lookup("_start", child.main_jd)
+            {entry: (PLACEHOLDER_MAIN, SymbolFlags.EXPORTED | SymbolFlags.CALLABLE)})
+        child.lookup("_start", runtime_jd)
         if recorder.problem is not None:
             return recorder.problem
         end = arena.next
@@ -147,16 +155,20 @@ def build_image(arch: str, sysroot: str | None) -> RuntimeImage | str:
             regions.append((start, stop - start, prot, content))
         static = dict(executor.static_symbols)
         symbols: dict[str, tuple[int, int, str | None]] = {}
-        for jd in (child.process_jd, child.main_jd):
-            for name, entry in jd.symbols.items():
+        jds = (runtime_jd,) if runtime_jd is not child.process_jd else (child.process_jd,
+                                                                          child.main_jd)
+        for jd in jds:
+            for name, sym in jd.symbols.items():
                 # main: the placeholder (main_jd) and the session's own stand-in for
-                # programs without one (Process), which every session defines itself.
-                if name.startswith(INIT_SYMBOL_PREFIX) or name == "main" or (
-                        jd is child.process_jd and name in static):
+                # programs without one (Process) or re-export of the Mach-O entry point
+                # (glibc's JITDylib), which every session defines itself; so are the
+                # Darwin layer's shims, linked (or not) as each program needs them.
+                if name.startswith((INIT_SYMBOL_PREFIX, SHIM_PREFIX)) or name in (
+                        "main", entry) or (jd is runtime_jd and name in static):
                     continue
-                if entry.state < SymbolState.READY:
+                if sym.state < SymbolState.READY:
                     return f"{name} was defined but not linked"
-                symbols[name] = (entry.address, int(entry.flags), entry.origin)
+                symbols[name] = (sym.address, int(sym.flags), sym.origin)
         symbolizer = executor.symbolizer
         if any(symbolizer.lines.values()):
             return "the runtime has source lines (debug information)"
@@ -197,11 +209,20 @@ def _process(session: LLJIT) -> LinuxProcessExecutor:
 
 
 def image_conflicts(session: LLJIT, image: RuntimeImage) -> list[str]:
-    """Names the program's JITDylib (``main``, which the runtime sees first) defines that
-    the image defines or refers to: a static link would bind them differently (sorted)."""
-    program = session.main_jd.symbols
-    return sorted(n for n in program if n != "main" and (n in image.symbols or
-                                                         n in image.referenced))
+    """Names defined where the runtime looks first that the image defines or refers to: a
+    static link would bind them differently (sorted). ELF: the program's JITDylib
+    (``main``, first in the runtime's link order). Mach-O: the program's names stay out of
+    glibc's namespace (two-level namespaces; only its entry point is re-exported there, as
+    ``main``), so only what glibc's own JITDylib holds besides the session's definitions
+    (the static-link symbols, the Darwin layer's shims) counts."""
+    runtime_jd = session.runtime_jd
+    if runtime_jd is session.process_jd:
+        names = list(session.main_jd.symbols)
+    else:
+        names = [n for n in runtime_jd.symbols
+                 if not n.startswith(SHIM_PREFIX) and n not in image.static_symbols]
+    return sorted(n for n in names if n != "main" and (n in image.symbols or
+                                                       n in image.referenced))
 
 
 def apply_image(session: LLJIT, image: RuntimeImage) -> str | None:
@@ -228,9 +249,10 @@ def apply_image(session: LLJIT, image: RuntimeImage) -> str | None:
     by_origin: dict[str | None, dict[str, tuple[int, SymbolFlags]]] = {}
     for name, (address, flags, origin) in image.symbols.items():
         by_origin.setdefault(origin, {})[name] = (address, SymbolFlags(flags))
+    runtime_jd = session.runtime_jd
     for origin, symbols in by_origin.items():
-        session.process_jd.define_absolute(symbols, origin or ORIGIN)
-    tracker = id(session.process_jd.default_tracker)
+        runtime_jd.define_absolute(symbols, origin or ORIGIN)
+    tracker = id(runtime_jd.default_tracker)
     # Thread-local storage: the same modules at the same offsets (the image's code has
     # them built in), before any other.
     tls.layout.used, tls.layout.count = image.tls_layout
