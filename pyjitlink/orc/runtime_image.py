@@ -26,7 +26,6 @@ from the archives instead, as it does when the image cannot be made or read.
 
 from __future__ import annotations
 
-import struct
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -35,7 +34,6 @@ from pyjitlink.executors.darwin.libc_layer import SHIM_PREFIX
 from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.jitlink.target import ObjectFormat
 from pyjitlink.orc.object_layer import INIT_SYMBOL_PREFIX
-from pyjitlink.orc.platforms.base import InitFiniKind
 from pyjitlink.orc.platforms.tls import TLSPlugin
 from pyjitlink.orc.symbols import SymbolFlags, SymbolState
 
@@ -146,7 +144,7 @@ def build_image(arch: str, sysroot: str | None,
         if arena.free or not recorder.main_slots:
             return "the core's link did not take one range of memory"
         regions = []
-        for start, stop, prot in memory._regions:
+        for start, stop, prot in memory.regions():
             if start >= end or stop <= base:
                 continue
             if start < base or stop > end:
@@ -170,32 +168,19 @@ def build_image(arch: str, sysroot: str | None,
                     return f"{name} was defined but not linked"
                 symbols[name] = (sym.address, int(sym.flags), sym.origin)
         symbolizer = executor.symbolizer
-        if any(symbolizer.lines.values()):
+        if symbolizer.has_lines():
             return "the runtime has source lines (debug information)"
-        tls = executor.process_tls
-        tls_plugin = next(p for p in child.layer.plugins if isinstance(p, TLSPlugin))
-        blocks = [(b.start, b.end, b.offset, b.module, b.size, b.file)
-                  for b in tls_plugin._blocks]
-        table = executor.irelative
-        irelative = []
-        for index in range(table.count):
-            slot, _, resolver = struct.unpack_from("<QQq", memory.buffer,
-                                                   table.address + 24 * index)
-            irelative.append((slot, resolver))
-        atexit = executor.atexit_set
-        init_fini = {str(kind): [entry[:4] for entry in entries]
-                     for kind, entries in child.init_fini.entries.items()}
+        tls_layout, tls_images = executor.process_tls.snapshot()
+        symbol_rows, eh_records = symbolizer.snapshot()
         return RuntimeImage(
             base=base, end=end, regions=regions, static_symbols=static, symbols=symbols,
             referenced=recorder.referenced, main_slots=recorder.main_slots,
-            linked_files=list(child.linked_files), init_fini=init_fini,
-            tls_layout=(tls.layout.used, tls.layout.count), tls_images=list(tls.images),
-            tls_blocks=blocks, irelative=irelative,
-            atexit=bytes(memory.buffer[atexit.address:atexit.address + 8 * atexit.count]),
-            eh_frames=dict(executor.eh_frame_registrar.sections),
-            symbol_rows=[row for rows in symbolizer.symbols.by_tracker.values() for row in rows],
-            eh_records=[a for records in symbolizer.eh_records.values() for a in records],
-            inputs=child.input_count)
+            linked_files=list(child.linked_files), init_fini=child.init_fini.snapshot(),
+            tls_layout=tls_layout, tls_images=tls_images,
+            tls_blocks=_tls_plugin(child).snapshot(), irelative=executor.irelative.snapshot(),
+            atexit=executor.atexit_set.snapshot(),
+            eh_frames=executor.eh_frame_registrar.snapshot(), symbol_rows=symbol_rows,
+            eh_records=eh_records, inputs=child.input_count)
     finally:
         child.close()
 
@@ -206,6 +191,10 @@ def _process(session: LLJIT) -> LinuxProcessExecutor:
     executor = session.executor
     assert isinstance(executor, LinuxProcessExecutor)
     return executor
+
+
+def _tls_plugin(session: LLJIT) -> TLSPlugin:
+    return next(p for p in session.layer.plugins if isinstance(p, TLSPlugin))
 
 
 def image_conflicts(session: LLJIT, image: RuntimeImage) -> list[str]:
@@ -255,41 +244,18 @@ def apply_image(session: LLJIT, image: RuntimeImage) -> str | None:
     tracker = id(runtime_jd.default_tracker)
     # Thread-local storage: the same modules at the same offsets (the image's code has
     # them built in), before any other.
-    tls.layout.used, tls.layout.count = image.tls_layout
-    tls.images = list(image.tls_images)
-    tls_plugin = next(p for p in session.layer.plugins if isinstance(p, TLSPlugin))
-    from pyjitlink.orc.platforms.tls import _Block
-
-    modules = set()
-    with tls_plugin._lock:
-        for start, end, offset, module, size, file in image.tls_blocks:
-            modules.add(module)
-            tls_plugin._starts.append(start)
-            tls_plugin._blocks.append(_Block(start, end, offset, module, size, file, tracker))
-    for module in modules:
-        if module.tp_offset is not None:
-            executor._note_tls_offset(module.module_id, module.tp_offset)
-    for slot, resolver in image.irelative:
-        executor.irelative.add(slot, resolver, ORIGIN)
+    tls.restore((image.tls_layout, image.tls_images),
+                {block[3] for block in image.tls_blocks})
+    _tls_plugin(session).restore(image.tls_blocks, tracker)
+    executor.irelative.restore(image.irelative, ORIGIN)
     if image.atexit:
         executor.atexit_set.add(image.atexit, ORIGIN)
-    registrar = executor.eh_frame_registrar
-    with registrar.lock:
-        registrar.sections.update(image.eh_frames)
-    symbolizer = executor.symbolizer
-    with symbolizer.symbols.lock:
-        symbolizer.symbols.by_tracker.setdefault(tracker, []).extend(image.symbol_rows)
-        symbolizer.symbols._stale = True
-    symbolizer.add_eh_frame(tracker, image.eh_records)
+    executor.eh_frame_registrar.restore(image.eh_frames)
+    executor.symbolizer.restore(tracker, (image.symbol_rows, image.eh_records))
     # Initializers and finalizers run in input order: the image's objects come after the
     # program's, as an archive's members follow the objects in a static link.
     first = session.input_count
     session.input_count += image.inputs
-    init_fini = session.init_fini
-    with init_fini._lock:
-        for kind, entries in image.init_fini.items():
-            init_fini.entries[InitFiniKind(kind)].extend(
-                (priority, first + order, index, address, tracker)
-                for priority, order, index, address in entries)
+    session.init_fini.restore(image.init_fini, tracker, first)
     session.note_linked_files(image.linked_files, tracker)
     return None

@@ -9,6 +9,7 @@ getenv). Missing tools fail these tests (.ci/run installs them)."""
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -17,9 +18,11 @@ from pathlib import Path
 import pytest
 
 from pyjitlink.executors.linux import runtime
+from pyjitlink.executors.linux.process import LinuxProcessExecutor
 from pyjitlink.jitlink.target import ObjectFormat
 from pyjitlink.orc import runtime_image
 from pyjitlink.orc.lljit import LLJIT
+from pyjitlink.orc.platforms.tls import TLSPlugin
 from pyjitlink.orc.symbols import SymbolFlags
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -256,3 +259,41 @@ def test_a_definition_in_glibcs_namespace_links_the_archives(
         # The program's own names stay out of glibc's namespace: no conflict.
         session.main_jd.define_absolute({"_malloc": (0x2000, SymbolFlags.EXPORTED)})
         assert runtime_image.image_conflicts(session, image) == ["getenv"]
+
+
+@pytest.mark.parametrize("object_format", [ObjectFormat.ELF, ObjectFormat.MACHO])
+def test_a_session_given_the_image_holds_what_the_image_recorded(
+        object_format: str, builds: list[str], tmp_path: Path) -> None:
+    """apply_image restores each class's state through its public snapshot/restore: what
+    the session's services report afterwards is what the image's session reported."""
+    with LLJIT(arch="aarch64", libc="target", platform=object_format) as session:
+        name = "__libc_start_main"
+        address = session.lookup(name, session.runtime_jd)  # the first lookup maps it
+        assert session._main_slots and len(builds) == 1
+        (cached,) = (tmp_path / "cache" / "pyjitlink").glob("runtime-image-*.pickle")
+        with cached.open("rb") as f:
+            _, image = pickle.load(f)  # noqa: S301 - this test's own cache
+        assert isinstance(image, runtime_image.RuntimeImage)
+        assert image.symbols[name][0] == address
+        # The core has thread-locals (errno), IFUNCs (string functions), __libc_atexit
+        # (_IO_cleanup), unwind tables and initializers: each restore has work to do.
+        assert image.tls_blocks and image.irelative and image.atexit and image.eh_frames
+        assert image.symbol_rows and image.eh_records and any(image.init_fini.values())
+        executor = session.executor
+        assert isinstance(executor, LinuxProcessExecutor)
+        assert executor.process_tls.snapshot() == (image.tls_layout, image.tls_images)
+        tls = next(p for p in session.layer.plugins if isinstance(p, TLSPlugin))
+        assert tls.snapshot() == image.tls_blocks
+        assert executor.irelative.snapshot() == image.irelative
+        assert executor.atexit_set.snapshot() == image.atexit
+        assert executor.eh_frame_registrar.snapshot() == image.eh_frames
+        assert executor.symbolizer.snapshot() == (image.symbol_rows, image.eh_records)
+        assert session.init_fini.snapshot() == image.init_fini
+        assert [r for r in executor.memory.regions() if image.base <= r[0] < image.end] == \
+            [(start, start + size, prot) for start, size, prot, _ in image.regions]
+        # __tls_get_addr's table of modules' thread-pointer offsets, 8 bytes per module id.
+        buffer = executor.memory.buffer
+        for module in {block[3] for block in image.tls_blocks}:
+            at = executor.tls_offsets + 8 * module.module_id
+            assert int.from_bytes(buffer[at:at + 8], "little", signed=True) == \
+                module.tp_offset
