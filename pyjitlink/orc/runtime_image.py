@@ -15,13 +15,20 @@ modules, IRELATIVE and ``__libc_atexit`` entries, initializers and finalizers,
 sources (executors/linux/runtime.py's ``runtime_stamp``).
 
 ``apply_image`` puts it into a session that has linked nothing yet: the same address range
-(the emulated process lays out its memory deterministically), the same service state, the
-symbols as absolute definitions in ``Process``; ``crt1.o``'s GOT slot for ``main`` is
-written when the program starts. The program's own objects, and the archive members only it
-needs, then link as usual against it. An image stands for the core only where a static link
-would bind it the same way: when the program's JITDylib defines none of the names the image
+(the emulated process lays out its memory deterministically), the same service state (each
+class's public ``snapshot``/``restore``), the symbols as absolute definitions in the
+runtime's JITDylib (``LLJIT.runtime_jd``); ``crt1.o``'s GOT slot for ``main`` is written
+when the program starts. The program's own objects, and the archive members only it needs,
+then link as usual against it. An image stands for the core only where a static link would
+bind it the same way: when the program's JITDylib defines none of the names the image
 defines or refers to (a program with its own ``malloc``, say) the session links the runtime
 from the archives instead, as it does when the image cannot be made or read.
+
+Mach-O programs (orc/platforms/darwin_libc.py) have an image of their own
+(``runtime-image-macho-ARCH``), linked in glibc's JITDylib beside the Darwin layer's shims
+(which link as each program needs them); there ``main`` is glibc's re-export of the
+program's ``_main``. The program's names never enter
+glibc's namespace (two-level namespaces), so none of them stops the image.
 """
 
 from __future__ import annotations
