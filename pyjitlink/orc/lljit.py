@@ -192,7 +192,7 @@ class LLJIT:
         self.layer = ObjectLinkingLayer(self.es, memory_manager)
         self._entry = entry
         self._runtime: TargetRuntime | None = None  # -libc=target's, found, not yet joined
-        # -libc=target (ELF): whether the runtime's core may come from a prelinked image
+        # -libc=target: whether the runtime's core may come from a prelinked image
         # (orc/runtime_image.py); the image or crt1.o joins at the first lookup.
         self.runtime_image = True
         self._runtime_pending: TargetRuntime | None = None
