@@ -95,3 +95,25 @@ def test_an_emulated_run_loads_only_what_it_uses() -> None:
                                                           "subprocess")
                 or m.startswith("pyjitlink.executors.native")}
     assert not unwanted, unwanted
+
+
+def test_files_written_by_a_noexec_link_are_whole_at_its_exit(tmp_path: Path) -> None:
+    """The process ends with os._exit, which flushes no Python stream: -write-symtab's table
+    and -graph-output's dumps must hold every graph -show-linked-files lists (each graph's
+    dump is flushed as it is written)."""
+    objects = sorted(str(p) for p in (CALC / "a64-O2-pic").glob("*.o"))
+    symtab, graphs = tmp_path / "calc.symtab", tmp_path / "calc.graphs"
+    result = subprocess.run([sys.executable, "-c", ENTRY, "-noexec", "-show-linked-files",
+                             "-write-symtab", str(symtab), "-show-graphs", ".",
+                             "-graph-output", str(graphs), *objects],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "python finalization" not in result.stderr
+    linked = [line.removeprefix("Linking ") for line in result.stdout.splitlines()]
+    assert len(linked) > 300 and set(objects) <= set(linked)
+    tables = [line[1:-1] for line in symtab.read_text().splitlines() if line.startswith('"')]
+    dumped = [line.split('"')[1] for line in graphs.read_text().splitlines()
+              if line.startswith('Link graph "')]
+    assert sorted(tables) == sorted(dumped) == sorted(linked)
+    # The last graph's dump is complete: its last line is one of its blocks' or symbols'.
+    assert graphs.read_text().endswith("\n")
