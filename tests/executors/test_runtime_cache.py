@@ -83,3 +83,23 @@ def test_source_stamp_lists_every_source_file_with_its_size_and_time() -> None:
     listed = lines[len(sys.version.splitlines()):]
     assert sorted(listed) == sorted(expected) and len(listed) > 80
     assert "executors/linux/runtime.py" in {line.split()[0] for line in listed}
+
+
+def test_source_stamp_does_not_follow_a_link_to_a_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A link to a directory inside the package (here a loop back to the package) is not
+    walked, as os.walk does not: the listing ends and holds each file once."""
+    package = tmp_path / "pyjitlink"
+    (package / "executors" / "linux").mkdir(parents=True)
+    (package / "top.py").write_text("")
+    (package / "executors" / "linux" / "runtime.py").write_text("x = 1\n")
+    (package / "executors" / "loop").symlink_to(package, target_is_directory=True)
+    monkeypatch.setattr(runtime, "__file__",
+                        str(package / "executors" / "linux" / "runtime.py"))
+    runtime.source_stamp.cache_clear()
+    try:
+        listed = [line.split()[0] for line in
+                  runtime.source_stamp().splitlines()[len(sys.version.splitlines()):]]
+    finally:
+        runtime.source_stamp.cache_clear()
+    assert listed == ["executors/linux/runtime.py", "top.py"]

@@ -162,7 +162,8 @@ def source_stamp() -> str:
             if entry.name.endswith(".py") and entry.is_file():
                 info = entry.stat()
                 lines.append(f"{prefix}{entry.name} {info.st_size} {info.st_mtime_ns}")
-            elif entry.name != "__pycache__" and entry.is_dir():
+            elif entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
+                # Not through a link to a directory (as os.walk): a loop would never end.
                 scan(entry.path, f"{prefix}{entry.name}/")
 
     scan(package, "")
