@@ -200,7 +200,9 @@ class StaticLibraryDefinitionGenerator:
 
     def spans(self) -> list[tuple[str, int, int]]:
         """(name, offset, size) of each member's bytes in the archive file, by member
-        number: what ``deferred`` reads one member by."""
+        number: what ``deferred`` reads one member by. A ``deferred`` generator reads its
+        archive for them (``members``); errors as ``members``."""
+        self.members  # noqa: B018 - a deferred generator has no ``archive`` until it loads
         return [(m.name, m.data_offset, len(m.data)) for m in self.archive.members]
 
     def _member(self, number: int) -> ObjectFile:

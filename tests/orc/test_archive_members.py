@@ -80,6 +80,8 @@ def test_deferred_generator_reads_only_the_needed_member(tmp_path: Path, packed:
     assert expected[f"{path}(a-member-with-a-long-name.o)"] == MEMBERS[2][1]
     assert _generate(deferred, ["h", "g"]) == [(f"{path}(z.o)", b"")]  # g: added before
     assert loads == []  # the archive was never read whole
+    # Its spans, asked for, are the archive's (read whole now).
+    assert deferred.spans() == spans and loads == [str(path)]
 
 
 def test_deferred_generator_reads_the_archive_when_a_span_is_stale(tmp_path: Path) -> None:
