@@ -120,10 +120,9 @@ def test_image_is_cached_and_follows_the_runtime_files(
     assert run() == expected and len(builds) == 3
 
 
-def test_a_program_that_defines_a_runtime_name_links_the_archives(
-        tmp_path: Path, builds: list[str], capfd: pytest.CaptureFixture[str]) -> None:
-    source = tmp_path / "getenv.c"
-    source.write_text(r"""
+# A program with its own getenv, which glibc's start-up and secure_getenv call too (ELF: one
+# namespace) or never (Mach-O: two-level namespaces).
+GETENV_PROGRAM = r"""
 #include <stdio.h>
 #include <stdlib.h>
 static int calls;
@@ -133,7 +132,13 @@ int main(void) {
     printf("HOME=%s, getenv calls before main: %d\n", getenv("HOME"), before);
     return 3;
 }
-""")
+"""
+
+
+def test_a_program_that_defines_a_runtime_name_links_the_archives(
+        tmp_path: Path, builds: list[str], capfd: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "getenv.c"
+    source.write_text(GETENV_PROGRAM)
     cc = _tool("aarch64-linux-gnu-gcc")
     subprocess.run([cc, "-O2", "-c", str(source), "-o", str(tmp_path / "getenv.o")], check=True)
     subprocess.run([cc, "-O2", "-static", str(source), "-o", str(tmp_path / "getenv")],
@@ -223,17 +228,7 @@ def test_a_macho_program_that_defines_a_runtime_name_keeps_it_to_itself(
     never glibc's (its start-up's, its ``secure_getenv``'s), so the image stands for the
     core as the archives would; the output is the same either way, and Darwin's."""
     source = tmp_path / "getenv.c"
-    source.write_text(r"""
-#include <stdio.h>
-#include <stdlib.h>
-static int calls;
-char *getenv(const char *name) { calls++; return name[0] == 'H' ? "the program's" : NULL; }
-int main(void) {
-    int before = calls;
-    printf("HOME=%s, getenv calls before main: %d\n", getenv("HOME"), before);
-    return 3;
-}
-""")
+    source.write_text(GETENV_PROGRAM)
     expected = "HOME=the program's, getenv calls before main: 0\n"
     include = ROOT / "testdata" / "macho-include"
     for arch, target in (("aarch64", "arm64-apple-macos11"), ("x86_64", "x86_64-apple-macos11")):
