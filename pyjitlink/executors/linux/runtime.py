@@ -248,13 +248,17 @@ def find_runtime(arch: str, sysroot: str | None = None,
     key = [arch, sysroot, host_arch, [(g, _stamp(g)) for g in gccs if g],
            [(d, _stamp(d)) for d in search_dirs(arch, sysroot)]]
     name = f"runtime-{arch}.pickle"
-    saved = load_cached(name, key)  # (TargetRuntime, [(path, stamp) of each file])
-    if isinstance(saved, tuple) and len(saved) == 2 and isinstance(saved[0], TargetRuntime) \
-            and all(_stamp(path) == stamp for path, stamp in saved[1]):
-        return saved[0]
+    # (crt1, archives, [(path, stamp) of each file]): plain values, not a TargetRuntime,
+    # whose pickle would outlive a change to the class (the key has no source stamp).
+    saved = load_cached(name, key)
+    if isinstance(saved, tuple) and len(saved) == 3 and isinstance(saved[0], str) and \
+            isinstance(saved[1], tuple) and all(isinstance(a, str) for a in saved[1]) and \
+            all(_stamp(path) == stamp for path, stamp in saved[2]):
+        return TargetRuntime(arch, saved[0], saved[1])
     runtime = _find_runtime(arch, sysroot, host_arch)
-    store_cached(name, key, (runtime, [(path, _stamp(path)) for path in
-                                       (runtime.crt1, *runtime.archives)]))
+    store_cached(name, key, (runtime.crt1, runtime.archives,
+                             [(path, _stamp(path)) for path in
+                              (runtime.crt1, *runtime.archives)]))
     return runtime
 
 
