@@ -135,15 +135,9 @@ def _library_path() -> str:
     if path is not None:
         return path
     import unicorn  # noqa: F401 - finds and loads libunicorn
+    from unicorn.unicorn_py3 import unicorn as binding  # unicorn >= 2.1 (pyproject.toml)
 
-    try:
-        from unicorn.unicorn_py3 import unicorn as binding  # unicorn >= 2.1
-
-        return str(binding.uclib._name)
-    except ImportError:  # unicorn 2.0
-        from unicorn import unicorn as binding  # type: ignore[no-redef]
-
-        return str(binding._uc._name)  # type: ignore[attr-defined]
+    return str(binding.uclib._name)
 
 
 @functools.cache
