@@ -182,6 +182,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
         self.scheduler.kill_other = self.children.kill_other
         self.scheduler.mirror_host_signals = True
         self.syscalls.on_broken_pipe = lambda: self.scheduler.thread_signal(SIGPIPE)
+        self.syscalls.wait_for_descriptors = self.scheduler.wait_for_descriptors
         self._counting = False  # the running emu_start has an instruction count
         self._recount = False  # a system call stopped it to start counting
         self.scheduler.describe = self.describe
@@ -546,12 +547,13 @@ class LinuxProcessExecutor(EmulatedExecutor):
     def _others_could_run(self) -> bool:
         """Whether a thread other than the running one is runnable, or waits with a
         deadline (it becomes runnable at a time the running one does not see), or an
-        ITIMER_REAL timer is armed (its SIGALRM must interrupt a busy loop)."""
+        ITIMER_REAL timer is armed (its SIGALRM must interrupt a busy loop); a wait on a
+        descriptor counts as one with a deadline (its readiness is polled)."""
         current = self.scheduler.current
         if self.scheduler.alarm_at is not None:
             return True
         return any(t is not current and (t.state == RUNNABLE or (
-            t.state == WAITING and t.deadline is not None))
+            t.state == WAITING and (t.deadline is not None or t.fds is not None)))
             for t in self.scheduler.threads.values())
 
     def _fault_to_handler(self, err: int) -> bool:
