@@ -939,7 +939,11 @@ class LLJIT:
         next. Finalizers are left to the process's ``atexit`` natively, to ``close``
         emulated. ExecutionError without an executor, or when the program faults (its
         message has the fault's backtrace), times out or calls an unsupported function;
-        errors of ``link_entry``."""
+        errors of ``link_entry``.
+
+        Emulated, ``entry`` other than the program's ``main`` (-entry) is called as main
+        is, after the same start-up: glibc's ``__libc_start_main`` with ``entry`` in
+        main's place, so initializers run first and its result goes to ``exit``."""
         if self.executor is None or self.noexec:
             raise ExecutionError("cannot execute: this session does not execute (noexec or "
                                  "slab)")
@@ -1005,8 +1009,14 @@ class LLJIT:
             process = executor.services().static_process
             assert process is not None
             process.set_initializers(take("preinit"), take("init"), take("fini"))
+            # -entry: another function than main is called after the same start-up.
+            main_name = self.platform.default_entry if self.platform is not None else "main"
+            other_entry = address != self.lookup(main_name, self.main_jd)
+            start_main = self.lookup("__libc_start_main", self._runtime_jd or
+                                     self.process_jd) if other_entry else 0
             try:
-                return process.start_process(start, args)
+                return process.start_process(start, args, address if other_entry else None,
+                                             start_main)
             except ExecutionError as err:
                 if getattr(err, "flush", False):  # a failed lazy call ends it as exit would
                     self._flush_after_failure()

@@ -345,3 +345,27 @@ def test_errno_values_are_darwin_values(tmp_path: Path, arch: str) -> None:
     native = subprocess.run([str(exe)], capture_output=True, text=True, cwd=tmp_path)
     assert (done.stdout, done.stderr, done.returncode) == (native.stdout, native.stderr, 0)
     assert "ENOTEMPTY 1" in native.stdout and native.stderr == "perror: File name too long\n"
+
+
+@pytest.mark.parametrize("arch", ["aarch64", "x86_64"])
+def test_entry_of_a_macho_program_runs_after_the_start_up(tmp_path: Path, arch: str) -> None:
+    """-entry _alt on a Mach-O program under -libc=target: glibc's start-up, then _alt in
+    _main's place (argc, argv; its result the exit status)."""
+    source, obj = tmp_path / "entry.c", tmp_path / "entry.o"
+    source.write_text("int printf(const char *, ...);\n"
+                      "int alt(int argc, char **argv) {\n"
+                      "    printf(\"alt %d %s\\n\", argc, argv[argc - 1]);\n"
+                      "    return 5;\n}\n"
+                      "int main(void) { printf(\"main\\n\"); return 0; }\n")
+    subprocess.run([_tool("clang"), f"--target={TRIPLES[arch]}", "-O1", "-c", str(source),
+                    "-o", str(obj)], check=True)
+    emulate = ["-emulate"] if arch == "x86_64" else []
+
+    def ours(*options: str) -> tuple[str, str, int]:
+        done = subprocess.run([sys.executable, "-m", "pyjitlink", "-libc=target", *emulate,
+                               *options, str(obj), "-args", "entry", "x"],
+                              capture_output=True, text=True, timeout=300, cwd=tmp_path)
+        return done.stdout, done.stderr, done.returncode
+
+    assert ours("-entry", "_alt") == ("alt 2 x\n", "", 5)
+    assert ours() == ("main\n", "", 0)
