@@ -140,6 +140,30 @@ def test_entry_is_called_as_main_after_the_start_up(tmp_path: Path, arch: str) -
         "constructor\nmain\natexit handler\n", "", 0)
 
 
+def test_run_main_twice_in_an_emulated_session_is_an_error(tmp_path: Path) -> None:
+    """One process per emulated session: a second run_main (or one after start_for_calls)
+    is an ExecutionError, not a second start-up on an exited glibc; a new Session runs the
+    program again. Also run_main with another entry than main (-entry's semantics)."""
+    import pyjitlink
+
+    source, obj = tmp_path / "entry.c", tmp_path / "entry.o"
+    source.write_text(ENTRY)
+    subprocess.run([_tools()[0], "-O2", "-c", str(source), "-o", str(obj)], check=True)
+    for entry, status in (("main", 0), ("alt", 3)):
+        with pyjitlink.Session(arch="aarch64") as session:
+            session.add_object_file(session.main_jd, str(obj))
+            assert session.run_main(entry, ["entry"]) == status
+            with pytest.raises(pyjitlink.ExecutionError,
+                               match="cannot run main again: this emulated session's "
+                                     "process has run already"):
+                session.run_main(entry, ["entry"])
+    with pyjitlink.Session(arch="aarch64") as session:
+        session.add_object_file(session.main_jd, str(obj))
+        session.start_for_calls()
+        with pytest.raises(pyjitlink.ExecutionError, match="started for calls from Python"):
+            session.run_main("main", ["entry"])
+
+
 IFUNC_ABORT = r"""
 #include <errno.h>
 #include <stdio.h>
