@@ -369,3 +369,60 @@ def test_entry_of_a_macho_program_runs_after_the_start_up(tmp_path: Path, arch: 
 
     assert ours("-entry", "_alt") == ("alt 2 x\n", "", 5)
     assert ours() == ("main\n", "", 0)
+
+
+@pytest.mark.parametrize("arch", ["aarch64", "x86_64"])
+def test_long_double_in_the_printf_and_scanf_families(tmp_path: Path, arch: str) -> None:
+    """testdata/darwin/long_double.c: %Lf, %Le, %Lg in printf, fprintf, sprintf, snprintf,
+    asprintf, dprintf, vsnprintf, vprintf, and %Lf/%La in sscanf, vsscanf, scanf (from
+    stdin), match the Linux build's output. On arm64 Darwin's long double is a double and
+    glibc's a quad: the layer's shims call glibc's engines with PRINTF_LDBL_IS_DBL /
+    SCANF_LDBL_IS_DBL (before, %Lf printed what the next slots held)."""
+    source = ROOT / "testdata" / "darwin" / "long_double.c"
+    obj = tmp_path / "long_double.o"
+    subprocess.run([_tool("clang"), f"--target={TRIPLES[arch]}", "-O2", "-c", str(source),
+                    "-o", str(obj)], check=True)
+    exe = tmp_path / "long_double-static"
+    cc = _tool("gcc" if arch == "x86_64" else "aarch64-linux-gnu-gcc")
+    subprocess.run([cc, "-O2", "-w", "-static", str(source), "-o", str(exe)], check=True)
+    stdin = "7.5 3\n"
+    command = [str(exe), "stdin"] if arch == "x86_64" else [_tool("qemu-aarch64"), str(exe),
+                                                             "stdin"]
+    theirs = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60)
+    ours = subprocess.run([sys.executable, "-m", "pyjitlink", "-libc=target",
+                           *(["-emulate"] if arch == "x86_64" else []), str(obj), "-args",
+                           "long_double", "stdin"], input=stdin, capture_output=True,
+                          text=True, timeout=300, cwd=tmp_path)
+    assert (ours.stdout, ours.stderr, ours.returncode) == (theirs.stdout, "", 0)
+    assert ours.stdout.startswith("printf: 3.250000 7 -1.234e+03 s 0.125 2.500000 3.25 -3 "
+                                  "-1234.500000\n")
+    assert "sscanf: 4: 2.500000 -1000.000000 42 0.125000\nvsscanf: 2: 6.750000 8\n" \
+        "scanf: 2: 7.500 3\n" in ours.stdout
+
+
+def test_long_double_shims_are_the_instructions_their_comments_name() -> None:
+    from pyjitlink.executors.darwin.libc_layer import arm64_ldbl_shim, arm64_sscanf_shim
+
+    code, edges = arm64_ldbl_shim(None, 1, "stdout", 1)  # printf
+    assert _disassemble("aarch64", code) == [
+        "stp x29, x30, [sp, #-0x30]!", "mov x29, sp", "add x9, sp, #0x30",
+        "stp x9, x9, [sp, #0x10]", "stp x9, xzr, [sp, #0x20]", "mov x1, x0", "adrp x0, #0",
+        "ldr x0, [x0]", "add x2, sp, #0x10", "mov w3, #1", "bl #0x28",
+        "ldp x29, x30, [sp], #0x30", "ret"]
+    assert [(offset, symbol) for offset, _, symbol in edges] == [
+        (24, "stdout"), (28, "stdout"), (40, None)]
+    code, _ = arm64_ldbl_shim(2, 2, "-1", 1)  # vsprintf(s, format, ap)
+    assert _disassemble("aarch64", code)[2:8] == [
+        "stp x2, x2, [sp, #0x10]", "stp x2, xzr, [sp, #0x20]", "mov x2, x1", "mov x1, #-1",
+        "add x3, sp, #0x10", "mov w4, #1"]
+    code, edges = arm64_sscanf_shim(None, 3)
+    text = _disassemble("aarch64", code)
+    assert text[:6] == ["stp x29, x30, [sp, #-0x130]!", "mov x29, sp", "add x9, sp, #0x130",
+                        "stp x9, x9, [sp, #0x10]", "stp x9, xzr, [sp, #0x20]",
+                        "stp x1, x0, [sp, #0x30]"]
+    assert "str xzr, [sp, #0xc8]" in text and "str x9, [sp, #0x118]" in text
+    assert text[-7:] == ["add x0, sp, #0x40", "ldr x1, [sp, #0x30]", "add x2, sp, #0x10",
+                         "mov w3, #3", "bl #0x64", "ldp x29, x30, [sp], #0x130", "ret"]
+    assert [symbol for _, _, symbol in edges] == [
+        "_IO_no_init", "_IO_str_jumps", "_IO_str_jumps", "_IO_str_init_static_internal",
+        "__vfscanf_internal"]

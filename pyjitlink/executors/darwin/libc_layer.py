@@ -37,8 +37,10 @@ or in calling convention, and are answered here:
 * **refused**: functions whose structures differ (``LAYOUT_DIFFERS``: ``stat``, ``readdir``,
   ...; Darwin's ``struct stat`` and ``struct dirent`` are not glibc's) stay undefined.
   Other constants are not translated (``ioctl`` and ``fcntl`` requests, ``fcntl``'s
-  ``O_*`` flags and ``struct flock`` differ between Darwin and Linux), nor arm64's ``long
-  double`` (a double on Darwin: ``%Lf`` reads the wrong slot; x86-64's is x87 on both).
+  ``O_*`` flags and ``struct flock`` differ between Darwin and Linux);
+* **arm64 long double** (a double on Darwin, a quad in glibc; x86-64's is x87 on both):
+  the printf and scanf families call glibc's engines with its long-double-is-double mode
+  (``ARM64_LDBL``, ``arm64_sscanf_shim``); elsewhere (``err``, ``strtold``, libm) not.
 
 Shims are defined in glibc's namespace under ``SHIM_PREFIX`` + the C name
 (``__darwin$printf``), so no glibc name is shadowed; the session's ``Process`` JITDylib
@@ -71,18 +73,44 @@ ALIASES: dict[str, str] = {
 
 # arm64: variadic C function -> (number of named arguments, glibc's va_list form).
 ARM64_VARIADIC: dict[str, tuple[int, str]] = {
-    "printf": (1, "vprintf"), "fprintf": (2, "vfprintf"), "sprintf": (2, "vsprintf"),
-    "snprintf": (3, "vsnprintf"), "dprintf": (2, "vdprintf"), "asprintf": (2, "vasprintf"),
-    "scanf": (1, "vscanf"), "fscanf": (2, "vfscanf"), "sscanf": (2, "vsscanf"),
     "err": (2, "verr"), "errx": (2, "verrx"), "warn": (1, "vwarn"), "warnx": (1, "vwarnx"),
     "syslog": (2, "vsyslog"),
     "__sprintf_chk": (4, "__vsprintf_chk"), "__snprintf_chk": (5, "__vsnprintf_chk"),
 }
 # arm64: function taking a va_list -> the index of that argument.
 ARM64_VA_LIST: dict[str, int] = {
-    "vprintf": 1, "vfprintf": 2, "vsprintf": 2, "vsnprintf": 3, "vdprintf": 2,
-    "vasprintf": 2, "vscanf": 1, "vfscanf": 2, "vsscanf": 2, "verr": 2, "verrx": 2,
+    "verr": 2, "verrx": 2,
     "vwarn": 1, "vwarnx": 1, "vsyslog": 2, "__vsprintf_chk": 4, "__vsnprintf_chk": 5,
+}
+# arm64 ``long double`` is a double on Darwin (Apple's "Writing ARM64 code for Apple
+# platforms"), a 128-bit IEEE quad in glibc's AArch64 ABI: ``%Lf`` would read 16 bytes, and
+# scanf's ``%Lf`` write them. glibc's printf and scanf engines take mode flags for the
+# targets whose long double once was a double (libio/libioP.h): PRINTF_LDBL_IS_DBL and
+# SCANF_LDBL_IS_DBL (1), with SCANF_ISOC99_A (2, C99's ``%a``, as Darwin's scanf). So the
+# printf and scanf families call glibc's engines themselves, with those flags:
+# Darwin name -> (the Darwin va_list argument's index, or None for the variadic form with
+# that many named arguments given second; the glibc function; what it takes that Darwin's
+# call does not (``stdout``/``stdin``: that FILE * variable, first; ``-1``: sprintf's size,
+# second); the mode flags).
+PRINTF_LDBL_IS_DBL, SCANF_LDBL_IS_DBL, SCANF_ISOC99_A = 1, 1, 2
+_PRINTF, _SCANF = PRINTF_LDBL_IS_DBL, SCANF_LDBL_IS_DBL | SCANF_ISOC99_A
+ARM64_LDBL: dict[str, tuple[int | None, int, str, str | None, int]] = {
+    "printf": (None, 1, "__vfprintf_internal", "stdout", _PRINTF),
+    "vprintf": (1, 1, "__vfprintf_internal", "stdout", _PRINTF),
+    "fprintf": (None, 2, "__vfprintf_internal", None, _PRINTF),
+    "vfprintf": (2, 2, "__vfprintf_internal", None, _PRINTF),
+    "sprintf": (None, 2, "__vsprintf_internal", "-1", _PRINTF),
+    "vsprintf": (2, 2, "__vsprintf_internal", "-1", _PRINTF),
+    "snprintf": (None, 3, "__vsnprintf_internal", None, _PRINTF),
+    "vsnprintf": (3, 3, "__vsnprintf_internal", None, _PRINTF),
+    "dprintf": (None, 2, "__vdprintf_internal", None, _PRINTF),
+    "vdprintf": (2, 2, "__vdprintf_internal", None, _PRINTF),
+    "asprintf": (None, 2, "__vasprintf_internal", None, _PRINTF),
+    "vasprintf": (2, 2, "__vasprintf_internal", None, _PRINTF),
+    "scanf": (None, 1, "__vfscanf_internal", "stdin", _SCANF),
+    "vscanf": (1, 1, "__vfscanf_internal", "stdin", _SCANF),
+    "fscanf": (None, 2, "__vfscanf_internal", None, _SCANF),
+    "vfscanf": (2, 2, "__vfscanf_internal", None, _SCANF),
 }
 # arm64: variadic function taking at most one anonymous integer -> its register.
 ARM64_ONE_ANONYMOUS: dict[str, int] = {"fcntl": 2, "ioctl": 2}
@@ -165,6 +193,96 @@ def arm64_va_list_shim(index: int) -> tuple[bytes, int]:
     return code, 20
 
 
+def _mov(rd: int, rn: int) -> int:
+    """``mov Xrd, Xrn`` (``orr Xrd, xzr, Xrn``)."""
+    return 0xAA0003E0 | rn << 16 | rd
+
+
+def arm64_ldbl_shim(va_index: int | None, named: int, extra: str | None, mode: int
+                    ) -> tuple[bytes, list[tuple[int, int, str | None]]]:
+    """A printf or scanf family function as a call of glibc's engine with ``mode`` flags
+    (``ARM64_LDBL``'s entry): the va_list as ``arm64_variadic_shim`` builds it (from the
+    stack arguments, or from the Darwin va_list in x<va_index>), the ``named`` arguments
+    moved up one register for ``extra`` (``stdout``/``stdin`` loaded into x0 by ``adrp``
+    and ``ldr``; ``-1`` into x1 by ``mov x1, #-1``), then &va_list and ``mode`` (``mov
+    w<n>, #mode``). The code, and its edges: (offset, aarch64 edge kind, symbol; None for
+    the glibc function the ``bl`` calls)."""
+    kind = aarch64.EdgeKind
+    words = [A64_FRAME48, A64_MOV_FP]
+    if va_index is None:
+        words += [_add_sp(X9, 48), _stp_sp(X9, X9, 16), _stp_sp(X9, XZR, 32)]
+    else:
+        words += [_stp_sp(va_index, va_index, 16), _stp_sp(va_index, XZR, 32)]
+    edges: list[tuple[int, int, str | None]] = []
+    if extra is not None:
+        at = 0 if extra in ("stdout", "stdin") else 1
+        words += [_mov(i + 1, i) for i in range(named - 1, at - 1, -1)]
+        if at == 0:
+            edges += [(4 * len(words), kind.Page21, extra),
+                      (4 * len(words) + 4, kind.PageOffset12, extra)]
+            words += [0x90000000, 0xF9400000]  # adrp x0, extra; ldr x0, [x0, #:lo12:]
+        else:
+            words.append(0x92800001)  # mov x1, #-1 (movn x1, #0)
+        named += 1
+    words += [_add_sp(named, 16), 0x52800000 | mode << 5 | (named + 1)]
+    edges.append((4 * len(words), kind.Branch26PCRel, None))
+    words += [A64_BL, A64_UNFRAME48, A64_RET]
+    return _words(*words), edges
+
+
+# sscanf/vsscanf: glibc reads a string through a string FILE on the stack (its
+# _IO_strfile, libio/strfile.h: the FILE (216 bytes on AArch64, its _lock at 0x88), the
+# vtable pointer, two unused words: 240 bytes), as glibc's own vsscanf sets it up:
+# _IO_no_init(fp, _IO_USER_LOCK, -1, NULL, NULL); vtable = &_IO_str_jumps;
+# _IO_str_init_static_internal(fp, string, 0, NULL); then __vfscanf_internal(fp, format,
+# &va_list, mode). Frame (304 bytes): x29, x30; the va_list at sp+16; format and string at
+# sp+48 and sp+56; the string FILE at sp+64.
+_STRFILE, _STRFILE_LOCK, _STRFILE_VTABLE, _IO_USER_LOCK = 64, 0x88, 0xD8, 0x8000
+
+
+def _str_sp(rt: int, offset: int) -> int:
+    """``str Xrt, [sp, #offset]`` (a multiple of 8; rt 31 is xzr)."""
+    return 0xF9000000 | (offset // 8) << 10 | 31 << 5 | rt
+
+
+def _ldr_sp_at(rt: int, offset: int) -> int:
+    """``ldr Xrt, [sp, #offset]`` (a multiple of 8)."""
+    return 0xF9400000 | (offset // 8) << 10 | 31 << 5 | rt
+
+
+def arm64_sscanf_shim(va_index: int | None, mode: int
+                      ) -> tuple[bytes, list[tuple[int, int, str]]]:
+    """``sscanf(string, format, ...)`` (``va_index`` None) or ``vsscanf(string, format,
+    ap)`` (``va_index`` 2) for arm64, with scanf's ``mode`` flags (see the string FILE
+    above): the code and its edges (offset, aarch64 edge kind, glibc symbol)."""
+    kind = aarch64.EdgeKind
+    words = [0xA9800000 | (-38 & 0x7F) << 15 | 30 << 10 | 31 << 5 | 29,  # stp x29, x30,
+             A64_MOV_FP]                                                 # [sp, #-304]!
+    if va_index is None:
+        words += [_add_sp(X9, 304), _stp_sp(X9, X9, 16), _stp_sp(X9, XZR, 32)]
+    else:
+        words += [_stp_sp(va_index, va_index, 16), _stp_sp(va_index, XZR, 32)]
+    words += [_stp_sp(1, 0, 48),                                 # format, string
+              _add_sp(0, _STRFILE), _str_sp(XZR, _STRFILE + _STRFILE_LOCK),
+              0x52800000 | _IO_USER_LOCK << 5 | 1,               # mov w1, #0x8000
+              0x12800002,                                        # mov w2, #-1
+              0xD2800003, 0xD2800004]                            # mov x3, #0; mov x4, #0
+    edges: list[tuple[int, int, str]] = [(4 * len(words), kind.Branch26PCRel, "_IO_no_init")]
+    words += [A64_BL]
+    edges += [(4 * len(words), kind.Page21, "_IO_str_jumps"),
+              (4 * len(words) + 4, kind.PageOffset12, "_IO_str_jumps")]
+    words += [0x90000009, 0x91000129,                            # adrp x9; add x9, x9, lo12
+              _str_sp(X9, _STRFILE + _STRFILE_VTABLE),
+              _add_sp(0, _STRFILE), _ldr_sp_at(1, 56), 0xD2800002, 0xD2800003]
+    edges.append((4 * len(words), kind.Branch26PCRel, "_IO_str_init_static_internal"))
+    words += [A64_BL, _add_sp(0, _STRFILE), _ldr_sp_at(1, 48), _add_sp(2, 16),
+              0x52800000 | mode << 5 | 3]                        # mov w3, #mode
+    edges.append((4 * len(words), kind.Branch26PCRel, "__vfscanf_internal"))
+    words += [A64_BL, 0xA8C00000 | 38 << 15 | 30 << 10 | 31 << 5 | 29,  # ldp x29, x30,
+              A64_RET]                                                 # [sp], #304
+    return _words(*words), edges
+
+
 def arm64_one_anonymous_shim(register: int) -> tuple[bytes, int]:
     """``ldr x<register>, [sp]`` then a tail call (``b``, offset 4): the one anonymous
     argument (a mode, an ioctl/fcntl argument) from Darwin's stack slot to its AAPCS64
@@ -234,12 +352,23 @@ X86_64_ASSERT_RTN = (bytes.fromhex("4887f9" "e900000000"), 4)
 
 
 class _Shim:
-    """One shim: its code, and (offset of the branch, glibc function it calls) or None."""
+    """One shim: its code, and (offset of the branch, glibc function it calls) or None;
+    ``edges``: more references, (offset, edge kind, glibc symbol)."""
 
-    def __init__(self, code: bytes, branch: int | None, target: str | None) -> None:
+    def __init__(self, code: bytes, branch: int | None, target: str | None,
+                 edges: tuple[tuple[int, int, str], ...] = ()) -> None:
         self.code = code
         self.branch = branch
         self.target = target
+        self.edges = edges
+
+
+def _ldbl_shim(va_index: int | None, named: int, target: str, extra: str | None,
+               mode: int) -> _Shim:
+    code, edges = arm64_ldbl_shim(va_index, named, extra, mode)
+    branch = next(offset for offset, _, symbol in edges if symbol is None)
+    return _Shim(code, branch, target, tuple((offset, kind, symbol) for offset, kind, symbol
+                                             in edges if symbol is not None))
 
 
 def _arm64_shims() -> Iterator[tuple[str, _Shim]]:
@@ -252,6 +381,11 @@ def _arm64_shims() -> Iterator[tuple[str, _Shim]]:
         yield name, _Shim(*arm64_variadic_shim(named), vname)
     for name, index in ARM64_VA_LIST.items():
         yield name, _Shim(*arm64_va_list_shim(index), name)
+    for name, (va_index, named, target, extra, mode) in ARM64_LDBL.items():
+        yield name, _ldbl_shim(va_index, named, target, extra, mode)
+    for name, va_index in (("sscanf", None), ("vsscanf", 2)):
+        code, edges = arm64_sscanf_shim(va_index, _SCANF)
+        yield name, _Shim(code, None, None, tuple(edges))
     for name, register in ARM64_ONE_ANONYMOUS.items():
         yield name, _Shim(*arm64_one_anonymous_shim(register), name)
     for name, flags in OPEN_FLAGS_ARGUMENT.items():
@@ -461,6 +595,8 @@ def shim_graphs(arch: str, canary: Callable[[], bytes] | None = None) -> Iterato
         if shim.branch is not None and shim.target is not None:
             block.add_edge(target.branch_kind, shim.branch,
                            graph.add_external_symbol(shim.target), 0)
+        for offset, kind, name in shim.edges:
+            block.add_edge(kind, offset, graph.add_external_symbol(name), 0)
         yield graph
     yield errno_graph(arch, target.edge_kind_name)
     if target.own_stack_guard:
