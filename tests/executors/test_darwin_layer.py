@@ -426,3 +426,61 @@ def test_long_double_shims_are_the_instructions_their_comments_name() -> None:
     assert [symbol for _, _, symbol in edges] == [
         "_IO_no_init", "_IO_str_jumps", "_IO_str_jumps", "_IO_str_init_static_internal",
         "__vfscanf_internal"]
+
+
+@pytest.mark.parametrize("arch", ["aarch64", "x86_64"])
+def test_fcntl_and_ioctl_use_darwins_values(tmp_path: Path, arch: str) -> None:
+    """testdata/darwin/fcntl_ioctl.c, in macOS's values: F_GETFL/F_SETFL with O_NONBLOCK
+    and O_APPEND, FIONBIO, FIONREAD, FIOCLEX/FIONCLEX, F_SETFD, F_DUPFD(_CLOEXEC),
+    TIOCGWINSZ's ENOTTY on a pipe, F_SETLK/F_GETLK with Darwin's struct flock (seen from a
+    forked child): the same output as the Linux build (before, Darwin's F_GETLK, 7, was
+    Linux's F_SETLKW and the run hung)."""
+    source = ROOT / "testdata" / "darwin" / "fcntl_ioctl.c"
+    obj = tmp_path / "fcntl_ioctl.o"
+    subprocess.run([_tool("clang"), f"--target={TRIPLES[arch]}", "-O2", "-c", str(source),
+                    "-o", str(obj)], check=True)
+    exe = tmp_path / "fcntl_ioctl-static"
+    cc = _tool("gcc" if arch == "x86_64" else "aarch64-linux-gnu-gcc")
+    subprocess.run([cc, "-O2", "-w", "-static", str(source), "-o", str(exe)], check=True)
+    command = [str(exe)] if arch == "x86_64" else [_tool("qemu-aarch64"), str(exe)]
+    (tmp_path / "theirs").mkdir()
+    theirs = subprocess.run(command, capture_output=True, text=True, timeout=60,
+                            cwd=tmp_path / "theirs")
+    ours = subprocess.run([sys.executable, "-m", "pyjitlink", "-libc=target",
+                           *(["-emulate"] if arch == "x86_64" else []), str(obj)],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert (ours.stdout, ours.stderr, ours.returncode) == (theirs.stdout, "", 0)
+    out = ours.stdout
+    assert "F_GETFL: O_NONBLOCK 1, O_APPEND 0\nread of the empty pipe: -1, EAGAIN 1\n" in out
+    assert "FIONREAD: 0, 5 bytes\n" in out and "FIOCLEX: 0, F_GETFD: 1\n" in out
+    assert "TIOCGWINSZ on a pipe: -1, ENOTTY 1\n" in out
+    assert "child F_GETLK: 0, write lock 1, start 0, len 10, pid is parent's 1\n" in out
+    assert not (tmp_path / "fcntl_ioctl.tmp").exists()
+
+
+@pytest.mark.parametrize("arch", ["aarch64", "x86_64"])
+def test_fcntl_ioctl_code_is_its_source_compiled(tmp_path: Path, arch: str) -> None:
+    """FCNTL_IOCTL is pyjitlink/executors/darwin/fcntl_ioctl.c compiled by clang 19 with
+    the flags its comment names: the same .text, calls and entry points."""
+    from pyjitlink import build_link_graph
+    from pyjitlink.executors.darwin.libc_layer import FCNTL_IOCTL
+
+    source = ROOT / "pyjitlink" / "executors" / "darwin" / "fcntl_ioctl.c"
+    clang = shutil.which("clang-19") or "/usr/lib/llvm-19/bin/clang"
+    assert Path(clang).exists() or shutil.which(clang), "clang-19 is needed (.ci/run)"
+    obj = tmp_path / f"fcntl_ioctl-{arch}.o"
+    subprocess.run([clang, f"--target={arch}-linux-gnu", "-O2", "-fno-pic",
+                    "-fno-stack-protector", "-fno-jump-tables",
+                    "-fno-asynchronous-unwind-tables", "-ffreestanding", "-c", str(source),
+                    "-o", str(obj)], check=True)
+    graph = build_link_graph(obj.read_bytes(), str(obj))
+    text = next(b for b in graph.blocks() if b.section.name == ".text")
+    calls: dict[str, list[int]] = {}
+    for edge in sorted(text.edges, key=lambda e: e.offset):
+        calls.setdefault(edge.target.name, []).append(edge.offset)
+    entries = {s.name.removeprefix("darwin_"): s.offset for s in graph.defined_symbols()
+               if s.block is text and s.name.startswith("darwin_")}
+    code, expected_calls, expected_entries = FCNTL_IOCTL[arch]
+    assert bytes(text.content) == code
+    assert calls == {name: list(offsets) for name, offsets in expected_calls.items()}
+    assert entries == expected_entries

@@ -29,15 +29,17 @@ or in calling convention, and are answered here:
   caller's stack arguments and calls ``vprintf(fmt, &va)`` (a va_list, 32 bytes, is passed
   by reference); ``vprintf(fmt, ap)`` from Darwin code wraps its pointer the same way.
   ``open``/``openat``/``fcntl``/``ioctl`` take at most one anonymous integer: it moves
-  from the stack to its register. Variadic functions of neither kind (``execl``,
+  from the stack to its register (``ldr``). Variadic functions of neither kind (``execl``,
   ``syscall``, ...) are refused for arm64 (``ARM64_VARIADIC_UNSUPPORTED``): they stay
   undefined. x86-64 Darwin follows the System V ABI, as glibc: no variadic shim;
 * **open flags**: ``open``/``openat`` (both architectures) translate Darwin's ``O_*`` bits
   (``O_CREAT`` 0x200, ``O_APPEND`` 0x8, ...) to Linux's (``OPEN_FLAG_BITS``);
 * **refused**: functions whose structures differ (``LAYOUT_DIFFERS``: ``stat``, ``readdir``,
   ...; Darwin's ``struct stat`` and ``struct dirent`` are not glibc's) stay undefined.
-  Other constants are not translated (``ioctl`` and ``fcntl`` requests, ``fcntl``'s
-  ``O_*`` flags and ``struct flock`` differ between Darwin and Linux);
+* **fcntl and ioctl** (both architectures): Darwin's fcntl commands, F_GETFL/F_SETFL's
+  ``O_*`` flags, ``struct flock`` and the common ioctl requests (FIOCLEX, FIONBIO,
+  FIONREAD, TIOCGWINSZ, ...) become Linux's (``fcntl_ioctl.c``, compiled:
+  ``FCNTL_IOCTL``); other ioctl requests (termios' TIOCGETA, ...) pass as they are (ENOTTY);
 * **arm64 long double** (a double on Darwin, a quad in glibc; x86-64's is x87 on both):
   the printf and scanf families call glibc's engines with its long-double-is-double mode
   (``ARM64_LDBL``, ``arm64_sscanf_shim``); elsewhere (``err``, ``strtold``, libm) not.
@@ -112,8 +114,9 @@ ARM64_LDBL: dict[str, tuple[int | None, int, str, str | None, int]] = {
     "fscanf": (None, 2, "__vfscanf_internal", None, _SCANF),
     "vfscanf": (2, 2, "__vfscanf_internal", None, _SCANF),
 }
-# arm64: variadic function taking at most one anonymous integer -> its register.
-ARM64_ONE_ANONYMOUS: dict[str, int] = {"fcntl": 2, "ioctl": 2}
+# arm64: variadic function taking at most one anonymous integer -> its register (fcntl
+# and ioctl do this in FCNTL_IOCTL's arm64 entries).
+ARM64_ONE_ANONYMOUS: dict[str, int] = {}
 # open/openat: the register of the flags (x86-64: esi/edx; arm64: w1/w2), whose Darwin
 # O_* bits the shim moves to Linux's; arm64 then moves the mode too, as ARM64_ONE_ANONYMOUS.
 OPEN_FLAGS_ARGUMENT: dict[str, int] = {"open": 1, "openat": 2}
@@ -570,10 +573,120 @@ def errno_graph(arch: str, edge_kind_name: Callable[[int], str]) -> LinkGraph:
     return graph
 
 
+# ---------------------------------------------------------------- fcntl and ioctl
+#
+# Darwin's fcntl commands, F_GETFL/F_SETFL's O_* flags, struct flock (its field order and
+# lock types) and ioctl requests (FIOCLEX, FIONBIO, FIONREAD, TIOCGWINSZ, ...) are not
+# Linux's. fcntl_ioctl.c (next to this file) translates them and calls glibc's; below is
+# that file compiled for each architecture (the command in its comment; the test compiles
+# it again and compares): its .text, the offsets of its calls (AArch64 Branch26PCRel,
+# x86-64 BranchPCRel32) to glibc's fcntl and ioctl, and where each function begins. arm64
+# enters through two stubs in front of it (``ldr x2, [sp]``: Darwin's one anonymous
+# argument to its AAPCS64 register, then ``b`` to the function); x86-64 Darwin calls as
+# System V does, straight in.
+A64_FCNTL_IOCTL_CODE = bytes.fromhex(
+    "ff0301d13f100071fd7b02a9fd830091f44f03a92d0500543f1800718d070054"
+    "281c00511f0d0071e207005448284079492c4079f30302aa4000c03df403012a"
+    "1f0d0071e907007909159f1a1f050071481040b9e903891ae2030091e083803c"
+    "e81b00b928080051e103082ae9030079000000949f1e00714108005420080035"
+    "e8034079e90740796a008052e083c03c1f050071692e00794901881a1f010071"
+    "e81b40b929159f1a6002803d692a0079681200b9330000143f0c0071c3060054"
+    "400400543f10007141060054487c0253490400120a808452f44f43a909011533"
+    "481d020a4a7c47d3fd7b42a92801082a497c4ad348010c332901141248011433"
+    "0201092aff030191000000143f140071200100543f180071c103005401018052"
+    "1d0000143f0c017141030054c180805219000014f44f43a921018052fd7b42a9"
+    "ff0301910000001461008052000000948001f837082c0b53090980520a7c0d53"
+    "0b040012291d400a6809082a4a0119120b7c0c5329010a2a0001092a60010a33"
+    "f44f43a9fd7b42a9ff030191c0035fd601008012f44f43a9fd7b42a9ff030191"
+    "00000014488e8e528800a8723f0008eb6c020054a8818e520800a4723f0008eb"
+    "2d040054088e8e520800a4723f0008eb2c070054c8818e520800a4723f0008eb"
+    "20090054288c8e520800a4723f0008ebc1080054c1818a520000001488cf8c52"
+    "8800b0723f0008ebad030054a88e8e528800b0723f0008eb2c060054a8cf8c52"
+    "8800b0723f0008eb20070054c8cf8c528800b0723f0008eb8106005421848a52"
+    "0000001428c08c520800a4723f0008eba006005448c08c520800a4723f0008eb"
+    "a0060054a8818e520800a4723f0008ebc104005481818a5200000014688e8e52"
+    "8800a8723f0008eb20050054e88e8e528800a8723f0008eb20050054088d8e52"
+    "0801a8723f0008eb0103005461828a5200000014288e8e520800a4723f0008eb"
+    "a0020054e8cf8c528800a8723f0008ebc101005461838a5200000014c88e8e52"
+    "8800b0723f0008eba0010054e88c8e520801b0723f0008eb8100005481828a52"
+    "00000014a1818a5200000014418a8a520000001441848a520000001401828a52"
+    "00000014218a8a520000001421828a5200000014018a8a5200000014e1818a52"
+    "00000014")
+A64_FCNTL_IOCTL_CALLS = {
+    "fcntl": (112, 264, 324, 332, 416),
+    "ioctl": (504, 576, 632, 688, 728, 768, 776, 784, 792, 800, 808, 816, 824, 832),
+}
+A64_FCNTL_IOCTL_ENTRIES = {"fcntl": 0, "ioctl": 420}
+X86_64_FCNTL_IOCTL_CODE = bytes.fromhex(
+    "554156534883ec2089f383fe040f8ea000000083fb060f8efe0000008d43f983"
+    "f8030f83030100008b42146683f803bd0100000089c10f44cd31f66683f8010f"
+    "44ce66890c240fb7421666894424020f10020f114424084989d68b4210894424"
+    "188d73fe4889e231c0e80000000083f30709c30f85120100008b0c246683f901"
+    "ba030000000f45d16685c90f44d566418956140fb74c24026641894e160f1044"
+    "2408410f11068b4c241841894e10e9d800000083fb03730789dee9da0000000f"
+    "848600000083fb040f85c600000089d083e00389d183e104c1e10909c189d083"
+    "e048c1e00709c889d1c1e90783e10189cec1e61409c6c1e10c09f1c1ea0a81e2"
+    "0010000009cabe0400000031c04883c4205b415e5de90000000083fb05741883"
+    "fb067570be08000000eb6e83fb437564be06040000eb62be0900000031c04883"
+    "c4205b415e5de900000000be0300000031c0e80000000085c0783089c183e103"
+    "89c2c1ea0983e20409ca89c1c1e90783e14809d189c2c1ea0d81e28000000009"
+    "cac1e00a250000400009d04883c4205b415e5dc3beffffffff31c04883c4205b"
+    "415e5de9000000000f1f8400000000004881fe727404407f3c4881fe0d740020"
+    "7e734881fe707400200f8fc40000004881fe0e7400200f84f50000004881fe61"
+    "7400200f85ed000000be0e54000031c0e900000000b87c6604804839c67e65b8"
+    "757404804839c60f8fa4000000b87d6604804839c60f84c2000000b87e660480"
+    "4839c60f85ad000000be2154000031c0e9000000004881fe016600200f84bf00"
+    "00004881fe026600200f84ca0000004881fe0d740020757ebe0c54000031c0e9"
+    "000000004881fe737404400f849c0000004881fe777404400f84a70000004881"
+    "fe68740840754fbe1354000031c0e9000000004881fe71740020744d4881fe7f"
+    "6604407531be1b54000031c0e900000000b8767404804839c6743ab867740880"
+    "4839c67511be1454000031c0e900000000be0d54000031c0e900000000be5254"
+    "000031c0e900000000be2254000031c0e900000000be1054000031c0e9000000"
+    "00be5154000031c0e900000000be1154000031c0e900000000be5054000031c0"
+    "e900000000be0f54000031c0e900000000")
+X86_64_FCNTL_IOCTL_CALLS = {
+    "fcntl": (106, 278, 327, 339, 420),
+    "ioctl": (497, 561, 608, 655, 685, 717, 729, 741, 753, 765, 777, 789, 801, 813),
+}
+X86_64_FCNTL_IOCTL_ENTRIES = {"fcntl": 0, "ioctl": 432}
+FCNTL_IOCTL = {"aarch64": (A64_FCNTL_IOCTL_CODE, A64_FCNTL_IOCTL_CALLS,
+                           A64_FCNTL_IOCTL_ENTRIES),
+               "x86_64": (X86_64_FCNTL_IOCTL_CODE, X86_64_FCNTL_IOCTL_CALLS,
+                          X86_64_FCNTL_IOCTL_ENTRIES)}
+
+
+def fcntl_ioctl_graph(arch: str, edge_kind_name: Callable[[int], str]) -> LinkGraph:
+    """The graph of the layer's ``fcntl`` and ``ioctl`` for ``arch`` (FCNTL_IOCTL)."""
+    code, calls, entries = FCNTL_IOCTL[arch]
+    graph = LinkGraph("<darwin layer: fcntl, ioctl>", arch, edge_kind_name=edge_kind_name)
+    text = graph.create_section(".text", MemProt.READ | MemProt.EXEC)
+    kind: int = x86_64.EdgeKind.BranchPCRel32
+    starts = dict(entries)
+    shift = 0
+    if arch == "aarch64":
+        kind = aarch64.EdgeKind.Branch26PCRel
+        stubs = []
+        shift = 8 * len(entries)
+        for i, (name, offset) in enumerate(entries.items()):
+            stubs += [_ldr_sp(2), A64_B | ((shift + offset - (8 * i + 4)) // 4)]
+            starts[name] = 8 * i
+        code = _words(*stubs) + code
+    block = graph.create_content_block(text, code, alignment=16)
+    for name, offset in starts.items():
+        graph.add_defined_symbol(block, offset, SHIM_PREFIX + name, 0, Linkage.STRONG,
+                                 Scope.DEFAULT, callable=True, live=True)
+    for target, offsets in calls.items():
+        symbol = graph.add_external_symbol(target)
+        for offset in offsets:
+            block.add_edge(kind, shift + offset, symbol, 0)
+    return graph
+
+
 def shim_names(arch: str) -> frozenset[str]:
     """The Darwin C names ``arch``'s layer answers with a shim (its own definition)."""
     target = TARGETS[arch]
-    names = {name for name, _ in target.shims()} | set(ERRNO_FUNCTIONS[arch][2])
+    names = {name for name, _ in target.shims()} | set(ERRNO_FUNCTIONS[arch][2]) | \
+        set(FCNTL_IOCTL[arch][2])
     if target.own_stack_guard:
         names.add("__stack_chk_guard")
     return frozenset(names)
@@ -599,6 +712,7 @@ def shim_graphs(arch: str, canary: Callable[[], bytes] | None = None) -> Iterato
             block.add_edge(kind, offset, graph.add_external_symbol(name), 0)
         yield graph
     yield errno_graph(arch, target.edge_kind_name)
+    yield fcntl_ioctl_graph(arch, target.edge_kind_name)
     if target.own_stack_guard:
         graph = LinkGraph("<darwin layer: __stack_chk_guard>", arch,
                           edge_kind_name=target.edge_kind_name)

@@ -33,6 +33,15 @@ MAP_FIXED, MAP_ANONYMOUS = 0x10, 0x20
 O_CLOEXEC = 0x80000  # one value on both targets
 TCGETS = 0x5401
 POLLIN, POLLOUT = 0x1, 0x4
+# ioctl requests passed to the host (asm-generic/ioctls.h: one set for AArch64, x86-64 and
+# the host) -> the size of what their argument points to (0: the argument is a value).
+HOST_IOCTLS = {
+    0x5451: 0, 0x5450: 0,  # FIOCLEX, FIONCLEX
+    0x541B: 4, 0x5421: 4, 0x5452: 4,  # FIONREAD, FIONBIO, FIOASYNC (int *)
+    0x5413: 8, 0x5414: 8,  # TIOCGWINSZ, TIOCSWINSZ (struct winsize)
+    0x540F: 4, 0x5410: 4, 0x5411: 4,  # TIOCGPGRP, TIOCSPGRP, TIOCOUTQ
+    0x540E: 0, 0x5422: 0, 0x540C: 0, 0x540D: 0,  # TIOCSCTTY, TIOCNOTTY, TIOCEXCL, TIOCNXCL
+}
 MSG_DONTWAIT = 0x40
 
 AARCH64_SYSCALLS = {
@@ -458,15 +467,32 @@ class LinuxSyscalls:
             self.memory.write(arg, struct.pack("<IIIIB19s", iflag, oflag, cflag, lflag, 0,
                                                cc.ljust(19, b"\0")))
             return 0
-        return -errno.ENOTTY
-
-    def sc_fcntl(self, fd: int, cmd: int, arg: int, *_: int) -> int:
-        """F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL and F_DUPFD_CLOEXEC (one numbering
-        on both targets); others EINVAL."""
+        size = HOST_IOCTLS.get(request & 0xFFFFFFFF, -1)
+        if size < 0:
+            return -errno.ENOTTY
         import fcntl
 
-        return fcntl.fcntl(_s32(fd), _s32(cmd), arg) if _s32(cmd) in (0, 1, 2, 3, 4, 1030) \
-            else -errno.EINVAL
+        if not size:
+            return fcntl.ioctl(_s32(fd), request & 0xFFFFFFFF, _s32(arg))
+        buffer = bytearray(self.memory.read(arg, size))
+        result = fcntl.ioctl(_s32(fd), request & 0xFFFFFFFF, buffer, True)
+        self.memory.write(arg, bytes(buffer))
+        return result
+
+    def sc_fcntl(self, fd: int, cmd: int, arg: int, *_: int) -> int:
+        """F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_GETLK, F_SETLK, F_SETLKW,
+        F_SETOWN, F_GETOWN and F_DUPFD_CLOEXEC (one numbering, and one ``struct flock``,
+        on both targets and the host); others EINVAL."""
+        import fcntl
+
+        command = _s32(cmd)
+        if command in (5, 6, 7):  # the locks: struct flock, 32 bytes
+            result = fcntl.fcntl(_s32(fd), command, bytes(self.memory.read(arg, 32)))
+            if command == 5:
+                self.memory.write(arg, result)
+            return 0
+        return fcntl.fcntl(_s32(fd), command, _s32(arg)) \
+            if command in (0, 1, 2, 3, 4, 8, 9, 1030) else -errno.EINVAL
 
     def sc_dup(self, fd: int, *_: int) -> int:
         new = os.dup(_s32(fd))
