@@ -4,12 +4,15 @@ context over the shared memory), a deterministic scheduler runs one thread at a 
 
 Scheduling (all of it decided here, none by host threads or timing): the running thread keeps
 the CPU until it blocks (a futex wait whose word still holds the expected value,
-nanosleep), yields (sched_yield), exits, or has run ``SLICE`` instructions while another
+nanosleep, a read, write, poll or select on a host descriptor that is not ready:
+``wait_for_descriptors``), yields (sched_yield), exits, or has run ``SLICE`` instructions while another
 thread could run (Unicorn's instruction count; a lone thread runs without it, at full
 speed). The next thread is the first runnable one after the current in creation order.
 A thread whose futex wait or sleep times out becomes runnable at its deadline (real time,
-so clocks the program reads agree); when every thread waits and none has a deadline, the
-run ends with a ``Deadlock`` error naming the waits, instead of hanging.
+so clocks the program reads agree); a thread waiting on descriptors becomes runnable when
+poll says one is ready (checked whenever a thread is chosen). When every thread waits and
+none has a deadline or a descriptor, the run ends with a ``Deadlock`` error naming the
+waits, instead of hanging.
 
 System calls that change which thread runs, or its registers (clone, exit, a blocking
 futex, sched_yield, sleeps, rt_sigreturn, a signal to the running thread), only record what
