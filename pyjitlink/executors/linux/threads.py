@@ -5,8 +5,8 @@ context over the shared memory), a deterministic scheduler runs one thread at a 
 Scheduling (all of it decided here, none by host threads or timing): the running thread keeps
 the CPU until it blocks (a futex wait whose word still holds the expected value,
 nanosleep, a read, write, poll or select on a host descriptor that is not ready:
-``wait_for_descriptors``), yields (sched_yield), exits, or has run ``SLICE`` instructions while another
-thread could run (Unicorn's instruction count; a lone thread runs without it, at full
+``wait_for_descriptors``), yields (sched_yield), exits, or has run ``SLICE`` instructions
+while another thread could run (Unicorn's instruction count; a lone thread runs without it, at full
 speed). The next thread is the first runnable one after the current in creation order.
 A thread whose futex wait or sleep times out becomes runnable at its deadline (real time,
 so clocks the program reads agree); a thread waiting on descriptors becomes runnable when
