@@ -103,7 +103,9 @@ class StaticProcessService(Protocol):
     (``__ehdr_start``, ``__init_array_start``, ...) and their addresses;
     ``set_initializers(preinit, init, fini)`` fills the tables the C runtime's start-up and
     ``exit`` run; ``start_process(start, args)`` enters ``_start`` at ``start`` with
-    ``args`` as argv on a real initial stack and returns the exit status; ``boot`` runs the
+    ``args`` as argv on a real initial stack and returns the exit status (with ``main``,
+    -entry's function, it goes on as ``_start`` would, at ``__libc_start_main`` at
+    ``libc_start_main``, with ``main`` in the program's main's place); ``boot`` runs the
     start-up without ``main``, for calls from Python; ``noop`` is the address of a
     ``ret``."""
 
@@ -117,7 +119,8 @@ class StaticProcessService(Protocol):
     def set_initializers(self, preinit: Sequence[int], init: Sequence[int],
                          fini: Sequence[int]) -> None: ...
 
-    def start_process(self, start: int, args: Sequence[str]) -> int: ...
+    def start_process(self, start: int, args: Sequence[str], main: int | None = None,
+                      libc_start_main: int = 0) -> int: ...
 
 
 @dataclass(frozen=True)

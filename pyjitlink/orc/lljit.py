@@ -965,10 +965,16 @@ class LLJIT:
         next. Finalizers are left to the process's ``atexit`` natively, to ``close``
         emulated. ExecutionError without an executor, or when the program faults (its
         message has the fault's backtrace), times out or calls an unsupported function;
-        errors of ``link_entry``."""
+        emulated, also for a second run (the session's process ran: one run per emulated
+        session) or a run after ``start_for_calls``; errors of ``link_entry``.
+
+        Emulated, ``entry`` other than the program's ``main`` (-entry) is called as main
+        is, after the same start-up: glibc's ``__libc_start_main`` with ``entry`` in
+        main's place, so initializers run first and its result goes to ``exit``."""
         if self.executor is None or self.noexec:
             raise ExecutionError("cannot execute: this session does not execute (noexec or "
                                  "slab)")
+        self._check_one_run()
         address = self.link_entry(entry)
         try:
             code = self.run_linked_main(address, args)
@@ -1007,6 +1013,18 @@ class LLJIT:
         except Exception:  # noqa: BLE001, S110 - the failure being reported matters more
             pass
 
+    def _check_one_run(self) -> None:
+        """ExecutionError when an emulated session's process has started already: glibc's
+        exit ran (or its start-up did, for calls from Python), and its state (atexit list,
+        stdio, heap, TLS) is not a new process's; a second start-up on it would misbehave
+        quietly (atexit refused after exit, initializers run twice)."""
+        if self.target_libc and (self._atexit_armed or self._fflush is not None):
+            raise ExecutionError(
+                "cannot run main again: this emulated session's process has "
+                + ("run already" if self._atexit_armed else
+                   "been started for calls from Python (function, run_initializers)")
+                + "; one run per emulated session (a new Session runs it again)")
+
     def run_linked_main(self, address: int, args: Sequence[str]) -> int:
         """``run_main`` for an entry point already linked at ``address``
         (what the tool calls after ``link_entry``): initializers run (finalizers go to
@@ -1016,6 +1034,7 @@ class LLJIT:
         if executor is None or self.noexec:
             raise ExecutionError("cannot execute: this session does not execute (noexec or "
                                  "slab)")
+        self._check_one_run()
         self._atexit_armed = True
         if self.target_libc:
             # glibc's start-up runs the initializers (its __init_array_start table) and
@@ -1033,8 +1052,14 @@ class LLJIT:
             process = executor.services().static_process
             assert process is not None
             process.set_initializers(take("preinit"), take("init"), take("fini"))
+            # -entry: another function than main is called after the same start-up.
+            main_name = self.platform.default_entry if self.platform is not None else "main"
+            other_entry = address != self.lookup(main_name, self.main_jd)
+            start_main = self.lookup("__libc_start_main", self._runtime_jd or
+                                     self.process_jd) if other_entry else 0
             try:
-                return process.start_process(start, args)
+                return process.start_process(start, args, address if other_entry else None,
+                                             start_main)
             except ExecutionError as err:
                 if getattr(err, "flush", False):  # a failed lazy call ends it as exit would
                     self._flush_after_failure()

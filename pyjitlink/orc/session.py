@@ -10,6 +10,7 @@ waits by blocking a thread; ``lookup_blocking`` is the thin blocking wrapper for
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import deque
 from functools import partial
@@ -136,12 +137,29 @@ class ThreadPoolTaskDispatcher:
         self.error: BaseException | None = None
         self.busy = 0  # workers running a task
         self.on_idle: Callable[[], bool] | None = None
+        self.num_threads = num_threads
+        self.workers: list[threading.Thread] = []
+        self._start_workers()
+
+    def _start_workers(self) -> None:
+        self.pid = os.getpid()
         self.workers = [threading.Thread(target=self._work, name=f"pyjitlink-worker-{i}",
-                                         daemon=True) for i in range(num_threads)]
+                                         daemon=True) for i in range(self.num_threads)]
         for worker in self.workers:
             worker.start()
 
+    def _check_fork(self) -> None:
+        """In a forked child (an emulated program's fork is the host's), the workers did
+        not come along (only the forking thread does): the pool starts again, with a new
+        condition (a worker may have held the old one's lock at the fork), before a task
+        is queued for threads that are gone."""
+        if self.pid != os.getpid() and not self.stopping:
+            self.cond = threading.Condition()
+            self.busy = 0
+            self._start_workers()
+
     def dispatch(self, task: Task) -> None:
+        self._check_fork()
         with self.cond:
             self.queue.append(task)
             self.cond.notify_all()
@@ -176,6 +194,7 @@ class ThreadPoolTaskDispatcher:
                         cond.notify_all()
 
     def run_until(self, done: Callable[[], bool]) -> None:
+        self._check_fork()
         with self.cond:
             while not done():
                 if self.error is not None:

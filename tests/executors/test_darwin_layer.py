@@ -345,3 +345,142 @@ def test_errno_values_are_darwin_values(tmp_path: Path, arch: str) -> None:
     native = subprocess.run([str(exe)], capture_output=True, text=True, cwd=tmp_path)
     assert (done.stdout, done.stderr, done.returncode) == (native.stdout, native.stderr, 0)
     assert "ENOTEMPTY 1" in native.stdout and native.stderr == "perror: File name too long\n"
+
+
+@pytest.mark.parametrize("arch", ["aarch64", "x86_64"])
+def test_entry_of_a_macho_program_runs_after_the_start_up(tmp_path: Path, arch: str) -> None:
+    """-entry _alt on a Mach-O program under -libc=target: glibc's start-up, then _alt in
+    _main's place (argc, argv; its result the exit status)."""
+    source, obj = tmp_path / "entry.c", tmp_path / "entry.o"
+    source.write_text("int printf(const char *, ...);\n"
+                      "int alt(int argc, char **argv) {\n"
+                      "    printf(\"alt %d %s\\n\", argc, argv[argc - 1]);\n"
+                      "    return 5;\n}\n"
+                      "int main(void) { printf(\"main\\n\"); return 0; }\n")
+    subprocess.run([_tool("clang"), f"--target={TRIPLES[arch]}", "-O1", "-c", str(source),
+                    "-o", str(obj)], check=True)
+    emulate = ["-emulate"] if arch == "x86_64" else []
+
+    def ours(*options: str) -> tuple[str, str, int]:
+        done = subprocess.run([sys.executable, "-m", "pyjitlink", "-libc=target", *emulate,
+                               *options, str(obj), "-args", "entry", "x"],
+                              capture_output=True, text=True, timeout=300, cwd=tmp_path)
+        return done.stdout, done.stderr, done.returncode
+
+    assert ours("-entry", "_alt") == ("alt 2 x\n", "", 5)
+    assert ours() == ("main\n", "", 0)
+
+
+@pytest.mark.parametrize("arch", ["aarch64", "x86_64"])
+def test_long_double_in_the_printf_and_scanf_families(tmp_path: Path, arch: str) -> None:
+    """testdata/darwin/long_double.c: %Lf, %Le, %Lg in printf, fprintf, sprintf, snprintf,
+    asprintf, dprintf, vsnprintf, vprintf, and %Lf/%La in sscanf, vsscanf, scanf (from
+    stdin), match the Linux build's output. On arm64 Darwin's long double is a double and
+    glibc's a quad: the layer's shims call glibc's engines with PRINTF_LDBL_IS_DBL /
+    SCANF_LDBL_IS_DBL (before, %Lf printed what the next slots held)."""
+    source = ROOT / "testdata" / "darwin" / "long_double.c"
+    obj = tmp_path / "long_double.o"
+    subprocess.run([_tool("clang"), f"--target={TRIPLES[arch]}", "-O2", "-c", str(source),
+                    "-o", str(obj)], check=True)
+    exe = tmp_path / "long_double-static"
+    cc = _tool("gcc" if arch == "x86_64" else "aarch64-linux-gnu-gcc")
+    subprocess.run([cc, "-O2", "-w", "-static", str(source), "-o", str(exe)], check=True)
+    stdin = "7.5 3\n"
+    command = [str(exe), "stdin"] if arch == "x86_64" else [_tool("qemu-aarch64"), str(exe),
+                                                             "stdin"]
+    theirs = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60)
+    ours = subprocess.run([sys.executable, "-m", "pyjitlink", "-libc=target",
+                           *(["-emulate"] if arch == "x86_64" else []), str(obj), "-args",
+                           "long_double", "stdin"], input=stdin, capture_output=True,
+                          text=True, timeout=300, cwd=tmp_path)
+    assert (ours.stdout, ours.stderr, ours.returncode) == (theirs.stdout, "", 0)
+    assert ours.stdout.startswith("printf: 3.250000 7 -1.234e+03 s 0.125 2.500000 3.25 -3 "
+                                  "-1234.500000\n")
+    assert "sscanf: 4: 2.500000 -1000.000000 42 0.125000\nvsscanf: 2: 6.750000 8\n" \
+        "scanf: 2: 7.500 3\n" in ours.stdout
+
+
+def test_long_double_shims_are_the_instructions_their_comments_name() -> None:
+    from pyjitlink.executors.darwin.libc_layer import arm64_ldbl_shim, arm64_sscanf_shim
+
+    code, edges = arm64_ldbl_shim(None, 1, "stdout", 1)  # printf
+    assert _disassemble("aarch64", code) == [
+        "stp x29, x30, [sp, #-0x30]!", "mov x29, sp", "add x9, sp, #0x30",
+        "stp x9, x9, [sp, #0x10]", "stp x9, xzr, [sp, #0x20]", "mov x1, x0", "adrp x0, #0",
+        "ldr x0, [x0]", "add x2, sp, #0x10", "mov w3, #1", "bl #0x28",
+        "ldp x29, x30, [sp], #0x30", "ret"]
+    assert [(offset, symbol) for offset, _, symbol in edges] == [
+        (24, "stdout"), (28, "stdout"), (40, None)]
+    code, _ = arm64_ldbl_shim(2, 2, "-1", 1)  # vsprintf(s, format, ap)
+    assert _disassemble("aarch64", code)[2:8] == [
+        "stp x2, x2, [sp, #0x10]", "stp x2, xzr, [sp, #0x20]", "mov x2, x1", "mov x1, #-1",
+        "add x3, sp, #0x10", "mov w4, #1"]
+    code, edges = arm64_sscanf_shim(None, 3)
+    text = _disassemble("aarch64", code)
+    assert text[:6] == ["stp x29, x30, [sp, #-0x130]!", "mov x29, sp", "add x9, sp, #0x130",
+                        "stp x9, x9, [sp, #0x10]", "stp x9, xzr, [sp, #0x20]",
+                        "stp x1, x0, [sp, #0x30]"]
+    assert "str xzr, [sp, #0xc8]" in text and "str x9, [sp, #0x118]" in text
+    assert text[-7:] == ["add x0, sp, #0x40", "ldr x1, [sp, #0x30]", "add x2, sp, #0x10",
+                         "mov w3, #3", "bl #0x64", "ldp x29, x30, [sp], #0x130", "ret"]
+    assert [symbol for _, _, symbol in edges] == [
+        "_IO_no_init", "_IO_str_jumps", "_IO_str_jumps", "_IO_str_init_static_internal",
+        "__vfscanf_internal"]
+
+
+@pytest.mark.parametrize("arch", ["aarch64", "x86_64"])
+def test_fcntl_and_ioctl_use_darwins_values(tmp_path: Path, arch: str) -> None:
+    """testdata/darwin/fcntl_ioctl.c, in macOS's values: F_GETFL/F_SETFL with O_NONBLOCK
+    and O_APPEND, FIONBIO, FIONREAD, FIOCLEX/FIONCLEX, F_SETFD, F_DUPFD(_CLOEXEC),
+    TIOCGWINSZ's ENOTTY on a pipe, F_SETLK/F_GETLK with Darwin's struct flock (seen from a
+    forked child): the same output as the Linux build (before, Darwin's F_GETLK, 7, was
+    Linux's F_SETLKW and the run hung)."""
+    source = ROOT / "testdata" / "darwin" / "fcntl_ioctl.c"
+    obj = tmp_path / "fcntl_ioctl.o"
+    subprocess.run([_tool("clang"), f"--target={TRIPLES[arch]}", "-O2", "-c", str(source),
+                    "-o", str(obj)], check=True)
+    exe = tmp_path / "fcntl_ioctl-static"
+    cc = _tool("gcc" if arch == "x86_64" else "aarch64-linux-gnu-gcc")
+    subprocess.run([cc, "-O2", "-w", "-static", str(source), "-o", str(exe)], check=True)
+    command = [str(exe)] if arch == "x86_64" else [_tool("qemu-aarch64"), str(exe)]
+    (tmp_path / "theirs").mkdir()
+    theirs = subprocess.run(command, capture_output=True, text=True, timeout=60,
+                            cwd=tmp_path / "theirs")
+    ours = subprocess.run([sys.executable, "-m", "pyjitlink", "-libc=target",
+                           *(["-emulate"] if arch == "x86_64" else []), str(obj)],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert (ours.stdout, ours.stderr, ours.returncode) == (theirs.stdout, "", 0)
+    out = ours.stdout
+    assert "F_GETFL: O_NONBLOCK 1, O_APPEND 0\nread of the empty pipe: -1, EAGAIN 1\n" in out
+    assert "FIONREAD: 0, 5 bytes\n" in out and "FIOCLEX: 0, F_GETFD: 1\n" in out
+    assert "TIOCGWINSZ on a pipe: -1, ENOTTY 1\n" in out
+    assert "child F_GETLK: 0, write lock 1, start 0, len 10, pid is parent's 1\n" in out
+    assert not (tmp_path / "fcntl_ioctl.tmp").exists()
+
+
+@pytest.mark.parametrize("arch", ["aarch64", "x86_64"])
+def test_fcntl_ioctl_code_is_its_source_compiled(tmp_path: Path, arch: str) -> None:
+    """FCNTL_IOCTL is pyjitlink/executors/darwin/fcntl_ioctl.c compiled by clang 19 with
+    the flags its comment names: the same .text, calls and entry points."""
+    from pyjitlink import build_link_graph
+    from pyjitlink.executors.darwin.libc_layer import FCNTL_IOCTL
+
+    source = ROOT / "pyjitlink" / "executors" / "darwin" / "fcntl_ioctl.c"
+    clang = shutil.which("clang-19") or "/usr/lib/llvm-19/bin/clang"
+    assert Path(clang).exists() or shutil.which(clang), "clang-19 is needed (.ci/run)"
+    obj = tmp_path / f"fcntl_ioctl-{arch}.o"
+    subprocess.run([clang, f"--target={arch}-linux-gnu", "-O2", "-fno-pic",
+                    "-fno-stack-protector", "-fno-jump-tables",
+                    "-fno-asynchronous-unwind-tables", "-ffreestanding", "-c", str(source),
+                    "-o", str(obj)], check=True)
+    graph = build_link_graph(obj.read_bytes(), str(obj))
+    text = next(b for b in graph.blocks() if b.section.name == ".text")
+    calls: dict[str, list[int]] = {}
+    for edge in sorted(text.edges, key=lambda e: e.offset):
+        calls.setdefault(edge.target.name, []).append(edge.offset)
+    entries = {s.name.removeprefix("darwin_"): s.offset for s in graph.defined_symbols()
+               if s.block is text and s.name.startswith("darwin_")}
+    code, expected_calls, expected_entries = FCNTL_IOCTL[arch]
+    assert bytes(text.content) == code
+    assert calls == {name: list(offsets) for name, offsets in expected_calls.items()}
+    assert entries == expected_entries

@@ -95,6 +95,75 @@ def test_x86_64_emulate_on_the_host_static_glibc(tmp_path: Path) -> None:
     assert ours[2] == 7 and "read 3 numbers, sum 60.000" in ours[0]
 
 
+ENTRY = r"""
+#include <stdio.h>
+#include <stdlib.h>
+static void bye(void) { puts("atexit handler"); }
+__attribute__((constructor)) static void init(void) { puts("constructor"); atexit(bye); }
+int alt(int argc, char **argv, char **envp) {
+    printf("alt: argc %d, argv[0] %s, last %s, ENTRY_TEST=%s\n", argc, argv[0],
+           argv[argc - 1], envp[0] && getenv("ENTRY_TEST") ? getenv("ENTRY_TEST") : "-");
+    return 3;
+}
+int main(void) { puts("main"); return 0; }
+"""
+
+
+@pytest.mark.parametrize("arch", ["aarch64", "x86_64"])
+def test_entry_is_called_as_main_after_the_start_up(tmp_path: Path, arch: str) -> None:
+    """-entry alt: glibc's start-up runs (constructors, atexit), then alt in main's place
+    (argc, argv, envp; its result to exit). The oracle: the same object with alt renamed
+    main (objcopy), linked -static, run under qemu-aarch64 or natively."""
+    cc = A64_CC if arch == "aarch64" else shutil.which("gcc")
+    objcopy = shutil.which("aarch64-linux-gnu-objcopy" if arch == "aarch64" else "objcopy")
+    assert cc is not None and objcopy is not None, "the (cross) binutils are needed"
+    source, obj, renamed = tmp_path / "entry.c", tmp_path / "entry.o", tmp_path / "ref.o"
+    source.write_text(ENTRY)
+    subprocess.run([cc, "-O2", "-c", str(source), "-o", str(obj)], check=True)
+    subprocess.run([objcopy, "--redefine-sym", "main=unused_main", "--redefine-sym",
+                    "alt=main", str(obj), str(renamed)], check=True)
+    exe = tmp_path / "entry-static"
+    subprocess.run([cc, "-static", str(renamed), "-o", str(exe)], check=True)
+    env = {"ENTRY_TEST": "set"}
+    emulate = ["-emulate"] if arch == "x86_64" else []
+    for lazy in ([], ["-lazy"]):
+        ours = _run(_pyjitlink(*emulate, *lazy, "-entry", "alt", str(obj), "-args", "entry",
+                               "a", "b"), tmp_path, env=env)
+        theirs = _run([_tools()[1], "-0", "entry", str(exe), "a", "b"] if arch == "aarch64"
+                      else ["bash", "-c", 'exec -a entry "$0" a b', str(exe)], tmp_path,
+                      env=env)
+        assert ours == theirs
+        assert ours == ("constructor\nalt: argc 3, argv[0] entry, last b, ENTRY_TEST=set\n"
+                        "atexit handler\n", "", 3)
+    # Without -entry: main.
+    assert _run(_pyjitlink(*emulate, str(obj)), tmp_path) == (
+        "constructor\nmain\natexit handler\n", "", 0)
+
+
+def test_run_main_twice_in_an_emulated_session_is_an_error(tmp_path: Path) -> None:
+    """One process per emulated session: a second run_main (or one after start_for_calls)
+    is an ExecutionError, not a second start-up on an exited glibc; a new Session runs the
+    program again. Also run_main with another entry than main (-entry's semantics)."""
+    import pyjitlink
+
+    source, obj = tmp_path / "entry.c", tmp_path / "entry.o"
+    source.write_text(ENTRY)
+    subprocess.run([_tools()[0], "-O2", "-c", str(source), "-o", str(obj)], check=True)
+    for entry, status in (("main", 0), ("alt", 3)):
+        with pyjitlink.Session(arch="aarch64") as session:
+            session.add_object_file(session.main_jd, str(obj))
+            assert session.run_main(entry, ["entry"]) == status
+            with pytest.raises(pyjitlink.ExecutionError,
+                               match="cannot run main again: this emulated session's "
+                                     "process has run already"):
+                session.run_main(entry, ["entry"])
+    with pyjitlink.Session(arch="aarch64") as session:
+        session.add_object_file(session.main_jd, str(obj))
+        session.start_for_calls()
+        with pytest.raises(pyjitlink.ExecutionError, match="started for calls from Python"):
+            session.run_main("main", ["entry"])
+
+
 IFUNC_ABORT = r"""
 #include <errno.h>
 #include <stdio.h>

@@ -460,3 +460,54 @@ def test_waitpid_lets_the_other_threads_run(tmp_path: Path, arch: str) -> None:
     subprocess.run([_tool(cc), "-O2", "-c", str(source), "-o", str(obj)], check=True)
     out, err, code = _run(_pyjitlink(arch, str(obj)), tmp_path, timeout=60)
     assert (out, err, code) == ("child released by a thread: 5\n", "", 0)
+
+
+LAZY_FORK = r"""
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+__attribute__((noinline)) int child_work(int x) { return x * 3 + 1; }
+__attribute__((noinline)) int thread_work(int x) { return x * 7; }
+__attribute__((noinline)) int parent_work(int x) { return x - 1; }
+static void *in_thread(void *arg) { return (void *)(long)thread_work((int)(long)arg); }
+int main(void) {
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        pthread_t thread;
+        void *got;
+        printf("child: %d\n", child_work(13));
+        pthread_create(&thread, NULL, in_thread, (void *)5L);
+        pthread_join(thread, &got);
+        printf("child's thread: %ld\n", (long)got);
+        return 5;
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    printf("parent: %d, child exited %d\n", parent_work(10), WEXITSTATUS(status));
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("arch", list(FLAVOURS))
+def test_lazy_link_in_a_forked_child_with_link_threads(tmp_path: Path, arch: str) -> None:
+    """-lazy -num-threads 2: the child's first calls of child_work (its own, and its
+    thread's of thread_work) link them (-lazy links each function at its first call). The
+    link workers are threads of the host process, which a fork does not copy: the child's
+    dispatcher starts its own (before, the child queued the link for workers it did not
+    have and hung)."""
+    cc = _tool("aarch64-linux-gnu-gcc" if arch == "aarch64" else "gcc")
+    source, obj, exe = tmp_path / "lazy_fork.c", tmp_path / "lazy_fork.o", tmp_path / "exe"
+    source.write_text(LAZY_FORK)
+    subprocess.run([cc, "-O2", "-c", str(source), "-o", str(obj)], check=True)
+    subprocess.run([cc, "-O2", "-static", "-pthread", str(source), "-o", str(exe)],
+                   check=True)
+    theirs = _run([_tool("qemu-aarch64"), str(exe)] if arch == "aarch64" else [str(exe)],
+                  tmp_path)
+    assert theirs == ("child: 40\nchild's thread: 35\nparent: 9, child exited 5\n", "", 0)
+    for threads in ("2", "0"):
+        ours = _run(_pyjitlink(arch, "-lazy", "-num-threads", threads, str(obj)), tmp_path,
+                    timeout=120)
+        assert ours == theirs, threads

@@ -240,6 +240,28 @@ def test_timeouts_default_actions_and_deadlock(tmp_path: Path, arch: str) -> Non
     assert time.monotonic() - started < 60
 
 
+@pytest.mark.parametrize("arch", list(FLAVOURS))
+def test_blocking_reads_block_one_thread(tmp_path: Path, arch: str) -> None:
+    """testdata/linux/blocking_io.c: read, recv, poll and select on empty pipes and sockets
+    wait in the scheduler, so the thread that writes them runs (before, the first read
+    blocked the whole emulated process for ever)."""
+    source = TESTDATA / "linux" / "blocking_io.c"
+    cc = _tool("aarch64-linux-gnu-gcc" if arch == "aarch64" else "gcc")
+    obj = tmp_path / "blocking_io.o"
+    subprocess.run([cc, "-O2", "-c", str(source), "-o", str(obj)], check=True)
+    exe = _static(arch, [source], tmp_path / "blocking_io")
+    ours = _run(_pyjitlink(arch, str(obj)), tmp_path)
+    theirs = _run(exe, tmp_path)
+    assert ours == theirs
+    out = ours[0]
+    assert out.count("main got ping") == out.count("worker got pong") == 6
+    assert "pipe: end of input (0)\n" in out and "socketpair: end of input (0)\n" in out
+    assert "poll: 1 ready, POLLIN set\npoll: read 5 bytes: late\n" in out
+    assert "select: 1 ready (EOF pipe set, empty pipe clear)\n" in out
+    assert out.endswith("select: 0 ready after its timeout; the counting thread ran "
+                        "meanwhile: yes\n")
+
+
 def _main_tid(err: str) -> str:
     """The first thread named in a deadlock message (main, waiting in pthread_join)."""
     return err.split("(thread ", 1)[1].split(" ", 1)[0]

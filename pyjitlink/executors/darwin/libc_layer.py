@@ -29,16 +29,20 @@ or in calling convention, and are answered here:
   caller's stack arguments and calls ``vprintf(fmt, &va)`` (a va_list, 32 bytes, is passed
   by reference); ``vprintf(fmt, ap)`` from Darwin code wraps its pointer the same way.
   ``open``/``openat``/``fcntl``/``ioctl`` take at most one anonymous integer: it moves
-  from the stack to its register. Variadic functions of neither kind (``execl``,
+  from the stack to its register (``ldr``). Variadic functions of neither kind (``execl``,
   ``syscall``, ...) are refused for arm64 (``ARM64_VARIADIC_UNSUPPORTED``): they stay
   undefined. x86-64 Darwin follows the System V ABI, as glibc: no variadic shim;
 * **open flags**: ``open``/``openat`` (both architectures) translate Darwin's ``O_*`` bits
   (``O_CREAT`` 0x200, ``O_APPEND`` 0x8, ...) to Linux's (``OPEN_FLAG_BITS``);
 * **refused**: functions whose structures differ (``LAYOUT_DIFFERS``: ``stat``, ``readdir``,
   ...; Darwin's ``struct stat`` and ``struct dirent`` are not glibc's) stay undefined.
-  Other constants are not translated (``ioctl`` and ``fcntl`` requests, ``fcntl``'s
-  ``O_*`` flags and ``struct flock`` differ between Darwin and Linux), nor arm64's ``long
-  double`` (a double on Darwin: ``%Lf`` reads the wrong slot; x86-64's is x87 on both).
+* **fcntl and ioctl** (both architectures): Darwin's fcntl commands, F_GETFL/F_SETFL's
+  ``O_*`` flags, ``struct flock`` and the common ioctl requests (FIOCLEX, FIONBIO,
+  FIONREAD, TIOCGWINSZ, ...) become Linux's (``fcntl_ioctl.c``, compiled:
+  ``FCNTL_IOCTL``); other ioctl requests (termios' TIOCGETA, ...) pass as they are (ENOTTY);
+* **arm64 long double** (a double on Darwin, a quad in glibc; x86-64's is x87 on both):
+  the printf and scanf families call glibc's engines with its long-double-is-double mode
+  (``ARM64_LDBL``, ``arm64_sscanf_shim``); elsewhere (``err``, ``strtold``, libm) not.
 
 Shims are defined in glibc's namespace under ``SHIM_PREFIX`` + the C name
 (``__darwin$printf``), so no glibc name is shadowed; the session's ``Process`` JITDylib
@@ -71,21 +75,48 @@ ALIASES: dict[str, str] = {
 
 # arm64: variadic C function -> (number of named arguments, glibc's va_list form).
 ARM64_VARIADIC: dict[str, tuple[int, str]] = {
-    "printf": (1, "vprintf"), "fprintf": (2, "vfprintf"), "sprintf": (2, "vsprintf"),
-    "snprintf": (3, "vsnprintf"), "dprintf": (2, "vdprintf"), "asprintf": (2, "vasprintf"),
-    "scanf": (1, "vscanf"), "fscanf": (2, "vfscanf"), "sscanf": (2, "vsscanf"),
     "err": (2, "verr"), "errx": (2, "verrx"), "warn": (1, "vwarn"), "warnx": (1, "vwarnx"),
     "syslog": (2, "vsyslog"),
     "__sprintf_chk": (4, "__vsprintf_chk"), "__snprintf_chk": (5, "__vsnprintf_chk"),
 }
 # arm64: function taking a va_list -> the index of that argument.
 ARM64_VA_LIST: dict[str, int] = {
-    "vprintf": 1, "vfprintf": 2, "vsprintf": 2, "vsnprintf": 3, "vdprintf": 2,
-    "vasprintf": 2, "vscanf": 1, "vfscanf": 2, "vsscanf": 2, "verr": 2, "verrx": 2,
+    "verr": 2, "verrx": 2,
     "vwarn": 1, "vwarnx": 1, "vsyslog": 2, "__vsprintf_chk": 4, "__vsnprintf_chk": 5,
 }
-# arm64: variadic function taking at most one anonymous integer -> its register.
-ARM64_ONE_ANONYMOUS: dict[str, int] = {"fcntl": 2, "ioctl": 2}
+# arm64 ``long double`` is a double on Darwin (Apple's "Writing ARM64 code for Apple
+# platforms"), a 128-bit IEEE quad in glibc's AArch64 ABI: ``%Lf`` would read 16 bytes, and
+# scanf's ``%Lf`` write them. glibc's printf and scanf engines take mode flags for the
+# targets whose long double once was a double (libio/libioP.h): PRINTF_LDBL_IS_DBL and
+# SCANF_LDBL_IS_DBL (1), with SCANF_ISOC99_A (2, C99's ``%a``, as Darwin's scanf). So the
+# printf and scanf families call glibc's engines themselves, with those flags:
+# Darwin name -> (the Darwin va_list argument's index, or None for the variadic form with
+# that many named arguments given second; the glibc function; what it takes that Darwin's
+# call does not (``stdout``/``stdin``: that FILE * variable, first; ``-1``: sprintf's size,
+# second); the mode flags).
+PRINTF_LDBL_IS_DBL, SCANF_LDBL_IS_DBL, SCANF_ISOC99_A = 1, 1, 2
+_PRINTF, _SCANF = PRINTF_LDBL_IS_DBL, SCANF_LDBL_IS_DBL | SCANF_ISOC99_A
+ARM64_LDBL: dict[str, tuple[int | None, int, str, str | None, int]] = {
+    "printf": (None, 1, "__vfprintf_internal", "stdout", _PRINTF),
+    "vprintf": (1, 1, "__vfprintf_internal", "stdout", _PRINTF),
+    "fprintf": (None, 2, "__vfprintf_internal", None, _PRINTF),
+    "vfprintf": (2, 2, "__vfprintf_internal", None, _PRINTF),
+    "sprintf": (None, 2, "__vsprintf_internal", "-1", _PRINTF),
+    "vsprintf": (2, 2, "__vsprintf_internal", "-1", _PRINTF),
+    "snprintf": (None, 3, "__vsnprintf_internal", None, _PRINTF),
+    "vsnprintf": (3, 3, "__vsnprintf_internal", None, _PRINTF),
+    "dprintf": (None, 2, "__vdprintf_internal", None, _PRINTF),
+    "vdprintf": (2, 2, "__vdprintf_internal", None, _PRINTF),
+    "asprintf": (None, 2, "__vasprintf_internal", None, _PRINTF),
+    "vasprintf": (2, 2, "__vasprintf_internal", None, _PRINTF),
+    "scanf": (None, 1, "__vfscanf_internal", "stdin", _SCANF),
+    "vscanf": (1, 1, "__vfscanf_internal", "stdin", _SCANF),
+    "fscanf": (None, 2, "__vfscanf_internal", None, _SCANF),
+    "vfscanf": (2, 2, "__vfscanf_internal", None, _SCANF),
+}
+# arm64: variadic function taking at most one anonymous integer -> its register (fcntl
+# and ioctl do this in FCNTL_IOCTL's arm64 entries).
+ARM64_ONE_ANONYMOUS: dict[str, int] = {}
 # open/openat: the register of the flags (x86-64: esi/edx; arm64: w1/w2), whose Darwin
 # O_* bits the shim moves to Linux's; arm64 then moves the mode too, as ARM64_ONE_ANONYMOUS.
 OPEN_FLAGS_ARGUMENT: dict[str, int] = {"open": 1, "openat": 2}
@@ -165,6 +196,96 @@ def arm64_va_list_shim(index: int) -> tuple[bytes, int]:
     return code, 20
 
 
+def _mov(rd: int, rn: int) -> int:
+    """``mov Xrd, Xrn`` (``orr Xrd, xzr, Xrn``)."""
+    return 0xAA0003E0 | rn << 16 | rd
+
+
+def arm64_ldbl_shim(va_index: int | None, named: int, extra: str | None, mode: int
+                    ) -> tuple[bytes, list[tuple[int, int, str | None]]]:
+    """A printf or scanf family function as a call of glibc's engine with ``mode`` flags
+    (``ARM64_LDBL``'s entry): the va_list as ``arm64_variadic_shim`` builds it (from the
+    stack arguments, or from the Darwin va_list in x<va_index>), the ``named`` arguments
+    moved up one register for ``extra`` (``stdout``/``stdin`` loaded into x0 by ``adrp``
+    and ``ldr``; ``-1`` into x1 by ``mov x1, #-1``), then &va_list and ``mode`` (``mov
+    w<n>, #mode``). The code, and its edges: (offset, aarch64 edge kind, symbol; None for
+    the glibc function the ``bl`` calls)."""
+    kind = aarch64.EdgeKind
+    words = [A64_FRAME48, A64_MOV_FP]
+    if va_index is None:
+        words += [_add_sp(X9, 48), _stp_sp(X9, X9, 16), _stp_sp(X9, XZR, 32)]
+    else:
+        words += [_stp_sp(va_index, va_index, 16), _stp_sp(va_index, XZR, 32)]
+    edges: list[tuple[int, int, str | None]] = []
+    if extra is not None:
+        at = 0 if extra in ("stdout", "stdin") else 1
+        words += [_mov(i + 1, i) for i in range(named - 1, at - 1, -1)]
+        if at == 0:
+            edges += [(4 * len(words), kind.Page21, extra),
+                      (4 * len(words) + 4, kind.PageOffset12, extra)]
+            words += [0x90000000, 0xF9400000]  # adrp x0, extra; ldr x0, [x0, #:lo12:]
+        else:
+            words.append(0x92800001)  # mov x1, #-1 (movn x1, #0)
+        named += 1
+    words += [_add_sp(named, 16), 0x52800000 | mode << 5 | (named + 1)]
+    edges.append((4 * len(words), kind.Branch26PCRel, None))
+    words += [A64_BL, A64_UNFRAME48, A64_RET]
+    return _words(*words), edges
+
+
+# sscanf/vsscanf: glibc reads a string through a string FILE on the stack (its
+# _IO_strfile, libio/strfile.h: the FILE (216 bytes on AArch64, its _lock at 0x88), the
+# vtable pointer, two unused words: 240 bytes), as glibc's own vsscanf sets it up:
+# _IO_no_init(fp, _IO_USER_LOCK, -1, NULL, NULL); vtable = &_IO_str_jumps;
+# _IO_str_init_static_internal(fp, string, 0, NULL); then __vfscanf_internal(fp, format,
+# &va_list, mode). Frame (304 bytes): x29, x30; the va_list at sp+16; format and string at
+# sp+48 and sp+56; the string FILE at sp+64.
+_STRFILE, _STRFILE_LOCK, _STRFILE_VTABLE, _IO_USER_LOCK = 64, 0x88, 0xD8, 0x8000
+
+
+def _str_sp(rt: int, offset: int) -> int:
+    """``str Xrt, [sp, #offset]`` (a multiple of 8; rt 31 is xzr)."""
+    return 0xF9000000 | (offset // 8) << 10 | 31 << 5 | rt
+
+
+def _ldr_sp_at(rt: int, offset: int) -> int:
+    """``ldr Xrt, [sp, #offset]`` (a multiple of 8)."""
+    return 0xF9400000 | (offset // 8) << 10 | 31 << 5 | rt
+
+
+def arm64_sscanf_shim(va_index: int | None, mode: int
+                      ) -> tuple[bytes, list[tuple[int, int, str]]]:
+    """``sscanf(string, format, ...)`` (``va_index`` None) or ``vsscanf(string, format,
+    ap)`` (``va_index`` 2) for arm64, with scanf's ``mode`` flags (see the string FILE
+    above): the code and its edges (offset, aarch64 edge kind, glibc symbol)."""
+    kind = aarch64.EdgeKind
+    words = [0xA9800000 | (-38 & 0x7F) << 15 | 30 << 10 | 31 << 5 | 29,  # stp x29, x30,
+             A64_MOV_FP]                                                 # [sp, #-304]!
+    if va_index is None:
+        words += [_add_sp(X9, 304), _stp_sp(X9, X9, 16), _stp_sp(X9, XZR, 32)]
+    else:
+        words += [_stp_sp(va_index, va_index, 16), _stp_sp(va_index, XZR, 32)]
+    words += [_stp_sp(1, 0, 48),                                 # format, string
+              _add_sp(0, _STRFILE), _str_sp(XZR, _STRFILE + _STRFILE_LOCK),
+              0x52800000 | _IO_USER_LOCK << 5 | 1,               # mov w1, #0x8000
+              0x12800002,                                        # mov w2, #-1
+              0xD2800003, 0xD2800004]                            # mov x3, #0; mov x4, #0
+    edges: list[tuple[int, int, str]] = [(4 * len(words), kind.Branch26PCRel, "_IO_no_init")]
+    words += [A64_BL]
+    edges += [(4 * len(words), kind.Page21, "_IO_str_jumps"),
+              (4 * len(words) + 4, kind.PageOffset12, "_IO_str_jumps")]
+    words += [0x90000009, 0x91000129,                            # adrp x9; add x9, x9, lo12
+              _str_sp(X9, _STRFILE + _STRFILE_VTABLE),
+              _add_sp(0, _STRFILE), _ldr_sp_at(1, 56), 0xD2800002, 0xD2800003]
+    edges.append((4 * len(words), kind.Branch26PCRel, "_IO_str_init_static_internal"))
+    words += [A64_BL, _add_sp(0, _STRFILE), _ldr_sp_at(1, 48), _add_sp(2, 16),
+              0x52800000 | mode << 5 | 3]                        # mov w3, #mode
+    edges.append((4 * len(words), kind.Branch26PCRel, "__vfscanf_internal"))
+    words += [A64_BL, 0xA8C00000 | 38 << 15 | 30 << 10 | 31 << 5 | 29,  # ldp x29, x30,
+              A64_RET]                                                 # [sp], #304
+    return _words(*words), edges
+
+
 def arm64_one_anonymous_shim(register: int) -> tuple[bytes, int]:
     """``ldr x<register>, [sp]`` then a tail call (``b``, offset 4): the one anonymous
     argument (a mode, an ioctl/fcntl argument) from Darwin's stack slot to its AAPCS64
@@ -234,12 +355,23 @@ X86_64_ASSERT_RTN = (bytes.fromhex("4887f9" "e900000000"), 4)
 
 
 class _Shim:
-    """One shim: its code, and (offset of the branch, glibc function it calls) or None."""
+    """One shim: its code, and (offset of the branch, glibc function it calls) or None;
+    ``edges``: more references, (offset, edge kind, glibc symbol)."""
 
-    def __init__(self, code: bytes, branch: int | None, target: str | None) -> None:
+    def __init__(self, code: bytes, branch: int | None, target: str | None,
+                 edges: tuple[tuple[int, int, str], ...] = ()) -> None:
         self.code = code
         self.branch = branch
         self.target = target
+        self.edges = edges
+
+
+def _ldbl_shim(va_index: int | None, named: int, target: str, extra: str | None,
+               mode: int) -> _Shim:
+    code, edges = arm64_ldbl_shim(va_index, named, extra, mode)
+    branch = next(offset for offset, _, symbol in edges if symbol is None)
+    return _Shim(code, branch, target, tuple((offset, kind, symbol) for offset, kind, symbol
+                                             in edges if symbol is not None))
 
 
 def _arm64_shims() -> Iterator[tuple[str, _Shim]]:
@@ -252,6 +384,11 @@ def _arm64_shims() -> Iterator[tuple[str, _Shim]]:
         yield name, _Shim(*arm64_variadic_shim(named), vname)
     for name, index in ARM64_VA_LIST.items():
         yield name, _Shim(*arm64_va_list_shim(index), name)
+    for name, (va_index, named, target, extra, mode) in ARM64_LDBL.items():
+        yield name, _ldbl_shim(va_index, named, target, extra, mode)
+    for name, va_index in (("sscanf", None), ("vsscanf", 2)):
+        code, edges = arm64_sscanf_shim(va_index, _SCANF)
+        yield name, _Shim(code, None, None, tuple(edges))
     for name, register in ARM64_ONE_ANONYMOUS.items():
         yield name, _Shim(*arm64_one_anonymous_shim(register), name)
     for name, flags in OPEN_FLAGS_ARGUMENT.items():
@@ -436,10 +573,120 @@ def errno_graph(arch: str, edge_kind_name: Callable[[int], str]) -> LinkGraph:
     return graph
 
 
+# ---------------------------------------------------------------- fcntl and ioctl
+#
+# Darwin's fcntl commands, F_GETFL/F_SETFL's O_* flags, struct flock (its field order and
+# lock types) and ioctl requests (FIOCLEX, FIONBIO, FIONREAD, TIOCGWINSZ, ...) are not
+# Linux's. fcntl_ioctl.c (next to this file) translates them and calls glibc's; below is
+# that file compiled for each architecture (the command in its comment; the test compiles
+# it again and compares): its .text, the offsets of its calls (AArch64 Branch26PCRel,
+# x86-64 BranchPCRel32) to glibc's fcntl and ioctl, and where each function begins. arm64
+# enters through two stubs in front of it (``ldr x2, [sp]``: Darwin's one anonymous
+# argument to its AAPCS64 register, then ``b`` to the function); x86-64 Darwin calls as
+# System V does, straight in.
+A64_FCNTL_IOCTL_CODE = bytes.fromhex(
+    "ff0301d13f100071fd7b02a9fd830091f44f03a92d0500543f1800718d070054"
+    "281c00511f0d0071e207005448284079492c4079f30302aa4000c03df403012a"
+    "1f0d0071e907007909159f1a1f050071481040b9e903891ae2030091e083803c"
+    "e81b00b928080051e103082ae9030079000000949f1e00714108005420080035"
+    "e8034079e90740796a008052e083c03c1f050071692e00794901881a1f010071"
+    "e81b40b929159f1a6002803d692a0079681200b9330000143f0c0071c3060054"
+    "400400543f10007141060054487c0253490400120a808452f44f43a909011533"
+    "481d020a4a7c47d3fd7b42a92801082a497c4ad348010c332901141248011433"
+    "0201092aff030191000000143f140071200100543f180071c103005401018052"
+    "1d0000143f0c017141030054c180805219000014f44f43a921018052fd7b42a9"
+    "ff0301910000001461008052000000948001f837082c0b53090980520a7c0d53"
+    "0b040012291d400a6809082a4a0119120b7c0c5329010a2a0001092a60010a33"
+    "f44f43a9fd7b42a9ff030191c0035fd601008012f44f43a9fd7b42a9ff030191"
+    "00000014488e8e528800a8723f0008eb6c020054a8818e520800a4723f0008eb"
+    "2d040054088e8e520800a4723f0008eb2c070054c8818e520800a4723f0008eb"
+    "20090054288c8e520800a4723f0008ebc1080054c1818a520000001488cf8c52"
+    "8800b0723f0008ebad030054a88e8e528800b0723f0008eb2c060054a8cf8c52"
+    "8800b0723f0008eb20070054c8cf8c528800b0723f0008eb8106005421848a52"
+    "0000001428c08c520800a4723f0008eba006005448c08c520800a4723f0008eb"
+    "a0060054a8818e520800a4723f0008ebc104005481818a5200000014688e8e52"
+    "8800a8723f0008eb20050054e88e8e528800a8723f0008eb20050054088d8e52"
+    "0801a8723f0008eb0103005461828a5200000014288e8e520800a4723f0008eb"
+    "a0020054e8cf8c528800a8723f0008ebc101005461838a5200000014c88e8e52"
+    "8800b0723f0008eba0010054e88c8e520801b0723f0008eb8100005481828a52"
+    "00000014a1818a5200000014418a8a520000001441848a520000001401828a52"
+    "00000014218a8a520000001421828a5200000014018a8a5200000014e1818a52"
+    "00000014")
+A64_FCNTL_IOCTL_CALLS = {
+    "fcntl": (112, 264, 324, 332, 416),
+    "ioctl": (504, 576, 632, 688, 728, 768, 776, 784, 792, 800, 808, 816, 824, 832),
+}
+A64_FCNTL_IOCTL_ENTRIES = {"fcntl": 0, "ioctl": 420}
+X86_64_FCNTL_IOCTL_CODE = bytes.fromhex(
+    "554156534883ec2089f383fe040f8ea000000083fb060f8efe0000008d43f983"
+    "f8030f83030100008b42146683f803bd0100000089c10f44cd31f66683f8010f"
+    "44ce66890c240fb7421666894424020f10020f114424084989d68b4210894424"
+    "188d73fe4889e231c0e80000000083f30709c30f85120100008b0c246683f901"
+    "ba030000000f45d16685c90f44d566418956140fb74c24026641894e160f1044"
+    "2408410f11068b4c241841894e10e9d800000083fb03730789dee9da0000000f"
+    "848600000083fb040f85c600000089d083e00389d183e104c1e10909c189d083"
+    "e048c1e00709c889d1c1e90783e10189cec1e61409c6c1e10c09f1c1ea0a81e2"
+    "0010000009cabe0400000031c04883c4205b415e5de90000000083fb05741883"
+    "fb067570be08000000eb6e83fb437564be06040000eb62be0900000031c04883"
+    "c4205b415e5de900000000be0300000031c0e80000000085c0783089c183e103"
+    "89c2c1ea0983e20409ca89c1c1e90783e14809d189c2c1ea0d81e28000000009"
+    "cac1e00a250000400009d04883c4205b415e5dc3beffffffff31c04883c4205b"
+    "415e5de9000000000f1f8400000000004881fe727404407f3c4881fe0d740020"
+    "7e734881fe707400200f8fc40000004881fe0e7400200f84f50000004881fe61"
+    "7400200f85ed000000be0e54000031c0e900000000b87c6604804839c67e65b8"
+    "757404804839c60f8fa4000000b87d6604804839c60f84c2000000b87e660480"
+    "4839c60f85ad000000be2154000031c0e9000000004881fe016600200f84bf00"
+    "00004881fe026600200f84ca0000004881fe0d740020757ebe0c54000031c0e9"
+    "000000004881fe737404400f849c0000004881fe777404400f84a70000004881"
+    "fe68740840754fbe1354000031c0e9000000004881fe71740020744d4881fe7f"
+    "6604407531be1b54000031c0e900000000b8767404804839c6743ab867740880"
+    "4839c67511be1454000031c0e900000000be0d54000031c0e900000000be5254"
+    "000031c0e900000000be2254000031c0e900000000be1054000031c0e9000000"
+    "00be5154000031c0e900000000be1154000031c0e900000000be5054000031c0"
+    "e900000000be0f54000031c0e900000000")
+X86_64_FCNTL_IOCTL_CALLS = {
+    "fcntl": (106, 278, 327, 339, 420),
+    "ioctl": (497, 561, 608, 655, 685, 717, 729, 741, 753, 765, 777, 789, 801, 813),
+}
+X86_64_FCNTL_IOCTL_ENTRIES = {"fcntl": 0, "ioctl": 432}
+FCNTL_IOCTL = {"aarch64": (A64_FCNTL_IOCTL_CODE, A64_FCNTL_IOCTL_CALLS,
+                           A64_FCNTL_IOCTL_ENTRIES),
+               "x86_64": (X86_64_FCNTL_IOCTL_CODE, X86_64_FCNTL_IOCTL_CALLS,
+                          X86_64_FCNTL_IOCTL_ENTRIES)}
+
+
+def fcntl_ioctl_graph(arch: str, edge_kind_name: Callable[[int], str]) -> LinkGraph:
+    """The graph of the layer's ``fcntl`` and ``ioctl`` for ``arch`` (FCNTL_IOCTL)."""
+    code, calls, entries = FCNTL_IOCTL[arch]
+    graph = LinkGraph("<darwin layer: fcntl, ioctl>", arch, edge_kind_name=edge_kind_name)
+    text = graph.create_section(".text", MemProt.READ | MemProt.EXEC)
+    kind: int = x86_64.EdgeKind.BranchPCRel32
+    starts = dict(entries)
+    shift = 0
+    if arch == "aarch64":
+        kind = aarch64.EdgeKind.Branch26PCRel
+        stubs = []
+        shift = 8 * len(entries)
+        for i, (name, offset) in enumerate(entries.items()):
+            stubs += [_ldr_sp(2), A64_B | ((shift + offset - (8 * i + 4)) // 4)]
+            starts[name] = 8 * i
+        code = _words(*stubs) + code
+    block = graph.create_content_block(text, code, alignment=16)
+    for name, offset in starts.items():
+        graph.add_defined_symbol(block, offset, SHIM_PREFIX + name, 0, Linkage.STRONG,
+                                 Scope.DEFAULT, callable=True, live=True)
+    for target, offsets in calls.items():
+        symbol = graph.add_external_symbol(target)
+        for offset in offsets:
+            block.add_edge(kind, shift + offset, symbol, 0)
+    return graph
+
+
 def shim_names(arch: str) -> frozenset[str]:
     """The Darwin C names ``arch``'s layer answers with a shim (its own definition)."""
     target = TARGETS[arch]
-    names = {name for name, _ in target.shims()} | set(ERRNO_FUNCTIONS[arch][2])
+    names = {name for name, _ in target.shims()} | set(ERRNO_FUNCTIONS[arch][2]) | \
+        set(FCNTL_IOCTL[arch][2])
     if target.own_stack_guard:
         names.add("__stack_chk_guard")
     return frozenset(names)
@@ -461,8 +708,11 @@ def shim_graphs(arch: str, canary: Callable[[], bytes] | None = None) -> Iterato
         if shim.branch is not None and shim.target is not None:
             block.add_edge(target.branch_kind, shim.branch,
                            graph.add_external_symbol(shim.target), 0)
+        for offset, kind, name in shim.edges:
+            block.add_edge(kind, offset, graph.add_external_symbol(name), 0)
         yield graph
     yield errno_graph(arch, target.edge_kind_name)
+    yield fcntl_ioctl_graph(arch, target.edge_kind_name)
     if target.own_stack_guard:
         graph = LinkGraph("<darwin layer: __stack_chk_guard>", arch,
                           edge_kind_name=target.edge_kind_name)

@@ -199,6 +199,7 @@ class LinuxProcessExecutor(EmulatedExecutor):
         self.scheduler.kill_other = self.children.kill_other
         self.scheduler.mirror_host_signals = True
         self.syscalls.on_broken_pipe = lambda: self.scheduler.thread_signal(SIGPIPE)
+        self.syscalls.wait_for_descriptors = self.scheduler.wait_for_descriptors
         self._counting = False  # the running emu_start has an instruction count
         self._recount = False  # a system call stopped it to start counting
         self.scheduler.describe = self.describe
@@ -439,13 +440,23 @@ class LinuxProcessExecutor(EmulatedExecutor):
         buffer[top:top + 8 * len(words)] = struct.pack(f"<{len(words)}Q", *words)
         return top
 
-    def start_process(self, start: int, args: Sequence[str]) -> int:
+    def start_process(self, start: int, args: Sequence[str], main: int | None = None,
+                      libc_start_main: int = 0) -> int:
         """Run the process from ``start`` (crt1.o's ``_start``) with ``args`` as argv and
         the host's environment; its exit status (glibc's ``exit`` ends it, or the last
-        thread's ``exit``)."""
+        thread's ``exit``). With ``main`` (-entry: a function other than the program's
+        main), the process starts as ``_start`` would go on, at ``libc_start_main(main,
+        argc, argv, 0, 0, 0, stack_end)``: the same start-up, then ``main`` is called."""
         self.syscalls.exe = os.path.abspath(args[0]) if args else ""
         sp = self._initial_stack(start, args, self._program_headers())
         self.irelative.started = True  # apply_irel takes what is in the table now
+        if main is not None:
+            below = sp - 256  # x86-64's seventh argument (stack_end) above the return
+            self.memory.buffer[below:below + 8] = sp.to_bytes(8, "little")
+            with self._top_level():
+                self.abi.enter(libc_start_main, [main, len(args), sp + 8, 0, 0, 0, sp][
+                    :len(self.abi.int_regs)], below, self.bridge.sentinel)
+                return self._run_process(libc_start_main)
         with self._top_level():
             if self.target.start_trampoline is None:
                 self.abi.enter(start, [0], sp, self.bridge.sentinel)  # x0: no rtld_fini
@@ -563,12 +574,13 @@ class LinuxProcessExecutor(EmulatedExecutor):
     def _others_could_run(self) -> bool:
         """Whether a thread other than the running one is runnable, or waits with a
         deadline (it becomes runnable at a time the running one does not see), or an
-        ITIMER_REAL timer is armed (its SIGALRM must interrupt a busy loop)."""
+        ITIMER_REAL timer is armed (its SIGALRM must interrupt a busy loop); a wait on a
+        descriptor counts as one with a deadline (its readiness is polled)."""
         current = self.scheduler.current
         if self.scheduler.alarm_at is not None:
             return True
         return any(t is not current and (t.state == RUNNABLE or (
-            t.state == WAITING and t.deadline is not None))
+            t.state == WAITING and (t.deadline is not None or t.fds is not None)))
             for t in self.scheduler.threads.values())
 
     def _fault_to_handler(self, err: int) -> bool:

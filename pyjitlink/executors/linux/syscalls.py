@@ -32,6 +32,17 @@ AT_REMOVEDIR = 0x200
 MAP_FIXED, MAP_ANONYMOUS = 0x10, 0x20
 O_CLOEXEC = 0x80000  # one value on both targets
 TCGETS = 0x5401
+POLLIN, POLLOUT = 0x1, 0x4
+# ioctl requests passed to the host (asm-generic/ioctls.h: one set for AArch64, x86-64 and
+# the host) -> the size of what their argument points to (0: the argument is a value).
+HOST_IOCTLS = {
+    0x5451: 0, 0x5450: 0,  # FIOCLEX, FIONCLEX
+    0x541B: 4, 0x5421: 4, 0x5452: 4,  # FIONREAD, FIONBIO, FIOASYNC (int *)
+    0x5413: 8, 0x5414: 8,  # TIOCGWINSZ, TIOCSWINSZ (struct winsize)
+    0x540F: 4, 0x5410: 4, 0x5411: 4,  # TIOCGPGRP, TIOCSPGRP, TIOCOUTQ
+    0x540E: 0, 0x5422: 0, 0x540C: 0, 0x540D: 0,  # TIOCSCTTY, TIOCNOTTY, TIOCEXCL, TIOCNXCL
+}
+MSG_DONTWAIT = 0x40
 
 AARCH64_SYSCALLS = {
     17: "getcwd", 23: "dup", 24: "dup3", 25: "fcntl", 29: "ioctl", 34: "mkdirat",
@@ -56,7 +67,7 @@ AARCH64_SYSCALLS = {
     175: "geteuid", 176: "getgid", 177: "getegid", 178: "gettid", 179: "sysinfo", 214: "brk",
     215: "munmap", 216: "mremap", 220: "clone", 222: "mmap", 226: "mprotect",
     233: "madvise", 261: "prlimit64", 278: "getrandom", 293: "rseq", 435: "clone3",
-    439: "faccessat2",
+    439: "faccessat2", 199: "socketpair", 206: "sendto", 207: "recvfrom", 210: "shutdown",
 }
 X86_64_SYSCALLS = {
     0: "read", 1: "write", 2: "open", 3: "close", 4: "stat", 5: "fstat", 6: "lstat",
@@ -88,6 +99,7 @@ X86_64_SYSCALLS = {
     141: "setpriority", 149: "mlock", 150: "munlock", 157: "prctl", 201: "time",
     203: "sched_setaffinity", 204: "sched_getaffinity", 260: "fchownat", 265: "linkat",
     266: "symlinkat", 268: "fchmodat", 270: "pselect6", 280: "utimensat", 27: "mincore",
+    53: "socketpair", 44: "sendto", 45: "recvfrom", 48: "shutdown",
 }
 SYSCALL_TABLES: dict[str, dict[int, str]] = {Arch.AARCH64: AARCH64_SYSCALLS,
                                              Arch.X86_64: X86_64_SYSCALLS}
@@ -138,6 +150,12 @@ class LinuxSyscalls:
         # A write to a pipe nobody reads: the writing thread gets SIGPIPE (Python ignores
         # it, so the host returns EPIPE alone).
         self.on_broken_pipe: Callable[[], None] | None = None
+        # A call that would block the host process on a descriptor while other threads
+        # could run waits in the scheduler instead (threads.Scheduler.wait_for_descriptors:
+        # (fd, poll events) pairs, deadline, the result register's value at the call).
+        self.wait_for_descriptors: Callable[[list[tuple[int, int]], float | None, int],
+                                            bool] | None = None
+        self.restart_register = 0  # the running call's: x0 on AArch64, its number on x86-64
         self.stack_top = 0x7FFF0000  # where the first thread's stack ends (/proc/self/maps)
         self.count = 0
         self.handlers: dict[str, Callable[..., int]] = {
@@ -152,6 +170,7 @@ class LinuxSyscalls:
 
     def dispatch(self, number: int, args: list[int]) -> int:
         self.count += 1
+        self.restart_register = args[0] if self.arch == Arch.AARCH64 else number
         name = self.names.get(number)
         handler = self.handlers.get(name) if name else None
         if handler is None:
@@ -205,13 +224,23 @@ class LinuxSyscalls:
 
     # ------------------------------------------------------------------ files
 
+    def _waits(self, fd: int, events: int) -> bool:
+        """Whether this call on ``fd`` (poll ``events``) waits in the scheduler instead of
+        blocking the host process (it then runs again once ``fd`` is ready)."""
+        wait = self.wait_for_descriptors
+        return wait is not None and wait([(_s32(fd), events)], None, self.restart_register)
+
     def sc_read(self, fd: int, buf: int, count: int, *_: int) -> int:
         self.memory.check(buf, count, True)
+        if self._waits(fd, POLLIN):
+            return 0
         data = os.read(_s32(fd), count)
         self.memory.write(buf, data)
         return len(data)
 
     def sc_write(self, fd: int, buf: int, count: int, *_: int) -> int:
+        if self._waits(fd, POLLOUT):
+            return 0
         return os.write(_s32(fd), self.memory.read(buf, count))
 
     def sc_pread64(self, fd: int, buf: int, count: int, offset: int, *_: int) -> int:
@@ -227,11 +256,15 @@ class LinuxSyscalls:
                 for i in range(_s32(count))]
 
     def sc_writev(self, fd: int, iov: int, count: int, *_: int) -> int:
+        if self._waits(fd, POLLOUT):
+            return 0
         data = b"".join(self.memory.read(base, length)
                         for base, length in self._iovecs(iov, count))
         return os.write(_s32(fd), data) if data else 0
 
     def sc_readv(self, fd: int, iov: int, count: int, *_: int) -> int:
+        if self._waits(fd, POLLIN):
+            return 0
         vecs = self._iovecs(iov, count)
         data = os.read(_s32(fd), sum(length for _, length in vecs))
         done = 0
@@ -240,6 +273,55 @@ class LinuxSyscalls:
             self.memory.write(base, piece)
             done += len(piece)
         return done
+
+    # Sockets: a pair of connected host sockets (socketpair's AF_UNIX), and send/recv on
+    # them (glibc's send and recv are sendto/recvfrom without an address). The flag
+    # values (SOCK_CLOEXEC, SOCK_NONBLOCK, MSG_*) are one on both targets and the host.
+
+    def _libc(self):  # type: ignore[no-untyped-def]
+        import ctypes
+
+        return ctypes, ctypes.CDLL(None, use_errno=True)
+
+    def sc_socketpair(self, domain: int, kind: int, protocol: int, fds: int, *_: int
+                      ) -> int:
+        ctypes, libc = self._libc()
+        pair = (ctypes.c_int * 2)()
+        if libc.socketpair(_s32(domain), _s32(kind), _s32(protocol), pair) < 0:
+            return -ctypes.get_errno()
+        self.memory.write(fds, struct.pack("<ii", pair[0], pair[1]))
+        return 0
+
+    def sc_sendto(self, fd: int, buf: int, length: int, flags: int, address: int,
+                  size: int) -> int:
+        if address:
+            return -errno.EISCONN  # only connected sockets (socketpair) are emulated
+        if not flags & MSG_DONTWAIT and self._waits(fd, POLLOUT):
+            return 0
+        ctypes, libc = self._libc()
+        data = bytes(self.memory.read(buf, length))
+        libc.send.restype = ctypes.c_ssize_t
+        sent = libc.send(_s32(fd), data, ctypes.c_size_t(len(data)), _s32(flags))
+        return -ctypes.get_errno() if sent < 0 else sent
+
+    def sc_recvfrom(self, fd: int, buf: int, length: int, flags: int, address: int,
+                    size: int) -> int:
+        if not flags & MSG_DONTWAIT and self._waits(fd, POLLIN):
+            return 0
+        ctypes, libc = self._libc()
+        scratch = ctypes.create_string_buffer(max(length, 1))
+        libc.recv.restype = ctypes.c_ssize_t
+        got = libc.recv(_s32(fd), scratch, ctypes.c_size_t(length), _s32(flags))
+        if got < 0:
+            return -ctypes.get_errno()
+        self.memory.write(buf, scratch.raw[:got])
+        if address and size:
+            self.memory.write(size, struct.pack("<I", 0))  # an unnamed AF_UNIX peer
+        return got
+
+    def sc_shutdown(self, fd: int, how: int, *_: int) -> int:
+        ctypes, libc = self._libc()
+        return -ctypes.get_errno() if libc.shutdown(_s32(fd), _s32(how)) < 0 else 0
 
     def sc_openat(self, dirfd: int, path: int, flags: int, mode: int, *_: int) -> int:
         name = self._path(path)
@@ -385,15 +467,32 @@ class LinuxSyscalls:
             self.memory.write(arg, struct.pack("<IIIIB19s", iflag, oflag, cflag, lflag, 0,
                                                cc.ljust(19, b"\0")))
             return 0
-        return -errno.ENOTTY
-
-    def sc_fcntl(self, fd: int, cmd: int, arg: int, *_: int) -> int:
-        """F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL and F_DUPFD_CLOEXEC (one numbering
-        on both targets); others EINVAL."""
+        size = HOST_IOCTLS.get(request & 0xFFFFFFFF, -1)
+        if size < 0:
+            return -errno.ENOTTY
         import fcntl
 
-        return fcntl.fcntl(_s32(fd), _s32(cmd), arg) if _s32(cmd) in (0, 1, 2, 3, 4, 1030) \
-            else -errno.EINVAL
+        if not size:
+            return fcntl.ioctl(_s32(fd), request & 0xFFFFFFFF, _s32(arg))
+        buffer = bytearray(self.memory.read(arg, size))
+        result = fcntl.ioctl(_s32(fd), request & 0xFFFFFFFF, buffer, True)
+        self.memory.write(arg, bytes(buffer))
+        return result
+
+    def sc_fcntl(self, fd: int, cmd: int, arg: int, *_: int) -> int:
+        """F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_GETLK, F_SETLK, F_SETLKW,
+        F_SETOWN, F_GETOWN and F_DUPFD_CLOEXEC (one numbering, and one ``struct flock``,
+        on both targets and the host); others EINVAL."""
+        import fcntl
+
+        command = _s32(cmd)
+        if command in (5, 6, 7):  # the locks: struct flock, 32 bytes
+            result = fcntl.fcntl(_s32(fd), command, bytes(self.memory.read(arg, 32)))
+            if command == 5:
+                self.memory.write(arg, result)
+            return 0
+        return fcntl.fcntl(_s32(fd), command, _s32(arg)) \
+            if command in (0, 1, 2, 3, 4, 8, 9, 1030) else -errno.EINVAL
 
     def sc_dup(self, fd: int, *_: int) -> int:
         new = os.dup(_s32(fd))

@@ -4,12 +4,15 @@ context over the shared memory), a deterministic scheduler runs one thread at a 
 
 Scheduling (all of it decided here, none by host threads or timing): the running thread keeps
 the CPU until it blocks (a futex wait whose word still holds the expected value,
-nanosleep), yields (sched_yield), exits, or has run ``SLICE`` instructions while another
-thread could run (Unicorn's instruction count; a lone thread runs without it, at full
+nanosleep, a read, write, poll or select on a host descriptor that is not ready:
+``wait_for_descriptors``), yields (sched_yield), exits, or has run ``SLICE`` instructions
+while another thread could run (Unicorn's instruction count; a lone thread runs without it, at full
 speed). The next thread is the first runnable one after the current in creation order.
 A thread whose futex wait or sleep times out becomes runnable at its deadline (real time,
-so clocks the program reads agree); when every thread waits and none has a deadline, the
-run ends with a ``Deadlock`` error naming the waits, instead of hanging.
+so clocks the program reads agree); a thread waiting on descriptors becomes runnable when
+poll says one is ready (checked whenever a thread is chosen). When every thread waits and
+none has a deadline or a descriptor, the run ends with a ``Deadlock`` error naming the
+waits, instead of hanging.
 
 System calls that change which thread runs, or its registers (clone, exit, a blocking
 futex, sched_yield, sleeps, rt_sigreturn, a signal to the running thread), only record what
@@ -77,6 +80,10 @@ CLOCK_REALTIME = 0
 SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK = 0, 1, 2
 
 RUNNABLE, WAITING, DEAD = "runnable", "waiting", "dead"
+# select's three sets as poll events: readable (POLLIN | POLLHUP | POLLERR), writable
+# (POLLOUT | POLLERR), exceptional (POLLPRI), as the kernel's fs/select.c.
+POLL_READ, POLL_WRITE, POLL_PRIORITY = 0x1 | 0x10 | 0x8, 0x4 | 0x8, 0x2
+_POLL_ALWAYS = 0x38  # POLLERR | POLLHUP | POLLNVAL: reported whatever was asked
 
 
 class Deadlock(ExecutionError):
@@ -108,6 +115,10 @@ class Thread:
     for_signal: bool = False  # waits in rt_sigsuspend, pause or rt_sigtimedwait
     sigwait: tuple[int, int] | None = None  # rt_sigtimedwait's (set, siginfo address)
     restart_pc: int | None = None  # where its system call starts again after a wait
+    # A wait on host descriptors ((fd, poll events) pairs): ready, its call runs again,
+    # with ``restart_value`` in the result register; at its deadline it returns 0.
+    fds: list[tuple[int, int]] | None = None
+    restart_value: int = 0
 
 
 class Scheduler:
@@ -305,6 +316,9 @@ class Scheduler:
                 if thread.state == WAITING and thread.deadline is not None and \
                         now >= thread.deadline:
                     self._wake(thread, thread.timeout_result, timed_out=True)
+            polled = [t for t in order if t.state == WAITING and t.fds is not None]
+            if polled:
+                self._poll_waiters(polled, 0)
             if current.state == RUNNABLE and not switch:
                 return current
             start = order.index(current)
@@ -317,12 +331,17 @@ class Scheduler:
             if self.alarm_at is not None:
                 deadlines.append(self.alarm_at)
             if not deadlines:
-                if not (self._host_originals and any(t.for_signal for t in order if
-                                                     t.state == WAITING)):
+                if not (polled or self._host_originals and any(
+                        t.for_signal for t in order if t.state == WAITING)):
                     raise self._deadlock(order)
-                deadlines = [now + 0.05]  # a signal from another process may wake it
+                # A signal from another process, or its write to a descriptor, may wake it.
+                deadlines = [now + 0.05]
             check_stop()
-            time.sleep(min(max(0.0, min(deadlines) - now), 0.05))
+            wait = min(max(0.0, min(deadlines) - now), 0.05)
+            if polled:
+                self._poll_waiters(polled, wait)
+            else:
+                time.sleep(wait)
             self._drain_host()
             self._check_alarm()
 
@@ -355,9 +374,74 @@ class Scheduler:
                 assert self.current.context is not None
                 self.engine.lib.uc_context_restore(self.engine.handle, self.current.context)
 
-    def _wake(self, thread: Thread, result: int, timed_out: bool = False) -> None:
-        if not timed_out:
-            thread.restart_pc = None  # a signal interrupts a restartable wait: -EINTR
+    def _poll_waiters(self, waiters: list[Thread], wait: float) -> None:
+        """Wake each of ``waiters`` (threads waiting on host descriptors) one of whose
+        descriptors is ready, waiting up to ``wait`` seconds for one: its call runs again.
+        Hang-up, error and a closed descriptor count as ready (the call then says so)."""
+        import select
+
+        poller = select.poll()
+        wanted: dict[int, int] = {}
+        for thread in waiters:
+            for fd, events in thread.fds or ():
+                wanted[fd] = wanted.get(fd, 0) | events
+        for fd, events in wanted.items():
+            poller.register(fd, events)
+        try:
+            ready = dict(poller.poll(int(wait * 1000)))
+        except InterruptedError:
+            return
+        if not ready:
+            return
+        for thread in waiters:
+            if any(ready.get(fd, 0) & (events | _POLL_ALWAYS) for fd, events in
+                   thread.fds or ()):
+                self._wake(thread, thread.restart_value, ready=True)
+
+    def wait_for_descriptors(self, fds: list[tuple[int, int]], deadline: float | None,
+                             register: int, blocking_only: bool = True) -> bool:
+        """The running thread's system call would block the host process on descriptors
+        ``fds`` ((fd, poll events) pairs, e.g. a read of an empty pipe: POLLIN): whether it
+        waits in the scheduler instead, as on a futex, so the other threads run (the
+        kernel's model: one blocked thread, not the process). It waits only while another
+        thread lives or an ITIMER_REAL timer is armed, and only when no descriptor is ready
+        now. Once one is, the call runs again (``register`` is what the result register
+        held at the call, as for ``restart_later``); at ``deadline`` (time.monotonic()) it
+        returns 0 (poll's timeout); a signal for a handler ends the wait with -EINTR (no
+        SA_RESTART). With ``blocking_only``, a descriptor in O_NONBLOCK mode never waits
+        (the call answers EAGAIN itself)."""
+        if self.live() < 2 and self.alarm_at is None:
+            return False
+        import fcntl
+        import os
+        import select
+
+        if blocking_only:
+            try:
+                if any(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK for fd, _ in fds):
+                    return False
+            except OSError:
+                return False  # a closed descriptor: the call itself says EBADF
+        poller = select.poll()
+        for fd, events in fds:
+            poller.register(fd, events)
+        if poller.poll(0):
+            return False
+        thread = self.current
+        self._block(0, 0, deadline, 0)
+        thread.fds = fds
+        thread.restart_value = register
+        pc = self.engine.read(self.pc_reg)
+        thread.restart_pc = pc - 4 if self.arch == Arch.AARCH64 else pc  # as restart_later
+        return True
+
+    def _wake(self, thread: Thread, result: int, timed_out: bool = False,
+              ready: bool = False) -> None:
+        if not (ready or timed_out and thread.fds is None):
+            # A signal interrupts a restartable wait (-EINTR); a descriptor wait's timeout
+            # returns 0.
+            thread.restart_pc = None
+        thread.fds = None
         thread.state = RUNNABLE
         thread.result = result
         thread.futex = 0
@@ -802,7 +886,8 @@ class Scheduler:
         """poll on the host's descriptors (blocking the process, as a read does); with no
         descriptors (glibc's AArch64 ``pause``), a wait for a signal or the timeout."""
         if count:
-            return self._host_poll(fds, count, self._deadline_or_none(timeout))
+            return self._host_poll(fds, count, self._deadline_or_none(timeout),
+                                   self._restart_register("ppoll", fds))
         try:
             deadline = self._deadline(timeout, 1, False)
         except _Invalid:
@@ -828,7 +913,8 @@ class Scheduler:
                 return self._wait_for_signal(thread)
             return self._block(0, 0, time.monotonic() + milliseconds / 1000, 0)
         return self._host_poll(fds, count, None if milliseconds < 0 else
-                               time.monotonic() + milliseconds / 1000)
+                               time.monotonic() + milliseconds / 1000,
+                               self._restart_register("poll", fds))
 
     def _deadline_or_none(self, timeout: int) -> float | None:
         try:
@@ -836,11 +922,27 @@ class Scheduler:
         except _Invalid:
             return time.monotonic()
 
-    def _host_poll(self, fds: int, count: int, deadline: float | None) -> int:
+    def _restart_register(self, name: str, first: int) -> int:
+        """What the result register held at the call ``name`` whose first argument is
+        ``first``: that argument on AArch64, the call's number on x86-64."""
+        if self.arch == Arch.AARCH64:
+            return first
+        from pyjitlink.executors.linux.syscalls import SYSCALL_TABLES
+
+        return next(n for n, label in SYSCALL_TABLES[self.arch].items() if label == name)
+
+    def _host_poll(self, fds: int, count: int, deadline: float | None, register: int
+                   ) -> int:
         import select
 
         entries = [struct.unpack("<ihh", self.memory.read(fds + 8 * i, 8))
                    for i in range(_s32(count))]
+        if deadline is None or deadline > time.monotonic():
+            watched = [(fd, events & 0xFFFF) for fd, events, _ in entries if fd >= 0]
+            if self.wait_for_descriptors(watched, deadline, register, blocking_only=False):
+                for i in range(len(entries)):  # what a timeout leaves: no event
+                    self.memory.write(fds + 8 * i + 6, bytes(2))
+                return 0
         poller = select.poll()
         for fd, events, _revents in entries:
             if fd >= 0:
@@ -893,7 +995,8 @@ class Scheduler:
     def sc_pselect6(self, count: int, readfds: int, writefds: int, exceptfds: int,
                     timeout: int, *_: int) -> int:
         return self._select(count, (readfds, writefds, exceptfds),
-                            self._deadline_or_none(timeout))
+                            self._deadline_or_none(timeout),
+                            self._restart_register("pselect6", count))
 
     def sc_select(self, count: int, readfds: int, writefds: int, exceptfds: int,
                   timeout: int, *_: int) -> int:  # x86-64's own
@@ -901,9 +1004,11 @@ class Scheduler:
         if timeout:
             sec, usec = struct.unpack("<qq", self.memory.read(timeout, 16))
             deadline = time.monotonic() + sec + usec / 1e6
-        return self._select(count, (readfds, writefds, exceptfds), deadline)
+        return self._select(count, (readfds, writefds, exceptfds), deadline,
+                            self._restart_register("select", count))
 
-    def _select(self, count: int, sets: tuple[int, int, int], deadline: float | None) -> int:
+    def _select(self, count: int, sets: tuple[int, int, int], deadline: float | None,
+                register: int) -> int:
         """select on the host's descriptors (blocking the process, as a read does); with
         none, a sleep until the deadline or a signal."""
         import select
@@ -921,6 +1026,15 @@ class Scheduler:
                 thread.suspend_mask = thread.mask
                 return self._wait_for_signal(thread)
             return self._block(0, 0, deadline, 0)
+        if deadline is None or deadline > time.monotonic():
+            watched = [(fd, events) for fds, events in zip(wanted, (POLL_READ, POLL_WRITE,
+                                                                    POLL_PRIORITY))
+                       for fd in fds]
+            if self.wait_for_descriptors(watched, deadline, register, blocking_only=False):
+                for address in sets:  # what a timeout leaves: empty sets
+                    if address:
+                        self.memory.write(address, bytes(size))
+                return 0
         wait = None if deadline is None else max(0.0, deadline - time.monotonic())
         ready = select.select(wanted[0], wanted[1], wanted[2], wait)
         total = 0
