@@ -137,6 +137,10 @@ class ObjectLinkingLayer:
         self._init_counter = 0
         # Called with (jd, graph) when a graph starts linking: for -show-linked-files etc.
         self.on_graph_linking: list[Callable[[JITDylib, LinkGraph], None]] = []
+        # Once a graph's memory is final and the plugins have seen it, its sections, symbols
+        # and edges are released (LinkGraph.release), as LLVM frees a LinkGraph after its
+        # link; a user that reads its graphs after linking sets this.
+        self.keep_graphs = False
         session.register_resource_manager(self)
 
     def add_plugin(self, plugin: Plugin) -> None:
@@ -264,3 +268,5 @@ class _LinkContext:
             return
         mr.add_dependencies(self.dependencies)
         mr.notify_emitted()
+        if not self.layer.keep_graphs:
+            self.graph.release()
