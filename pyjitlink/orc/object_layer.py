@@ -222,18 +222,22 @@ class _LinkContext:
         if not symbols:
             on_result({})
             return
-        flags = {name: SymbolLookupFlags.REQUIRED_SYMBOL if required else
-                 SymbolLookupFlags.WEAKLY_REFERENCED_SYMBOL for name, required in symbols.items()}
+        required_flag = SymbolLookupFlags.REQUIRED_SYMBOL
+        weak_flag = SymbolLookupFlags.WEAKLY_REFERENCED_SYMBOL
+        flags = {name: required_flag if required else weak_flag
+                 for name, required in symbols.items()}
 
         def done(result: LookupResult | Exception) -> None:
             if isinstance(result, Exception):
                 on_result(result)
                 return
             addresses = {}
+            dependencies = self.dependencies
+            ready = SymbolState.READY
             for name, (definition, entry) in result.items():
-                addresses[name] = definition.address
-                if entry.state < SymbolState.READY:
-                    self.dependencies.add(entry)
+                addresses[name] = definition[0]  # its address
+                if entry.state < ready:
+                    dependencies.add(entry)
             on_result(addresses)
 
         self.layer.session.lookup(list(self.mr.jd.link_order), flags, done,
