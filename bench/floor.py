@@ -61,13 +61,13 @@ def best(reps: int, run) -> float:  # type: ignore[no-untyped-def]
 
 
 def imported_modules(objects: list[str], env: dict[str, str]) -> list[str]:
-    """The modules loaded at the end of ``pyjitlink -noexec objects`` (``sys.modules``; the
-    command returns normally from ``tool.entry.main`` when it is called in-process)."""
+    """The modules loaded at the end of ``pyjitlink -noexec objects`` (``sys.modules``;
+    ``tool.cli.main`` given its arguments ends through ``sys.exit``, so atexit runs)."""
     code = ("import atexit, sys\n"
             "atexit.register(lambda: sys.stderr.write('MODULES ' + ' '.join(sys.modules)))\n"
-            f"sys.argv = ['pyjitlink', '-noexec', *{objects!r}]\n"
-            "from pyjitlink.tool.entry import main\n"
-            "main()\n")
+            "import pyjitlink.tool.entry\n"
+            "from pyjitlink.tool.cli import main\n"
+            f"main(['-noexec', *{objects!r}])\n")  # with argv: returns through sys.exit
     res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                          text=True, check=True)
     line = res.stderr[res.stderr.rindex("MODULES "):]

@@ -82,9 +82,9 @@ def test_an_x86_64_elf_link_imports_no_other_target() -> None:
     objects = sorted(str(p) for p in (root / "testdata" / "calc" / "O2-pie").glob("*.o"))
     code = ("import atexit, sys\n"
             "atexit.register(lambda: print(' '.join(sys.modules)))\n"
-            f"sys.argv = ['pyjitlink', '-noexec', *{objects!r}]\n"
-            "from pyjitlink.tool.entry import main\n"
-            "main()\n")
+            "import pyjitlink.tool.entry\n"
+            "from pyjitlink.tool.cli import main\n"
+            f"main(['-noexec', *{objects!r}])\n")  # with argv: returns through sys.exit
     env = dict(os.environ, PYTHONPATH=str(root))
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          timeout=120)
