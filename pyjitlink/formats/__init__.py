@@ -16,21 +16,11 @@ from pyjitlink.arch import ARCHITECTURES
 from pyjitlink.errors import MalformedObject, UnsupportedObject
 from pyjitlink.formats.archive import Archive
 from pyjitlink.formats.elf import EM_AARCH64, EM_X86_64, read_elf_machine, scan_elf_interface
-from pyjitlink.formats.elf_aarch64 import build_elf_aarch64, link_elf_aarch64
 from pyjitlink.formats.elf_debug import OBJECT_BYTES
-from pyjitlink.formats.elf_x86_64 import build_elf_x86_64, link_elf_x86_64
 from pyjitlink.formats.inputs import InputCache, read_input
-from pyjitlink.formats.macho import (
+from pyjitlink.formats.object import (
     CPU_TYPE_ARM64,
     CPU_TYPE_X86_64,
-    read_macho_cputype,
-    scan_macho_interface,
-    universal_slice,
-    universal_slices,
-)
-from pyjitlink.formats.macho_aarch64 import build_macho_arm64, link_macho_arm64
-from pyjitlink.formats.macho_x86_64 import build_macho_x86_64, link_macho_x86_64
-from pyjitlink.formats.object import (
     ELF_MAGIC,
     FileKind,
     ObjectFormatInfo,
@@ -41,6 +31,83 @@ from pyjitlink.formats.object import (
 from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.jitlink.linker import JITLinkContext
 from pyjitlink.jitlink.target import Arch, ObjectFormat
+
+# The format x architecture modules (and Mach-O's reader) are imported by the first call of
+# these functions, so a link imports only what its inputs need: an x86-64 ELF link neither
+# arch/aarch64.py nor formats/macho*.py.
+
+
+def build_elf_x86_64(data: bytes, name: str) -> LinkGraph:
+    from pyjitlink.formats.elf_x86_64 import build_elf_x86_64 as build
+
+    return build(data, name)
+
+
+def link_elf_x86_64(graph: LinkGraph, ctx: JITLinkContext) -> None:
+    from pyjitlink.formats.elf_x86_64 import link_elf_x86_64 as link
+
+    link(graph, ctx)
+
+
+def build_elf_aarch64(data: bytes, name: str) -> LinkGraph:
+    from pyjitlink.formats.elf_aarch64 import build_elf_aarch64 as build
+
+    return build(data, name)
+
+
+def link_elf_aarch64(graph: LinkGraph, ctx: JITLinkContext) -> None:
+    from pyjitlink.formats.elf_aarch64 import link_elf_aarch64 as link
+
+    link(graph, ctx)
+
+
+def build_macho_x86_64(data: bytes, name: str) -> LinkGraph:
+    from pyjitlink.formats.macho_x86_64 import build_macho_x86_64 as build
+
+    return build(data, name)
+
+
+def link_macho_x86_64(graph: LinkGraph, ctx: JITLinkContext) -> None:
+    from pyjitlink.formats.macho_x86_64 import link_macho_x86_64 as link
+
+    link(graph, ctx)
+
+
+def build_macho_arm64(data: bytes, name: str) -> LinkGraph:
+    from pyjitlink.formats.macho_aarch64 import build_macho_arm64 as build
+
+    return build(data, name)
+
+
+def link_macho_arm64(graph: LinkGraph, ctx: JITLinkContext) -> None:
+    from pyjitlink.formats.macho_aarch64 import link_macho_arm64 as link
+
+    link(graph, ctx)
+
+
+def read_macho_cputype(data: bytes, name: str) -> int:
+    from pyjitlink.formats import macho
+
+    return macho.read_macho_cputype(data, name)
+
+
+def scan_macho_interface(data: bytes, name: str, target: ObjectTarget) -> ObjectInterface:
+    from pyjitlink.formats import macho
+
+    return macho.scan_macho_interface(data, name, target)
+
+
+def universal_slice(data: bytes, name: str, offset: int, size: int) -> bytes:
+    from pyjitlink.formats import macho
+
+    return macho.universal_slice(data, name, offset, size)
+
+
+def universal_slices(data: bytes, name: str) -> list[tuple[int, int, int]]:
+    from pyjitlink.formats import macho
+
+    return macho.universal_slices(data, name)
+
 
 FORMATS: dict[ObjectFormat, ObjectFormatInfo] = {
     ObjectFormat.ELF: ObjectFormatInfo(

@@ -265,6 +265,7 @@ class ELFLinkGraphBuilder:
         # An all-ASCII string table (the usual case) is decoded once; names are then str
         # slices with the same offsets. Otherwise each name is decoded on its own.
         text = strtab.decode("ascii") if strtab.isascii() else None
+        linkage_scope = _LINKAGE_SCOPE
         for index, (st_name, st_info, st_other, st_shndx, st_value, st_size) in enumerate(
                 struct.iter_unpack("<IBBHQQ", raw)):
             if text is not None:
@@ -305,7 +306,9 @@ class ELFLinkGraphBuilder:
                         sym = Symbol(name or None, _DEFINED, block, st_value, st_size, _STRONG,
                                      _LOCAL, stype == STT_FUNC)
                     else:
-                        linkage, scope = self._linkage_scope(bind, st_other & 3, sec.comdat)
+                        found = linkage_scope.get((bind, st_other & 3, sec.comdat))
+                        linkage, scope = found if found is not None else \
+                            self._linkage_scope(bind, st_other & 3, sec.comdat)
                         sym = Symbol(name or None, _DEFINED, block, st_value, st_size, linkage,
                                      scope, stype == STT_FUNC, scope is not _LOCAL)
                     block.section.symbols.append(sym)
@@ -442,6 +445,13 @@ class ELFLinkGraphBuilder:
         """UnsupportedRelocation for ``rtype`` at ``offset`` in ``sec``, in LLVM's words."""
         return UnsupportedRelocation(self.name, sec.name, offset, self.relocation_type_name(rtype),
                                      why, ARCHITECTURES[self.graph.arch].label)
+
+
+# (bind, visibility, COMDAT member) -> _linkage_scope's answer, for the bindings a defined
+# global has: one dict probe per symbol instead of a method call.
+_LINKAGE_SCOPE = {(bind, vis, comdat): ELFLinkGraphBuilder._linkage_scope(bind, vis, comdat)
+                  for bind in (STB_GLOBAL, STB_WEAK, STB_GNU_UNIQUE) for vis in range(4)
+                  for comdat in (False, True)}
 
 
 # ELF64 file header after e_ident (gABI, "ELF Header"): e_type .. e_shstrndx.

@@ -39,8 +39,6 @@ from pyjitlink.jitlink.passes import PassConfiguration
 
 MH_MAGIC_64 = 0xFEEDFACF
 MH_OBJECT = 1
-CPU_TYPE_X86_64 = 0x01000007
-CPU_TYPE_ARM64 = 0x0100000C
 
 # <mach-o/loader.h> section types and attributes.
 SECTION_TYPE = 0x000000FF
@@ -94,10 +92,6 @@ N_ALT_ENTRY = 0x200
 
 COMMON_SECTION = "__DATA,__common"
 MAX_ALIGN_LOG2 = 31  # beyond any real section; the layout refuses more than a page anyway
-# S_MOD_INIT_FUNC_POINTERS / S_MOD_TERM_FUNC_POINTERS sections, by their conventional names
-# (segment __DATA, or __DATA_CONST in newer objects): the platform runs their pointers.
-MACHO_INIT_SUFFIX = ",__mod_init_func"
-MACHO_FINI_SUFFIX = ",__mod_term_func"
 EH_FRAME_SECTION = MACHO_EH_FRAME
 # <mach-o/compact_unwind_encoding.h>: one 32-byte entry per function (start address, length,
 # encoding, personality, LSDA). The section is flagged S_ATTR_DEBUG but it is not debug info:

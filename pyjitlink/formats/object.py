@@ -24,6 +24,13 @@ THIN_MAGIC = b"!<thin>\n"
 MACHO_MAGICS = (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe")  # MH_MAGIC_64, MH_MAGIC (LE)
 # FAT_MAGIC and FAT_MAGIC_64 (<mach-o/fat.h>), stored big-endian.
 UNIVERSAL_MAGICS = (b"\xca\xfe\xba\xbe", b"\xca\xfe\xba\xbf")
+# <mach/machine.h> CPU types of the Mach-O targets (formats.TARGETS keys; formats/macho.py).
+CPU_TYPE_X86_64 = 0x01000007
+CPU_TYPE_ARM64 = 0x0100000C
+# S_MOD_INIT_FUNC_POINTERS / S_MOD_TERM_FUNC_POINTERS sections, by their conventional names
+# (segment __DATA, or __DATA_CONST in newer objects): the platform runs their pointers.
+MACHO_INIT_SUFFIX = ",__mod_init_func"
+MACHO_FINI_SUFFIX = ",__mod_term_func"
 
 
 class FileKind(StrEnum):

@@ -459,6 +459,24 @@ class LinkGraph:
         else:
             self.external_symbols[sym.name] = sym
 
+    def release(self) -> None:
+        """Forget the graph's sections, symbols and edges once its link is over (LLVM frees
+        the LinkGraph then). A graph is full of reference cycles (a block's edges reach
+        symbols in that block, sections list their blocks, blocks name their section), so
+        without this it lives until a full collection of the cyclic garbage collector, which
+        a large link's collector thresholds make rare. Blocks and symbols that something
+        else still holds (a -check recorder, a plugin) keep their addresses and contents;
+        only their edges go. The graph is empty afterwards."""
+        for section in self.sections.values():
+            for block in section.blocks:
+                block.edges = []
+            section.blocks = []
+            section.symbols = []
+        self.sections = {}
+        self.external_symbols = {}
+        self.absolute_symbols = []
+        self.target_data = {}
+
     def find_symbol(self, name: str) -> Symbol | None:
         """The defined, absolute or external symbol called ``name`` (defined preferred)."""
         for sym in self.defined_symbols():

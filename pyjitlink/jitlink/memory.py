@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -64,11 +65,7 @@ class Segment:
         return self.content_size + self.zero_fill_size
 
 
-def _place(block: Block, offset: int) -> int:
-    """Offset >= ``offset`` where ``block`` may start, honouring alignment and alignment offset."""
-    align = block.alignment
-    want = block.alignment_offset % align
-    return offset + ((want - offset) % align)
+_by_address = attrgetter("address")
 
 
 class BasicLayout:
@@ -83,26 +80,33 @@ class BasicLayout:
             segment = by_prot.get(section.prot)
             if segment is None:
                 segment = by_prot[section.prot] = Segment(section.prot)
-            blocks = sorted(section.blocks, key=lambda b: b.address) if len(
+            blocks = sorted(section.blocks, key=_by_address) if len(
                 section.blocks) > 1 else section.blocks
+            content_blocks = segment.content_blocks
+            zero_fill_blocks = segment.zero_fill_blocks
             for block in blocks:
-                (segment.zero_fill_blocks if block.content is None else
-                 segment.content_blocks).append(block)
+                if block.content is None:
+                    zero_fill_blocks.append(block)
+                else:
+                    content_blocks.append(block)
         # Segment order by protection value: R--, RW-, R-X (then anything else).
         self.segments = [by_prot[p] for p in sorted(by_prot)]
         for segment in self.segments:
             offset = 0
-            for block in segment.content_blocks:
-                offset = _place(block, offset)
-                block.address = offset  # segment-relative until apply()
-                offset += block.size
-                segment.alignment = max(segment.alignment, block.alignment)
-            segment.content_size = offset
-            for block in segment.zero_fill_blocks:
-                offset = _place(block, offset)
-                block.address = offset
-                offset += block.size
-                segment.alignment = max(segment.alignment, block.alignment)
+            alignment = segment.alignment
+            for blocks in (segment.content_blocks, segment.zero_fill_blocks):
+                for block in blocks:
+                    # The first offset >= offset where the block may start (its alignment
+                    # and alignment offset), inline: one step per block of every graph.
+                    align = block.alignment
+                    offset += (block.alignment_offset % align - offset) % align
+                    block.address = offset  # segment-relative until apply()
+                    offset += block.size
+                    if align > alignment:
+                        alignment = align
+                if blocks is segment.content_blocks:
+                    segment.content_size = offset
+            segment.alignment = alignment
             segment.zero_fill_size = offset - segment.content_size
 
     def total_size(self, page_size: int) -> int:

@@ -137,6 +137,10 @@ class ObjectLinkingLayer:
         self._init_counter = 0
         # Called with (jd, graph) when a graph starts linking: for -show-linked-files etc.
         self.on_graph_linking: list[Callable[[JITDylib, LinkGraph], None]] = []
+        # Once a graph's memory is final and the plugins have seen it, its sections, symbols
+        # and edges are released (LinkGraph.release), as LLVM frees a LinkGraph after its
+        # link; a user that reads its graphs after linking sets this.
+        self.keep_graphs = False
         session.register_resource_manager(self)
 
     def add_plugin(self, plugin: Plugin) -> None:
@@ -218,18 +222,22 @@ class _LinkContext:
         if not symbols:
             on_result({})
             return
-        flags = {name: SymbolLookupFlags.REQUIRED_SYMBOL if required else
-                 SymbolLookupFlags.WEAKLY_REFERENCED_SYMBOL for name, required in symbols.items()}
+        required_flag = SymbolLookupFlags.REQUIRED_SYMBOL
+        weak_flag = SymbolLookupFlags.WEAKLY_REFERENCED_SYMBOL
+        flags = {name: required_flag if required else weak_flag
+                 for name, required in symbols.items()}
 
         def done(result: LookupResult | Exception) -> None:
             if isinstance(result, Exception):
                 on_result(result)
                 return
             addresses = {}
+            dependencies = self.dependencies
+            ready = SymbolState.READY
             for name, (definition, entry) in result.items():
-                addresses[name] = definition.address
-                if entry.state < SymbolState.READY:
-                    self.dependencies.add(entry)
+                addresses[name] = definition[0]  # its address
+                if entry.state < ready:
+                    dependencies.add(entry)
             on_result(addresses)
 
         self.layer.session.lookup(list(self.mr.jd.link_order), flags, done,
@@ -264,3 +272,5 @@ class _LinkContext:
             return
         mr.add_dependencies(self.dependencies)
         mr.notify_emitted()
+        if not self.layer.keep_graphs:
+            self.graph.release()

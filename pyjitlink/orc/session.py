@@ -38,6 +38,9 @@ LookupResult = dict[str, tuple[ExecutorSymbolDef, SymbolTableEntry]]
 # Every flags value with EXPORTED set: a set probe instead of IntFlag's ``&`` (Python code).
 _EXPORTED_FLAGS = frozenset(SymbolFlags(v) for v in range(2 * max(SymbolFlags))
                             if v & SymbolFlags.EXPORTED)
+# ExecutorSymbolDef((address, flags)) without NamedTuple's Python-level __new__: one per
+# symbol a lookup reaches.
+_symbol_def = partial(tuple.__new__, ExecutorSymbolDef)
 
 
 class TaskDispatcher(Protocol):
@@ -236,7 +239,7 @@ class AsynchronousSymbolQuery:
         if self.done or name not in self.pending:
             return False
         self.pending.discard(name)
-        self.results[name] = (ExecutorSymbolDef(entry.address, entry.flags), entry)
+        self.results[name] = (_symbol_def((entry.address, entry.flags)), entry)
         if not self.pending:
             self.done = True
             return True
@@ -333,7 +336,7 @@ class ExecutionSession:
                         break
                     state = entry.state
                     if state >= required_state:
-                        results[name] = (ExecutorSymbolDef(entry.address, entry.flags), entry)
+                        results[name] = (_symbol_def((entry.address, entry.flags)), entry)
                         continue
                     pending.add(name)
                     entry.queries.append(query)
@@ -413,12 +416,23 @@ class ExecutionSession:
 
     def _wake(self, entry: SymbolTableEntry, completed: list[AsynchronousSymbolQuery]) -> None:
         keep = []
+        state = entry.state
+        name = entry.name
+        definition = None
         for query in entry.queries:
             if query.done:
                 continue
-            if entry.state >= query.required_state:
-                if query.met(entry.name, entry):
-                    completed.append(query)
+            if state >= query.required_state:
+                # AsynchronousSymbolQuery.met, inline (one definition for every query).
+                pending = query.pending
+                if name in pending:
+                    pending.discard(name)
+                    if definition is None:
+                        definition = (_symbol_def((entry.address, entry.flags)), entry)
+                    query.results[name] = definition
+                    if not pending:
+                        query.done = True
+                        completed.append(query)
             else:
                 keep.append(query)
         entry.queries = keep

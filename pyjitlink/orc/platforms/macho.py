@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pyjitlink.arch import ARCHITECTURES
-from pyjitlink.formats.macho import MACHO_FINI_SUFFIX, MACHO_INIT_SUFFIX
+from pyjitlink.formats.object import MACHO_FINI_SUFFIX, MACHO_INIT_SUFFIX
 from pyjitlink.jitlink.graph import Edge, LinkGraph, Scope
 from pyjitlink.jitlink.target import ObjectFormat
 from pyjitlink.orc.platforms.base import (

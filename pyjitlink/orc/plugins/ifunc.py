@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import cast
 
-from pyjitlink.arch import aarch64, x86_64
 from pyjitlink.executors.services import IRelativeService
 from pyjitlink.jitlink.graph import Block, GenericEdgeKind, LinkGraph, MemProt, Section, Symbol
 from pyjitlink.jitlink.ifunc import IFUNC_SYMBOLS
@@ -29,6 +28,8 @@ STUB_SECTION, SLOT_SECTION = "$__IFUNC_STUBS", "$__IFUNC_SLOTS"
 
 def _aarch64_stub(graph: LinkGraph, section: Section, slot: Symbol) -> Block:
     """adrp x16, slot; ldr x16, [x16, :lo12:slot]; br x16."""
+    from pyjitlink.arch import aarch64  # imported only for AArch64 graphs
+
     block = graph.create_content_block(section, aarch64.POINTER_JUMP_STUB, alignment=4)
     block.add_edge(aarch64.EdgeKind.Page21, 0, slot, 0)
     block.add_edge(aarch64.EdgeKind.PageOffset12, 4, slot, 0)
@@ -37,6 +38,8 @@ def _aarch64_stub(graph: LinkGraph, section: Section, slot: Symbol) -> Block:
 
 def _x86_64_stub(graph: LinkGraph, section: Section, slot: Symbol) -> Block:
     """jmp *slot(%rip)."""
+    from pyjitlink.arch import x86_64  # imported only for x86-64 graphs
+
     block = graph.create_content_block(section, x86_64.POINTER_JUMP_STUB, alignment=2)
     block.add_edge(x86_64.EdgeKind.Delta32, 2, slot, -4)
     return block
