@@ -213,9 +213,10 @@ class LLJIT:
                 self.layer.add_plugin(plugin)
             self._add_debug_plugins(debugger_support, perf_support)
         self.jds: list[JITDylib] = []
-        # Natively: gcc's libgcc.a, read once by the first _add_compiler_runtime (at the end
-        # of set-up); until then create_jd leaves the JITDylibs it makes to that loop.
-        self._libgcc: ObjectFile | None = None
+        # Natively: where gcc's libgcc.a is ("" if nowhere), found by the first
+        # _add_compiler_runtime (at the end of set-up); until then create_jd leaves the
+        # JITDylibs it makes to that loop.
+        self._libgcc: str | None = None
         self.process_jd = self.es.create_jit_dylib(PROCESS_SYMBOLS_JD)
         self.main_jd = self.create_jd("main")
         self.library_jds: dict[str, JITDylib] = {}  # shared library path -> its JITDylib
@@ -497,12 +498,8 @@ class LLJIT:
         if self._emulator is not None or self.executor is None or self.host_symbols is None:
             return  # emulated (its own C library) or -noexec
         if self._libgcc is None:
-            from pyjitlink.executors.linux.runtime import find_file
-
-            path = find_file(host_arch(), "libgcc.a", host_arch=host_arch())
-            self._libgcc = load(path) if path is not None else load_bytes(b"", "")
-        libgcc = self._libgcc
-        if not libgcc.name:
+            self._libgcc = self._find_compiler_runtime()
+        if not self._libgcc:
             return
         session = weakref.ref(self)  # the generator must not keep the session alive
 
@@ -511,7 +508,23 @@ class LLJIT:
             if this is not None and this.object_format != "macho":  # ELF members only
                 this.add_object(target, member, member.name)
 
-        jd.add_generator(StaticLibraryDefinitionGenerator(libgcc, add_member))
+        jd.add_generator(self._cached_archive_generators(
+            f"libgcc-index-{host_arch()}", [self._libgcc], add_member)[0])
+
+    @staticmethod
+    def _find_compiler_runtime() -> str:
+        """The host's libgcc.a ("" if there is none): from the host runtime that
+        ``find_runtime`` remembers in the cache (no ``gcc -print-file-name`` per run), else
+        as the gcc driver finds it."""
+        from pyjitlink.executors.linux.runtime import RuntimeNotFound, find_file, find_runtime
+
+        arch = host_arch()
+        try:
+            runtime = find_runtime(arch, host_arch=arch)
+        except RuntimeNotFound:
+            return find_file(arch, "libgcc.a", host_arch=arch) or ""
+        return next((path for path in runtime.archives if os.path.basename(path) ==
+                     "libgcc.a"), None) or find_file(arch, "libgcc.a", host_arch=arch) or ""
 
     def link_against(self, jd: JITDylib, other: JITDylib) -> None:
         """Put ``other`` in ``jd``'s link order, before ``Process``, exported
@@ -714,41 +727,54 @@ class LLJIT:
         ``load_cached``, keyed on the files): an archive is read only when one of its
         members is needed, which, with the runtime's core prelinked, a C program may never
         do for libstdc++.a or libm.a."""
-        from pyjitlink.executors.linux.runtime import (
-            cached_name,
-            load_cached,
-            runtime_stamp,
-            store_cached,
-        )
+        from pyjitlink.executors.linux.runtime import runtime_stamp
 
         if self.all_load:
             for path in runtime.archives:
                 self.add_archive(jd, path)
             return
-        # Per archive: its symbol index and where each member's bytes lie, so that a member
-        # a program needs is read on its own (glibc 2.36's AArch64 libc.a: 5 MB, 1,894 members).
-        key = ["archive-indexes", 3, runtime_stamp(runtime, self._sysroot)]
-        name = cached_name(f"runtime-indexes-{runtime.arch}", key)
+        for generator in self._cached_archive_generators(
+                f"runtime-indexes-{runtime.arch}", list(runtime.archives),
+                self._member_adder(False, False), runtime_stamp(runtime, self._sysroot)):
+            jd.add_generator(generator)
+
+    def _cached_archive_generators(self, prefix: str, paths: list[str],
+                                   add_member: Callable[[JITDylib, ObjectFile], None],
+                                   stamp: list[object] | None = None
+                                   ) -> list[StaticLibraryDefinitionGenerator]:
+        """One StaticLibraryDefinitionGenerator per archive at ``paths`` (``target_arch``'s
+        slice of a universal file), adding members with ``add_member``, whose symbol indexes
+        and member spans are cached (``load_cached`` under ``prefix``, keyed on ``stamp``,
+        by default the files' ``files_stamp``): with the cache, an archive is not read until
+        one of its members is needed, and then only that member's bytes (glibc 2.36's
+        AArch64 libc.a: 5 MB, 1,894 members)."""
+        from pyjitlink.executors.linux.runtime import (
+            cached_name,
+            files_stamp,
+            load_cached,
+            store_cached,
+        )
+
+        key = ["archive-indexes", 3, stamp if stamp is not None else files_stamp(*paths)]
+        name = cached_name(prefix, key)
         indexes = load_cached(name, key)
-        if not isinstance(indexes, list) or len(indexes) != len(runtime.archives):
-            indexes = []
-            for path in runtime.archives:
-                whole = load(path)
-                archive = whole.thin(self.target_arch)
-                generator = StaticLibraryDefinitionGenerator(
-                    archive, self._member_adder(False, False))
-                jd.add_generator(generator)
-                # Spans are offsets in the file: none for a universal file's slice.
-                index = generator.index  # a dict: the archive was read
-                indexes.append((index if isinstance(index, PackedSymbolIndex) else
-                                PackedSymbolIndex(index),
-                                PackedSpans(generator.spans()) if archive is whole else None))
-            store_cached(name, key, indexes, keep=4)
-            return
-        for path, (index, spans) in zip(runtime.archives, indexes):
-            jd.add_generator(StaticLibraryDefinitionGenerator.deferred(
+        if isinstance(indexes, list) and len(indexes) == len(paths):
+            return [StaticLibraryDefinitionGenerator.deferred(
                 path, index, functools.partial(_load_thin, path, self.target_arch),
-                self._member_adder(False, False), spans))
+                add_member, spans) for path, (index, spans) in zip(paths, indexes)]
+        generators, indexes = [], []
+        for path in paths:
+            whole = load(path)
+            archive = whole.thin(self.target_arch)
+            generator = StaticLibraryDefinitionGenerator(archive, add_member)
+            generators.append(generator)
+            # Spans are offsets in the file: none for a universal file's slice.
+            index = generator.index  # a dict: the archive was read
+            indexes.append((index if isinstance(index, PackedSymbolIndex) else
+                            PackedSymbolIndex(index),
+                            PackedSpans(generator.spans()) if archive is whole else None))
+        store_cached(name, key, indexes, keep=4)
+        return generators
 
     def add_library(self, jd: JITDylib, name: str, hidden: bool = False,
                     lazy: bool = False, search_paths: Sequence[str] = ()) -> None:

@@ -69,3 +69,40 @@ def test_find_library_reads_linker_scripts_and_gcc_directories() -> None:
     printed = subprocess.run([gcc, "-print-file-name=libstdc++.so"], capture_output=True,
                              text=True, check=True).stdout.strip()
     assert (kind, Path(path).resolve()) == ("shared", Path(printed).resolve())
+
+
+def test_libgcc_is_read_member_by_member_once_its_index_is_cached(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """A native session's libgcc.a index is cached (as the target runtime's are): the first
+    session in a fresh cache parses the archive once, a later one parses none and reads
+    only the members the program needs, and __muldc3 and friends still link."""
+    from pyjitlink.formats import archive as archive_module
+    from pyjitlink.orc.lljit import LLJIT
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    obj = tmp_path / "complex_float.o"
+    subprocess.run([_tool("gcc"), "-O2", "-c", str(TESTDATA / "linux" / "complex_float.c"),
+                    "-o", str(obj)], check=True)
+    parsed: list[str] = []
+    real_init = archive_module.Archive.__init__
+
+    def counting_init(self: archive_module.Archive, data: bytes, path: str) -> None:
+        parsed.append(path)
+        real_init(self, data, path)
+
+    monkeypatch.setattr(archive_module.Archive, "__init__", counting_init)
+
+    def run_once() -> tuple[str, int]:
+        with LLJIT() as session:
+            session.add_object_file(session.main_jd, str(obj))
+            code = session.run_main("main", ["complex_float", "x", "y"])
+            session.flush_output()
+        return capfd.readouterr().out, code
+
+    first = run_once()
+    assert [Path(p).name for p in parsed] == ["libgcc.a"]
+    parsed.clear()
+    assert run_once() == first
+    assert parsed == []
+    assert "p = 3.250000-13.000000i" in first[0]

@@ -174,8 +174,14 @@ def runtime_stamp(runtime: TargetRuntime, sysroot: str | None = None) -> list[An
     """What a result computed from ``runtime``'s files depends on: the architecture, the
     sysroot, each file's path, size and modification time, and pyjitlink's sources
     (``source_stamp``)."""
-    return [runtime.arch, sysroot, [(path, _stamp(path)) for path in
-                                    (runtime.crt1, *runtime.archives)], source_stamp()]
+    return [runtime.arch, sysroot, *files_stamp(runtime.crt1, *runtime.archives)]
+
+
+def files_stamp(*paths: str) -> list[Any]:
+    """What a result computed from the files at ``paths`` depends on: each file's path, size
+    in bytes and modification time in nanoseconds (None if it is missing), and pyjitlink's
+    sources (``source_stamp``)."""
+    return [[(path, _stamp(path)) for path in paths], source_stamp()]
 
 
 def cached_name(prefix: str, key: Any) -> str:
