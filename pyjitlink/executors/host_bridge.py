@@ -420,6 +420,13 @@ class Memory:
         self.check(address, len(data), True)
         self.buffer[address:address + len(data)] = data
 
+    def zero(self, address: int, size: int) -> None:
+        """Zero [address, address + size) (page-aligned) as a fresh anonymous mapping is:
+        the host pages are dropped (MADV_DONTNEED), not written, so pages never touched cost
+        nothing (a guest mmap or brk of many megabytes used to write them all)."""
+        assert address % PAGE == 0 and size % PAGE == 0
+        self.buffer.madvise(mmap.MADV_DONTNEED, address, size)
+
     def fill(self, address: int, value: int, size: int) -> None:
         self.check(address, size, True)
         self.buffer[address:address + size] = bytes([value]) * size if value else bytes(size)
