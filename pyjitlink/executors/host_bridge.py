@@ -381,6 +381,11 @@ class Memory:
         if not self.buffer.closed:
             self.buffer.madvise(mmap.MADV_DONTNEED, address, size)
 
+    def regions(self) -> list[tuple[int, int, int]]:
+        """A copy of the mapped ranges: (start, end, UC_PROT_* bits) each, sorted by start;
+        emulated addresses, ``end`` exclusive, page-aligned."""
+        return list(self._regions)
+
     def is_mapped(self, address: int) -> bool:
         index = bisect.bisect(self._starts, address) - 1
         return index >= 0 and address < self._regions[index][1]

@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from pyjitlink.arch.x86_64 import NEAR_TARGET_KINDS, EdgeKind
 from pyjitlink.errors import ExecutionError, JITLinkError
-from pyjitlink.executors.native_faults import NativeFaultHandler
+from pyjitlink.executors.native_faults import DlInfo, NativeFaultHandler, host_mappings
 from pyjitlink.executors.native_tls import NativeTLS
 from pyjitlink.executors.services import ExecutorServices
 from pyjitlink.executors.symbolizer import Symbolizer
@@ -128,11 +128,6 @@ class NativeArena:
 # ---------------------------------------------------------------------------- dladdr1
 
 
-class _DlInfo(ctypes.Structure):
-    _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p),
-                ("dli_sname", ctypes.c_char_p), ("dli_saddr", ctypes.c_void_p)]
-
-
 class _Elf64Sym(ctypes.Structure):
     _fields_ = [("st_name", ctypes.c_uint32), ("st_info", ctypes.c_ubyte),
                 ("st_other", ctypes.c_ubyte), ("st_shndx", ctypes.c_uint16),
@@ -140,7 +135,7 @@ class _Elf64Sym(ctypes.Structure):
 
 
 _dladdr1 = _libc.dladdr1
-_dladdr1.argtypes = [ctypes.c_void_p, ctypes.POINTER(_DlInfo), ctypes.POINTER(ctypes.c_void_p),
+_dladdr1.argtypes = [ctypes.c_void_p, ctypes.POINTER(DlInfo), ctypes.POINTER(ctypes.c_void_p),
                      ctypes.c_int]
 RTLD_DL_SYMENT = 1
 STT_OBJECT, STT_FUNC, STT_GNU_IFUNC = 1, 2, 10
@@ -148,7 +143,7 @@ STT_OBJECT, STT_FUNC, STT_GNU_IFUNC = 1, 2, 10
 
 def host_symbol_info(address: int) -> tuple[int, int] | None:
     """(ELF symbol type, size in bytes) of the host symbol at ``address``, if the loader knows."""
-    info = _DlInfo()
+    info = DlInfo()
     extra = ctypes.c_void_p()
     if not _dladdr1(address, ctypes.byref(info), ctypes.byref(extra), RTLD_DL_SYMENT):
         return None
@@ -355,12 +350,9 @@ class NearProxies:
 
     @staticmethod
     def _is_read_only(slot: int) -> bool:
-        with open("/proc/self/maps") as maps:
-            for line in maps:
-                span, perms = line.split()[:2]
-                lo, hi = (int(x, 16) for x in span.split("-"))
-                if lo <= slot < hi:
-                    return "w" not in perms
+        for lo, hi, perms in host_mappings():
+            if lo <= slot < hi:
+                return "w" not in perms
         return False
 
     def _stub(self, address: int) -> int:

@@ -55,7 +55,9 @@ class _StackT(ctypes.Structure):
                 ("ss_size", ctypes.c_size_t)]
 
 
-class _DlInfo(ctypes.Structure):
+class DlInfo(ctypes.Structure):
+    """glibc's ``Dl_info`` (dlfcn.h), filled by ``dladdr``/``dladdr1``."""
+
     _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p),
                 ("dli_sname", ctypes.c_char_p), ("dli_saddr", ctypes.c_void_p)]
 
@@ -69,7 +71,7 @@ _sigaltstack.argtypes = [ctypes.POINTER(_StackT), ctypes.POINTER(_StackT)]
 _raise = getattr(_libc, "raise")
 _raise.argtypes = [ctypes.c_int]
 _dladdr = _libc.dladdr
-_dladdr.argtypes = [ctypes.c_void_p, ctypes.POINTER(_DlInfo)]
+_dladdr.argtypes = [ctypes.c_void_p, ctypes.POINTER(DlInfo)]
 _find_fde: Any = None
 try:
     _find_fde = ctypes.CDLL("libgcc_s.so.1")._Unwind_Find_FDE
@@ -79,20 +81,25 @@ except (OSError, AttributeError):
     _find_fde = None
 
 
-def _readable_ranges() -> list[tuple[int, int]]:
-    ranges = []
+def host_mappings() -> list[tuple[int, int, str]]:
+    """This process's mappings from ``/proc/self/maps``: (start address, end address
+    (exclusive), permissions such as ``"r-xp"``), in address order."""
+    mappings = []
     with open("/proc/self/maps") as maps:
         for line in maps:
             span, perms = line.split()[:2]
-            if perms.startswith("r"):
-                lo, hi = (int(x, 16) for x in span.split("-"))
-                ranges.append((lo, hi))
-    return ranges
+            lo, hi = (int(x, 16) for x in span.split("-"))
+            mappings.append((lo, hi, perms))
+    return mappings
+
+
+def _readable_ranges() -> list[tuple[int, int]]:
+    return [(lo, hi) for lo, hi, perms in host_mappings() if perms.startswith("r")]
 
 
 def host_function_name(address: int) -> str | None:
     """The exported function of a loaded library that contains ``address`` (dladdr)."""
-    info = _DlInfo()
+    info = DlInfo()
     if _dladdr(address, ctypes.byref(info)) and info.dli_sname:
         return info.dli_sname.decode(errors="replace")
     return None

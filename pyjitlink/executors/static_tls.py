@@ -41,6 +41,18 @@ class StaticTLSLayout(ImagesAtCreation):
                 offset = -self.used
             return TLSModule(self.count, offset)
 
+    def snapshot(self) -> tuple[int, int]:
+        """(``used``: bytes the blocks take, counted from the thread pointer as the variant
+        lays them out; ``count``: modules made, the last module id), for ``restore``."""
+        with self._lock:
+            return self.used, self.count
+
+    def restore(self, snapshot: tuple[int, int]) -> None:
+        """Continue from a ``snapshot()``: later modules are placed after its blocks and
+        numbered after its modules, as if they had been made here."""
+        with self._lock:
+            self.used, self.count = snapshot
+
     def tlsdesc_resolvers(self) -> tuple[int, int]:
         return 0, 0
 

@@ -44,6 +44,18 @@ class SymbolMap:
             if self.by_tracker.pop(tracker, None) is not None:
                 self._stale = True
 
+    def snapshot(self) -> list[tuple[int, int, str, str]]:
+        """Every recorded (address, size in bytes, name, file), of all trackers."""
+        with self.lock:
+            return [row for rows in self.by_tracker.values() for row in rows]
+
+    def restore(self, tracker: int, rows: list[tuple[int, int, str, str]]) -> None:
+        """Record the rows of a ``snapshot()`` as ``tracker``'s (``id`` of its
+        ResourceTracker: removing it forgets them)."""
+        with self.lock:
+            self.by_tracker.setdefault(tracker, []).extend(rows)
+            self._stale = True
+
     def _rebuild(self) -> None:
         self.entries = sorted((e for es in self.by_tracker.values() for e in es),
                               key=lambda e: (e[0], -e[1]))
@@ -97,6 +109,26 @@ class Symbolizer:
         with self.lock:
             self.eh_records.setdefault(tracker, []).extend(record_addresses)
             self._fdes = None
+
+    def has_lines(self) -> bool:
+        """Whether any source lines were added (``add_lines``)."""
+        with self.lock:
+            return any(self.lines.values())
+
+    def snapshot(self) -> tuple[list[tuple[int, int, str, str]], list[int]]:
+        """(the symbol map's ``snapshot()``, the addresses of every recorded ``.eh_frame``
+        CIE and FDE record), of all trackers; source lines are not part of it (their
+        lookups hold parsed debug information: see ``has_lines``)."""
+        with self.lock:
+            records = [a for addresses in self.eh_records.values() for a in addresses]
+        return self.symbols.snapshot(), records
+
+    def restore(self, tracker: int,
+                snapshot: tuple[list[tuple[int, int, str, str]], list[int]]) -> None:
+        """Record a ``snapshot()``'s symbols and unwind records as ``tracker``'s."""
+        rows, records = snapshot
+        self.symbols.restore(tracker, rows)
+        self.add_eh_frame(tracker, records)
 
     def remove(self, tracker: int) -> None:
         self.symbols.remove(tracker)

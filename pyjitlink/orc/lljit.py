@@ -192,7 +192,7 @@ class LLJIT:
         self.layer = ObjectLinkingLayer(self.es, memory_manager)
         self._entry = entry
         self._runtime: TargetRuntime | None = None  # -libc=target's, found, not yet joined
-        # -libc=target (ELF): whether the runtime's core may come from a prelinked image
+        # -libc=target: whether the runtime's core may come from a prelinked image
         # (orc/runtime_image.py); the image or crt1.o joins at the first lookup.
         self.runtime_image = True
         self._runtime_pending: TargetRuntime | None = None
@@ -335,7 +335,14 @@ class LLJIT:
             glibc = self._runtime_jd = self.es.create_jit_dylib(TARGET_RUNTIME_JD)
             glibc.define_absolute(static_symbols, "<static link>")
             self._add_runtime_archives(glibc, runtime)
-            self.add_object_file(glibc, runtime.crt1)
+            if self.runtime_image:
+                # The prelinked core or crt1.o, as for ELF below; a lookup reaching glibc's
+                # namespace or Process (the program's way into it) decides at the latest.
+                self._runtime_pending = runtime
+                glibc.generators.insert(0, _SettleRuntime(self))
+                self.process_jd.generators.insert(0, _SettleRuntime(self))
+            else:
+                self.add_object_file(glibc, runtime.crt1)
             for graph in shim_graphs(self.target_arch):
                 self.layer.add(glibc, graph)
             # crt1.o's _start calls main: the Mach-O entry point (LLJIT's default entry,
@@ -368,6 +375,13 @@ class LLJIT:
         # everything in a static link, so the program's JITDylibs see Process's hidden names.
         self.main_jd.set_link_order([(self.process_jd, JITDylibLookupFlags.MATCH_ALL_SYMBOLS)])
 
+    @property
+    def runtime_jd(self) -> JITDylib:
+        """The JITDylib that holds the target C runtime's definitions under -libc=target:
+        glibc's own namespace for a Mach-O program (orc/platforms/darwin_libc.py),
+        ``Process`` otherwise (ELF: one namespace with the program, as a static link)."""
+        return self._runtime_jd or self.process_jd
+
     def _runtime_image_allowed(self) -> bool:
         """Whether a prelinked runtime image may stand for the runtime's core: only where
         every plugin of the layer is one whose state the image restores (a plugin that
@@ -382,9 +396,10 @@ class LLJIT:
             for p in self.layer.plugins)
 
     def _settle_runtime(self) -> None:
-        """-libc=target (ELF), before the first link: the runtime's core from its prelinked
-        image (orc/runtime_image.py: built and cached on first use) when it can stand for
-        it, otherwise crt1.o joins ``main`` and the core links from the archives."""
+        """-libc=target, before the first link: the runtime's core from its prelinked
+        image (orc/runtime_image.py: built and cached on first use, one for ELF programs
+        and one for Mach-O ones) when it can stand for it, otherwise crt1.o joins ``main``
+        (Mach-O: glibc's JITDylib) and the core links from the archives."""
         if self._runtime_pending is None:
             return
         with self._settle_lock:
@@ -393,7 +408,7 @@ class LLJIT:
                 return
             if self._runtime_image_allowed() and self._apply_runtime_image(runtime):
                 return
-            self.add_object_file(self.main_jd, runtime.crt1)
+            self.add_object_file(self._runtime_jd or self.main_jd, runtime.crt1)
 
     def _apply_runtime_image(self, runtime: TargetRuntime) -> bool:
         from pyjitlink.executors.linux.runtime import (
@@ -404,11 +419,14 @@ class LLJIT:
         )
         from pyjitlink.orc import runtime_image
 
+        macho = self.object_format == ObjectFormat.MACHO
         key = [runtime_image.IMAGE_FORMAT, runtime_stamp(runtime, self._sysroot)]
-        name = cached_name(f"runtime-image-{runtime.arch}", key)
+        # Mach-O's image has the Darwin layer's namespace (orc/platforms/darwin_libc.py).
+        name = cached_name(f"runtime-image-{'macho-' if macho else ''}{runtime.arch}", key)
         image = load_cached(name, key)
         if image is None:
-            image = runtime_image.build_image(runtime.arch, self._sysroot)
+            image = runtime_image.build_image(runtime.arch, self._sysroot,
+                                              self.object_format or ObjectFormat.ELF)
             store_cached(name, key, image, keep=runtime_image.IMAGES_KEPT)
         if not isinstance(image, runtime_image.RuntimeImage):
             return False
@@ -996,7 +1014,9 @@ class LLJIT:
             # main; exit runs the finalizers.
             start = self.lookup("_start", self._runtime_jd or self.main_jd)
             if self._main_slots:  # the prelinked runtime's crt1.o: its pointer to main
-                main = self.lookup("main", self.main_jd).to_bytes(8, "little")
+                # (Mach-O: glibc's "main", the re-export of the program's entry point)
+                main = self.lookup("main", self._runtime_jd or self.main_jd).to_bytes(
+                    8, "little")
                 assert self._emulator is not None
                 for slot in self._main_slots:
                     self._emulator.memory.buffer[slot:slot + 8] = main

@@ -15,26 +15,32 @@ modules, IRELATIVE and ``__libc_atexit`` entries, initializers and finalizers,
 sources (executors/linux/runtime.py's ``runtime_stamp``).
 
 ``apply_image`` puts it into a session that has linked nothing yet: the same address range
-(the emulated process lays out its memory deterministically), the same service state, the
-symbols as absolute definitions in ``Process``; ``crt1.o``'s GOT slot for ``main`` is
-written when the program starts. The program's own objects, and the archive members only it
-needs, then link as usual against it. An image stands for the core only where a static link
-would bind it the same way: when the program's JITDylib defines none of the names the image
+(the emulated process lays out its memory deterministically), the same service state (each
+class's public ``snapshot``/``restore``), the symbols as absolute definitions in the
+runtime's JITDylib (``LLJIT.runtime_jd``); ``crt1.o``'s GOT slot for ``main`` is written
+when the program starts. The program's own objects, and the archive members only it needs,
+then link as usual against it. An image stands for the core only where a static link would
+bind it the same way: when the program's JITDylib defines none of the names the image
 defines or refers to (a program with its own ``malloc``, say) the session links the runtime
 from the archives instead, as it does when the image cannot be made or read.
+
+Mach-O programs (orc/platforms/darwin_libc.py) have an image of their own
+(``runtime-image-macho-ARCH``), linked in glibc's JITDylib beside the Darwin layer's shims
+(which link as each program needs them); there ``main`` is glibc's re-export of the
+program's ``_main``. The program's names never enter
+glibc's namespace (two-level namespaces), so none of them stops the image.
 """
 
 from __future__ import annotations
 
-import struct
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pyjitlink.executors.base import TLSModule
+from pyjitlink.executors.darwin.libc_layer import SHIM_PREFIX
 from pyjitlink.jitlink.graph import LinkGraph
 from pyjitlink.jitlink.target import ObjectFormat
 from pyjitlink.orc.object_layer import INIT_SYMBOL_PREFIX
-from pyjitlink.orc.platforms.base import InitFiniKind
 from pyjitlink.orc.platforms.tls import TLSPlugin
 from pyjitlink.orc.symbols import SymbolFlags, SymbolState
 
@@ -114,10 +120,14 @@ class _Recorder:
         pass
 
 
-def build_image(arch: str, sysroot: str | None) -> RuntimeImage | str:
+def build_image(arch: str, sysroot: str | None,
+                object_format: str = ObjectFormat.ELF) -> RuntimeImage | str:
     """Link the runtime core of ``arch`` (below ``sysroot``) in a session of its own and
     record it; a str saying why when it cannot stand for the core (then runs link the
-    runtime from its archives). Errors of finding or linking the runtime propagate."""
+    runtime from its archives). ``object_format`` is the programs' (ObjectFormat.ELF or
+    MACHO): a Mach-O session keeps glibc in a JITDylib of its own, beside the Darwin
+    layer's shims, and lays out its memory after theirs. Errors of finding or linking the
+    runtime propagate."""
     from pyjitlink.orc.lljit import LLJIT
 
     child = LLJIT(arch=arch, libc="target", sysroot=sysroot, debugger_support=False)
@@ -125,20 +135,23 @@ def build_image(arch: str, sysroot: str | None) -> RuntimeImage | str:
         child.runtime_image = False
         recorder = _Recorder()
         child.layer.add_plugin(recorder)
-        child.set_object_format(ObjectFormat.ELF)
+        child.set_object_format(object_format)
         executor = _process(child)
         arena, memory = executor.arena, executor.memory
         base = arena.next
+        runtime_jd = child.runtime_jd
+        # crt1.o's main: the program's (ELF), or glibc's re-export of the Mach-O "_main".
+        entry = "_main" if object_format == ObjectFormat.MACHO else "main"
         child.main_jd.define_absolute(
-            {"main": (PLACEHOLDER_MAIN, SymbolFlags.EXPORTED | SymbolFlags.CALLABLE)})
-        child.lookup("_start", child.main_jd)
+            {entry: (PLACEHOLDER_MAIN, SymbolFlags.EXPORTED | SymbolFlags.CALLABLE)})
+        child.lookup("_start", runtime_jd)
         if recorder.problem is not None:
             return recorder.problem
         end = arena.next
         if arena.free or not recorder.main_slots:
             return "the core's link did not take one range of memory"
         regions = []
-        for start, stop, prot in memory._regions:
+        for start, stop, prot in memory.regions():
             if start >= end or stop <= base:
                 continue
             if start < base or stop > end:
@@ -147,43 +160,34 @@ def build_image(arch: str, sysroot: str | None) -> RuntimeImage | str:
             regions.append((start, stop - start, prot, content))
         static = dict(executor.static_symbols)
         symbols: dict[str, tuple[int, int, str | None]] = {}
-        for jd in (child.process_jd, child.main_jd):
-            for name, entry in jd.symbols.items():
+        jds = (runtime_jd,) if runtime_jd is not child.process_jd else (child.process_jd,
+                                                                          child.main_jd)
+        for jd in jds:
+            for name, sym in jd.symbols.items():
                 # main: the placeholder (main_jd) and the session's own stand-in for
-                # programs without one (Process), which every session defines itself.
-                if name.startswith(INIT_SYMBOL_PREFIX) or name == "main" or (
-                        jd is child.process_jd and name in static):
+                # programs without one (Process) or re-export of the Mach-O entry point
+                # (glibc's JITDylib), which every session defines itself; so are the
+                # Darwin layer's shims, linked (or not) as each program needs them.
+                if name.startswith((INIT_SYMBOL_PREFIX, SHIM_PREFIX)) or name in (
+                        "main", entry) or (jd is runtime_jd and name in static):
                     continue
-                if entry.state < SymbolState.READY:
+                if sym.state < SymbolState.READY:
                     return f"{name} was defined but not linked"
-                symbols[name] = (entry.address, int(entry.flags), entry.origin)
+                symbols[name] = (sym.address, int(sym.flags), sym.origin)
         symbolizer = executor.symbolizer
-        if any(symbolizer.lines.values()):
+        if symbolizer.has_lines():
             return "the runtime has source lines (debug information)"
-        tls = executor.process_tls
-        tls_plugin = next(p for p in child.layer.plugins if isinstance(p, TLSPlugin))
-        blocks = [(b.start, b.end, b.offset, b.module, b.size, b.file)
-                  for b in tls_plugin._blocks]
-        table = executor.irelative
-        irelative = []
-        for index in range(table.count):
-            slot, _, resolver = struct.unpack_from("<QQq", memory.buffer,
-                                                   table.address + 24 * index)
-            irelative.append((slot, resolver))
-        atexit = executor.atexit_set
-        init_fini = {str(kind): [entry[:4] for entry in entries]
-                     for kind, entries in child.init_fini.entries.items()}
+        tls_layout, tls_images = executor.process_tls.snapshot()
+        symbol_rows, eh_records = symbolizer.snapshot()
         return RuntimeImage(
             base=base, end=end, regions=regions, static_symbols=static, symbols=symbols,
             referenced=recorder.referenced, main_slots=recorder.main_slots,
-            linked_files=list(child.linked_files), init_fini=init_fini,
-            tls_layout=(tls.layout.used, tls.layout.count), tls_images=list(tls.images),
-            tls_blocks=blocks, irelative=irelative,
-            atexit=bytes(memory.buffer[atexit.address:atexit.address + 8 * atexit.count]),
-            eh_frames=dict(executor.eh_frame_registrar.sections),
-            symbol_rows=[row for rows in symbolizer.symbols.by_tracker.values() for row in rows],
-            eh_records=[a for records in symbolizer.eh_records.values() for a in records],
-            inputs=child.input_count)
+            linked_files=list(child.linked_files), init_fini=child.init_fini.snapshot(),
+            tls_layout=tls_layout, tls_images=tls_images,
+            tls_blocks=_tls_plugin(child).snapshot(), irelative=executor.irelative.snapshot(),
+            atexit=executor.atexit_set.snapshot(),
+            eh_frames=executor.eh_frame_registrar.snapshot(), symbol_rows=symbol_rows,
+            eh_records=eh_records, inputs=child.input_count)
     finally:
         child.close()
 
@@ -196,12 +200,25 @@ def _process(session: LLJIT) -> LinuxProcessExecutor:
     return executor
 
 
+def _tls_plugin(session: LLJIT) -> TLSPlugin:
+    return next(p for p in session.layer.plugins if isinstance(p, TLSPlugin))
+
+
 def image_conflicts(session: LLJIT, image: RuntimeImage) -> list[str]:
-    """Names the program's JITDylib (``main``, which the runtime sees first) defines that
-    the image defines or refers to: a static link would bind them differently (sorted)."""
-    program = session.main_jd.symbols
-    return sorted(n for n in program if n != "main" and (n in image.symbols or
-                                                         n in image.referenced))
+    """Names defined where the runtime looks first that the image defines or refers to: a
+    static link would bind them differently (sorted). ELF: the program's JITDylib
+    (``main``, first in the runtime's link order). Mach-O: the program's names stay out of
+    glibc's namespace (two-level namespaces; only its entry point is re-exported there, as
+    ``main``), so only what glibc's own JITDylib holds besides the session's definitions
+    (the static-link symbols, the Darwin layer's shims) counts."""
+    runtime_jd = session.runtime_jd
+    if runtime_jd is session.process_jd:
+        names = list(session.main_jd.symbols)
+    else:
+        names = [n for n in runtime_jd.symbols
+                 if not n.startswith(SHIM_PREFIX) and n not in image.static_symbols]
+    return sorted(n for n in names if n != "main" and (n in image.symbols or
+                                                       n in image.referenced))
 
 
 def apply_image(session: LLJIT, image: RuntimeImage) -> str | None:
@@ -228,46 +245,24 @@ def apply_image(session: LLJIT, image: RuntimeImage) -> str | None:
     by_origin: dict[str | None, dict[str, tuple[int, SymbolFlags]]] = {}
     for name, (address, flags, origin) in image.symbols.items():
         by_origin.setdefault(origin, {})[name] = (address, SymbolFlags(flags))
+    runtime_jd = session.runtime_jd
     for origin, symbols in by_origin.items():
-        session.process_jd.define_absolute(symbols, origin or ORIGIN)
-    tracker = id(session.process_jd.default_tracker)
+        runtime_jd.define_absolute(symbols, origin or ORIGIN)
+    tracker = id(runtime_jd.default_tracker)
     # Thread-local storage: the same modules at the same offsets (the image's code has
     # them built in), before any other.
-    tls.layout.used, tls.layout.count = image.tls_layout
-    tls.images = list(image.tls_images)
-    tls_plugin = next(p for p in session.layer.plugins if isinstance(p, TLSPlugin))
-    from pyjitlink.orc.platforms.tls import _Block
-
-    modules = set()
-    with tls_plugin._lock:
-        for start, end, offset, module, size, file in image.tls_blocks:
-            modules.add(module)
-            tls_plugin._starts.append(start)
-            tls_plugin._blocks.append(_Block(start, end, offset, module, size, file, tracker))
-    for module in modules:
-        if module.tp_offset is not None:
-            executor._note_tls_offset(module.module_id, module.tp_offset)
-    for slot, resolver in image.irelative:
-        executor.irelative.add(slot, resolver, ORIGIN)
+    tls.restore((image.tls_layout, image.tls_images),
+                {block[3] for block in image.tls_blocks})
+    _tls_plugin(session).restore(image.tls_blocks, tracker)
+    executor.irelative.restore(image.irelative, ORIGIN)
     if image.atexit:
         executor.atexit_set.add(image.atexit, ORIGIN)
-    registrar = executor.eh_frame_registrar
-    with registrar.lock:
-        registrar.sections.update(image.eh_frames)
-    symbolizer = executor.symbolizer
-    with symbolizer.symbols.lock:
-        symbolizer.symbols.by_tracker.setdefault(tracker, []).extend(image.symbol_rows)
-        symbolizer.symbols._stale = True
-    symbolizer.add_eh_frame(tracker, image.eh_records)
+    executor.eh_frame_registrar.restore(image.eh_frames)
+    executor.symbolizer.restore(tracker, (image.symbol_rows, image.eh_records))
     # Initializers and finalizers run in input order: the image's objects come after the
     # program's, as an archive's members follow the objects in a static link.
     first = session.input_count
     session.input_count += image.inputs
-    init_fini = session.init_fini
-    with init_fini._lock:
-        for kind, entries in image.init_fini.items():
-            init_fini.entries[InitFiniKind(kind)].extend(
-                (priority, first + order, index, address, tracker)
-                for priority, order, index, address in entries)
+    session.init_fini.restore(image.init_fini, tracker, first)
     session.note_linked_files(image.linked_files, tracker)
     return None

@@ -108,6 +108,19 @@ class LinuxEHFrameRegistrar:
             self.sections[address, size] = rows
         self._rewrite()
 
+    def snapshot(self) -> dict[tuple[int, int], list[tuple[int, int, int]]]:
+        """The registered sections: (address, size) -> their FDEs' (pc_begin, pc_end,
+        address) rows, emulated addresses; for ``restore``."""
+        with self.lock:
+            return {key: list(rows) for key, rows in self.sections.items()}
+
+    def restore(self, sections: dict[tuple[int, int], list[tuple[int, int, int]]]) -> None:
+        """Register the sections of a ``snapshot()`` again without reading them (their
+        records are where the snapshot's process had them)."""
+        with self.lock:
+            self.sections.update(sections)
+        self._rewrite()
+
     def deregister_eh_frame(self, address: int, size: int) -> None:
         with self.lock:
             self.sections.pop((address, size), None)

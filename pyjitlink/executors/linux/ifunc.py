@@ -55,6 +55,17 @@ class IRelativeTable:
             if self.started:
                 self.late.append((slot, resolver))
 
+    def snapshot(self) -> list[tuple[int, int]]:
+        """The (slot, resolver) addresses added so far, in order, for ``restore``."""
+        with self.lock:
+            return [struct.unpack_from("<QQq", self.buffer, self.address + 24 * index)[::2]
+                    for index in range(self.count)]
+
+    def restore(self, entries: list[tuple[int, int]], name: str) -> None:
+        """``add`` each (slot, resolver) of a ``snapshot()`` (``name`` for errors)."""
+        for slot, resolver in entries:
+            self.add(slot, resolver, name)
+
     def take_late(self) -> list[tuple[int, int]]:
         """The (slot, resolver) pairs added since the process started, once each."""
         with self.lock:

@@ -23,7 +23,7 @@ import dataclasses
 import os
 import struct
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from pyjitlink.errors import ExecutionError, JITLinkError
 from pyjitlink.executors.darwin.libc_layer import tlv_getter
@@ -118,6 +118,23 @@ class LinuxTLS:
         self.offsets(module.module_id, module.tp_offset)
         self.images.append((module.tp_offset, bytes(image)))
         return module
+
+    def snapshot(self) -> tuple[tuple[int, int], list[tuple[int, bytes]]]:
+        """(the layout's ``snapshot()``: (bytes used, module count), the modules' images as
+        (thread-pointer offset, initialised bytes)), for ``restore``."""
+        return self.layout.snapshot(), list(self.images)
+
+    def restore(self, snapshot: tuple[tuple[int, int], list[tuple[int, bytes]]],
+                modules: Iterable[TLSModule]) -> None:
+        """Continue from a ``snapshot()`` of a process laid out as this one, whose
+        ``modules`` (their ids and thread-pointer offsets) the offsets table learns again;
+        later modules follow them. Only before any module was made here."""
+        layout, images = snapshot
+        self.layout.restore(layout)
+        self.images = list(images)
+        for module in modules:
+            if module.tp_offset is not None:
+                self.offsets(module.module_id, module.tp_offset)
 
     late_images = True  # images are read at start-up: TLSPlugin sends them after fixups
 
@@ -601,6 +618,11 @@ class AtexitSet:
         self.count = 0
         for i in range(capacity):
             buffer[address + 8 * i:address + 8 * i + 8] = noop.to_bytes(8, "little")
+
+    def snapshot(self) -> bytes:
+        """The pointers added so far (8 bytes each, little-endian), for ``add`` to another
+        set."""
+        return bytes(self.buffer[self.address:self.address + 8 * self.count])
 
     def add(self, pointers: bytes, name: str) -> None:
         for at in range(0, len(pointers) - 7, 8):

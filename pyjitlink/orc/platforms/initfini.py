@@ -73,6 +73,24 @@ class InitFiniPlugin:
                 self.armed.difference_update(id(e) for e in entries if e[4] == id(tracker))
                 self.entries[kind] = [e for e in entries if e[4] != id(tracker)]
 
+    def snapshot(self) -> dict[str, list[tuple[int, int, int, int]]]:
+        """The collected functions, by kind (InitFiniKind's value): (priority, input order,
+        index in its section, address) each, in collection order; for ``restore``."""
+        with self._lock:
+            return {str(kind): [entry[:4] for entry in entries]
+                    for kind, entries in self.entries.items()}
+
+    def restore(self, snapshot: dict[str, list[tuple[int, int, int, int]]], tracker: int,
+                first_input: int) -> None:
+        """Add a ``snapshot()``'s functions as ``tracker``'s (``id`` of its
+        ResourceTracker), their input order counted from ``first_input`` (where the
+        snapshot's first input falls among this session's)."""
+        with self._lock:
+            for kind, entries in snapshot.items():
+                self.entries[InitFiniKind(kind)].extend(
+                    (priority, first_input + order, index, address, tracker)
+                    for priority, order, index, address in entries)
+
     def arm_finalizers(self) -> None:
         """The initializers collected so far have run: their graphs' finalizers may run."""
         with self._lock:

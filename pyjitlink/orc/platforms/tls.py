@@ -121,6 +121,24 @@ class TLSPlugin:
             self._starts = [s for s, _ in kept]
             self._blocks = [b for _, b in kept]
 
+    def snapshot(self) -> list[tuple[int, int, int, TLSModule, int, str]]:
+        """Every thread-local block's place: (image start, image end: emulated or target
+        addresses, offset in its module's TLS block, the module, the module's size in
+        bytes, file), by start address; for ``restore``."""
+        with self._lock:
+            return [(b.start, b.end, b.offset, b.module, b.size, b.file) for b in self._blocks]
+
+    def restore(self, blocks: list[tuple[int, int, int, TLSModule, int, str]],
+                tracker: int) -> None:
+        """Know the blocks of a ``snapshot()`` again, as ``tracker``'s (``id`` of its
+        ResourceTracker); the service is told nothing (see LinuxTLS.restore)."""
+        with self._lock:
+            for start, end, offset, module, size, file in blocks:
+                index = bisect.bisect(self._starts, start)
+                self._starts.insert(index, start)
+                self._blocks.insert(index, _Block(start, end, offset, module, size, file,
+                                                  tracker))
+
     # ------------------------------------------------------------------ modules
 
     def _create_module(self, graph: LinkGraph, tracker: int) -> None:
