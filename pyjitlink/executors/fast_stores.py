@@ -44,7 +44,7 @@ _SITES = {
 }
 _AFTER = bytes.fromhex("807e30000f84")
 _NOP7 = bytes.fromhex("0f1f8000000000")  # nopl 0x0(%rax)
-_SEARCH = 4096  # bytes of the function searched (the site is at +0x64f / +0x65f)
+_SEARCH = 4096  # bytes of the function searched (the site is at +0x649 / +0x65f)
 
 _patched: dict[str, tuple[int, bytes]] = {}  # arch -> (address, original bytes)
 _restored: set[str] = set()
