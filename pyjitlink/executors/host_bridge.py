@@ -23,7 +23,11 @@ import bisect
 import contextlib
 import ctypes
 import functools
+import importlib
+import importlib.util
 import mmap
+import os
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -105,20 +109,63 @@ class EmulatorError(ExecutionError):
 # ---------------------------------------------------------------------------- the engine
 
 
-@functools.cache
-def _library() -> Any:
-    """libunicorn, as loaded by the ``unicorn`` package, with our own prototypes."""
+# libunicorn's file name in the unicorn package's lib/ directory, per sys.platform (as the
+# package's own loader names it).
+_LIBRARY_NAMES = {"linux": "libunicorn.so.2", "darwin": "libunicorn.2.dylib"}
+
+
+def _package_file(*parts: str) -> str | None:
+    """A file of the installed ``unicorn`` package, found without importing the package
+    (its ``__init__`` loads its own binding and every architecture's constants: ~10 ms of
+    a small emulated run); None if there is none."""
+    spec = importlib.util.find_spec("unicorn")
+    for directory in (spec.submodule_search_locations or []) if spec else []:
+        path = os.path.join(directory, *parts)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def _library_path() -> str:
+    """The libunicorn the ``unicorn`` package loads: the one in its own ``lib/`` directory
+    when ``$LIBUNICORN_PATH`` (the package's first choice) is unset and it is there, else
+    the package's answer."""
+    name = _LIBRARY_NAMES.get(sys.platform)
+    path = _package_file("lib", name) if name and not os.environ.get("LIBUNICORN_PATH") \
+        else None
+    if path is not None:
+        return path
     import unicorn  # noqa: F401 - finds and loads libunicorn
 
     try:
         from unicorn.unicorn_py3 import unicorn as binding  # unicorn >= 2.1
 
-        path = binding.uclib._name
+        return str(binding.uclib._name)
     except ImportError:  # unicorn 2.0
         from unicorn import unicorn as binding  # type: ignore[no-redef]
 
-        path = binding._uc._name  # type: ignore[attr-defined]
-    lib = ctypes.CDLL(path)
+        return str(binding._uc._name)  # type: ignore[attr-defined]
+
+
+@functools.cache
+def unicorn_constants(module: str) -> Any:
+    """unicorn's constants module ``module`` (``"arm64_const"``, ``"x86_const"``: register
+    numbers): run from its file without importing the package (see ``_package_file``),
+    or imported when the package is loaded already or the file is not found."""
+    path = None if "unicorn" in sys.modules else _package_file(f"{module}.py")
+    if path is None:
+        return importlib.import_module(f"unicorn.{module}")
+    spec = importlib.util.spec_from_file_location(f"_pyjitlink_unicorn_{module}", path)
+    assert spec is not None and spec.loader is not None
+    constants = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(constants)
+    return constants
+
+
+@functools.cache
+def _library() -> Any:
+    """libunicorn, the library the ``unicorn`` package loads, with our own prototypes."""
+    lib = ctypes.CDLL(_library_path())
     c_int, u64, vp, size_t = ctypes.c_int, ctypes.c_uint64, ctypes.c_void_p, ctypes.c_size_t
     for name, res, args in (
             ("uc_open", c_int, [ctypes.c_uint, ctypes.c_uint, ctypes.POINTER(vp)]),
@@ -534,8 +581,7 @@ class AArch64ABI(ABI):
     convention = "aapcs64"
 
     def __init__(self, engine: Engine, memory: Memory) -> None:
-        from unicorn import arm64_const as r
-
+        r = unicorn_constants("arm64_const")
         self.regs = r
         self.int_regs = [getattr(r, f"UC_ARM64_REG_X{i}") for i in range(8)]
         self.sp_reg, self.pc_reg = r.UC_ARM64_REG_SP, r.UC_ARM64_REG_PC
@@ -559,8 +605,7 @@ class X86_64ABI(ABI):
     convention = "sysv"
 
     def __init__(self, engine: Engine, memory: Memory) -> None:
-        from unicorn import x86_const as r
-
+        r = unicorn_constants("x86_const")
         self.regs = r
         self.int_regs = [r.UC_X86_REG_RDI, r.UC_X86_REG_RSI, r.UC_X86_REG_RDX,
                          r.UC_X86_REG_RCX, r.UC_X86_REG_R8, r.UC_X86_REG_R9]

@@ -20,6 +20,7 @@ class ArchiveMember:
     name: str
     offset: int  # of the member's header in the archive, in bytes
     data: bytes
+    data_offset: int = 0  # of ``data`` in the archive, in bytes (after a BSD long name)
 
 
 class Archive:
@@ -62,6 +63,7 @@ class Archive:
                 raise self._malformed(f"archive member of {size} bytes extends past the end "
                                       f"of the file (truncated?)", pos)
             body = data[start:start + size]
+            body_start = start
             name = header[:16].decode("latin-1").rstrip(" ")
             if name == "/" or name == "/SYM64/":
                 raw_index = body if name == "/" else None
@@ -75,6 +77,7 @@ class Archive:
                         raise self._malformed(f"long name length {length} is larger than the "
                                               f"member ({size} bytes)", pos)
                     name, body = body[:length].rstrip(b"\0").decode("latin-1"), body[length:]
+                    body_start += length
                 elif name.startswith("/") and len(name) > 1:  # GNU: /offset into "//"
                     offset = self._decimal(name[1:].encode("latin-1"),
                                            "long name offset after the /", pos)
@@ -86,7 +89,7 @@ class Archive:
                 name = name.rstrip("/")
                 if name != "__.SYMDEF" and name != "__.SYMDEF SORTED":
                     by_offset[pos] = len(self.members)
-                    self.members.append(ArchiveMember(name, pos, body))
+                    self.members.append(ArchiveMember(name, pos, body, body_start))
             pos = start + size + (size & 1)
         if raw_index is not None and len(raw_index) >= 4:
             count = struct.unpack_from(">I", raw_index, 0)[0]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ctypes
 import os
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 
 from pyjitlink.errors import LibraryNotFound, PyJITLinkError
@@ -76,6 +77,71 @@ def load_shared_library(path: str) -> ctypes.c_void_p:
     return ctypes.c_void_p(lib._handle)
 
 
+class PackedSymbolIndex:
+    """An archive's symbol index (name -> member number) packed for a cache: the names,
+    sorted as bytes, NUL-separated in one bytes object, with arrays of where each starts
+    and of member numbers. Unpickling it makes no Python object per name (libc.a and
+    libstdc++.a have ~11,000 names: a dict of them takes ~6 ms to load, this ~0.1 ms);
+    ``get`` bisects the names (a few microseconds), as often as a lookup misses."""
+
+    def __init__(self, index: Mapping[str, int]) -> None:
+        items = sorted((name.encode("utf-8", "surrogateescape"), member)
+                       for name, member in index.items())
+        self.names = b"\0".join(name for name, _ in items)
+        self.starts = array("I")
+        at = 0
+        for name, _ in items:
+            self.starts.append(at)
+            at += len(name) + 1
+        self.members = array("I", [member for _, member in items])
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def _name(self, i: int) -> bytes:
+        end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.names)
+        return self.names[self.starts[i]:end]
+
+    def get(self, name: str, default: int | None = None) -> int | None:
+        """The member number that defines ``name``, else ``default``."""
+        key = name.encode("utf-8", "surrogateescape")
+        lo, hi = 0, len(self.members)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._name(mid) < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(self.members) and self._name(lo) == key:
+            return self.members[lo]
+        return default
+
+
+class PackedSpans:
+    """Each archive member's (name, offset, size) of its bytes in the file, by member
+    number (``StaticLibraryDefinitionGenerator.spans``), packed as PackedSymbolIndex is."""
+
+    def __init__(self, spans: Sequence[tuple[str, int, int]]) -> None:
+        self.names = "\0".join(name for name, _, _ in spans)
+        self.offsets = array("Q", [offset for _, offset, _ in spans])
+        self.sizes = array("Q", [size for _, _, size in spans])
+        self._split: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    def __getitem__(self, number: int) -> tuple[str, int, int]:
+        if self._split is None:
+            self._split = self.names.split("\0")
+        return self._split[number], self.offsets[number], self.sizes[number]
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_split": None}
+
+
 class StaticLibraryDefinitionGenerator:
     """Adds an archive member to the JITDylib when it defines a name a lookup needs.
 
@@ -91,31 +157,38 @@ class StaticLibraryDefinitionGenerator:
         self.path = archive.name
         self.add_object = add_object
         self.added: set[int] = set()
+        self.index: Mapping[str, int] | PackedSymbolIndex = {}
         self._load: Callable[[], ObjectFile] | None = None
+        self._spans: Sequence[tuple[str, int, int]] | None = None
         self._use(archive)
 
     @classmethod
-    def deferred(cls, path: str, index: dict[str, int], load: Callable[[], ObjectFile],
-                 add_object: Callable[[JITDylib, ObjectFile], None]
+    def deferred(cls, path: str, index: Mapping[str, int] | PackedSymbolIndex,
+                 load: Callable[[], ObjectFile],
+                 add_object: Callable[[JITDylib, ObjectFile], None],
+                 spans: Sequence[tuple[str, int, int]] | None = None
                  ) -> StaticLibraryDefinitionGenerator:
         """A generator for the archive at ``path`` whose symbol index (name -> member
-        number, as ``index`` of the generator made from the file) is known already, e.g.
-        cached: ``load()`` reads and parses the archive only when a member is first
-        needed."""
+        number, as ``index`` of the generator made from the file, or a PackedSymbolIndex
+        of it) is known already, e.g. cached: ``load()`` reads and parses the archive only
+        when a member is first needed. With ``spans`` (``spans()`` of the generator made
+        from the file, or a PackedSpans of them: each member's name and where its bytes
+        lie in it) a needed member is read on its own (an ObjectFile named
+        ``path(member)``, as ``members`` names it), and the archive is read whole only if
+        that read fails."""
         self = cls.__new__(cls)
         self.path = path
         self.add_object = add_object
         self.added = set()
         self.index = index
         self._load = load
+        self._spans = spans
         return self
 
     def _use(self, archive: ObjectFile) -> None:
         self.archive = archive.archive
         self._members = archive.members
-        self.index = self.archive.symbol_index
-        if not self.archive.has_index:
-            self.index = self._scan()
+        self.index = self.archive.symbol_index if self.archive.has_index else self._scan()
 
     @property
     def members(self) -> list[ObjectFile]:
@@ -124,6 +197,25 @@ class StaticLibraryDefinitionGenerator:
             load, self._load = self._load, None
             self._use(load())
         return self._members
+
+    def spans(self) -> list[tuple[str, int, int]]:
+        """(name, offset, size) of each member's bytes in the archive file, by member
+        number: what ``deferred`` reads one member by."""
+        return [(m.name, m.data_offset, len(m.data)) for m in self.archive.members]
+
+    def _member(self, number: int) -> ObjectFile:
+        """Member ``number``: read alone when its span is known and the archive is not read
+        yet, else from ``members``."""
+        if self._load is not None and self._spans is not None:
+            name, offset, size = self._spans[number]
+            try:
+                with open(self.path, "rb") as f:
+                    data = os.pread(f.fileno(), size, offset)
+            except OSError:
+                data = b""
+            if len(data) == size:
+                return ObjectFile(data, f"{self.path}({name})")
+        return self.members[number]
 
     def _scan(self) -> dict[str, int]:
         index: dict[str, int] = {}
@@ -144,7 +236,7 @@ class StaticLibraryDefinitionGenerator:
             if member is None or member in self.added or name in jd.symbols:
                 continue
             self.added.add(member)
-            self.add_object(jd, self.members[member])
+            self.add_object(jd, self._member(member))
 
 
 class LibraryKind(StrEnum):

@@ -35,6 +35,8 @@ from pyjitlink.jitlink.target import Arch, ObjectFormat
 from pyjitlink.orc.generators import (
     DynamicLibrarySearchGenerator,
     LibraryKind,
+    PackedSpans,
+    PackedSymbolIndex,
     StaticLibraryDefinitionGenerator,
     find_library,
     load_shared_library,
@@ -448,11 +450,9 @@ class LLJIT:
         by default as llvm-jitlink's -debugger-support, whose default is ``!-noexec``) and
         -perf-support's maps. With ``noexec`` nothing runs, so nothing faults: no debug
         objects unless -debugger-support asks for GDB's registrations."""
-        from pyjitlink.executors.native import NativeExecutor
-
         executor = self.executor
         assert executor is not None
-        native = isinstance(executor, NativeExecutor)
+        native = self._emulator is None  # (importing executors.native costs an emulated run)
         if debugger_support is None:
             debugger_support = not self.noexec
         if debugger_support or not self.noexec:
@@ -725,22 +725,30 @@ class LLJIT:
             for path in runtime.archives:
                 self.add_archive(jd, path)
             return
-        key = ["archive-indexes", runtime_stamp(runtime, self._sysroot)]
+        # Per archive: its symbol index and where each member's bytes lie, so that a member
+        # a program needs is read on its own (glibc 2.36's AArch64 libc.a: 5 MB, 1,894 members).
+        key = ["archive-indexes", 3, runtime_stamp(runtime, self._sysroot)]
         name = cached_name(f"runtime-indexes-{runtime.arch}", key)
         indexes = load_cached(name, key)
         if not isinstance(indexes, list) or len(indexes) != len(runtime.archives):
             indexes = []
             for path in runtime.archives:
+                whole = load(path)
+                archive = whole.thin(self.target_arch)
                 generator = StaticLibraryDefinitionGenerator(
-                    load(path).thin(self.target_arch), self._member_adder(False, False))
+                    archive, self._member_adder(False, False))
                 jd.add_generator(generator)
-                indexes.append(generator.index)
+                # Spans are offsets in the file: none for a universal file's slice.
+                index = generator.index  # a dict: the archive was read
+                indexes.append((index if isinstance(index, PackedSymbolIndex) else
+                                PackedSymbolIndex(index),
+                                PackedSpans(generator.spans()) if archive is whole else None))
             store_cached(name, key, indexes, keep=4)
             return
-        for path, index in zip(runtime.archives, indexes):
+        for path, (index, spans) in zip(runtime.archives, indexes):
             jd.add_generator(StaticLibraryDefinitionGenerator.deferred(
                 path, index, functools.partial(_load_thin, path, self.target_arch),
-                self._member_adder(False, False)))
+                self._member_adder(False, False), spans))
 
     def add_library(self, jd: JITDylib, name: str, hidden: bool = False,
                     lazy: bool = False, search_paths: Sequence[str] = ()) -> None:

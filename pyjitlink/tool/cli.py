@@ -414,12 +414,14 @@ def command(ctx: click.Context, inputs: tuple[str, ...], noexec: bool, lazy: tup
 
 def exit_without_teardown(code: int) -> None:
     """End a process of its own at once (``os._exit``) once stdout and stderr are flushed,
-    as a native run ends through libc's ``exit``: what the link built (graphs, the session)
-    is left for the kernel to reclaim instead of being freed object by object by Python's
-    finalization, which costs tens of milliseconds for a large program. Every file
-    pyjitlink writes is flushed as it is written. Returns (for ``sys.exit``) if flushing
-    fails, so that Python reports it as usual, and under a profiler, tracer or coverage
-    tool (``sys.getprofile``, ``sys.gettrace``), which write their results at exit."""
+    as a native run ends through libc's ``exit`` (a -noexec link, an emulated program's
+    exit, which has flushed the program's streams already): what the link built (graphs,
+    the session, the emulator) is left for the kernel to reclaim instead of being freed
+    object by object by Python's finalization, which costs tens of milliseconds even for a
+    small program. Every file pyjitlink writes is flushed as it is written. Returns (for
+    ``sys.exit``) if flushing fails, so that Python reports it as usual, and under a
+    profiler, tracer or coverage tool (``sys.getprofile``, ``sys.gettrace``), which write
+    their results at exit."""
     if sys.getprofile() is not None or sys.gettrace() is not None:
         return
     try:
@@ -445,8 +447,15 @@ def main(argv: Sequence[str] | None = None, argv0: str | None = None) -> None:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="surrogateescape")
     try:
-        command.main(args=args, prog_name=LLVM_TOOL if _llvm_argv0 else TOOL,
-                     standalone_mode=False)
+        # Without standalone mode click returns the code the command exits with.
+        code = command.main(args=args, prog_name=LLVM_TOOL if _llvm_argv0 else TOOL,
+                            standalone_mode=False)
+    except SystemExit as done:
+        # An emulated program's exit (executors' ProgramExit): its handlers have run and
+        # its streams are flushed; this process ends with its status.
+        if argv is None and isinstance(done.code, int):
+            exit_without_teardown(done.code)
+        raise
     except StaticTLSUnavailable as err:
         if argv is None:  # a process of its own: it may start over with more static TLS
             restart_with_static_tls(err)
@@ -497,7 +506,10 @@ def main(argv: Sequence[str] | None = None, argv0: str | None = None) -> None:
             raise
         error_exit(f"internal error: {type(err).__name__}: {err} "
                    f"(set PYJITLINK_DEBUG=1 for a traceback)")
-    sys.exit(0)
+    code = code if isinstance(code, int) else 0
+    if argv is None:
+        exit_without_teardown(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

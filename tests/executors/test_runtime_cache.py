@@ -3,9 +3,10 @@ when a file it found changes or a search directory gains files."""
 
 from __future__ import annotations
 
-import json
 import os
+import pickle
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,9 @@ def test_cache_is_private_and_invalidated(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(runtime, "_find_runtime", counting)
     first = find_runtime("aarch64", str(root))
     assert calls == ["aarch64"] and "libstdc++.a" not in str(first.archives)
-    saved = json.loads((Path(directory) / "runtime-aarch64.json").read_text())
-    assert saved["crt1"] == first.crt1
+    with open(Path(directory) / "runtime-aarch64.pickle", "rb") as f:
+        _, (saved, stamps) = pickle.load(f)
+    assert saved == first and [path for path, _ in stamps] == [first.crt1, *first.archives]
     assert find_runtime("aarch64", str(root)) == first and calls == ["aarch64"]  # cached
     libc = root / "usr" / "aarch64-linux-gnu" / "lib" / "libc.a"
     libc.write_bytes(b"!<arch>\n" + bytes(60))  # a changed file: asked again
@@ -63,3 +65,21 @@ def test_a_shared_cache_directory_is_not_used(tmp_path: Path,
     os.chmod(tmp_path / "pyjitlink", 0o777)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache_dir() is None
+
+
+def test_source_stamp_lists_every_source_file_with_its_size_and_time() -> None:
+    """What cached images and indexes are keyed on besides the runtime's files: each .py
+    file of the package (not __pycache__'s), so that any edit to pyjitlink invalidates
+    them."""
+    package = Path(runtime.__file__).resolve().parents[2]
+    expected = []
+    for path in package.rglob("*.py"):
+        if "__pycache__" not in path.parts:
+            info = path.stat()
+            expected.append(f"{path.relative_to(package).as_posix()} {info.st_size} "
+                            f"{info.st_mtime_ns}")
+    lines = runtime.source_stamp().splitlines()
+    assert lines[0] == sys.version.splitlines()[0]
+    listed = lines[len(sys.version.splitlines()):]
+    assert sorted(listed) == sorted(expected) and len(listed) > 80
+    assert "executors/linux/runtime.py" in {line.split()[0] for line in listed}

@@ -37,6 +37,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from pyjitlink.executors.host_bridge import unicorn_constants
 from pyjitlink.executors.linux.signals import SIG_IGN, SIGKILL, SIGSTOP
 from pyjitlink.executors.linux.syscalls import AT_FDCWD, SYSCALL_TABLES, _s32
 from pyjitlink.jitlink.target import Arch
@@ -89,12 +90,10 @@ class ChildProcesses:
         self._warned: set[str] = set()
         self._libc = ctypes.CDLL(None, use_errno=True)
         if arch == Arch.AARCH64:
-            from unicorn import arm64_const as r
-
+            r = unicorn_constants("arm64_const")
             self.sp_reg, self.tp_reg = r.UC_ARM64_REG_SP, r.UC_ARM64_REG_TPIDR_EL0
         else:
-            from unicorn import x86_const as x
-
+            x = unicorn_constants("x86_const")
             self.sp_reg, self.tp_reg = x.UC_X86_REG_RSP, x.UC_X86_REG_FS_BASE
 
     def handlers(self) -> dict[str, Callable[..., int]]:

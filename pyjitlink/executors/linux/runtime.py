@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
-import json
 import os
 import pickle
 import re
 import shutil
-import subprocess
 import sys
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +66,8 @@ def _ask_gcc(gcc: str, name: str) -> str | None:
     path = shutil.which(gcc)
     if path is None:
         return None
+    import subprocess  # only when the answer is not cached (find_runtime)
+
     try:
         out = subprocess.run([path, f"-print-file-name={name}"], capture_output=True,
                              text=True, timeout=20, check=False).stdout.strip()
@@ -148,20 +148,25 @@ def _stamp(path: str) -> list[int] | None:
 
 @functools.lru_cache(maxsize=1)
 def source_stamp() -> str:
-    """A digest of pyjitlink's own source files (relative path, size and modification time
-    of each ``.py`` file of the package): what a cached link result depends on besides its
-    inputs, so that any change to the linker invalidates it."""
+    """pyjitlink's own source files as a text, one line per ``.py`` file of the package
+    (relative path, size and modification time) after Python's version: what a cached link
+    result depends on besides its inputs, so that any change to the linker invalidates it.
+    Compared whole (a few kB; no digest, so no hashing library is loaded for it)."""
     package = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    digest = hashlib.sha256(sys.version.encode())
-    for directory, subdirectories, files in sorted(os.walk(package)):
-        subdirectories[:] = sorted(d for d in subdirectories if d != "__pycache__")
-        for name in sorted(files):
-            if name.endswith(".py"):
-                path = os.path.join(directory, name)
-                info = os.stat(path)
-                digest.update(f"{os.path.relpath(path, package)} {info.st_size} "
-                              f"{info.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+    lines = [sys.version]
+
+    def scan(directory: str, prefix: str) -> None:
+        with os.scandir(directory) as entries:
+            found = sorted(entries, key=lambda entry: entry.name)
+        for entry in found:
+            if entry.name.endswith(".py") and entry.is_file():
+                info = entry.stat()
+                lines.append(f"{prefix}{entry.name} {info.st_size} {info.st_mtime_ns}")
+            elif entry.name != "__pycache__" and entry.is_dir():
+                scan(entry.path, f"{prefix}{entry.name}/")
+
+    scan(package, "")
+    return "\n".join(lines)
 
 
 def runtime_stamp(runtime: TargetRuntime, sysroot: str | None = None) -> list[Any]:
@@ -173,10 +178,12 @@ def runtime_stamp(runtime: TargetRuntime, sysroot: str | None = None) -> list[An
 
 
 def cached_name(prefix: str, key: Any) -> str:
-    """``PREFIX-DIGEST.pickle``, DIGEST a digest of ``key``: values cached under different
-    keys (two checkouts of pyjitlink, two sysroots) live side by side."""
-    digest = hashlib.sha256(repr(key).encode("utf-8", "surrogateescape")).hexdigest()[:20]
-    return f"{prefix}-{digest}.pickle"
+    """``PREFIX-CHECKSUM.pickle``, CHECKSUM the CRC-32 of ``key``'s repr in hex: values
+    cached under different keys (two checkouts of pyjitlink, two sysroots) live side by
+    side. Only the file's name: ``load_cached`` compares the whole key, so two keys with
+    one checksum take turns in one file, and neither is ever taken for the other."""
+    checksum = zlib.crc32(repr(key).encode("utf-8", "surrogateescape"))
+    return f"{prefix}-{checksum:08x}.pickle"
 
 
 def load_cached(name: str, key: Any) -> Any:
@@ -230,37 +237,23 @@ def find_runtime(arch: str, sysroot: str | None = None,
     """The static C runtime of ``arch``; RuntimeNotFound naming the first missing file and
     the package that provides it on Debian.
 
-    The answer is remembered in ``cache_dir()`` (``runtime-ARCH.json``), keyed by the
-    target gcc's and the search directories' modification times and checked against each
-    file's size and modification time, so that a run does not ask gcc again."""
+    The answer is remembered in ``cache_dir()`` (``runtime-ARCH.pickle``, see
+    ``load_cached``), keyed by the target gcc's and the search directories' modification
+    times and checked against each file's size and modification time, so that a run does
+    not ask gcc again."""
     if arch not in TRIPLES:
         raise RuntimeNotFound(f"no target C runtime for {arch}")
     gccs = [shutil.which(g) for g in _gcc_names(arch, host_arch)] if sysroot is None else []
     key = [arch, sysroot, host_arch, [(g, _stamp(g)) for g in gccs if g],
            [(d, _stamp(d)) for d in search_dirs(arch, sysroot)]]
-    directory = cache_dir()
-    cache = os.path.join(directory, f"runtime-{arch}.json") if directory else None
-    if cache is not None:
-        try:
-            with open(cache, encoding="utf-8") as f:
-                saved = json.load(f)
-            if saved["key"] == json.loads(json.dumps(key)) and all(
-                    _stamp(path) == stamp for path, stamp in saved["stamps"]):
-                return TargetRuntime(arch, saved["crt1"], tuple(saved["archives"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
+    name = f"runtime-{arch}.pickle"
+    saved = load_cached(name, key)  # (TargetRuntime, [(path, stamp) of each file])
+    if isinstance(saved, tuple) and len(saved) == 2 and isinstance(saved[0], TargetRuntime) \
+            and all(_stamp(path) == stamp for path, stamp in saved[1]):
+        return saved[0]
     runtime = _find_runtime(arch, sysroot, host_arch)
-    if cache is not None:
-        files = [runtime.crt1, *runtime.archives]
-        record = {"key": key, "crt1": runtime.crt1, "archives": list(runtime.archives),
-                  "stamps": [(path, _stamp(path)) for path in files]}
-        try:
-            temporary = f"{cache}.{os.getpid()}"
-            with open(temporary, "w", encoding="utf-8") as f:
-                json.dump(record, f)
-            os.replace(temporary, cache)
-        except OSError:
-            pass
+    store_cached(name, key, (runtime, [(path, _stamp(path)) for path in
+                                       (runtime.crt1, *runtime.archives)]))
     return runtime
 
 

@@ -23,7 +23,7 @@ import signal as host_signal
 import struct
 from dataclasses import dataclass
 
-from pyjitlink.executors.host_bridge import Engine, Memory
+from pyjitlink.executors.host_bridge import Engine, Memory, unicorn_constants
 from pyjitlink.jitlink.target import Arch
 
 SIG_DFL, SIG_IGN = 0, 1
@@ -98,16 +98,14 @@ class SignalFrames:
         self.memory = memory
         self.sigtramp = sigtramp
         if arch == Arch.AARCH64:
-            from unicorn import arm64_const as r
-
+            r = unicorn_constants("arm64_const")
             self.gregs = [getattr(r, f"UC_ARM64_REG_X{i}") for i in range(31)]
             self.sp, self.pc = r.UC_ARM64_REG_SP, r.UC_ARM64_REG_PC
             self.nzcv, self.fpsr, self.fpcr = (r.UC_ARM64_REG_NZCV, r.UC_ARM64_REG_FPSR,
                                                r.UC_ARM64_REG_FPCR)
             self.vregs = [getattr(r, f"UC_ARM64_REG_Q{i}") for i in range(32)]
         else:
-            from unicorn import x86_const as x
-
+            x = unicorn_constants("x86_const")
             self.gregs = [getattr(x, f"UC_X86_REG_{name}") for name in X86_GREGS]
             self.sp, self.pc = x.UC_X86_REG_RSP, x.UC_X86_REG_RIP
             self.mxcsr, self.fpcw = x.UC_X86_REG_MXCSR, x.UC_X86_REG_FPCW

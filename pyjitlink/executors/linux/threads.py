@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pyjitlink.errors import ExecutionError
-from pyjitlink.executors.host_bridge import GuestFault
+from pyjitlink.executors.host_bridge import GuestFault, unicorn_constants
 from pyjitlink.executors.linux.signals import (
     DEFAULT_IGNORED,
     SA_NODEFER,
@@ -149,13 +149,11 @@ class Scheduler:
         # The frames from a program counter up, as fault reports show them.
         self.backtrace_lines: Callable[[int], list[str]] = lambda pc: []
         if arch == Arch.AARCH64:
-            from unicorn import arm64_const as r
-
+            r = unicorn_constants("arm64_const")
             self.result_reg, self.sp_reg = r.UC_ARM64_REG_X0, r.UC_ARM64_REG_SP
             self.pc_reg, self.tp_reg = r.UC_ARM64_REG_PC, r.UC_ARM64_REG_TPIDR_EL0
         else:
-            from unicorn import x86_const as x
-
+            x = unicorn_constants("x86_const")
             self.result_reg, self.sp_reg = x.UC_X86_REG_RAX, x.UC_X86_REG_RSP
             self.pc_reg, self.tp_reg = x.UC_X86_REG_RIP, x.UC_X86_REG_FS_BASE
         lib = engine.lib
