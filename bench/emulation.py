@@ -2,6 +2,7 @@
 """Emulated AArch64 (pyjitlink, Unicorn) against qemu-aarch64 on the same objects.
 
     python bench/emulation.py [--reps N] [--programs lua-fib,dsbench,...] [--libc target]
+        [--variant NAME:VAR=VALUE ...]
 
 Every program is compiled once with ``aarch64-linux-gnu-gcc`` into ``bench/out/emu/NAME/``;
 qemu runs the ``-static`` link of those objects, pyjitlink links and runs the objects
@@ -15,7 +16,9 @@ shared, so wall time includes waiting for a core) and the geometric mean of the 
 
 pyjitlink is timed as users run it: a regular install of this checkout, byte-compiled
 (run.py's ``install_pyjitlink``, in ``bench/out/install``), with ``PYTHONDONTWRITEBYTECODE``
-unset. ``--pyjitlink-path DIR`` times another installed copy (for A/B of two builds).
+unset. ``--pyjitlink-path DIR`` times another installed copy (for A/B of two builds);
+``--variant NAME:VAR=VALUE`` times the same install again with an environment variable set,
+in the same alternation (e.g. ``unpatched:PYJITLINK_UNICORN_PATCH=0``).
 """
 
 from __future__ import annotations
@@ -322,12 +325,27 @@ PROGRAMS = {"lua": lua_programs, "testdata": testdata_programs,
             "sdist": sdist_programs}
 
 
-def commands(prog: Program, pyj: list[str]) -> dict[str, list[str]]:
-    cmds = {"qemu": [QEMU, str(prog.exe), *prog.args[1:]]}
+def commands(prog: Program, pyj: list[str], variants: dict[str, dict[str, str]] | None = None
+             ) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """Each timed command by column: qemu's, then pyjitlink's per C library, then the same
+    again per ``variants`` entry (column ``LIBC/NAME``, run with its environment)."""
+    cmds = {"qemu": ([QEMU, str(prog.exe), *prog.args[1:]], {})}
     for libc in prog.libcs:
         libs = ["-lm"] if libc == "target" else []  # -libc=python has libm built in
-        cmds[libc] = [*pyj, f"-libc={libc}", *prog.objects, *libs, "-args", *prog.args]
+        cmd = [*pyj, f"-libc={libc}", *prog.objects, *libs, "-args", *prog.args]
+        cmds[libc] = (cmd, {})
+        for name, env in (variants or {}).items():
+            cmds[f"{libc}/{name}"] = (cmd, env)
     return cmds
+
+
+def parse_variant(text: str) -> tuple[str, dict[str, str]]:
+    """``NAME:VAR=VALUE[,VAR=VALUE...]`` -> (NAME, environment)."""
+    name, _, assignments = text.partition(":")
+    env = dict(item.split("=", 1) for item in assignments.split(",") if item)
+    if not name or not env:
+        raise SystemExit(f"--variant {text!r}: expected NAME:VAR=VALUE[,VAR=VALUE...]")
+    return name, env
 
 
 def measure(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int]:
@@ -352,7 +370,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pyjitlink-path", type=Path, default=None,
                     help="an installed pyjitlink to time (default: install this checkout)")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--variant", action="append", default=[], metavar="NAME:VAR=VALUE",
+                    help="also time pyjitlink with these environment variables, as column "
+                         "LIBC/NAME (e.g. unpatched:PYJITLINK_UNICORN_PATCH=0); repeatable")
     args = ap.parse_args(argv)
+    variants = dict(map(parse_variant, args.variant))
     outdir = args.out.resolve()
     programs = [p for make in PROGRAMS.values() for p in make(outdir)]
     if args.programs:
@@ -370,24 +392,30 @@ def main(argv: list[str] | None = None) -> int:
     print(f"pyjitlink from {path}; {qemu_version.stdout.splitlines()[0]}")
     # Verify: every command's stdout and status equal qemu's.
     for p in programs:
-        cmds = commands(p, pyj)
-        want = subprocess.run(cmds["qemu"], cwd=p.cwd, capture_output=True, env=env)
-        for libc in p.libcs:
-            got = subprocess.run(cmds[libc], cwd=p.cwd, capture_output=True, env=env)
+        cmds = commands(p, pyj, variants)
+        want = subprocess.run(cmds["qemu"][0], cwd=p.cwd, capture_output=True, env=env)
+        for key, (cmd, extra) in cmds.items():
+            if key == "qemu":
+                continue
+            got = subprocess.run(cmd, cwd=p.cwd, capture_output=True, env={**env, **extra})
             if (got.stdout, got.returncode) != (want.stdout, want.returncode):
                 err = got.stderr.decode(errors="replace").strip().splitlines()
-                p.skipped[libc] = (err[-1] if err else f"output differs (rc {got.returncode})")
-                print(f"{p.name} -libc={libc}: differs from qemu: {p.skipped[libc]}")
+                p.skipped[key] = (err[-1] if err else f"output differs (rc {got.returncode})")
+                print(f"{p.name} -libc={key}: differs from qemu: {p.skipped[key]}")
     # Time, alternating.
     for rep in range(args.reps):
         for p in programs:
-            for key, cmd in commands(p, pyj).items():
+            for key, (cmd, extra) in commands(p, pyj, variants).items():
                 if key in p.skipped:
                     continue
-                wall, cpu, rc = measure(cmd, p.cwd, env)
+                wall, cpu, rc = measure(cmd, p.cwd, {**env, **extra})
                 p.times.setdefault(key, []).append((wall, cpu))
         print(f"rep {rep + 1}/{args.reps} done", flush=True)
     print()
+    libcs = tuple(key for libc in libcs for key in (libc, *(f"{libc}/{n}" for n in variants)))
+    for p in programs:
+        p.libcs = tuple(key for libc in p.libcs for key in (libc, *(f"{libc}/{n}"
+                                                                     for n in variants)))
     print(f"{'program':12} {'qemu wall':>9} {'qemu cpu':>9} | " + " | ".join(
         f"{'-libc=' + libc:>14} {'wall':>6} {'cpu':>6} {'ratio':>6}" for libc in libcs))
     ratios: dict[str, list[float]] = {libc: [] for libc in libcs}

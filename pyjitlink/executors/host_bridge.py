@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pyjitlink.errors import ExecutionError
+from pyjitlink.executors import fast_stores
 from pyjitlink.executors.abi import Target
 from pyjitlink.executors.abi.aarch64 import AARCH64
 from pyjitlink.executors.abi.x86_64 import X86_64
@@ -51,7 +52,7 @@ UC_ERR_OK, UC_ERR_INSN_INVALID, UC_ERR_EXCEPTION = 0, 10, 21
 UC_ERR_READ_UNMAPPED, UC_ERR_WRITE_UNMAPPED, UC_ERR_FETCH_UNMAPPED = 6, 7, 8
 UC_ERR_WRITE_PROT, UC_ERR_READ_PROT, UC_ERR_FETCH_PROT = 12, 13, 14
 UC_ERR_READ_UNALIGNED, UC_ERR_WRITE_UNALIGNED, UC_ERR_FETCH_UNALIGNED = 15, 16, 17
-UC_CTL_TB_REMOVE_CACHE, UC_CTL_IO_WRITE = 9, 1
+UC_CTL_TB_REMOVE_CACHE, UC_CTL_TLB_FLUSH, UC_CTL_IO_WRITE = 9, 11, 1
 
 PAGE = 4096
 
@@ -198,6 +199,10 @@ class Engine:
         uc_arch, mode = target.unicorn
         self._check(lib.uc_open(uc_arch, mode, ctypes.byref(handle)), "uc_open")
         self.handle = handle.value
+        self.arch = target.name
+        # Guest stores to writable pages inline, not through Unicorn's helpers (see
+        # executors/fast_stores.py: about half of the run time of store-heavy programs).
+        fast_stores.enable(lib, self.arch)
         self._buffer = (ctypes.c_uint64 * 2)()  # one register (16 bytes for vectors)
         self._address = ctypes.addressof(self._buffer)
         self._callbacks: list[Any] = []  # ctypes callbacks, alive as long as the engine
@@ -283,6 +288,13 @@ class Engine:
         self._check(self.lib.uc_mem_protect(self.handle, address, size, prot),
                     f"protecting {size:#x} bytes at {address:#x}")
 
+    def writable_code(self) -> None:
+        """Memory is about to be mapped writable and executable at once: guest stores must
+        invalidate the code translated from it again (fast_stores.restore), including
+        through the TLB entries made so far."""
+        if fast_stores.restore(self.arch):
+            self.lib.uc_ctl(self.handle, UC_CTL_TLB_FLUSH | (UC_CTL_IO_WRITE << 30))
+
     # hooks
     def hook_code(self, begin: int, end: int, callback: Callable[[int], None]) -> None:
         self._hook(UC_HOOK_CODE, _HOOK_CODE(lambda uc, address, size, data: callback(address)),
@@ -353,6 +365,8 @@ class Memory:
     def map(self, address: int, size: int, prot: int) -> None:
         """Map [address, address + size) into the emulator with ``prot`` (page-aligned)."""
         assert address % PAGE == 0 and size % PAGE == 0 and address + size <= self.SIZE
+        if prot & UC_PROT_WRITE and prot & UC_PROT_EXEC:
+            self.engine.writable_code()
         self.engine.map(address, size, prot, self.host + address)
         index = bisect.bisect(self._starts, address)
         self._starts.insert(index, address)
@@ -386,9 +400,19 @@ class Memory:
 
     def protect(self, address: int, size: int, prot: int) -> None:
         """Set ``prot`` on [address, address + size), which may be any part of mapped
-        regions (page-aligned): what mprotect does."""
+        regions (page-aligned): what mprotect does. Code translated from a range that becomes
+        executable is dropped: it may have been rewritten while it was not (guest stores do
+        not invalidate translations, executors/fast_stores.py)."""
+        if prot & UC_PROT_WRITE and prot & UC_PROT_EXEC:
+            self.engine.writable_code()
         self.engine.protect(address, size, prot)
         self._carve(address, size, prot)
+        if prot & UC_PROT_EXEC:
+            end = address + size
+            for start, stop, _ in self._regions:
+                if start < end and stop > address:
+                    low = max(start, address)
+                    self.engine.drop_translations(low, min(stop, end) - low)
 
     def unmap_range(self, address: int, size: int) -> None:
         """Unmap [address, address + size), any page-aligned part of mapped regions (what
@@ -441,6 +465,13 @@ class Memory:
     def write(self, address: int, data: bytes | bytearray | memoryview) -> None:
         self.check(address, len(data), True)
         self.buffer[address:address + len(data)] = data
+
+    def zero(self, address: int, size: int) -> None:
+        """Zero [address, address + size) (page-aligned) as a fresh anonymous mapping is:
+        the host pages are dropped (MADV_DONTNEED), not written, so pages never touched cost
+        nothing (a guest mmap or brk of many megabytes used to write them all)."""
+        assert address % PAGE == 0 and size % PAGE == 0
+        self.buffer.madvise(mmap.MADV_DONTNEED, address, size)
 
     def fill(self, address: int, value: int, size: int) -> None:
         self.check(address, size, True)

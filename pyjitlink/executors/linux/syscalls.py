@@ -696,7 +696,7 @@ class LinuxSyscalls:
 
     def _map(self, address: int, length: int, prot: int) -> None:
         self.memory.map(address, length, prot)
-        self.memory.buffer[address:address + length] = bytes(length)
+        self.memory.zero(address, length)
 
     def sc_brk(self, address: int, *_: int) -> int:
         if address <= self.brk_start:
@@ -735,12 +735,14 @@ class LinuxSyscalls:
         if length == 0:
             return -errno.EINVAL
         if flags & MAP_FIXED:
+            if address & (PAGE - 1):
+                return -errno.EINVAL
             # Only inside a mapping this layer made: its pages are reused in place.
             start = next((a for a, n in self.mappings.items() if a <= address and
                           address + length <= a + n), None)
             if start is None:
                 return -errno.ENOMEM
-            self.memory.buffer[address:address + length] = bytes(length)
+            self.memory.zero(address, length)
             self.memory.protect(address, length, self._prot(prot))
             where = address
         else:
@@ -798,7 +800,7 @@ class LinuxSyscalls:
         if new < 0:
             return new
         keep = min(old_size, new_size)
-        self.memory.buffer[new:new + keep] = self.memory.buffer[old:old + keep]
+        self.memory.view[new:new + keep] = self.memory.view[old:old + keep]  # one memcpy
         self.sc_munmap(old, size)
         return new
 
