@@ -166,11 +166,11 @@ def drop_access_checks(lib: Any, arch: str) -> bool:
     ``helper_check_exit_request`` after each access; True if that is (now or already) the
     case. Only when all four emitters end in the known tail call of
     ``check_exit_request_<arch>`` (the x86-64 Linux wheel of unicorn 2.1.4); only for
-    ``aarch64`` (see above); not with ``PYJITLINK_UNICORN_PATCH=0``, nor with ``=stores``
-    (the store fix alone, to measure). Code translated before the patch keeps its calls."""
+    ``aarch64`` (see above); not with
+    ``PYJITLINK_UNICORN_PATCH=0``. Code translated before the patch keeps its calls."""
     if arch in _unchecked:
         return True
-    if arch != "aarch64" or os.environ.get("PYJITLINK_UNICORN_PATCH") in ("0", "stores"):
+    if arch != "aarch64" or os.environ.get("PYJITLINK_UNICORN_PATCH") == "0":
         return False
     try:
         emitter = ctypes.cast(getattr(lib, f"check_exit_request_{arch}"), ctypes.c_void_p).value

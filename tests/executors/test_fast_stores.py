@@ -63,17 +63,15 @@ print(fast_stores.access_checks_dropped("aarch64"), fast_stores.access_checks_dr
 """
 
 
-@pytest.mark.parametrize("setting", ["", "0", "stores"])
+@pytest.mark.parametrize("setting", ["", "0"])
 def test_the_patch_applies_to_the_known_build_only(setting: str) -> None:
     import unicorn
 
     known = unicorn.__version__ == "2.1.4" and platform.machine() == "x86_64"
     on = known and setting != "0"
-    checks_dropped = known and setting == ""
     out, err, code = _run([sys.executable, "-c", PROBE], {"PYJITLINK_UNICORN_PATCH": setting})
     assert (code, err) == (0, "")
     # Patched (or not); restored for AArch64 by a writable and executable mapping, for the
     # rest of the process, x86-64 untouched. The exit check after each load and store is
     # dropped for AArch64 only, and stays dropped (it does not guard stores into code).
-    assert out.split("\n") == [f"{on} {on}", f"False {on}", "False", f"{checks_dropped} False",
-                                ""]
+    assert out.split("\n") == [f"{on} {on}", f"False {on}", "False", f"{on} False", ""]
