@@ -28,9 +28,6 @@ new entries carry the flag again. Protection is unchanged: a page Unicorn maps w
 permission gets no write TLB entry, so a store to it still faults. Memory hooks are unchanged:
 with a ``UC_HOOK_MEM_READ``/``WRITE`` hook Unicorn sends every access through the helpers,
 decided when code is translated (``tcg/i386/tcg-target.c.inc``, ``tcg_out_tlb_load``).
-
-A second patch, ``drop_access_checks``, removes the ``helper_check_exit_request`` call that
-Unicorn emits after every translated guest load and store (below).
 """
 
 from __future__ import annotations
@@ -108,85 +105,3 @@ def restore(arch: str) -> bool:
     address, original = entry
     _poke(address, original)
     return True
-
-
-# ------------------------------------------------------- the exit check after each access
-
-# Unicorn 2.1.4's tcg-op.c ends tcg_gen_qemu_{ld,st}_{i32,i64} with
-# ``check_exit_request(tcg_ctx)``, a tail call (``mov %rbp,%rdi; pop %rbp; jmp rel32``): it
-# emits a call of ``helper_check_exit_request`` after every guest load and store, so that a
-# memory hook's ``uc_emu_stop`` takes effect at once. pyjitlink's memory hooks never stop
-# the emulation (a vfork child's write tracking records pages; invalid accesses fault in the
-# access helper itself), so the tail call becomes ``ret``. The check that starts every
-# translation block (``gen_tb_start``) and the one after a code hook's call stay: they are
-# where an asynchronous ``uc_emu_stop`` (the ``-timeout`` watchdog, the thread scheduler)
-# and the trap page's callbacks stop the emulation. AArch64 only: its ``svc`` raises an
-# exception and so ends the block, whereas an x86-64 ``syscall`` runs its hook inside the
-# block, and a stop requested there (a vfork, a woken thread) must take effect before the
-# next access (tests/executors/test_linux_processes.py fails with x86-64 patched too).
-_ACCESS_EMITTERS = ("tcg_gen_qemu_ld_i32", "tcg_gen_qemu_st_i32", "tcg_gen_qemu_ld_i64",
-                    "tcg_gen_qemu_st_i64")
-_TAIL = bytes.fromhex("4889ef5de9")  # mov %rbp,%rdi; pop %rbp; jmp rel32
-_RET5 = bytes.fromhex("c30f1f4000")  # ret; nopl 0x0(%rax)
-_EMITTER_SEARCH = 256  # bytes of each emitter searched (the tail call is at +0x32..+0x4c)
-_unchecked: set[str] = set()
-
-
-def _tail_call(lib: Any, name: str) -> tuple[int, int] | None:
-    """(address of the jmp, its target) of the first tail call shaped like _TAIL from
-    ``name``'s start (the emitters are short and laid out one after the other)."""
-    try:
-        start = ctypes.cast(getattr(lib, name), ctypes.c_void_p).value
-    except AttributeError:
-        return None
-    if start is None:
-        return None
-    code = ctypes.string_at(start, _EMITTER_SEARCH)
-    where = code.find(_TAIL)
-    if where < 0:
-        return None
-    jmp = start + where + len(_TAIL) - 1
-    rel = int.from_bytes(code[where + len(_TAIL):where + len(_TAIL) + 4], "little", signed=True)
-    return jmp, jmp + 5 + rel
-
-
-def _is_plt_of(target: int, function: int) -> bool:
-    """``target`` is a PLT stub (``jmp *rel32(%rip)``) whose GOT slot holds ``function`` or,
-    not yet bound lazily, points back into the stub."""
-    stub = ctypes.string_at(target, 6)
-    if stub[:2] != b"\xff\x25":
-        return False
-    slot = target + 6 + int.from_bytes(stub[2:6], "little", signed=True)
-    value = ctypes.c_uint64.from_address(slot).value
-    return value == function or target < value <= target + 16
-
-
-def drop_access_checks(lib: Any, arch: str) -> bool:
-    """Patch ``lib`` so that ``arch``'s translated loads and stores no longer call
-    ``helper_check_exit_request`` after each access; True if that is (now or already) the
-    case. Only when all four emitters end in the known tail call of
-    ``check_exit_request_<arch>`` (the x86-64 Linux wheel of unicorn 2.1.4); only for
-    ``aarch64`` (see above); not with
-    ``PYJITLINK_UNICORN_PATCH=0``. Code translated before the patch keeps its calls."""
-    if arch in _unchecked:
-        return True
-    if arch != "aarch64" or os.environ.get("PYJITLINK_UNICORN_PATCH") == "0":
-        return False
-    try:
-        emitter = ctypes.cast(getattr(lib, f"check_exit_request_{arch}"), ctypes.c_void_p).value
-    except AttributeError:
-        return False
-    sites = [_tail_call(lib, f"{name}_{arch}") for name in _ACCESS_EMITTERS]
-    jumps = [site[0] for site in sites if site is not None
-             and (site[1] == emitter or (emitter is not None and _is_plt_of(site[1], emitter)))]
-    if len(jumps) != len(_ACCESS_EMITTERS):
-        return False
-    for jmp in jumps:
-        if not _poke(jmp, _RET5):
-            return False
-    _unchecked.add(arch)
-    return True
-
-
-def access_checks_dropped(arch: str) -> bool:
-    return arch in _unchecked

@@ -203,9 +203,6 @@ class Engine:
         # Guest stores to writable pages inline, not through Unicorn's helpers (see
         # executors/fast_stores.py: about half of the run time of store-heavy programs).
         fast_stores.enable(lib, self.arch)
-        # No exit-request helper call after every guest load and store (fast_stores.py,
-        # drop_access_checks: about 17 % of lua fib(32)'s CPU time).
-        fast_stores.drop_access_checks(lib, self.arch)
         self._buffer = (ctypes.c_uint64 * 2)()  # one register (16 bytes for vectors)
         self._address = ctypes.addressof(self._buffer)
         self._callbacks: list[Any] = []  # ctypes callbacks, alive as long as the engine
