@@ -291,9 +291,11 @@ class Engine:
     def writable_code(self) -> None:
         """Memory is about to be mapped writable and executable at once: guest stores must
         invalidate the code translated from it again (fast_stores.restore), including
-        through the TLB entries made so far."""
-        if fast_stores.restore(self.arch):
-            self.lib.uc_ctl(self.handle, UC_CTL_TLB_FLUSH | (UC_CTL_IO_WRITE << 30))
+        through the TLB entries made so far: flushed whether or not this call restored the
+        instruction, since another engine of this process may have done so after this one
+        filled entries without the flag."""
+        fast_stores.restore(self.arch)
+        self.lib.uc_ctl(self.handle, UC_CTL_TLB_FLUSH | (UC_CTL_IO_WRITE << 30))
 
     # hooks
     def hook_code(self, begin: int, end: int, callback: Callable[[int], None]) -> None:
