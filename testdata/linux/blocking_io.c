@@ -3,10 +3,13 @@
  * running and can write what it waits for. A worker thread computes a while and then plays
  * ping-pong with the main thread, each side blocked in read (pipes) or recv (a socketpair)
  * until the other writes; EOF when the worker closes its end; poll without a timeout on a
- * pipe a sleeping thread writes later; select with a timeout while a thread counts. The
- * output is the same on every run (each side waits for the other). */
+ * pipe a sleeping thread writes later; a read a signal handler interrupts (run again with
+ * SA_RESTART, EINTR without); select with a timeout while a thread counts. The output is
+ * the same on every run (each side waits for the other). */
+#include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/select.h>
@@ -76,6 +79,54 @@ static void *late_writer(void *arg) {
     return NULL;
 }
 
+static pthread_t main_thread;
+static int restart_pipe[2];
+static volatile sig_atomic_t handled;
+
+static void on_usr1(int sig) {
+    (void)sig;
+    handled++;
+}
+
+static void *signal_then_write(void *arg) {
+    struct timespec pause = {0, 50 * 1000 * 1000};
+    (void)arg;
+    nanosleep(&pause, NULL);  /* the main thread is in read by then */
+    pthread_kill(main_thread, SIGUSR1);
+    nanosleep(&pause, NULL);
+    write(restart_pipe[1], "after", 6);
+    return NULL;
+}
+
+/* A read of an empty pipe that a handler interrupts: with SA_RESTART it runs again after
+ * the handler and returns what is written later; without, it fails with EINTR. */
+static void interrupted_read(const char *what, int flags) {
+    struct sigaction action;
+    pthread_t thread;
+    char buf[32];
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_usr1;
+    action.sa_flags = flags;
+    sigaction(SIGUSR1, &action, NULL);
+    pipe(restart_pipe);
+    handled = 0;
+    main_thread = pthread_self();
+    pthread_create(&thread, NULL, signal_then_write, NULL);
+    long n = read(restart_pipe[0], buf, sizeof buf);
+    int err = errno;
+    pthread_join(thread, NULL);
+    if (n < 0) {
+        printf("%s: read: %s, handler ran %d time(s)\n", what,
+               err == EINTR ? "EINTR" : "another error", (int)handled);
+        n = read(restart_pipe[0], buf, sizeof buf);
+    } else {
+        printf("%s: read: no error, handler ran %d time(s)\n", what, (int)handled);
+    }
+    printf("%s: then %ld bytes: %s\n", what, n, buf);
+    close(restart_pipe[0]);
+    close(restart_pipe[1]);
+}
+
 static volatile int stop;
 static volatile unsigned long counted;
 
@@ -106,6 +157,9 @@ int main(void) {
     printf("poll: %d ready, POLLIN %s\n", ready, wanted.revents & POLLIN ? "set" : "clear");
     printf("poll: read %ld bytes: %s\n", (long)read(late_pipe[0], buf, sizeof buf), buf);
     pthread_join(thread, NULL);
+
+    interrupted_read("SA_RESTART", SA_RESTART);
+    interrupted_read("no SA_RESTART", 0);
 
     pthread_create(&thread, NULL, counter, NULL);
     fd_set readable;

@@ -257,6 +257,11 @@ def test_blocking_reads_block_one_thread(tmp_path: Path, arch: str) -> None:
     assert out.count("main got ping") == out.count("worker got pong") == 6
     assert "pipe: end of input (0)\n" in out and "socketpair: end of input (0)\n" in out
     assert "poll: 1 ready, POLLIN set\npoll: read 5 bytes: late\n" in out
+    # A handler interrupting a blocked read: SA_RESTART runs the read again after it.
+    assert "SA_RESTART: read: no error, handler ran 1 time(s)\nSA_RESTART: then 6 bytes: " \
+           "after\n" in out
+    assert "no SA_RESTART: read: EINTR, handler ran 1 time(s)\nno SA_RESTART: then 6 " \
+           "bytes: after\n" in out
     assert "select: 1 ready (EOF pipe set, empty pipe clear)\n" in out
     assert out.endswith("select: 0 ready after its timeout; the counting thread ran "
                         "meanwhile: yes\n")

@@ -45,6 +45,7 @@ from pyjitlink.executors.linux.signals import (
     DEFAULT_IGNORED,
     SA_NODEFER,
     SA_RESETHAND,
+    SA_RESTART,
     SI_TKILL,
     SI_KERNEL,
     SI_USER,
@@ -119,6 +120,9 @@ class Thread:
     # with ``restart_value`` in the result register; at its deadline it returns 0.
     fds: list[tuple[int, int]] | None = None
     restart_value: int = 0
+    # A read, write, recv or send (not poll or select): a handler with SA_RESTART has it
+    # run again after the handler instead of failing with -EINTR (signal(7)).
+    restartable: bool = False
 
 
 class Scheduler:
@@ -407,9 +411,10 @@ class Scheduler:
         thread lives or an ITIMER_REAL timer is armed, and only when no descriptor is ready
         now. Once one is, the call runs again (``register`` is what the result register
         held at the call, as for ``restart_later``); at ``deadline`` (time.monotonic()) it
-        returns 0 (poll's timeout); a signal for a handler ends the wait with -EINTR (no
-        SA_RESTART). With ``blocking_only``, a descriptor in O_NONBLOCK mode never waits
-        (the call answers EAGAIN itself)."""
+        returns 0 (poll's timeout); a signal for a handler ends the wait with -EINTR, except
+        that with SA_RESTART and ``blocking_only`` (read, write, recv, send: the calls the
+        kernel restarts) the call runs again after the handler. With ``blocking_only``, a
+        descriptor in O_NONBLOCK mode never waits (the call answers EAGAIN itself)."""
         if self.live() < 2 and self.alarm_at is None:
             return False
         import fcntl
@@ -431,6 +436,7 @@ class Scheduler:
         self._block(0, 0, deadline, 0)
         thread.fds = fds
         thread.restart_value = register
+        thread.restartable = blocking_only
         pc = self.engine.read(self.pc_reg)
         thread.restart_pc = pc - 4 if self.arch == Arch.AARCH64 else pc  # as restart_later
         return True
@@ -517,7 +523,13 @@ class Scheduler:
         thread.pending.setdefault(number, info)
         if thread.state == WAITING and not thread.mask & (1 << (number - 1)) and \
                 not self._ignored(number):
-            self._wake(thread, -errno.EINTR)
+            if thread.fds is not None and thread.restartable and \
+                    self.actions.get(number, SigAction()).flags & SA_RESTART:
+                # The handler runs, then the call again (its frame saves the restart pc and
+                # register), as the kernel's -ERESTARTSYS with SA_RESTART.
+                self._wake(thread, thread.restart_value, ready=True)
+            else:
+                self._wake(thread, -errno.EINTR)
         if thread is self.current:
             self._request()
 
