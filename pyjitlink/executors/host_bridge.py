@@ -404,9 +404,18 @@ class Memory:
         """Set ``prot`` on [address, address + size), which may be any part of mapped
         regions (page-aligned): what mprotect does. Code translated from a range that becomes
         executable is dropped: it may have been rewritten while it was not (guest stores do
-        not invalidate translations, executors/fast_stores.py)."""
+        not invalidate translations, executors/fast_stores.py). So is code translated from a
+        range that stops being executable, before it does (Unicorn finds the code to drop
+        only while it is executable): a branch from other translated code would otherwise
+        still run it, where the kernel faults (SIGSEGV)."""
         if prot & UC_PROT_WRITE and prot & UC_PROT_EXEC:
             self.engine.writable_code()
+        if not prot & UC_PROT_EXEC:
+            end = address + size
+            for start, stop, old in self._regions:
+                if old & UC_PROT_EXEC and start < end and stop > address:
+                    low = max(start, address)
+                    self.engine.drop_translations(low, min(stop, end) - low)
         self.engine.protect(address, size, prot)
         self._carve(address, size, prot)
         if prot & UC_PROT_EXEC:

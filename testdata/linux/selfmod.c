@@ -1,7 +1,7 @@
-/* Code a program writes and runs, and stores to read-only memory: what Unicorn's
- * TLB_NOTDIRTY flag guarded, checked against the -static build (pyjitlink's
- * executors/fast_stores.py). Order matters: the W^X rewrite runs first, the RWX one last
- * (a mapping that is writable and executable at once turns the patch off). */
+/* Code a program writes and runs, stores to read-only memory and a call into a page no
+ * longer executable: what Unicorn's TLB_NOTDIRTY flag guarded, checked against the -static
+ * build (pyjitlink's executors/fast_stores.py). Order matters: the W^X rewrite runs first,
+ * the RWX one last (a mapping that is writable and executable at once turns the patch off). */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -60,6 +60,15 @@ int main(void) {
         printf("read-only store: not caught\n");
     } else {
         printf("read-only store: SIGSEGV, value still %d\n", data[5]);
+    }
+    /* Code rewritten after its page lost PROT_EXEC, then called: SIGSEGV, not the code
+     * translated while it was executable. */
+    emit(wx, 40);
+    if (sigsetjmp(back, 1) == 0) {
+        int value = ((fn)wx)();
+        printf("call into a non-executable page: returned %d\n", value);
+    } else {
+        printf("call into a non-executable page: SIGSEGV\n");
     }
     /* RWX: rewritten in place while it stays executable. */
     unsigned char *rwx = mmap(NULL, page, PROT_READ | PROT_WRITE | PROT_EXEC,

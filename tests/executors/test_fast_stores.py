@@ -1,9 +1,9 @@
 """Guest stores on Unicorn's inline fast path (executors/fast_stores.py): the patch applies
 to the unicorn 2.1.4 wheel and to nothing else, and what TLB_NOTDIRTY guarded still holds:
 code rewritten between mprotect calls (W^X) and in a writable and executable mapping runs
-as rewritten, and a store to a page made read-only faults. The oracle is
-testdata/linux/selfmod.c's -static build (qemu-aarch64; natively on x86-64). Missing tools
-fail these tests (.ci/run installs them)."""
+as rewritten, a store to a page made read-only faults, and so does a call into code whose
+page is no longer executable. The oracle is testdata/linux/selfmod.c's -static build
+(qemu-aarch64; natively on x86-64). Missing tools fail these tests (.ci/run installs them)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "testdata" / "linux" / "selfmod.c"
-EXPECTED = ("w^x: 10 20 30\nread-only store: SIGSEGV, value still 5\nrwx: 1 2 3\n")
+EXPECTED = ("w^x: 10 20 30\nread-only store: SIGSEGV, value still 5\n"
+            "call into a non-executable page: SIGSEGV\nrwx: 1 2 3\n")
 
 
 def _tool(name: str) -> str:
