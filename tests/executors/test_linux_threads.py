@@ -267,6 +267,31 @@ def test_blocking_reads_block_one_thread(tmp_path: Path, arch: str) -> None:
                         "meanwhile: yes\n")
 
 
+@pytest.mark.parametrize("arch", list(FLAVOURS))
+def test_big_writes_block_one_thread(tmp_path: Path, arch: str) -> None:
+    """testdata/linux/big_write.c: a 1 MiB write, writev and send to a pipe or socket that
+    another thread reads write what fits, wait in the scheduler for room and go on from
+    there (before, the host write blocked the whole process once the pipe was full: a
+    hang); a signal handler interrupting one that wrote some ends it with that count."""
+    source = TESTDATA / "linux" / "big_write.c"
+    cc = _tool("aarch64-linux-gnu-gcc" if arch == "aarch64" else "gcc")
+    obj = tmp_path / "big_write.o"
+    subprocess.run([cc, "-O2", "-c", str(source), "-o", str(obj)], check=True)
+    exe = _static(arch, [source], tmp_path / "big_write")
+    done = subprocess.run(_pyjitlink(arch, str(obj)), cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL)
+    ours = done.stdout, done.stderr, _status(done.returncode)
+    assert ours == _run(exe, tmp_path)
+    out = ours[0]
+    for what in ("write to a pipe", "writev to a pipe", "send to a socketpair"):
+        assert f"{what}: returned 1048576\n{what}: reader got 1048576 bytes, first " \
+               "difference -1" in out
+    for what in ("SA_RESTART", "no SA_RESTART"):
+        assert f"\n{what}: write: returned" in out
+        assert "(a partial count: yes), handler ran 1 time(s)\n" in out.split(
+            f"\n{what}: write: returned", 1)[1]
+
+
 def _main_tid(err: str) -> str:
     """The first thread named in a deadlock message (main, waiting in pthread_join)."""
     return err.split("(thread ", 1)[1].split(" ", 1)[0]

@@ -200,6 +200,8 @@ class LinuxProcessExecutor(EmulatedExecutor):
         self.scheduler.mirror_host_signals = True
         self.syscalls.on_broken_pipe = lambda: self.scheduler.thread_signal(SIGPIPE)
         self.syscalls.wait_for_descriptors = self.scheduler.wait_for_descriptors
+        self.syscalls.can_wait_for_descriptors = self.scheduler.can_wait_for_descriptors
+        self.syscalls.take_progress = self.scheduler.take_progress
         self._counting = False  # the running emu_start has an instruction count
         self._recount = False  # a system call stopped it to start counting
         self.scheduler.describe = self.describe

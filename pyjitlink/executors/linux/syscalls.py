@@ -153,8 +153,11 @@ class LinuxSyscalls:
         # A call that would block the host process on a descriptor while other threads
         # could run waits in the scheduler instead (threads.Scheduler.wait_for_descriptors:
         # (fd, poll events) pairs, deadline, the result register's value at the call).
-        self.wait_for_descriptors: Callable[[list[tuple[int, int]], float | None, int],
-                                            bool] | None = None
+        self.wait_for_descriptors: Callable[..., bool] | None = None
+        # Whether such a call may wait (Scheduler.can_wait_for_descriptors), and the bytes a
+        # blocking write wrote before its last wait (Scheduler.take_progress).
+        self.can_wait_for_descriptors: Callable[[list[tuple[int, int]]], bool] | None = None
+        self.take_progress: Callable[[], int] | None = None
         self.restart_register = 0  # the running call's: x0 on AArch64, its number on x86-64
         self.stack_top = 0x7FFF0000  # where the first thread's stack ends (/proc/self/maps)
         self.count = 0
@@ -238,10 +241,58 @@ class LinuxSyscalls:
         self.memory.write(buf, data)
         return len(data)
 
-    def sc_write(self, fd: int, buf: int, count: int, *_: int) -> int:
-        if self._waits(fd, POLLOUT):
+    def _write_waiting(self, fd: int, read: Callable[[], bytes],
+                       write: Callable[[bytes, bool], int], sigpipe: bool = True) -> int:
+        """A blocking write of the bytes ``read()`` gives to ``fd`` (a pipe or socket):
+        ``write(data, block)`` writes some, without blocking when ``block`` is false (0 for
+        EAGAIN). While other threads could run, it writes only what fits, then waits in the
+        scheduler for room (POLLOUT) and runs again from what it wrote, until all is
+        written (Linux's pipe_write and unix stream sends: the full count, or the partial
+        one when a signal for a handler interrupts a wait or the reader goes, with SIGPIPE
+        if ``sigpipe``). Otherwise it blocks the host."""
+        waits = self.can_wait_for_descriptors
+        if waits is None or self.wait_for_descriptors is None or \
+                not waits([(fd, POLLOUT)]):
+            return write(read(), True)
+        data = read()
+        done = self.take_progress() if self.take_progress is not None else 0
+        while True:
+            try:
+                wrote = write(data[done:], False)
+            except OSError as err:
+                if not done:
+                    raise
+                if err.errno == errno.EPIPE and sigpipe and self.on_broken_pipe is not None:
+                    self.on_broken_pipe()  # SIGPIPE, with the count of what was written
+                return done
+            done += wrote
+            if done >= len(data):
+                return done
+            if self.wait_for_descriptors([(fd, POLLOUT)], None, self.restart_register,
+                                         done=done):
+                return 0  # the scheduler writes the result when the call ends
+            if not wrote:  # ready, yet nothing fits: finish as a plain blocking write
+                return done + write(data[done:], True)
+
+    def _host_write(self, fd: int, data: bytes, block: bool) -> int:
+        """os.write, with ``fd`` made O_NONBLOCK for this one write unless ``block``
+        (0 for EAGAIN)."""
+        if block:
+            return os.write(fd, data)
+        import fcntl
+
+        flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+        fcntl.fcntl(fd, fcntl.F_SETFL, flags | os.O_NONBLOCK)
+        try:
+            return os.write(fd, data)
+        except BlockingIOError:
             return 0
-        return os.write(_s32(fd), self.memory.read(buf, count))
+        finally:
+            fcntl.fcntl(fd, fcntl.F_SETFL, flags)
+
+    def sc_write(self, fd: int, buf: int, count: int, *_: int) -> int:
+        return self._write_waiting(_s32(fd), lambda: self.memory.read(buf, count),
+                                   lambda data, block: self._host_write(_s32(fd), data, block))
 
     def sc_pread64(self, fd: int, buf: int, count: int, offset: int, *_: int) -> int:
         data = os.pread(_s32(fd), count, offset)
@@ -256,11 +307,12 @@ class LinuxSyscalls:
                 for i in range(_s32(count))]
 
     def sc_writev(self, fd: int, iov: int, count: int, *_: int) -> int:
-        if self._waits(fd, POLLOUT):
-            return 0
-        data = b"".join(self.memory.read(base, length)
-                        for base, length in self._iovecs(iov, count))
-        return os.write(_s32(fd), data) if data else 0
+        # One write of the iovecs' bytes in order: a wait for room keeps the progress
+        # across them.
+        return self._write_waiting(
+            _s32(fd), lambda: b"".join(self.memory.read(base, length)
+                                       for base, length in self._iovecs(iov, count)),
+            lambda data, block: self._host_write(_s32(fd), data, block) if data else 0)
 
     def sc_readv(self, fd: int, iov: int, count: int, *_: int) -> int:
         if self._waits(fd, POLLIN):
@@ -296,13 +348,28 @@ class LinuxSyscalls:
                   size: int) -> int:
         if address:
             return -errno.EISCONN  # only connected sockets (socketpair) are emulated
-        if not flags & MSG_DONTWAIT and self._waits(fd, POLLOUT):
-            return 0
         ctypes, libc = self._libc()
-        data = bytes(self.memory.read(buf, length))
         libc.send.restype = ctypes.c_ssize_t
-        sent = libc.send(_s32(fd), data, ctypes.c_size_t(len(data)), _s32(flags))
-        return -ctypes.get_errno() if sent < 0 else sent
+
+        def send(data: bytes, block: bool) -> int:
+            more = 0 if block else MSG_DONTWAIT
+            sent = libc.send(_s32(fd), data, ctypes.c_size_t(len(data)), _s32(flags) | more)
+            if sent >= 0:
+                return int(sent)
+            code = ctypes.get_errno()
+            if code in (errno.EAGAIN, errno.EWOULDBLOCK) and not block:
+                return 0
+            raise OSError(code, os.strerror(code))
+
+        def read() -> bytes:
+            return bytes(self.memory.read(buf, length))
+
+        try:
+            if flags & MSG_DONTWAIT:
+                return send(read(), True)  # its own non-blocking send: EAGAIN as it is
+            return self._write_waiting(_s32(fd), read, send, sigpipe=False)
+        except OSError as err:  # as the host's send says it (no SIGPIPE, as before)
+            return -(err.errno or errno.EIO)
 
     def sc_recvfrom(self, fd: int, buf: int, length: int, flags: int, address: int,
                     size: int) -> int:

@@ -123,6 +123,9 @@ class Thread:
     # A read, write, recv or send (not poll or select): a handler with SA_RESTART has it
     # run again after the handler instead of failing with -EINTR (signal(7)).
     restartable: bool = False
+    # The bytes a blocking write (write, writev, send) wrote before it waited for room: its
+    # call continues from there when run again; a signal ends it with this count.
+    done: int = 0
 
 
 class Scheduler:
@@ -402,8 +405,35 @@ class Scheduler:
                    thread.fds or ()):
                 self._wake(thread, thread.restart_value, ready=True)
 
+    def can_wait_for_descriptors(self, fds: list[tuple[int, int]],
+                                 blocking_only: bool = True) -> bool:
+        """Whether a call on ``fds`` ((fd, poll events) pairs) that would block may wait in
+        the scheduler (``wait_for_descriptors``): while another thread lives or an
+        ITIMER_REAL timer is armed, and (``blocking_only``) no descriptor is in O_NONBLOCK
+        mode or closed."""
+        if self.live() < 2 and self.alarm_at is None:
+            return False
+        if blocking_only:
+            import fcntl
+            import os
+
+            try:
+                if any(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK for fd, _ in fds):
+                    return False
+            except OSError:
+                return False  # a closed descriptor: the call itself says EBADF
+        return True
+
+    def take_progress(self) -> int:
+        """The bytes the running thread's blocking write wrote before its last wait for
+        room (0 for a new call), now forgotten: the call runs again after the wait."""
+        thread = self.current
+        done, thread.done = thread.done, 0
+        return done
+
     def wait_for_descriptors(self, fds: list[tuple[int, int]], deadline: float | None,
-                             register: int, blocking_only: bool = True) -> bool:
+                             register: int, blocking_only: bool = True, done: int = 0
+                             ) -> bool:
         """The running thread's system call would block the host process on descriptors
         ``fds`` ((fd, poll events) pairs, e.g. a read of an empty pipe: POLLIN): whether it
         waits in the scheduler instead, as on a futex, so the other threads run (the
@@ -414,19 +444,14 @@ class Scheduler:
         returns 0 (poll's timeout); a signal for a handler ends the wait with -EINTR, except
         that with SA_RESTART and ``blocking_only`` (read, write, recv, send: the calls the
         kernel restarts) the call runs again after the handler. With ``blocking_only``, a
-        descriptor in O_NONBLOCK mode never waits (the call answers EAGAIN itself)."""
-        if self.live() < 2 and self.alarm_at is None:
+        descriptor in O_NONBLOCK mode never waits (the call answers EAGAIN itself).
+        ``done`` is what a write wrote before this wait (``take_progress`` gives it back
+        when the call runs again); a signal then ends the call with that count instead of
+        -EINTR or a restart, as Linux's pipe_write returns a partial count."""
+        if not self.can_wait_for_descriptors(fds, blocking_only):
             return False
-        import fcntl
-        import os
         import select
 
-        if blocking_only:
-            try:
-                if any(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK for fd, _ in fds):
-                    return False
-            except OSError:
-                return False  # a closed descriptor: the call itself says EBADF
         poller = select.poll()
         for fd, events in fds:
             poller.register(fd, events)
@@ -437,6 +462,7 @@ class Scheduler:
         thread.fds = fds
         thread.restart_value = register
         thread.restartable = blocking_only
+        thread.done = done
         pc = self.engine.read(self.pc_reg)
         thread.restart_pc = pc - 4 if self.arch == Arch.AARCH64 else pc  # as restart_later
         return True
@@ -447,6 +473,7 @@ class Scheduler:
             # A signal interrupts a restartable wait (-EINTR); a descriptor wait's timeout
             # returns 0.
             thread.restart_pc = None
+            thread.done = 0
         thread.fds = None
         thread.state = RUNNABLE
         thread.result = result
@@ -523,7 +550,9 @@ class Scheduler:
         thread.pending.setdefault(number, info)
         if thread.state == WAITING and not thread.mask & (1 << (number - 1)) and \
                 not self._ignored(number):
-            if thread.fds is not None and thread.restartable and \
+            if thread.fds is not None and thread.done:
+                self._wake(thread, thread.done)  # a write that wrote some: its count
+            elif thread.fds is not None and thread.restartable and \
                     self.actions.get(number, SigAction()).flags & SA_RESTART:
                 # The handler runs, then the call again (its frame saves the restart pc and
                 # register), as the kernel's -ERESTARTSYS with SA_RESTART.
