@@ -509,6 +509,13 @@ class Scheduler:
                 continue
             if action.handler == SIG_DFL:
                 raise fatal(number)
+            if thread.done:
+                # Room came for a write that wrote some, but a handler runs first: the
+                # write ends with that count (the pc past its svc/syscall), as on Linux.
+                pc = self.engine.read(self.pc_reg)
+                self.engine.write(self.pc_reg, pc + (4 if self.arch == Arch.AARCH64 else 2))
+                self.engine.write(self.result_reg, thread.done)
+                thread.done = 0
             self._enter_handler(thread, number, action, info)
             return
         if thread.suspend_mask is not None:  # woken, but no handler ran: sigsuspend ends
