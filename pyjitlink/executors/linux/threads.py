@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 
 from pyjitlink.errors import ExecutionError
 from pyjitlink.executors.host_bridge import GuestFault, unicorn_constants
+from pyjitlink.executors.linux.syscalls import _s32, _s64
 from pyjitlink.executors.linux.signals import (
     DEFAULT_IGNORED,
     SA_NODEFER,
@@ -1161,16 +1162,6 @@ def _uid() -> int:
     return os.getuid()
 
 
-def _s32(value: int) -> int:
-    value &= 0xFFFFFFFF
-    return value - (1 << 32) if value & 0x80000000 else value
-
-
 def _s16(value: int) -> int:
     value &= 0xFFFF
     return value - (1 << 16) if value & 0x8000 else value
-
-
-def _s64(value: int) -> int:
-    value &= (1 << 64) - 1
-    return value - (1 << 64) if value >> 63 else value
