@@ -63,7 +63,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from pyjitlink.arch import aarch64, x86_64
-from pyjitlink.jitlink.graph import Linkage, LinkGraph, MemProt, Scope, Symbol
+from pyjitlink.jitlink.graph import Block, Linkage, LinkGraph, MemProt, Scope, Symbol
 
 SHIM_PREFIX = "__darwin$"
 
@@ -544,16 +544,25 @@ ERRNO_FUNCTIONS = {"aarch64": (A64_ERRNO_CODE, A64_ERRNO_EDGES,
                               {"__error": 0, "strerror": 0x54, "perror": 0x69})}
 
 
+def _code_graph(name: str, arch: str, code: bytes, entries: dict[str, int],
+                edge_kind_name: Callable[[int], str]) -> tuple[LinkGraph, Block]:
+    """A graph named ``name`` holding ``code`` as one R-X block (16-byte aligned) and, for
+    each of ``entries`` (Darwin C name -> offset in bytes), a live, callable, default-scope
+    definition of ``SHIM_PREFIX`` + the name; the block, to add edges to."""
+    graph = LinkGraph(name, arch, edge_kind_name=edge_kind_name)
+    text = graph.create_section(".text", MemProt.READ | MemProt.EXEC)
+    block = graph.create_content_block(text, code, alignment=16)
+    for entry, offset in entries.items():
+        graph.add_defined_symbol(block, offset, SHIM_PREFIX + entry, 0, Linkage.STRONG,
+                                 Scope.DEFAULT, callable=True, live=True)
+    return graph, block
+
+
 def errno_graph(arch: str, edge_kind_name: Callable[[int], str]) -> LinkGraph:
     """The graph of the layer's ``__error``, ``strerror`` and ``perror`` for ``arch``: their
     code, the per-thread table (RW, zero) and the two translation tables (R)."""
     code, edges, entries = ERRNO_FUNCTIONS[arch]
-    graph = LinkGraph("<darwin layer: errno>", arch, edge_kind_name=edge_kind_name)
-    text = graph.create_section(".text", MemProt.READ | MemProt.EXEC)
-    block = graph.create_content_block(text, code, alignment=16)
-    for name, offset in entries.items():
-        graph.add_defined_symbol(block, offset, SHIM_PREFIX + name, 0, Linkage.STRONG,
-                                 Scope.DEFAULT, callable=True, live=True)
+    graph, block = _code_graph("<darwin layer: errno>", arch, code, entries, edge_kind_name)
     data = graph.create_section(".data", MemProt.READ | MemProt.WRITE)
     table = graph.create_zero_fill_block(data, 16 * ERRNO_THREADS, alignment=16)
     rodata = graph.create_section(".rodata", MemProt.READ)
@@ -658,8 +667,6 @@ FCNTL_IOCTL = {"aarch64": (A64_FCNTL_IOCTL_CODE, A64_FCNTL_IOCTL_CALLS,
 def fcntl_ioctl_graph(arch: str, edge_kind_name: Callable[[int], str]) -> LinkGraph:
     """The graph of the layer's ``fcntl`` and ``ioctl`` for ``arch`` (FCNTL_IOCTL)."""
     code, calls, entries = FCNTL_IOCTL[arch]
-    graph = LinkGraph("<darwin layer: fcntl, ioctl>", arch, edge_kind_name=edge_kind_name)
-    text = graph.create_section(".text", MemProt.READ | MemProt.EXEC)
     kind: int = x86_64.EdgeKind.BranchPCRel32
     starts = dict(entries)
     shift = 0
@@ -671,10 +678,8 @@ def fcntl_ioctl_graph(arch: str, edge_kind_name: Callable[[int], str]) -> LinkGr
             stubs += [_ldr_sp(2), A64_B | ((shift + offset - (8 * i + 4)) // 4)]
             starts[name] = 8 * i
         code = _words(*stubs) + code
-    block = graph.create_content_block(text, code, alignment=16)
-    for name, offset in starts.items():
-        graph.add_defined_symbol(block, offset, SHIM_PREFIX + name, 0, Linkage.STRONG,
-                                 Scope.DEFAULT, callable=True, live=True)
+    graph, block = _code_graph("<darwin layer: fcntl, ioctl>", arch, code, starts,
+                               edge_kind_name)
     for target, offsets in calls.items():
         symbol = graph.add_external_symbol(target)
         for offset in offsets:
