@@ -74,6 +74,20 @@ def _reference(arch: str, out: Path, args: list[str]) -> tuple[str, str, int]:
     return done.stdout, done.stderr, 128 - code if code < 0 else code
 
 
+def _darwin_and_linux_builds(arch: str, name: str, out: Path) -> tuple[Path, list[str]]:
+    """testdata/darwin/NAME.c as a Mach-O object for ``arch`` (clang) and the command that
+    runs its Linux build: gcc's static executable natively, or the cross gcc's under
+    qemu-aarch64."""
+    source = ROOT / "testdata" / "darwin" / f"{name}.c"
+    obj = out / f"{name}.o"
+    subprocess.run([_tool("clang"), f"--target={TRIPLES[arch]}", "-O2", "-c", str(source),
+                    "-o", str(obj)], check=True)
+    exe = out / f"{name}-static"
+    cc = _tool("gcc" if arch == "x86_64" else "aarch64-linux-gnu-gcc")
+    subprocess.run([cc, "-O2", "-w", "-static", str(source), "-o", str(exe)], check=True)
+    return obj, [str(exe)] if arch == "x86_64" else [_tool("qemu-aarch64"), str(exe)]
+
+
 def _ours(obj: Path, args: list[str]) -> tuple[str, str, int]:
     done = subprocess.run([sys.executable, "-m", "pyjitlink", "-libc=target", str(obj),
                            "-args", "layer", *args], capture_output=True, text=True,
@@ -378,16 +392,9 @@ def test_long_double_in_the_printf_and_scanf_families(tmp_path: Path, arch: str)
     stdin), match the Linux build's output. On arm64 Darwin's long double is a double and
     glibc's a quad: the layer's shims call glibc's engines with PRINTF_LDBL_IS_DBL /
     SCANF_LDBL_IS_DBL (before, %Lf printed what the next slots held)."""
-    source = ROOT / "testdata" / "darwin" / "long_double.c"
-    obj = tmp_path / "long_double.o"
-    subprocess.run([_tool("clang"), f"--target={TRIPLES[arch]}", "-O2", "-c", str(source),
-                    "-o", str(obj)], check=True)
-    exe = tmp_path / "long_double-static"
-    cc = _tool("gcc" if arch == "x86_64" else "aarch64-linux-gnu-gcc")
-    subprocess.run([cc, "-O2", "-w", "-static", str(source), "-o", str(exe)], check=True)
+    obj, command = _darwin_and_linux_builds(arch, "long_double", tmp_path)
     stdin = "7.5 3\n"
-    command = [str(exe), "stdin"] if arch == "x86_64" else [_tool("qemu-aarch64"), str(exe),
-                                                             "stdin"]
+    command.append("stdin")
     theirs = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60)
     ours = subprocess.run([sys.executable, "-m", "pyjitlink", "-libc=target",
                            *(["-emulate"] if arch == "x86_64" else []), str(obj), "-args",
@@ -435,14 +442,7 @@ def test_fcntl_and_ioctl_use_darwins_values(tmp_path: Path, arch: str) -> None:
     TIOCGWINSZ's ENOTTY on a pipe, F_SETLK/F_GETLK with Darwin's struct flock (seen from a
     forked child): the same output as the Linux build (before, Darwin's F_GETLK, 7, was
     Linux's F_SETLKW and the run hung)."""
-    source = ROOT / "testdata" / "darwin" / "fcntl_ioctl.c"
-    obj = tmp_path / "fcntl_ioctl.o"
-    subprocess.run([_tool("clang"), f"--target={TRIPLES[arch]}", "-O2", "-c", str(source),
-                    "-o", str(obj)], check=True)
-    exe = tmp_path / "fcntl_ioctl-static"
-    cc = _tool("gcc" if arch == "x86_64" else "aarch64-linux-gnu-gcc")
-    subprocess.run([cc, "-O2", "-w", "-static", str(source), "-o", str(exe)], check=True)
-    command = [str(exe)] if arch == "x86_64" else [_tool("qemu-aarch64"), str(exe)]
+    obj, command = _darwin_and_linux_builds(arch, "fcntl_ioctl", tmp_path)
     (tmp_path / "theirs").mkdir()
     theirs = subprocess.run(command, capture_output=True, text=True, timeout=60,
                             cwd=tmp_path / "theirs")
